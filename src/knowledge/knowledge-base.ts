@@ -1,0 +1,238 @@
+import { dataPaths } from '../core/paths.js';
+import { createI18n, LANGUAGES, type I18n, type Language, type Translate } from '../i18n/index.js';
+import { createAnalyser, termsOf, type Analyse } from './analyse.js';
+import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
+import { excerpt } from './excerpt.js';
+import { detectLanguage } from './language.js';
+import { loadLexicon, type Lexicon } from './lexicon.js';
+import { splitPassages, type Passage } from './passages.js';
+import { buildQuery, hasContent, match, type Match, type Query } from './query.js';
+import { SearchIndex } from './search-index.js';
+
+/** One passage as the chat and `npm run ask` show it. */
+export interface Source {
+  /** File name in plans/. */
+  readonly document: string;
+  readonly title: string;
+  readonly section: string;
+  /** The whole passage, untrimmed. */
+  readonly text: string;
+  readonly score: number;
+}
+
+export interface Answer {
+  /** False when nothing matched well enough: `answer` then says so and where to ask instead. */
+  readonly answered: boolean;
+  /** The chat text: the relevant sentences of the best passage and its citation, or the reason for not answering. */
+  readonly answer: string;
+  /** Nearest passages, best first. When `answered` is false they are what came closest, not an answer. */
+  readonly sources: readonly Source[];
+}
+
+/** A passage that answers the question, with the chat text for it (excerpt and citation). */
+export interface Hit extends Source {
+  readonly reply: string;
+}
+
+export interface SearchPage {
+  /** How many passages answer the question well enough, over all pages. */
+  readonly total: number;
+  readonly hits: readonly Hit[];
+}
+
+export interface SearchOptions {
+  readonly offset?: number;
+  readonly limit?: number;
+  /** Language of the wording around passages; by default the question's own. */
+  readonly lang?: Language;
+}
+
+export interface KnowledgeBase {
+  /** The answer to one question, in `lang` (by default the question's own language). */
+  answer(question: string, lang?: Language): Answer;
+  /** The passages that answer a question, best first: page through them for "more passages". */
+  search(question: string, options?: SearchOptions): SearchPage;
+  readonly documents: readonly PlanDocument[];
+}
+
+/** Longer input is cut here: no question needs more, and it keeps the work per question bounded. */
+export const QUESTION_MAX = 500;
+/**
+ * Share of the question's content words (see `match`) a passage must account for to be given as an
+ * answer: half, or less when both name the programme's own subject (lexicon domainTerms), since a
+ * question about "khuyến học" worded differently from the plans is still about the plans. Measured on
+ * the dev questions and our own: answerable questions score 0.4-1, off-topic ones 0-0.35 and name no
+ * domain term.
+ */
+export const MIN_COVERAGE = { any: 0.5, onTopic: 0.3 } as const;
+
+const isAnswer = ({ share, onTopic }: Match): boolean =>
+  share >= MIN_COVERAGE.any || (onTopic && share >= MIN_COVERAGE.onTopic);
+const CANDIDATES = 50;
+const SOURCES_SHOWN = 5;
+const FIELD_WEIGHT = { text: 1, headings: 0.5, document: 0.3 } as const;
+
+interface Entry {
+  readonly doc: PlanDocument;
+  readonly passage: Passage;
+}
+
+interface Shelf {
+  readonly index: SearchIndex;
+  readonly entries: readonly Entry[];
+}
+
+interface Ranked {
+  readonly entry: Entry;
+  readonly score: number;
+  readonly match: Match;
+}
+
+function truncate(question: string): { text: string; truncated: boolean } {
+  const clean = question.normalize('NFC').trim();
+  if (clean.length <= QUESTION_MAX) return { text: clean, truncated: false };
+  const cut = clean.slice(0, QUESTION_MAX);
+  const space = cut.lastIndexOf(' ');
+  return { text: space > QUESTION_MAX / 2 ? cut.slice(0, space) : cut, truncated: true };
+}
+
+const DATE_LOCALE: Record<Language, string> = { vi: 'vi-VN', en: 'en-GB' };
+
+function formatDate(iso: string, lang: Language): string {
+  const date = new Date(`${iso}T00:00:00Z`);
+  return new Intl.DateTimeFormat(DATE_LOCALE[lang], {
+    day: '2-digit',
+    month: lang === 'vi' ? '2-digit' : 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+function citation(meta: DocumentMeta, section: string, t: Translate, lang: Language): string {
+  return t('qa.cite', {
+    title: meta.title,
+    number: meta.number ? t('qa.cite_number', { number: meta.number }) : '',
+    date: meta.date ? t('qa.cite_date', { date: formatDate(meta.date, lang) }) : '',
+    section: section ? t('qa.cite_section', { section }) : '',
+  });
+}
+
+function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
+  const index = SearchIndex.build(
+    entries.map(({ doc, passage }) => {
+      const text = termsOf(analyse(passage.text, lang));
+      const { title, number, province, issuer } = doc.meta;
+      return {
+        length: text.length,
+        fields: [
+          { terms: text, weight: FIELD_WEIGHT.text },
+          { terms: termsOf(analyse(passage.headings.join('\n'), lang)), weight: FIELD_WEIGHT.headings },
+          { terms: termsOf(analyse([title, number, province, issuer].join('\n'), lang)), weight: FIELD_WEIGHT.document },
+        ],
+      };
+    }),
+  );
+  return { index, entries };
+}
+
+/** Builds the knowledge base from documents already read; `loadKnowledgeBase` reads them from plans/. */
+export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon: Lexicon, i18n: I18n): KnowledgeBase {
+  const analyse = createAnalyser(lexicon);
+  const shelves = Object.fromEntries(
+    LANGUAGES.map((lang) => {
+      const entries = documents
+        .filter((doc) => doc.meta.lang === lang)
+        .flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage })));
+      return [lang, buildShelf(entries, analyse, lang)];
+    }),
+  ) as Record<Language, Shelf>;
+
+  const knows = Object.fromEntries(
+    LANGUAGES.map((lang) => [
+      lang,
+      (word: string) => {
+        const { tokens } = analyse(word, lang);
+        return tokens.length > 0 && tokens.every((t) => lexicon.stopWords[lang].has(t) || shelves[lang].index.has(t));
+      },
+    ]),
+  ) as Record<Language, (word: string) => boolean>;
+
+  const domainPhrases = Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, lexicon.domainTerms[lang].map((term) => analyse(term, lang).tokens)]),
+  ) as Record<Language, string[][]>;
+
+  function rank(text: string): { query: Query; ranked: Ranked[] } {
+    const lang = detectLanguage(text, knows);
+    const query = buildQuery(analyse(text, lang), lang, domainPhrases[lang]);
+    const { index, entries } = shelves[lang];
+    const ranked = hasContent(query)
+      ? index
+          .top(query.terms, CANDIDATES)
+          .map(({ passage, score }) => {
+            const found = match(index, passage, query);
+            // Among passages that score alike, the one that accounts for more of the question wins.
+            return { entry: entries[passage] as Entry, score: score * (0.5 + found.share), match: found };
+          })
+          .sort((a, b) => b.score - a.score)
+      : [];
+    return { query, ranked };
+  }
+
+  const toSource = ({ entry, score }: Ranked): Source => ({
+    document: entry.doc.file,
+    title: entry.doc.meta.title,
+    section: entry.passage.section,
+    text: entry.passage.text,
+    score: Math.round(score * 1000) / 1000,
+  });
+
+  function reply(r: Ranked, query: Query, lang: Language): string {
+    const t = i18n.for(lang);
+    const ctx = { index: shelves[query.lang].index, analyse, lang: query.lang };
+    return t('qa.answer', {
+      excerpt: excerpt(r.entry.passage.text, query, ctx),
+      citation: citation(r.entry.doc.meta, r.entry.passage.section, t, lang),
+    });
+  }
+
+  return {
+    documents,
+
+    answer(question, lang) {
+      const { text, truncated } = truncate(question);
+      const { query, ranked } = rank(text);
+      const t = i18n.for(lang ?? query.lang);
+      const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
+      const best = ranked[0];
+      if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources };
+      if (!best || !isAnswer(best.match)) return { answered: false, answer: t('qa.unknown'), sources };
+      const body = reply(best, query, lang ?? query.lang);
+      return { answered: true, answer: truncated ? `${t('qa.truncated')}\n${body}` : body, sources };
+    },
+
+    search(question, options = {}) {
+      const { query, ranked } = rank(truncate(question).text);
+      const relevant = ranked.filter((r) => isAnswer(r.match));
+      const offset = Math.max(0, options.offset ?? 0);
+      const limit = Math.max(0, options.limit ?? 3);
+      const lang = options.lang ?? query.lang;
+      return {
+        total: relevant.length,
+        hits: relevant.slice(offset, offset + limit).map((r) => ({ ...toSource(r), reply: reply(r, query, lang) })),
+      };
+    },
+  };
+}
+
+export interface LoadOptions {
+  /** The plans folder; by default the project's plans/. */
+  readonly plansDir?: string;
+  /** The catalogues for the wording; by default the project's locales. */
+  readonly i18n?: I18n;
+}
+
+/** Reads plans/ (documents, metadata, lexicon) and indexes it. Throws `file: problem` on bad metadata. */
+export function loadKnowledgeBase(options: LoadOptions = {}): KnowledgeBase {
+  const dir = options.plansDir ?? dataPaths.plans;
+  return createKnowledgeBase(loadCorpus(dir), loadLexicon(dir), options.i18n ?? createI18n());
+}

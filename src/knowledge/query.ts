@@ -1,0 +1,86 @@
+import type { Language } from '../i18n/index.js';
+import { bigram, isUnit, termsOf, unitNumber, type Analysis } from './analyse.js';
+import type { SearchIndex } from './search-index.js';
+
+/** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
+const WEIGHT = { token: 1, bigram: 1.5, unit: 3 } as const;
+
+export interface Query {
+  readonly lang: Language;
+  readonly analysis: Analysis;
+  /** Distinct terms with their weights. */
+  readonly terms: ReadonlyMap<string, number>;
+  /** Token positions of each name of the programme's subject found in the question. */
+  readonly domainSpans: readonly (readonly number[])[];
+}
+
+/** `domainPhrases`: the lexicon's domain terms, analysed for `lang`. */
+export function buildQuery(analysis: Analysis, lang: Language, domainPhrases: readonly (readonly string[])[]): Query {
+  const terms = new Map<string, number>();
+  for (const term of termsOf(analysis)) {
+    const both = term.split(' ');
+    // Two question words side by side ("là gì") name nothing.
+    if (both.length === 2 && both.every((t) => !isContent(analysis, t))) continue;
+    const weight = isUnit(term) ? WEIGHT.unit : both.length === 2 ? WEIGHT.bigram : WEIGHT.token;
+    terms.set(term, Math.max(terms.get(term) ?? 0, weight));
+  }
+  const { tokens } = analysis;
+  const domainSpans: number[][] = [];
+  for (const phrase of domainPhrases) {
+    for (let i = 0; i + phrase.length <= tokens.length; i++) {
+      if (phrase.length > 0 && phrase.every((p, k) => tokens[i + k] === p)) domainSpans.push(phrase.map((_, k) => i + k));
+    }
+  }
+  return { lang, analysis, terms, domainSpans };
+}
+
+function isContent(analysis: Analysis, token: string): boolean {
+  return analysis.tokens.some((t, i) => t === token && analysis.content[i]);
+}
+
+/** Whether a question has anything to search for. */
+export const hasContent = (query: Query): boolean => query.analysis.content.some(Boolean) || query.analysis.units.length > 0;
+
+export interface Match {
+  /**
+   * How much of the question the passage accounts for, 0..1: the share of the question's content
+   * words, each weighted by its rarity (idf), that the passage matches.
+   */
+  readonly share: number;
+  /** Whether the passage matches a name of the programme's subject that the question uses. */
+  readonly onTopic: boolean;
+}
+
+/**
+ * How well a passage matches a question, the test for answering at all. A Vietnamese syllable counts
+ * only when matched together with a neighbour (a two-syllable word: "tài chính", not the "tài" of
+ * "khuyến tài"), unless it stands alone between question words; an English word counts by itself; a
+ * number counts when the document number it belongs to matches. Loose syllable matches are what make
+ * an off-topic question look related, so they earn nothing here.
+ */
+export function match(index: SearchIndex, passage: number, query: Query): Match {
+  const { tokens, content, units } = query.analysis;
+  const matchedNumbers = new Set(units.filter((u) => index.contains(passage, u)).map(unitNumber));
+  const has = (i: number): boolean =>
+    i >= 0 && i + 1 < tokens.length && index.contains(passage, bigram(tokens[i] as string, tokens[i + 1] as string));
+  const covered = tokens.map((token, i) => {
+    const alone = !content[i - 1] && !content[i + 1];
+    return (
+      matchedNumbers.has(token) ||
+      has(i - 1) ||
+      has(i) ||
+      ((query.lang === 'en' || alone) && index.contains(passage, token))
+    );
+  });
+  let total = 0;
+  let matched = 0;
+  tokens.forEach((token, i) => {
+    if (!content[i]) return;
+    const weight = index.idf(token);
+    total += weight;
+    if (covered[i]) matched += weight;
+  });
+  const share = total === 0 ? (matchedNumbers.size > 0 ? 1 : 0) : matched / total;
+  const onTopic = query.domainSpans.some((span) => span.every((i) => !content[i] || covered[i]));
+  return { share, onTopic };
+}
