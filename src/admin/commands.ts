@@ -1,0 +1,36 @@
+/** What an operator's command prints to; tests capture it. */
+export interface AdminIO {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export interface AdminCommand {
+  /** One or two words: "invite", "export learning", "reminders preview". */
+  name: string;
+  usage: string;
+  /** Returns the process exit code. */
+  run(args: string[], io: AdminIO): Promise<number>;
+}
+
+/** `npm run admin -- <command>`: each capability adds its own operator commands. */
+export class AdminCommands {
+  private readonly commands = new Map<string, AdminCommand>();
+
+  add(cmd: AdminCommand): void {
+    if (this.commands.has(cmd.name)) throw new Error(`admin command "${cmd.name}" is registered twice`);
+    this.commands.set(cmd.name, cmd);
+  }
+
+  /** The longest command name that the arguments start with. */
+  find(argv: string[]): { cmd: AdminCommand; args: string[] } | undefined {
+    for (const words of [2, 1]) {
+      const cmd = this.commands.get(argv.slice(0, words).join(' '));
+      if (cmd) return { cmd, args: argv.slice(words) };
+    }
+    return undefined;
+  }
+
+  usage(): string[] {
+    return [...this.commands.values()].map((c) => `  ${c.usage}`).sort();
+  }
+}

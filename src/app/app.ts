@@ -1,0 +1,147 @@
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import type { ChannelSender } from '../core/delivery.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { ChannelName } from '../core/message.js';
+import { dataPaths } from '../core/paths.js';
+import type { Config } from '../config.js';
+import { AdminCommands } from '../admin/commands.js';
+import { Areas } from '../areas/areas.js';
+import { checkFlows } from '../engine/check.js';
+import { defaultEngineOptions, Engine, type EngineOptions } from '../engine/engine.js';
+import { FlowLoadError, loadFlows } from '../engine/flows.js';
+import { registerCoreInputs } from '../engine/inputs.js';
+import { Registry } from '../engine/registry.js';
+import { createMetrics, type Metrics } from '../http/metrics.js';
+import { Router } from '../http/router.js';
+import { createI18n, loadCatalogues, type I18n } from '../i18n/index.js';
+import { PrivacyRegistry } from '../privacy/registry.js';
+import { Invites } from '../roles/invites.js';
+import { Roles } from '../roles/roles.js';
+import { MemorySessionStore } from '../sessions/memory-store.js';
+import { RedisSessionStore } from '../sessions/redis-store.js';
+import type { SessionStore } from '../sessions/store.js';
+import { connectRedis, inMemoryRedis, type Redis } from '../store/redis.js';
+import { UserDirectory } from '../users/directory.js';
+import { Bot } from './bot.js';
+
+/** A piece of the bot (Q&A, learning, reminders, a channel...) that plugs its actions, commands and routes in. */
+export interface Capability {
+  name: string;
+  register(app: App): void | Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  clock?: Clock;
+  log?: Logger;
+  /** An existing client (tests); otherwise one is made from REDIS_URL, or an in-memory one without it. */
+  redis?: Redis;
+  dirs?: { flows?: string; locales?: string; data?: string };
+  engine?: Partial<EngineOptions>;
+}
+
+type Hook = () => Promise<void> | void;
+
+/** Everything one running bot is made of, built once at start-up and handed to every capability. */
+export class App {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly redis: Redis;
+  readonly prefix: string;
+  /** No REDIS_URL: sessions and records live in this process only. */
+  readonly inMemory: boolean;
+  readonly i18n: I18n;
+  readonly registry = new Registry();
+  readonly users: UserDirectory;
+  readonly roles: Roles;
+  readonly invites: Invites;
+  readonly areas: Areas;
+  readonly privacy = new PrivacyRegistry();
+  readonly metrics: Metrics;
+  readonly router = new Router();
+  readonly admin = new AdminCommands();
+  readonly senders = new Map<ChannelName, ChannelSender>();
+  readonly sessions: SessionStore;
+  readonly dirs: { flows: string; locales: string; data: string };
+  private readonly startHooks: Hook[] = [];
+  private readonly stopHooks: Hook[] = [];
+  private engineOptions: EngineOptions;
+  private built?: { engine: Engine; bot: Bot };
+
+  constructor(opts: AppOptions) {
+    this.config = opts.config;
+    this.log = opts.log ?? createLogger(opts.config.LOG_LEVEL);
+    this.clock = opts.clock ?? systemClock;
+    this.prefix = opts.config.REDIS_PREFIX;
+    this.dirs = { flows: dataPaths.flows, locales: dataPaths.locales, data: dataPaths.data, ...opts.dirs };
+    this.inMemory = !opts.redis && !opts.config.REDIS_URL;
+    this.redis = opts.redis ?? (opts.config.REDIS_URL ? connectRedis(opts.config.REDIS_URL, this.log) : inMemoryRedis());
+    this.i18n = createI18n(this.dirs.locales);
+    this.metrics = createMetrics();
+    this.users = new UserDirectory(this.redis, this.prefix, this.clock);
+    this.roles = new Roles(this.redis, this.prefix, new Set(opts.config.ADMIN_IDS));
+    this.invites = new Invites(this.redis, this.prefix, this.roles, this.clock);
+    this.areas = Areas.load(`${this.dirs.data}/areas.yaml`);
+    const ttlMs = opts.config.SESSION_TTL_DAYS * 86_400_000;
+    this.sessions = this.inMemory
+      ? new MemorySessionStore(ttlMs, this.clock)
+      : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs });
+    this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
+    registerCoreInputs(this.registry);
+  }
+
+  onStart(hook: Hook): void {
+    this.startHooks.push(hook);
+  }
+
+  /** Stop hooks run in reverse order of registration. */
+  onStop(hook: Hook): void {
+    this.stopHooks.unshift(hook);
+  }
+
+  async use(...capabilities: Capability[]): Promise<this> {
+    for (const c of capabilities) await c.register(this);
+    return this;
+  }
+
+  /** Loads and checks the flows once every capability has registered its names; a problem stops start-up. */
+  build(): this {
+    const loaded = loadFlows(this.dirs.flows, this.registry);
+    const problems = checkFlows(loaded, this.registry, loadCatalogues(this.dirs.locales));
+    if (problems.length) throw new FlowLoadError(problems);
+    const engine = new Engine(
+      loaded.flows,
+      this.registry,
+      { i18n: this.i18n, clock: this.clock, roles: this.roles, log: this.log },
+      this.engineOptions,
+    );
+    this.built = { engine, bot: new Bot(this, engine) };
+    return this;
+  }
+
+  get engine(): Engine {
+    if (!this.built) throw new Error('app.build() has not run');
+    return this.built.engine;
+  }
+
+  get bot(): Bot {
+    if (!this.built) throw new Error('app.build() has not run');
+    return this.built.bot;
+  }
+
+  async start(): Promise<void> {
+    for (const hook of this.startHooks) await hook();
+  }
+
+  async stop(): Promise<void> {
+    for (const hook of this.stopHooks) {
+      try {
+        await hook();
+      } catch (err) {
+        this.log.error({ err }, 'stop hook failed');
+      }
+    }
+  }
+}

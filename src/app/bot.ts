@@ -1,0 +1,73 @@
+import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
+import type { Engine } from '../engine/engine.js';
+import type { Language } from '../i18n/index.js';
+import type { App } from './app.js';
+
+export class InboundError extends Error {}
+
+/** ioredis reports an unreachable server in these words; anything else is our own failure. */
+function isStoreOutage(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.name} ${err.message}` : String(err);
+  return /Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|LOADING|stayed locked/i.test(text);
+}
+
+/**
+ * The one entry for every channel: validates the message, runs the engine on the person's session
+ * (one message per person at a time), counts it, and turns failures into a short apology so that no
+ * message crashes the bot.
+ */
+export class Bot {
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly app: App,
+    private readonly engine: Engine,
+  ) {}
+
+  parse(inbound: Inbound): ParsedInbound {
+    const parsed = inboundSchema.safeParse(inbound);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InboundError(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
+    }
+    return parsed.data;
+  }
+
+  handle(inbound: Inbound): Promise<Reply[]> {
+    const work = this.run(this.parse(inbound));
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+    return work;
+  }
+
+  private async run(inbound: ParsedInbound): Promise<Reply[]> {
+    const { metrics, users, sessions, log, i18n } = this.app;
+    const channel = inbound.user.slice(0, inbound.user.indexOf(':'));
+    const stopTimer = metrics.latency.startTimer({ channel });
+    metrics.updates.inc({ channel });
+    let lang: Language = inbound.langHint ?? 'vi';
+    try {
+      const replies = await sessions.transact(inbound.user, async (loaded) => {
+        if (loaded.kind === 'ok') lang = loaded.session.lang;
+        const result = await this.engine.handle(loaded, inbound);
+        // Someone who just erased their data is not recorded again by this very message.
+        if (result.session) await users.seen(inbound.user, result.session.lang);
+        return { session: result.session, result: result.replies };
+      });
+      return replies;
+    } catch (err) {
+      const outage = isStoreOutage(err);
+      metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });
+      log.error({ err, user: inbound.user }, outage ? 'store unavailable while handling a message' : 'message handling failed');
+      return [{ text: i18n.t(lang, outage ? 'common.try_again' : 'common.error') }];
+    } finally {
+      stopTimer();
+    }
+  }
+
+  /** Waits for the messages being handled (graceful shutdown). */
+  async drain(timeoutMs = 10_000): Promise<void> {
+    const all = Promise.allSettled([...this.inflight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Capability } from '../../app/app.js';
+import { InboundError } from '../../app/bot.js';
+import type { ChannelSender } from '../../core/delivery.js';
+import { escapeHtml } from '../../core/html.js';
+import { tryParseJson } from '../../core/json.js';
+import { dataPaths } from '../../core/paths.js';
+import { replySchema, type Reply } from '../../core/message.js';
+import { HttpError, parseJsonBody, readBody, sendJson, sendText } from '../../http/router.js';
+import { languageSchema } from '../../i18n/index.js';
+
+const webUserSchema = z.string().min(1, 'user must not be empty').max(128, 'user must be at most 128 characters').regex(/^[A-Za-z0-9_.-]+$/, 'user may hold letters, digits, ".", "_" and "-" only');
+
+export const chatRequestSchema = z
+  .object({
+    user: webUserSchema,
+    text: z.string({ error: 'text must be a string' }).optional(),
+    choice: z.string({ error: 'choice must be a string' }).max(256).optional(),
+  })
+  .strict()
+  .refine((b) => (b.text === undefined) !== (b.choice === undefined), 'give either text or choice');
+
+/** Proactive messages wait here until the page asks for them. */
+const OUTBOX_MAX = 50;
+const OUTBOX_TTL_S = 7 * 86_400;
+
+function render(replies: Reply[]) {
+  return { replies: replies.map((r) => ({ text: r.text, choices: r.choices ?? [], ...(r.link ? { link: r.link } : {}), ...(r.file ? { file: r.file } : {}) })) };
+}
+
+/** The local chat: a page at / and POST /api/chat, the contract that the page and tests use. */
+export const web: Capability = {
+  name: 'web',
+  register(app) {
+    const outboxKey = (id: string) => `${app.prefix}web:outbox:${id}`;
+    const template = readFileSync(join(dataPaths.public, 'index.html'), 'utf8');
+
+    const sender: ChannelSender = {
+      channel: 'web',
+      async send(nativeId, replies) {
+        const key = outboxKey(nativeId);
+        const tx = app.redis.multi();
+        for (const r of replies) tx.rpush(key, JSON.stringify(r));
+        await tx.ltrim(key, -OUTBOX_MAX, -1).expire(key, OUTBOX_TTL_S).exec();
+        return { status: 'sent' };
+      },
+    };
+    app.senders.set('web', sender);
+
+    app.router
+      .on('POST', '/api/chat', async (req, res) => {
+        const body = parseJsonBody(await readBody(req), chatRequestSchema);
+        let replies: Reply[];
+        try {
+          replies = await app.bot.handle({ user: `web:${body.user}`, text: body.text, choice: body.choice });
+        } catch (err) {
+          if (err instanceof InboundError) throw new HttpError(400, err.message);
+          throw err;
+        }
+        sendJson(res, 200, render(replies));
+      })
+      .on('GET', '/api/chat/inbox', async (req, res) => {
+        const user = webUserSchema.safeParse(new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? '');
+        if (!user.success) throw new HttpError(400, user.error.issues[0]?.message ?? 'bad user');
+        const key = outboxKey(user.data);
+        const [[, items]] = (await app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
+        const replies = items.flatMap((raw) => {
+          const parsed = replySchema.safeParse(tryParseJson(raw));
+          return parsed.success ? [parsed.data] : [];
+        });
+        sendJson(res, 200, render(replies));
+      })
+      .on('GET', '/', async (req, res) => {
+        const lang = languageSchema.catch('vi').parse(new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'vi');
+        const html = template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) =>
+          key === 'lang' ? lang : escapeHtml(app.i18n.t(lang, `web.${key}`)),
+        );
+        sendText(res, 200, html, 'text/html; charset=utf-8');
+      });
+  },
+};

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { userIdSchema } from './core/message.js';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url(protocols).optional());
+
+const intInRange = (min: number, max: number, def: number) =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? def : Number(v)),
+    z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`),
+  );
+
+export const configSchema = z.object({
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /** Every key the bot writes starts with this, so several bots (or test runs) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}:$/, 'letters, digits, "_", "-" or "." ending in ":", e.g. xhht:').default('xhht:'),
+  PORT: intInRange(1, 65535, 3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  ADMIN_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(
+      z.array(
+        z.string().regex(/^(web|telegram|zalo):\S+$/, 'a comma-separated list of <channel>:<id>, e.g. telegram:123,zalo:456').pipe(userIdSchema),
+      ),
+    ),
+  SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^\d+:[\w-]+$/, 'a bot token like 123456:ABC-xyz from @BotFather').optional(),
+  ),
+  TELEGRAM_API_ROOT: url(['https:', 'http:']).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
+  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+  ),
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE: url(['https:', 'http:']).default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: url(['https:', 'http:']).default('https://oauth.zaloapp.com'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the environment; a wrong value throws one line per problem naming the variable and what it expects. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? 'environment');
+    const got = env[name];
+    return `Invalid configuration: ${name} must be ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+  });
+  throw new ConfigError(lines.join('\n'));
+}

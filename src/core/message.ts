@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { languageSchema } from '../i18n/index.js';
+
+export const CHANNELS = ['web', 'telegram', 'zalo'] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type ChannelName = z.infer<typeof channelSchema>;
+
+/** A person is "<channel>:<id as the platform gives it>"; ids stay strings (Zalo ids exceed 2^53). */
+/** The platform's id (web ids up to 128 characters) after its channel name. */
+export const USER_ID_MAX = 160;
+export const userIdSchema = z
+  .string()
+  .max(USER_ID_MAX, `a user id of at most ${USER_ID_MAX} characters`)
+  .regex(/^(web|telegram|zalo):[^\s:][^\s]*$/, 'expected "<channel>:<id>"');
+export type UserId = z.infer<typeof userIdSchema>;
+
+export function userId(channel: ChannelName, nativeId: string): UserId {
+  return `${channel}:${nativeId}`;
+}
+
+export function splitUserId(id: UserId): { channel: ChannelName; nativeId: string } {
+  const at = id.indexOf(':');
+  return { channel: channelSchema.parse(id.slice(0, at)), nativeId: id.slice(at + 1) };
+}
+
+/** A file the user sent in the chat, kept by the platform's own id. */
+export const attachmentSchema = z.object({
+  kind: z.enum(['photo', 'document', 'audio', 'video']),
+  fileId: z.string().min(1).max(512),
+  mime: z.string().max(128).optional(),
+  name: z.string().max(256).optional(),
+});
+export type Attachment = z.infer<typeof attachmentSchema>;
+
+export const inboundSchema = z.object({
+  user: userIdSchema,
+  /** What the user typed; absent when they pressed a button or sent only a file. */
+  text: z.string().optional(),
+  /** The value of a pressed choice button. */
+  choice: z.string().max(256).optional(),
+  attachment: attachmentSchema.optional(),
+  /** The client's language, used for a person the bot has not met before. */
+  langHint: languageSchema.optional(),
+  /** Group chats get commands and mentions only, and no personal-data flows. */
+  chat: z.enum(['private', 'group']).default('private'),
+});
+export type Inbound = z.input<typeof inboundSchema>;
+export type ParsedInbound = z.output<typeof inboundSchema>;
+
+export const choiceSchema = z.object({ label: z.string(), value: z.string() });
+export type Choice = z.infer<typeof choiceSchema>;
+
+export const replySchema = z.object({
+  text: z.string(),
+  choices: z.array(choiceSchema).optional(),
+  link: z.object({ label: z.string(), url: z.string() }).optional(),
+  /** A file to send along (e.g. an iCalendar export); channels that cannot attach show the text only. */
+  file: z.object({ name: z.string(), mime: z.string(), content: z.string() }).optional(),
+});
+export type Reply = z.infer<typeof replySchema>;

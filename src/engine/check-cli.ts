@@ -1,0 +1,34 @@
+/**
+ * `npm run flows:check`: every flow valid, every name it uses registered, every locale key it uses
+ * present in vi and en. Prints "file: step: problem" lines and exits 1 when there are any.
+ */
+import { App } from '../app/app.js';
+import { capabilities } from '../app/capabilities.js';
+import { configSchema } from '../config.js';
+import { createLogger } from '../core/logger.js';
+import { catalogueKeys, LANGUAGES, loadCatalogues } from '../i18n/index.js';
+import { checkFlows } from './check.js';
+import { formatProblem, loadFlows } from './flows.js';
+
+const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent') });
+await app.use(...capabilities);
+const loaded = loadFlows(app.dirs.flows, app.registry);
+const catalogues = loadCatalogues(app.dirs.locales);
+const lines = checkFlows(loaded, app.registry, catalogues).map(formatProblem);
+
+// Both languages must hold every key, not only the ones flows use.
+const [first, ...others] = LANGUAGES;
+const keysOf = (l: (typeof LANGUAGES)[number]) => new Set(catalogueKeys(catalogues[l]));
+for (const other of others) {
+  const a = keysOf(first);
+  const b = keysOf(other);
+  for (const k of a) if (!b.has(k)) lines.push(`locales/${other}: ${k}: missing (present in ${first})`);
+  for (const k of b) if (!a.has(k)) lines.push(`locales/${first}: ${k}: missing (present in ${other})`);
+}
+
+if (lines.length) {
+  process.stderr.write(lines.join('\n') + '\n');
+  process.exit(1);
+}
+process.stdout.write(`${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`);
+process.exit(0);

@@ -1,0 +1,72 @@
+import type { Capability } from '../app/app.js';
+import { LANGUAGES, languageSchema } from '../i18n/index.js';
+import type { Turn } from './turn.js';
+
+/** Drops what the flows were collecting; the language stays. */
+function clearFlowData(turn: Turn): void {
+  turn.session.data = {};
+}
+
+/** The commands that work at every step: /start, /menu, /help, /cancel, /lang, and unknown ones. */
+export const navigation: Capability = {
+  name: 'navigation',
+  register(app) {
+    const home = 'menu.main';
+    app.registry
+      .command({
+        name: 'start',
+        async run(turn) {
+          clearFlowData(turn);
+          return { goto: 'menu' };
+        },
+      })
+      .command({
+        name: 'menu',
+        aliases: ['menu', 'trở về', 'về menu', 'quay lại menu', 'main menu'],
+        async run(turn) {
+          clearFlowData(turn);
+          return { goto: home };
+        },
+      })
+      .command({
+        name: 'help',
+        aliases: ['trợ giúp', 'giúp', 'help'],
+        async run(turn) {
+          turn.say('common.help');
+          return { reprompt: true };
+        },
+      })
+      .command({
+        name: 'cancel',
+        aliases: ['hủy', 'huỷ', 'hủy bỏ', 'cancel'],
+        async run(turn) {
+          const idle = `${turn.session.flow}.${turn.session.step}` === home;
+          turn.say(idle ? 'common.nothing_to_cancel' : 'common.cancelled');
+          clearFlowData(turn);
+          return { goto: home };
+        },
+      })
+      .command({
+        name: 'lang',
+        async run(turn, args) {
+          const typed = args.toLowerCase();
+          // "/lang" alone switches to the other language.
+          const next = typed ? languageSchema.safeParse(typed).data : LANGUAGES.find((l) => l !== turn.lang);
+          if (!next) {
+            turn.say('common.lang_unknown', { given: args.slice(0, 20) });
+            return { reprompt: true };
+          }
+          turn.lang = next;
+          turn.say('common.lang_set');
+          return { reprompt: true };
+        },
+      })
+      .command({
+        name: 'unknown',
+        async run(turn) {
+          turn.say('common.unknown_command');
+          return { reprompt: true };
+        },
+      });
+  },
+};

@@ -1,0 +1,88 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import { splitUserId, type ChannelName, type ParsedInbound, type Reply } from '../core/message.js';
+import type { I18n, Language } from '../i18n/index.js';
+import type { Session } from '../sessions/session.js';
+import type { Role } from './flow-schema.js';
+
+export interface RoleChecker {
+  rolesOf(user: string): Promise<Set<Role>>;
+}
+
+export interface TurnDeps {
+  i18n: I18n;
+  clock: Clock;
+  roles: RoleChecker;
+  log: Logger;
+}
+
+/**
+ * One inbound message being handled: the user's session, what has been said back so far, and the
+ * helpers that actions, validators and commands need.
+ */
+export class Turn {
+  readonly replies: Reply[] = [];
+  readonly channel: ChannelName;
+  readonly nativeId: string;
+  /** Set by an action that deleted everything about the user: the session is not written back. */
+  forgetUser = false;
+
+  constructor(
+    readonly deps: TurnDeps,
+    readonly inbound: ParsedInbound,
+    public session: Session,
+    /** The inbound text with control characters removed and ends trimmed. */
+    readonly text: string,
+  ) {
+    const { channel, nativeId } = splitUserId(inbound.user);
+    this.channel = channel;
+    this.nativeId = nativeId;
+  }
+
+  get user(): string {
+    return this.inbound.user;
+  }
+
+  get lang(): Language {
+    return this.session.lang;
+  }
+
+  set lang(lang: Language) {
+    this.session.lang = lang;
+  }
+
+  get data(): Record<string, unknown> {
+    return this.session.data;
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /** Translates in the user's language; the flow's data fills {{placeholders}}. */
+  t(key: string, params?: Record<string, unknown>): string {
+    return this.deps.i18n.t(this.lang, key, { ...this.session.data, ...params });
+  }
+
+  say(key: string, params?: Record<string, unknown>): void {
+    this.replies.push({ text: this.t(key, params) });
+  }
+
+  reply(reply: Reply): void {
+    this.replies.push(reply);
+  }
+
+  private roles?: Promise<Set<Role>>;
+
+  /** After a grant in this turn (e.g. /join), so that the menu shows the new role's entries. */
+  rolesChanged(): void {
+    this.roles = undefined;
+  }
+
+  /** True when the user holds one of the roles; admins hold them all. Looked up once per turn. */
+  async hasRole(...roles: Role[]): Promise<boolean> {
+    this.roles ??= this.deps.roles.rolesOf(this.user);
+    const held = await this.roles;
+    return held.has('admin') || roles.some((r) => held.has(r));
+  }
+}

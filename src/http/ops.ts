@@ -1,0 +1,26 @@
+import type { Capability } from '../app/app.js';
+import { sendJson, sendText } from './router.js';
+
+const PING_TIMEOUT_MS = 1_000;
+
+/** /healthz answers 503 while Redis does not, so an orchestrator holds traffic back; /metrics for Prometheus. */
+export const ops: Capability = {
+  name: 'ops',
+  register(app) {
+    app.router
+      .on('GET', '/healthz', async (_req, res) => {
+        if (app.inMemory) return sendJson(res, 200, { status: 'ok', store: 'memory' });
+        const ok = await Promise.race([
+          app.redis.ping().then(
+            (r) => r === 'PONG',
+            () => false,
+          ),
+          new Promise<boolean>((r) => setTimeout(() => r(false), PING_TIMEOUT_MS).unref()),
+        ]);
+        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', store: 'redis' });
+      })
+      .on('GET', '/metrics', async (_req, res) => {
+        sendText(res, 200, await app.metrics.registry.metrics(), app.metrics.registry.contentType);
+      });
+  },
+};

@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app/create.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './core/logger.js';
+import { FlowLoadError } from './engine/flows.js';
+import { createHttpServer } from './http/server.js';
+import { redactUrl, whenReady } from './store/redis.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  let app;
+  try {
+    app = await createApp({ config, log });
+  } catch (err) {
+    if (err instanceof FlowLoadError) {
+      process.stderr.write(`The flows have problems:\n${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  if (app.inMemory) log.warn('REDIS_URL is not set: using the in-memory store; conversations and records will not survive a restart');
+  const server = createHttpServer(app.router, log);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  log.info({ url: `http://${address}:${port}/` }, 'web chat and API listening');
+
+  // HTTP answers (healthz 503) while Redis is still down; channels and schedulers start once it is up.
+  if (!app.inMemory) {
+    if (app.redis.status !== 'ready') log.warn({ url: redactUrl(config.REDIS_URL ?? '') }, 'waiting for Redis');
+    await whenReady(app.redis);
+  }
+  await app.start();
+  log.info('bot started');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing messages in flight');
+    const closed = new Promise<void>((r) => server.close(() => r()));
+    server.closeIdleConnections();
+    await app.stop();
+    await app.bot.drain();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    app.redis.disconnect();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

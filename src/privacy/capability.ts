@@ -1,0 +1,46 @@
+import type { Capability } from '../app/app.js';
+import { vnDateTime } from '../core/clock.js';
+
+/** /mydata shows everything the bot holds about the person; /deletedata erases it after a yes. */
+export const privacy: Capability = {
+  name: 'privacy',
+  register(app) {
+    app.privacy.add({
+      name: 'profile',
+      async describe(user, t) {
+        const rec = await app.users.get(user);
+        if (!rec) return [];
+        const lines = [t('privacy.line_profile', { id: user, lang: t(`common.language.${rec.lang}`), first: vnDateTime(new Date(rec.firstSeen)), last: vnDateTime(new Date(rec.lastSeen)) })];
+        if (rec.optOut) lines.push(t('privacy.line_opt_out', { since: vnDateTime(new Date(rec.optOut)) }));
+        return lines;
+      },
+      erase: (user) => app.users.forget(user),
+    });
+
+    app.registry
+      .command({
+        name: 'mydata',
+        aliases: ['dữ liệu của tôi', 'my data'],
+        async run() {
+          return { goto: 'privacy.show' };
+        },
+      })
+      .command({
+        name: 'deletedata',
+        aliases: ['xóa dữ liệu', 'xoá dữ liệu', 'delete my data'],
+        async run() {
+          return { goto: 'privacy.confirm_delete' };
+        },
+      })
+      .action('privacy.show', async (turn) => {
+        const lines = await app.privacy.describe(turn.user, (key, params) => turn.t(key, params));
+        turn.say(lines.length ? 'privacy.header' : 'privacy.nothing', { lines: lines.map((l) => `• ${l}`).join('\n') });
+      })
+      .action('privacy.erase', async (turn) => {
+        await app.privacy.eraseAll(turn.user);
+        // The session goes too: the engine does not write it back.
+        turn.forgetUser = true;
+        app.log.info({ user: turn.user }, 'personal data erased on request');
+      });
+  },
+};

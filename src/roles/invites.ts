@@ -1,0 +1,87 @@
+import { createHash, randomInt } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { tryParseJson } from '../core/json.js';
+import type { Redis } from '../store/redis.js';
+import { grantableRoleSchema, type Grant, type Roles } from './roles.js';
+
+/** Crockford's base32: no I, L, O or U, so a code read aloud or typed on a phone is hard to get wrong. */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const CODE_LENGTH = 10;
+/** An expired invite is kept this long after expiry so that its holder is told "expired", not "unknown". */
+const KEEP_AFTER_EXPIRY_MS = 30 * 86_400_000;
+const USED_MEMORY_MS = 180 * 86_400_000;
+
+const inviteSchema = z.object({
+  role: grantableRoleSchema,
+  area: z.string().min(1),
+  unit: z.string().optional(),
+  expiresAt: z.number().int(),
+  createdBy: z.string(),
+});
+export type Invite = z.infer<typeof inviteSchema>;
+
+export type RedeemResult =
+  | { ok: true; grant: Grant }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
+
+/** What people type: any case, with spaces or dashes, O for 0 and I or L for 1. */
+export function normaliseCode(code: string): string {
+  return code
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+}
+
+function formatCode(raw: string): string {
+  return `${raw.slice(0, 5)}-${raw.slice(5)}`;
+}
+
+/** Single-use codes that grant a role; only their hash is stored. */
+export class Invites {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly roles: Roles,
+    private readonly clock: Clock,
+  ) {}
+
+  private hash(code: string): string {
+    return createHash('sha256').update(normaliseCode(code)).digest('hex');
+  }
+
+  async create(invite: Omit<Invite, 'expiresAt'> & { ttlMs: number }): Promise<{ code: string; expiresAt: Date }> {
+    const raw = Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    const expiresAt = this.clock.now().getTime() + invite.ttlMs;
+    const record: Invite = { role: invite.role, area: invite.area, unit: invite.unit, expiresAt, createdBy: invite.createdBy };
+    await this.redis.set(`${this.prefix}invite:${this.hash(raw)}`, JSON.stringify(inviteSchema.parse(record)), 'PX', invite.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    return { code: formatCode(raw), expiresAt: new Date(expiresAt) };
+  }
+
+  /** Takes the code atomically (GETDEL), so two people racing with one code cannot both win. */
+  async redeem(user: string, code: string): Promise<RedeemResult> {
+    const hash = this.hash(code);
+    const taken = await this.redis.getdel(`${this.prefix}invite:${hash}`);
+    const invite = inviteSchema.safeParse(tryParseJson(taken));
+    if (!invite.success) {
+      const used = await this.redis.exists(`${this.prefix}invite-used:${hash}`);
+      return { ok: false, reason: used ? 'used' : 'unknown' };
+    }
+    const now = this.clock.now().getTime();
+    if (invite.data.expiresAt <= now) return { ok: false, reason: 'expired' };
+    const grant: Grant = { role: invite.data.role, area: invite.data.area, unit: invite.data.unit, grantedAt: now };
+    await this.redis.set(`${this.prefix}invite-used:${hash}`, user, 'PX', USED_MEMORY_MS);
+    await this.roles.grant(user, grant);
+    return { ok: true, grant };
+  }
+}
+
+/** "7d", "12h", "30m" → milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)\s*([dhm])$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+  const ms = Number(m[1]) * unit;
+  return ms > 0 ? ms : undefined;
+}

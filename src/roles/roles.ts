@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { tryParseJson } from '../core/json.js';
+import type { Role } from '../engine/flow-schema.js';
+import type { RoleChecker } from '../engine/turn.js';
+import type { Redis } from '../store/redis.js';
+
+export const grantableRoleSchema = z.enum(['officer', 'organiser']);
+export type GrantableRole = z.infer<typeof grantableRoleSchema>;
+
+export const grantSchema = z.object({
+  role: grantableRoleSchema,
+  /** The area the role covers: a province covers all its communes. */
+  area: z.string().min(1),
+  /** For officers: the kind of unit they report for (reminders are addressed to unit kinds). */
+  unit: z.string().optional(),
+  grantedAt: z.number().int(),
+});
+export type Grant = z.infer<typeof grantSchema>;
+
+/**
+ * Everyone is a citizen; admins are named in ADMIN_IDS; officers and organisers hold a grant for an
+ * area, kept per user and indexed per role and area so that "the officers of this commune" is one read.
+ */
+export class Roles implements RoleChecker {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly admins: ReadonlySet<string>,
+  ) {}
+
+  private key(user: string): string {
+    return `${this.prefix}roles:${user}`;
+  }
+
+  private indexKey(role: GrantableRole, area: string): string {
+    return `${this.prefix}role:${role}:${area}`;
+  }
+
+  isAdmin(user: string): boolean {
+    return this.admins.has(user);
+  }
+
+  async grants(user: string): Promise<Grant[]> {
+    const raw = await this.redis.hgetall(this.key(user));
+    return Object.values(raw).flatMap((json) => {
+      const parsed = grantSchema.safeParse(tryParseJson(json));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  async grantOf(user: string, role: GrantableRole): Promise<Grant | undefined> {
+    const parsed = grantSchema.safeParse(tryParseJson(await this.redis.hget(this.key(user), role)));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async rolesOf(user: string): Promise<Set<Role>> {
+    const roles = new Set<Role>(['citizen']);
+    if (this.isAdmin(user)) roles.add('admin');
+    for (const g of await this.grants(user)) roles.add(g.role);
+    return roles;
+  }
+
+  /** Replaces any earlier grant of the same role (one area per role and person). */
+  async grant(user: string, grant: Grant): Promise<void> {
+    const previous = await this.grantOf(user, grant.role);
+    const tx = this.redis.multi();
+    if (previous) tx.srem(this.indexKey(previous.role, previous.area), user);
+    tx.hset(this.key(user), grant.role, JSON.stringify(grant)).sadd(this.indexKey(grant.role, grant.area), user);
+    await tx.exec();
+  }
+
+  /** Holders of a role for exactly this area. */
+  async holders(role: GrantableRole, area: string): Promise<string[]> {
+    return this.redis.smembers(this.indexKey(role, area));
+  }
+
+  async forget(user: string): Promise<void> {
+    const tx = this.redis.multi();
+    for (const g of await this.grants(user)) tx.srem(this.indexKey(g.role, g.area), user);
+    await tx.del(this.key(user)).exec();
+  }
+}

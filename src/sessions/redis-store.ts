@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { KeyedQueue } from './keyed-queue.js';
+import { decodeSession, encodeSession, type LoadedSession } from './session.js';
+import type { SessionStore, SessionUpdate } from './store.js';
+
+const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface RedisSessionOptions {
+  prefix: string;
+  ttlMs: number;
+  /** Longest a change may hold a user's lock before another instance may take it. */
+  lockMs?: number;
+  /** How long to wait for another instance to finish with the same user. */
+  waitMs?: number;
+}
+
+export class LockTimeoutError extends Error {}
+
+/**
+ * Sessions as JSON strings with a TTL. Inside one process a user's messages queue up; across
+ * processes a short lock (SET NX PX) keeps them apart. Taking the lock and reading the session share
+ * one round trip, and so do writing and releasing it.
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly kind = 'redis' as const;
+  private readonly queue = new KeyedQueue();
+  private readonly lockMs: number;
+  private readonly waitMs: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly opts: RedisSessionOptions,
+  ) {
+    this.lockMs = opts.lockMs ?? 30_000;
+    this.waitMs = opts.waitMs ?? 10_000;
+  }
+
+  private key(user: string): string {
+    return `${this.opts.prefix}s:${user}`;
+  }
+
+  private lockKey(user: string): string {
+    return `${this.opts.prefix}lock:s:${user}`;
+  }
+
+  async get(user: string): Promise<LoadedSession> {
+    return decodeSession(await this.redis.get(this.key(user)));
+  }
+
+  transact<T>(user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T> {
+    return this.queue.run(user, async () => {
+      const token = randomBytes(8).toString('hex');
+      const current = await this.lockAndRead(user, token);
+      let update: SessionUpdate<T>;
+      try {
+        update = await fn(current);
+      } catch (err) {
+        await this.redis.eval(RELEASE_LOCK, 1, this.lockKey(user), token);
+        throw err;
+      }
+      const tx = this.redis.multi();
+      if (update.session) tx.set(this.key(user), encodeSession(update.session), 'PX', this.opts.ttlMs);
+      else tx.del(this.key(user));
+      tx.eval(RELEASE_LOCK, 1, this.lockKey(user), token);
+      const results = await tx.exec();
+      const failed = results?.find(([err]) => err);
+      if (failed?.[0]) throw failed[0];
+      return update.result;
+    });
+  }
+
+  private async lockAndRead(user: string, token: string): Promise<LoadedSession> {
+    const deadline = Date.now() + this.waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const results = await this.redis
+        .pipeline()
+        .set(this.lockKey(user), token, 'PX', this.lockMs, 'NX')
+        .get(this.key(user))
+        .exec();
+      const [lockErr, locked] = results?.[0] ?? [new Error('no reply')];
+      if (lockErr) throw lockErr;
+      if (locked === 'OK') {
+        const [readErr, raw] = results?.[1] ?? [new Error('no reply')];
+        if (readErr) throw readErr;
+        return decodeSession(raw as string | null);
+      }
+      if (Date.now() > deadline) throw new LockTimeoutError(`session of ${user} stayed locked for ${this.waitMs} ms`);
+      await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 50)));
+    }
+  }
+
+  async delete(user: string): Promise<void> {
+    await this.queue.run(user, async () => {
+      await this.redis.del(this.key(user));
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { normaliseCode, parseDuration } from '../../src/roles/invites.js';
+import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
+
+describe('roles by single-use invite code', () => {
+  let t: TestApp;
+  const clock = new FakeClock('2026-11-25T03:00:00Z');
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(() => t.close());
+
+  it('grants the role once; a second use, an unknown code and an expired code are refused clearly', async () => {
+    const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la.to-hieu', unit: 'ubnd_xa', ttlMs: 86_400_000, createdBy: 'test' });
+    expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    await t.send('web:officer', '/start');
+    const joined = await t.send('web:officer', `/join ${code.toLowerCase().replace('-', ' ')}`);
+    expect(textOf(joined)).toContain('Đã nhận vai trò cán bộ của Phường Tô Hiệu, Tỉnh Sơn La');
+    expect(choiceValues(joined)).toContain('deadlines');
+    expect(await t.app.roles.grantOf('web:officer', 'officer')).toMatchObject({ area: 'son-la.to-hieu', unit: 'ubnd_xa' });
+    expect(await t.app.roles.holders('officer', 'son-la.to-hieu')).toEqual(['web:officer']);
+
+    expect(textOf(await t.send('web:other', `/join ${code}`))).toContain('đã được dùng rồi');
+    expect(await t.app.roles.grants('web:other')).toEqual([]);
+    expect(textOf(await t.send('web:other', '/join AAAAA-BBBBB'))).toContain('không đúng');
+
+    const late = await t.app.invites.create({ role: 'organiser', area: 'son-la', ttlMs: 3_600_000, createdBy: 'test' });
+    clock.advance(2 * 3_600_000);
+    expect(textOf(await t.send('web:late', `/join ${late.code}`))).toContain('hết hạn');
+    expect(await t.app.roles.grants('web:late')).toEqual([]);
+    expect(textOf(await t.send('web:late', '/join'))).toContain('/join kèm mã mời');
+  });
+
+  it('lets only one of two people racing with the same code win', async () => {
+    const { code } = await t.app.invites.create({ role: 'organiser', area: 'tay-ninh', ttlMs: 86_400_000, createdBy: 'test' });
+    const results = await Promise.all([t.app.invites.redeem('web:r1', code), t.app.invites.redeem('web:r2', code)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it('stops guessing after five wrong codes in an hour', async () => {
+    for (let i = 0; i < 5; i++) await t.send('web:guesser', `/join WRONG-${i}0000`);
+    const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
+    expect(textOf(await t.send('web:guesser', `/join ${code}`))).toContain('sai mã nhiều lần');
+    expect(await t.app.roles.grants('web:guesser')).toEqual([]);
+  });
+
+  it('reads codes the way people type them, and durations the way operators do', () => {
+    expect(normaliseCode('abcdo-1il23')).toBe('ABCD011123');
+    expect(parseDuration('7d')).toBe(7 * 86_400_000);
+    expect(parseDuration('12h')).toBe(12 * 3_600_000);
+    expect(parseDuration('0d')).toBeUndefined();
+    expect(parseDuration('soon')).toBeUndefined();
+  });
+
+  it('makes codes from the operators command line', () => {
+    const env = { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
+    const ok = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], { env, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    expect(ok.stderr).toContain('Phường Chiềng An');
+    const badArea = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'atlantis'], { env, encoding: 'utf8' });
+    expect(badArea.status).toBe(2);
+    expect(badArea.stderr).toContain('--area must be an area id');
+    const badRole = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'king', '--area', 'son-la'], { env, encoding: 'utf8' });
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toContain('--role must be officer or organiser');
+  });
+});

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MemorySessionStore } from '../../src/sessions/memory-store.js';
+import { RedisSessionStore } from '../../src/sessions/redis-store.js';
+import type { Session } from '../../src/sessions/session.js';
+import type { SessionStore } from '../../src/sessions/store.js';
+import { FakeClock } from '../support/clock.js';
+
+const session = (data: Record<string, unknown> = {}): Session => ({ v: 1, lang: 'vi', flow: 'menu', step: 'main', data });
+
+/** Appends `item` to data.items inside a transaction that yields to the event loop in between. */
+function append(store: SessionStore, user: string, item: number) {
+  return store.transact(user, async (current) => {
+    const s = current.kind === 'ok' ? current.session : session({ items: [] });
+    await new Promise((r) => setTimeout(r, Math.random() * 3));
+    s.data.items = [...((s.data.items as number[]) ?? []), item];
+    return { session: s, result: undefined };
+  });
+}
+
+interface Harness {
+  store: SessionStore;
+  /** Writes raw text where the session would be, as an older or broken version might have. */
+  putRaw(user: string, raw: string): Promise<void>;
+  /** Lets time pass beyond the TTL. */
+  expire(): Promise<void>;
+}
+
+const redis = new Redis(inject('redisUrl'));
+const clock = new FakeClock();
+afterAll(() => redis.disconnect());
+
+const harnesses: Record<string, () => Harness> = {
+  memory: () => {
+    const store = new MemorySessionStore(60_000, clock);
+    return { store, putRaw: async (u, raw) => store.putRaw(u, raw), expire: async () => clock.advance(61_000) };
+  },
+  redis: () => {
+    const prefix = `t${randomBytes(4).toString('hex')}:`;
+    const store = new RedisSessionStore(redis, { prefix, ttlMs: 300 });
+    return {
+      store,
+      putRaw: async (u, raw) => void (await redis.set(`${prefix}s:${u}`, raw)),
+      expire: () => new Promise((r) => setTimeout(r, 400)),
+    };
+  },
+};
+
+describe.each(Object.keys(harnesses))('%s session store', (kind) => {
+  let h: Harness;
+  beforeAll(() => {
+    h = (harnesses[kind] as () => Harness)();
+  });
+
+  it('starts with no session, keeps what a transaction returns, and deletes on null', async () => {
+    expect(await h.store.get('web:a')).toEqual({ kind: 'none' });
+    const result = await h.store.transact('web:a', async () => ({ session: session({ x: 1 }), result: 42 }));
+    expect(result).toBe(42);
+    expect(await h.store.get('web:a')).toEqual({ kind: 'ok', session: session({ x: 1 }) });
+    await h.store.transact('web:a', async () => ({ session: null, result: undefined }));
+    expect(await h.store.get('web:a')).toEqual({ kind: 'none' });
+  });
+
+  it('forgets a session after its TTL', async () => {
+    await h.store.transact('web:ttl', async () => ({ session: session(), result: undefined }));
+    await h.expire();
+    expect(await h.store.get('web:ttl')).toEqual({ kind: 'none' });
+  });
+
+  it('reports corrupt and old-format sessions instead of throwing', async () => {
+    await h.putRaw('web:bad', '{"v":1,');
+    expect((await h.store.get('web:bad')).kind).toBe('corrupt');
+    await h.putRaw('web:old', JSON.stringify({ version: 0, state: 'MENU' }));
+    const seen = await h.store.transact('web:old', async (current) => ({ session: null, result: current.kind }));
+    expect(seen).toBe('corrupt');
+  });
+
+  it('keeps all 50 changes when one person sends 50 messages at once', async () => {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => append(h.store, 'web:burst', i)));
+    const loaded = await h.store.get('web:burst');
+    if (loaded.kind !== 'ok') throw new Error('no session');
+    expect(loaded.session.data.items).toHaveLength(50);
+    expect(new Set(loaded.session.data.items as number[]).size).toBe(50);
+  });
+
+  it('runs different people in parallel: one slow change does not hold up another', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = h.store.transact('web:slow', async () => {
+      await gate;
+      return { session: session(), result: 'slow' };
+    });
+    const fast = await h.store.transact('web:fast', async () => ({ session: session(), result: 'fast' }));
+    expect(fast).toBe('fast');
+    release();
+    expect(await slow).toBe('slow');
+  });
+
+  it('leaves the session untouched when a change fails', async () => {
+    await h.store.transact('web:fail', async () => ({ session: session({ keep: true }), result: undefined }));
+    await expect(
+      h.store.transact('web:fail', async () => {
+        throw new Error('handler failed');
+      }),
+    ).rejects.toThrow('handler failed');
+    expect(await h.store.get('web:fail')).toEqual({ kind: 'ok', session: session({ keep: true }) });
+    // The failed change released the person: the next one runs.
+    await append(h.store, 'web:fail', 1);
+  });
+});
+
+describe('redis session store across bot instances', () => {
+  it('keeps all changes when two instances handle the same person at once', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}:`;
+    const other = new Redis(inject('redisUrl'));
+    const a = new RedisSessionStore(redis, { prefix, ttlMs: 60_000 });
+    const b = new RedisSessionStore(other, { prefix, ttlMs: 60_000 });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => append(i % 2 ? a : b, 'web:shared', i)));
+    const loaded = await a.get('web:shared');
+    other.disconnect();
+    if (loaded.kind !== 'ok') throw new Error('no session');
+    expect([...(loaded.session.data.items as number[])].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});

@@ -1,0 +1,25 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createHttpServer } from '../../src/http/server.js';
+import type { App } from '../../src/app/app.js';
+
+/** The app's HTTP server on a free port. */
+export async function listen(app: App): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const server = createHttpServer(app.router, app.log);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
