@@ -23,6 +23,8 @@ import { RedisSessionStore } from '../sessions/redis-store.js';
 import type { SessionStore } from '../sessions/store.js';
 import { connectRedis, inMemoryRedis, type Redis } from '../store/redis.js';
 import { UserDirectory } from '../users/directory.js';
+import { DirectOutbound } from '../outbound/direct.js';
+import type { Outbound } from '../outbound/types.js';
 import { Bot } from './bot.js';
 
 /** A piece of the bot (Q&A, learning, reminders, a channel...) that plugs its actions, commands and routes in. */
@@ -63,6 +65,8 @@ export class App {
   readonly router = new Router();
   readonly admin = new AdminCommands();
   readonly senders = new Map<ChannelName, ChannelSender>();
+  /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
+  outbound: Outbound;
   readonly sessions: SessionStore;
   readonly dirs: { flows: string; locales: string; data: string };
   private readonly startHooks: Hook[] = [];
@@ -89,6 +93,7 @@ export class App {
       ? new MemorySessionStore(ttlMs, this.clock)
       : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs });
     this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
+    this.outbound = new DirectOutbound(this);
     registerCoreInputs(this.registry);
   }
 

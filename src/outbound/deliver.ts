@@ -1,0 +1,75 @@
+import type { App } from '../app/app.js';
+import type { DeliveryOutcome } from '../core/delivery.js';
+import { splitUserId } from '../core/message.js';
+import type { DeliveryStatus, OutboundMessage } from './types.js';
+
+/** Per-recipient statuses are kept this long for delivery reports. */
+export const STATUS_TTL_S = 90 * 86_400;
+
+export type DeliveryResult =
+  | { status: Exclude<DeliveryStatus, 'queued' | 'duplicate'>; reason?: string }
+  | { status: 'retry'; afterMs: number; reason: string };
+
+function statsKey(app: App, campaign: string) {
+  return `${app.prefix}out:stats:${campaign}`;
+}
+
+function statusKey(app: App, campaign: string) {
+  return `${app.prefix}out:status:${campaign}`;
+}
+
+/** Claims (key, user) once; false when it was claimed before (a duplicate). */
+export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
+  const ok = await app.redis.set(`${app.prefix}out:once:${m.key}:${m.user}`, '1', 'EX', STATUS_TTL_S, 'NX');
+  return ok === 'OK';
+}
+
+/** Records a final (or queued) status for the delivery report. */
+export async function record(app: App, m: Pick<OutboundMessage, 'campaign' | 'user'>, status: DeliveryStatus, reason?: string): Promise<void> {
+  await app.redis
+    .multi()
+    .hincrby(statsKey(app, m.campaign), status, 1)
+    .expire(statsKey(app, m.campaign), STATUS_TTL_S)
+    .hset(statusKey(app, m.campaign), m.user, reason ? `${status}:${reason}` : status)
+    .expire(statusKey(app, m.campaign), STATUS_TTL_S)
+    .exec();
+}
+
+/** Counts per status for a campaign (queued counts everything accepted). */
+export async function campaignStats(app: App, campaign: string): Promise<Record<string, number>> {
+  const raw = await app.redis.hgetall(statsKey(app, campaign));
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+}
+
+/**
+ * Sends one message now, checking at send time what may have changed since it was queued: the person
+ * said /stop, blocked the bot, or is on a channel this bot does not run. A 403 marks them inactive.
+ */
+export async function deliverOne(app: App, m: OutboundMessage): Promise<DeliveryResult> {
+  const person = await app.users.get(m.user);
+  if (!person) return { status: 'undeliverable', reason: 'unknown_user' };
+  if (person.optOut) return { status: 'opted_out' };
+  if (person.inactive) return { status: 'blocked', reason: person.inactive };
+  const { channel, nativeId } = splitUserId(m.user);
+  const sender = app.senders.get(channel);
+  if (!sender) return { status: 'undeliverable', reason: `no_${channel}_channel` };
+  let outcome: DeliveryOutcome;
+  try {
+    outcome = await sender.send(nativeId, m.replies, m.template ? { template: m.template } : undefined);
+  } catch (err) {
+    outcome = { status: 'failed', reason: err instanceof Error ? err.message : String(err), transient: true };
+  }
+  switch (outcome.status) {
+    case 'sent':
+      return { status: 'sent' };
+    case 'blocked':
+      await app.users.markInactive(m.user, outcome.reason);
+      return { status: 'blocked', reason: outcome.reason };
+    case 'retry':
+      return { status: 'retry', afterMs: outcome.afterMs, reason: outcome.reason };
+    case 'undeliverable':
+      return { status: 'undeliverable', reason: outcome.reason };
+    case 'failed':
+      return outcome.transient ? { status: 'retry', afterMs: 0, reason: outcome.reason } : { status: 'failed', reason: outcome.reason };
+  }
+}
