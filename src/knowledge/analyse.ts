@@ -8,6 +8,8 @@ export interface Analysis {
   readonly tokens: readonly string[];
   /** Per token: false for stop words, parts of stop phrases and lone letters. */
   readonly content: readonly boolean[];
+  /** Per token: true inside a stop phrase ("là gì", "bao nhiêu"): no bigram reaches into one. */
+  readonly asking: readonly boolean[];
   /** Document numbers as whole units, e.g. "#489:qd" for "489/QĐ-TTg", "QĐ 489" or "Quyết định số 489". */
   readonly units: readonly string[];
 }
@@ -67,17 +69,33 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     // Stop words are matched as written, before spelling and plural endings are evened out ("does").
     const stop = lexicon.stopWords[lang];
     const content = words.map((w) => !stop.has(w) && !(w.length === 1 && /\p{L}/u.test(w)));
+    const asking = words.map(() => false);
     for (const phrase of lexicon.stopPhrases[lang]) {
       for (let i = 0; i + phrase.length <= words.length; i++) {
-        if (phrase.every((p, k) => words[i + k] === p)) phrase.forEach((_, k) => (content[i + k] = false));
+        if (!phrase.every((p, k) => words[i + k] === p)) continue;
+        phrase.forEach((_, k) => {
+          content[i + k] = false;
+          asking[i + k] = true;
+        });
       }
     }
-    return { tokens: words.map((w) => normaliseToken(w, lang)), content, units: units(folded) };
+    return { tokens: words.map((w) => normaliseToken(w, lang)), content, asking, units: units(folded) };
   };
 }
 
-/** A bigram term: two neighbouring tokens, kept when at least one of them carries content. */
+/** A bigram term: two neighbouring tokens. */
 export const bigram = (a: string, b: string): string => `${a} ${b}`;
+
+/**
+ * Whether tokens i and i+1 make a bigram term: at least one carries content ("sơn la" although "là"
+ * is a stop word) and neither asks ("học tập là gì" must not meet a heading "… là gì?").
+ */
+export const pairs = (analysis: Analysis, i: number): boolean =>
+  i >= 0 &&
+  i + 1 < analysis.tokens.length &&
+  (analysis.content[i] === true || analysis.content[i + 1] === true) &&
+  !analysis.asking[i] &&
+  !analysis.asking[i + 1];
 
 /**
  * The terms of an analysed text, repeated as often as they occur: content tokens, bigrams of neighbours
@@ -89,8 +107,7 @@ export function termsOf(analysis: Analysis): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
     if (content[i]) out.push(token);
-    const next = tokens[i + 1];
-    if (next !== undefined && (content[i] || content[i + 1])) out.push(bigram(token, next));
+    if (pairs(analysis, i)) out.push(bigram(token, tokens[i + 1] as string));
   }
   out.push(...units);
   return out;

@@ -1,5 +1,6 @@
 import type { Language } from '../i18n/index.js';
 import { termsOf, type Analyse } from './analyse.js';
+import type { Passage } from './passages.js';
 import type { Query } from './query.js';
 import type { SearchIndex } from './search-index.js';
 
@@ -59,11 +60,14 @@ function clip(text: string, score: (t: string) => number): string {
  * The sentences of a passage that answer the question, in their order, at most about EXCERPT_MAX
  * characters: the best-matching sentence, then its neighbours while they fit, the better one first.
  */
-export function excerpt(passageText: string, query: Query, ctx: ExcerptContext): string {
+export function excerpt(passage: Passage, query: Query, ctx: ExcerptContext): string {
   const score = scorer(ctx, query);
-  const pieces: Piece[] = passageText
+  // A heading line stays whole: half a heading reads like a stray sentence.
+  const pieces: Piece[] = passage.text
     .split('\n')
-    .flatMap((line, n) => line.split(SENTENCE_END).map((text) => ({ text, line: n, score: score(text) })));
+    .flatMap((line, n) =>
+      (n === 0 && passage.heading ? [line] : line.split(SENTENCE_END)).map((text) => ({ text, line: n, score: score(text) })),
+    );
   if (pieces.length === 0) return '';
   let best = 0;
   pieces.forEach((p, i) => {

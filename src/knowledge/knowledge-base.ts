@@ -69,6 +69,8 @@ export const MIN_COVERAGE = { any: 0.5, onTopic: 0.3 } as const;
 const isAnswer = ({ share, onTopic }: Match): boolean =>
   share >= MIN_COVERAGE.any || (onTopic && share >= MIN_COVERAGE.onTopic);
 const CANDIDATES = 50;
+/** A question that names a province is not answered by another province's plan, whatever the wording. */
+const OTHER_PROVINCE = 0.5;
 const SOURCES_SHOWN = 5;
 const FIELD_WEIGHT = { text: 1, headings: 0.5, document: 0.3 } as const;
 
@@ -161,17 +163,33 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     LANGUAGES.map((lang) => [lang, lexicon.domainTerms[lang].map((term) => analyse(term, lang).tokens)]),
   ) as Record<Language, string[][]>;
 
+  const provinces = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
+  /** The provinces of our documents that a question names. */
+  function provincesNamed(query: Query): Set<string> {
+    const { tokens } = query.analysis;
+    return new Set(
+      provinces.filter((province) => {
+        const name = analyse(province, query.lang).tokens;
+        return tokens.some((_, i) => name.length > 0 && name.every((t, k) => tokens[i + k] === t));
+      }),
+    );
+  }
+
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, domainPhrases[lang]);
     const { index, entries } = shelves[lang];
+    const named = provincesNamed(query);
+    const elsewhere = (doc: PlanDocument): boolean => named.size > 0 && doc.meta.province !== '' && !named.has(doc.meta.province);
     const ranked = hasContent(query)
       ? index
           .top(query.terms, CANDIDATES)
           .map(({ passage, score }) => {
+            const entry = entries[passage] as Entry;
             const found = match(index, passage, query);
             // Among passages that score alike, the one that accounts for more of the question wins.
-            return { entry: entries[passage] as Entry, score: score * (0.5 + found.share), match: found };
+            const weight = (0.5 + found.share) * (elsewhere(entry.doc) ? OTHER_PROVINCE : 1);
+            return { entry, score: score * weight, match: found };
           })
           .sort((a, b) => b.score - a.score)
       : [];
@@ -190,7 +208,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const t = i18n.for(lang);
     const ctx = { index: shelves[query.lang].index, analyse, lang: query.lang };
     return t('qa.answer', {
-      excerpt: excerpt(r.entry.passage.text, query, ctx),
+      excerpt: excerpt(r.entry.passage, query, ctx),
       citation: citation(r.entry.doc.meta, r.entry.passage.section, t, lang),
     });
   }

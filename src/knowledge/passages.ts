@@ -5,12 +5,14 @@
  */
 
 export interface Passage {
-  /** Heading titles from the top of the document down to the passage, in full. */
+  /** Heading titles above the passage that its text does not already start with, in full. */
   readonly headings: readonly string[];
   /** The heading path for people: titles shortened, joined with " › ". Empty before the first heading. */
   readonly section: string;
   /** The passage: the nearest heading line, then its paragraphs and bullets, one per line. */
   readonly text: string;
+  /** The heading line `text` starts with; empty for text before the first heading. */
+  readonly heading: string;
 }
 
 /** A numbered line longer than this is a paragraph that happens to be numbered, not a heading. */
@@ -156,9 +158,10 @@ export function splitPassages(text: string): Passage[] {
     const section = [...own.map((n) => shorten(n.line)), ...(heading || node.level === 0 ? [] : [node.label])];
     for (const chunk of pack(blocks)) {
       out.push({
-        headings: own.map((n) => n.line),
+        headings: own.map((n) => n.line).filter((line) => line !== headingLine),
         section: section.join(' › '),
         text: headingLine ? `${headingLine}\n${chunk}` : chunk,
+        heading: headingLine,
       });
     }
     for (const child of node.children) walk(child, own, headingLine);

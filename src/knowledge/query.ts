@@ -1,5 +1,5 @@
 import type { Language } from '../i18n/index.js';
-import { bigram, isUnit, termsOf, unitNumber, type Analysis } from './analyse.js';
+import { bigram, isUnit, pairs, termsOf, unitNumber, type Analysis } from './analyse.js';
 import type { SearchIndex } from './search-index.js';
 
 /** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
@@ -18,11 +18,8 @@ export interface Query {
 export function buildQuery(analysis: Analysis, lang: Language, domainPhrases: readonly (readonly string[])[]): Query {
   const terms = new Map<string, number>();
   for (const term of termsOf(analysis)) {
-    const both = term.split(' ');
-    // Two question words side by side ("là gì") name nothing.
-    if (both.length === 2 && both.every((t) => !isContent(analysis, t))) continue;
-    const weight = isUnit(term) ? WEIGHT.unit : both.length === 2 ? WEIGHT.bigram : WEIGHT.token;
-    terms.set(term, Math.max(terms.get(term) ?? 0, weight));
+    const weight = isUnit(term) ? WEIGHT.unit : term.includes(' ') ? WEIGHT.bigram : WEIGHT.token;
+    terms.set(term, weight);
   }
   const { tokens } = analysis;
   const domainSpans: number[][] = [];
@@ -32,10 +29,6 @@ export function buildQuery(analysis: Analysis, lang: Language, domainPhrases: re
     }
   }
   return { lang, analysis, terms, domainSpans };
-}
-
-function isContent(analysis: Analysis, token: string): boolean {
-  return analysis.tokens.some((t, i) => t === token && analysis.content[i]);
 }
 
 /** Whether a question has anything to search for. */
@@ -62,7 +55,7 @@ export function match(index: SearchIndex, passage: number, query: Query): Match 
   const { tokens, content, units } = query.analysis;
   const matchedNumbers = new Set(units.filter((u) => index.contains(passage, u)).map(unitNumber));
   const has = (i: number): boolean =>
-    i >= 0 && i + 1 < tokens.length && index.contains(passage, bigram(tokens[i] as string, tokens[i + 1] as string));
+    pairs(query.analysis, i) && index.contains(passage, bigram(tokens[i] as string, tokens[i + 1] as string));
   const covered = tokens.map((token, i) => {
     const alone = !content[i - 1] && !content[i + 1];
     return (
