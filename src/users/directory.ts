@@ -16,6 +16,8 @@ export const userRecordSchema = z.object({
   inactive: z.string().optional(),
   /** When they said /stop: no proactive message at all until they opt in again. */
   optOut: epochMs.optional(),
+  /** The commune or province the person gave (registration, news sign-up): audiences are chosen by it. */
+  area: z.string().optional(),
 });
 export type UserRecord = z.infer<typeof userRecordSchema> & { id: string; channel: ChannelName };
 
@@ -54,6 +56,23 @@ export class UserDirectory {
     return { ...parsed.data, id: user, channel: splitUserId(user).channel };
   }
 
+  private areaIndex(area: string): string {
+    return `${this.prefix}area-users:${area}`;
+  }
+
+  /** Records where the person lives or works; indexed per area for audiences. */
+  async setArea(user: string, area: string): Promise<void> {
+    const previous = await this.redis.hget(this.key(user), 'area');
+    const tx = this.redis.multi();
+    if (previous && previous !== area) tx.srem(this.areaIndex(previous), user);
+    await tx.hset(this.key(user), 'area', area).sadd(this.areaIndex(area), user).exec();
+  }
+
+  /** People who gave exactly this area. */
+  async inArea(area: string): Promise<string[]> {
+    return this.redis.smembers(this.areaIndex(area));
+  }
+
   async markInactive(user: string, reason: string): Promise<void> {
     await this.redis.hset(this.key(user), 'inactive', reason);
   }
@@ -74,6 +93,9 @@ export class UserDirectory {
   }
 
   async forget(user: string): Promise<void> {
-    await this.redis.multi().del(this.key(user)).srem(this.allKey, user).exec();
+    const area = await this.redis.hget(this.key(user), 'area');
+    const tx = this.redis.multi().del(this.key(user)).srem(this.allKey, user);
+    if (area) tx.srem(this.areaIndex(area), user);
+    await tx.exec();
   }
 }

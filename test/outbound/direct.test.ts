@@ -27,3 +27,21 @@ describe('direct outbound (no durable queue)', () => {
     expect(await campaignStats(t.app, 'c1')).toEqual({ queued: 4, sent: 1, opted_out: 1, undeliverable: 2 });
   });
 });
+
+describe('people by area', () => {
+  it('indexes a person under the area they gave, moves them when it changes, and forgets them', async () => {
+    const t = await createTestApp();
+    try {
+      await t.send('web:mai', '/start');
+      await t.app.users.setArea('web:mai', 'son-la.to-hieu');
+      expect(await t.app.users.inArea('son-la.to-hieu')).toEqual(['web:mai']);
+      await t.app.users.setArea('web:mai', 'son-la.chieng-an');
+      expect(await t.app.users.inArea('son-la.to-hieu')).toEqual([]);
+      expect((await t.app.users.get('web:mai'))?.area).toBe('son-la.chieng-an');
+      await t.app.users.forget('web:mai');
+      expect(await t.app.users.inArea('son-la.chieng-an')).toEqual([]);
+    } finally {
+      await t.close();
+    }
+  });
+});
