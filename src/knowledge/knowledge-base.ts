@@ -69,8 +69,11 @@ export const MIN_COVERAGE = { any: 0.5, onTopic: 0.3 } as const;
 const isAnswer = ({ share, onTopic }: Match): boolean =>
   share >= MIN_COVERAGE.any || (onTopic && share >= MIN_COVERAGE.onTopic);
 const CANDIDATES = 50;
-/** A question that names a province is not answered by another province's plan, whatever the wording. */
-const OTHER_PROVINCE = 0.5;
+/**
+ * A question that names a province, or the number of one of our documents, is not answered by another
+ * province's plan or another document, whatever the wording: their passages count half.
+ */
+const ELSEWHERE = 0.5;
 const SOURCES_SHOWN = 5;
 const FIELD_WEIGHT = { text: 1, headings: 0.5, document: 0.3 } as const;
 
@@ -164,23 +167,27 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   ) as Record<Language, string[][]>;
 
   const provinces = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
-  /** The provinces of our documents that a question names. */
-  function provincesNamed(query: Query): Set<string> {
-    const { tokens } = query.analysis;
-    return new Set(
-      provinces.filter((province) => {
-        const name = analyse(province, query.lang).tokens;
-        return tokens.some((_, i) => name.length > 0 && name.every((t, k) => tokens[i + k] === t));
-      }),
-    );
+  const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
+
+  /** Which documents a question confines itself to; undefined when it names no province or document of ours. */
+  function scopeOf(query: Query): ((doc: PlanDocument) => boolean) | undefined {
+    const { tokens, units } = query.analysis;
+    const named = provinces.filter((province) => {
+      const name = analyse(province, query.lang).tokens;
+      return tokens.some((_, i) => name.length > 0 && name.every((t, k) => tokens[i + k] === t));
+    });
+    const numbered = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
+    if (named.length === 0 && numbered.length === 0) return undefined;
+    return (doc) =>
+      (named.length === 0 || doc.meta.province === '' || named.includes(doc.meta.province)) &&
+      (numbered.length === 0 || numbered.includes(doc));
   }
 
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, domainPhrases[lang]);
     const { index, entries } = shelves[lang];
-    const named = provincesNamed(query);
-    const elsewhere = (doc: PlanDocument): boolean => named.size > 0 && doc.meta.province !== '' && !named.has(doc.meta.province);
+    const inScope = scopeOf(query);
     const ranked = hasContent(query)
       ? index
           .top(query.terms, CANDIDATES)
@@ -188,7 +195,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
             const entry = entries[passage] as Entry;
             const found = match(index, passage, query);
             // Among passages that score alike, the one that accounts for more of the question wins.
-            const weight = (0.5 + found.share) * (elsewhere(entry.doc) ? OTHER_PROVINCE : 1);
+            const weight = (0.5 + found.share) * (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
             return { entry, score: score * weight, match: found };
           })
           .sort((a, b) => b.score - a.score)

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { dataPaths } from '../core/paths.js';
+import { createAnalyser, termsOf } from './analyse.js';
+import { compileLexicon, loadLexicon } from './lexicon.js';
+
+const analyse = createAnalyser(loadLexicon(dataPaths.plans));
+const vi = (text: string) => analyse(text, 'vi');
+
+describe('analyse', () => {
+  it('rewrites abbreviations to their full form, so either matches the other', () => {
+    expect(vi('Sở GD&ĐT và UBND tỉnh').tokens).toEqual(vi('Sở Giáo dục và Đào tạo và Ủy ban nhân dân tỉnh').tokens);
+    expect(vi('XHHT').tokens).toEqual(['xa', 'hoi', 'hoc', 'tap']);
+    expect(vi('trung tâm HTCĐ').tokens).toEqual(vi('trung tâm học tập cộng đồng').tokens);
+  });
+
+  it('reads a document number as one unit however it is written', () => {
+    const unit = vi('Quyết định số 489/QĐ-TTg').units;
+    expect(unit).toContain('#489:qd');
+    expect(vi('489 qd ttg').units).toContain('#489:qd');
+    expect(vi('QĐ 489').units).toContain('#489:qd');
+    expect(vi('Kết luận 49').units).toEqual(vi('49-KL/TW').units);
+    expect(vi('Nghị quyết số 05/2005/NQ-CP').units).toContain('#5:nq');
+  });
+
+  it('does not take numbered headings, dates or ranges for document numbers', () => {
+    expect(vi('1- Quán triệt sâu sắc').units).toEqual([]);
+    expect(vi('ngày 10/5/2019, giai đoạn 2021-2030').units).toEqual([]);
+  });
+
+  it('treats question words as no content and keeps them out of two-syllable terms', () => {
+    const a = vi('Sơn La có bao nhiêu huyện?');
+    expect(a.tokens.filter((_, i) => a.content[i])).toEqual(['son', 'huyen']);
+    const terms = termsOf(a);
+    expect(terms).toContain('son la');
+    expect(terms).not.toContain('bao nhieu');
+    expect(terms).not.toContain('nhieu huyen');
+  });
+
+  it('evens out the y/i spelling of one syllable', () => {
+    expect(vi('kỹ năng, quý IV').tokens).toEqual(vi('kĩ năng, quí IV').tokens);
+  });
+
+  it('strips English plural endings and English question words', () => {
+    const a = analyse('How many points does a learning citizen need?', 'en');
+    expect(a.tokens.filter((_, i) => a.content[i])).toEqual(['point', 'learning', 'citizen']);
+  });
+});
+
+describe('compileLexicon', () => {
+  it('names the field that is wrong', () => {
+    expect(() => compileLexicon({ abbreviations: {}, documentTypes: {} }, 'lexicon.yaml')).toThrow(/lexicon\.yaml: stopWords/);
+  });
+});

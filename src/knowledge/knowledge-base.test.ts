@@ -1,0 +1,167 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../core/paths.js';
+import { createI18n } from '../i18n/index.js';
+import { EXCERPT_MAX } from './excerpt.js';
+import { loadKnowledgeBase, QUESTION_MAX } from './knowledge-base.js';
+import { foundInTopThree, readQaFixture, type QaCase } from './qa-fixture.js';
+
+const kb = loadKnowledgeBase();
+const i18n = createI18n();
+const fixture = (name: string): QaCase[] => readQaFixture(join(projectRoot, 'test', 'fixtures', name));
+
+/** The questions that miss: for an expected phrase, not in the top three passages; for an off-topic one, answered. */
+function misses(cases: readonly QaCase[]): string[] {
+  return cases
+    .filter((c) => {
+      const answer = kb.answer(c.q);
+      return 'expect' in c ? !foundInTopThree(c.expect, answer.sources) : answer.answered;
+    })
+    .map((c) => c.q);
+}
+
+describe('quality', () => {
+  it('meets the bar on every dev question', () => {
+    expect(misses(fixture('qa-dev.jsonl'))).toEqual([]);
+  });
+
+  it('meets it on our own questions: other wording, no diacritics, abbreviations, English, off-topic', () => {
+    expect(misses(fixture('qa-extra.jsonl'))).toEqual([]);
+  });
+
+  it('answers the questions it finds, rather than only listing passages', () => {
+    const answerable = fixture('qa-dev.jsonl').filter((c) => 'expect' in c);
+    const answered = answerable.filter((c) => kb.answer(c.q).answered);
+    expect(answered.length).toBe(answerable.length);
+  });
+});
+
+describe('answer', () => {
+  it('gives the sentences that matter and cites document, number, date and section', () => {
+    const a = kb.answer('Sở Tài chính Tây Ninh hướng dẫn gì?');
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain('Sở Tài chính hướng dẫn các đơn vị trên địa bàn tỉnh');
+    expect(a.answer).toContain('Nguồn: Kế hoạch thực hiện Quyết định số 489/QĐ-TTg');
+    expect(a.answer).toContain('số 2042/KH-UBND, ngày 27/08/2020');
+    expect(a.answer).toContain('mục II. Nhiệm vụ');
+    expect(a.sources[0]).toMatchObject({ document: '003_474c2da9f5b1b4bc.txt', title: expect.stringContaining('489/QĐ-TTg') });
+  });
+
+  it('trims a long passage to about EXCERPT_MAX characters before the citation', () => {
+    for (const q of ['Nghị quyết 29-NQ/TW là nghị quyết hội nghị nào?', 'Quyết định 1420/QĐ-BGDĐT ban hành ngày nào?']) {
+      const a = kb.answer(q);
+      const [excerpt] = a.answer.split('\n\nNguồn:');
+      expect((a.sources[0]?.text.length ?? 0) > EXCERPT_MAX || (excerpt?.length ?? 0) <= EXCERPT_MAX).toBe(true);
+      expect(excerpt?.length).toBeLessThanOrEqual(EXCERPT_MAX + 2);
+    }
+    const a = kb.answer('Nghị quyết 29-NQ/TW là nghị quyết hội nghị nào?');
+    expect(a.answer).toContain('Hội nghị lần thứ 8');
+  });
+
+  it('leaves out what the text does not say: no number or date for a document without them', () => {
+    const a = kb.answer('Ban Chỉ đạo xây dựng xã hội học tập cấp huyện làm gì hằng năm?');
+    expect(a.sources[0]?.document).toBe('001_e83df4c47cb3ad29.txt');
+    expect(a.answer).not.toMatch(/, số |, ngày \d/);
+  });
+
+  it('says honestly that it does not know, and where to ask, for an off-topic question', () => {
+    const a = kb.answer('Lãi suất vay mua nhà ở ngân hàng?');
+    expect(a.answered).toBe(false);
+    expect(a.answer).toBe(i18n.t('vi', 'qa.unknown'));
+    expect(a.answer).toMatch(/Ủy ban nhân dân xã, phường.*Hội Khuyến học/);
+  });
+
+  it('matches however the question is typed: tone placement, decomposed Unicode, no diacritics, abbreviations', () => {
+    const top = (q: string) => kb.answer(q).sources[0]?.text;
+    const base = 'Sở Giáo dục và Đào tạo Tây Ninh được giao tham mưu kiện toàn ban chỉ đạo nào?';
+    expect(top(base.normalize('NFD'))).toBe(top(base));
+    expect(top('So Giao duc va Dao tao Tay Ninh duoc giao tham muu kien toan ban chi dao nao')).toBe(top(base));
+    expect(top('Sở GD&ĐT Tây Ninh được giao tham mưu kiện toàn BCĐ nào?')).toBe(top(base));
+    expect(top('giáo dục hoà nhập cho trẻ khuyết tật')).toBe(top('giáo dục hòa nhập cho trẻ khuyết tật'));
+  });
+
+  it('matches document numbers however they are written', () => {
+    const top = (q: string) => kb.answer(q).sources[0]?.document;
+    expect(top('Kế hoạch 2042/KH-UBND')).toBe('003_474c2da9f5b1b4bc.txt');
+    expect(top('ke hoach 2042 kh ubnd')).toBe('003_474c2da9f5b1b4bc.txt');
+    expect(top('Kế hoạch số 162-KH/TU')).toBe('000_64a8b29202494fd4.txt');
+  });
+
+  it('prefers the plan of the province the question names', () => {
+    expect(kb.answer('Sở Nội vụ Sơn La có nhiệm vụ gì?').sources[0]?.document).toBe('004_e79c9be65417934e.txt');
+    expect(kb.answer('Sở Nội vụ Tây Ninh có nhiệm vụ gì?').sources[0]?.document).toBe('003_474c2da9f5b1b4bc.txt');
+  });
+
+  it('answers an English question from the English notes, in English', () => {
+    const a = kb.answer('How many points does a learning citizen need to pass?');
+    expect(a.answered).toBe(true);
+    expect(a.answer).toContain('at least 80 out of 100 points');
+    expect(a.answer).toContain('Source: ');
+    expect(a.sources[0]?.document).toBe('hoi-dap-cong-dan-hoc-tap.en.md');
+  });
+
+  it('tells an English speaker it does not know, that the documents are Vietnamese, and where to ask', () => {
+    const a = kb.answer('How do I renew my passport?');
+    expect(a.answered).toBe(false);
+    expect(a.answer).toBe(i18n.t('en', 'qa.unknown'));
+    expect(a.answer).toContain('Vietnamese');
+  });
+
+  it('words its reply in the language asked for', () => {
+    const a = kb.answer('Sở Tài chính Tây Ninh hướng dẫn gì?', 'en');
+    expect(a.answer).toContain('Source: ');
+    expect(a.answer).toContain('No. 2042/KH-UBND, dated 27 August 2020');
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['empty', ''],
+    ['spaces', '   \t '],
+    ['punctuation', '?!... ,;:'],
+    ['emoji', '🙂🎉👍'],
+  ])('asks for a question in words when given %s', (_, question) => {
+    const a = kb.answer(question);
+    expect(a).toEqual({ answered: false, answer: i18n.t('vi', 'qa.empty'), sources: [] });
+  });
+
+  it('reads a very long question only up to QUESTION_MAX characters, quickly, and says so', () => {
+    const question = 'Sở Tài chính Tây Ninh hướng dẫn gì? '.repeat(150);
+    expect(question.length).toBeGreaterThan(5000);
+    const started = performance.now();
+    const a = kb.answer(question);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(a.answered).toBe(true);
+    expect(a.answer.startsWith(i18n.t('vi', 'qa.truncated'))).toBe(true);
+    expect(a.answer).toContain('Sở Tài chính hướng dẫn');
+    expect(QUESTION_MAX).toBeLessThan(5000);
+  });
+
+  it('does not choke on 5,000 characters of one unbroken word', () => {
+    const a = kb.answer('x'.repeat(5000));
+    expect(a.answered).toBe(false);
+  });
+});
+
+describe('search, for "more passages"', () => {
+  const question = 'Hội Khuyến học tỉnh Sơn La làm gì?';
+
+  it('pages through the passages that answer, best first, each with its chat reply', () => {
+    const first = kb.search(question, { offset: 0, limit: 2 });
+    const next = kb.search(question, { offset: 2, limit: 2 });
+    expect(first.total).toBeGreaterThan(3);
+    expect(next.total).toBe(first.total);
+    expect(first.hits).toHaveLength(2);
+    expect(first.hits[0]?.text).toBe(kb.answer(question).sources[0]?.text);
+    const seen = [...first.hits, ...next.hits].map((h) => h.text);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(first.hits[0]?.score).toBeGreaterThanOrEqual(first.hits[1]?.score ?? Infinity);
+    for (const hit of first.hits) expect(hit.reply).toContain('Nguồn: ');
+  });
+
+  it('runs out instead of offering passages that do not answer', () => {
+    const { total } = kb.search(question);
+    expect(kb.search(question, { offset: total, limit: 3 }).hits).toEqual([]);
+    expect(kb.search('Lịch thi đấu bóng đá V-League tuần này')).toEqual({ total: 0, hits: [] });
+  });
+});
