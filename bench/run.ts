@@ -10,7 +10,9 @@ export interface BenchLine {
 
 type BenchModule = { run(): AsyncIterable<BenchLine> };
 
-const benches: Record<string, () => Promise<BenchModule>> = {};
+const benches: Record<string, () => Promise<BenchModule>> = {
+  qa: () => import('./qa.js'),
+};
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const [name, load] of Object.entries(benches)) {

@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { projectRoot } from '../core/paths.js';
+
+const lineSchema = z
+  .object({
+    question: z.string(),
+    answered: z.boolean(),
+    answer: z.string().min(1),
+    sources: z.array(
+      z.object({ document: z.string(), title: z.string(), section: z.string(), text: z.string(), score: z.number() }).strict(),
+    ),
+  })
+  .strict();
+
+function ask(input: string, ...args: string[]): string {
+  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+  const run = spawnSync(tsx, [join(projectRoot, 'src', 'knowledge', 'ask-cli.ts'), ...args], {
+    input,
+    encoding: 'utf8',
+    cwd: projectRoot,
+    timeout: 60_000,
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout;
+}
+
+describe('npm run ask', () => {
+  it('--jsonl prints one JSON object per question line, sources best first with whole passages', () => {
+    const out = ask('Sở Nội vụ Sơn La có nhiệm vụ gì?\r\nLịch thi đấu bóng đá V-League tuần này\n\n', '--jsonl');
+    const lines = out.trimEnd().split('\n').map((l) => lineSchema.parse(JSON.parse(l)));
+    expect(lines.map((l) => [l.question, l.answered])).toEqual([
+      ['Sở Nội vụ Sơn La có nhiệm vụ gì?', true],
+      ['Lịch thi đấu bóng đá V-League tuần này', false],
+      ['', false],
+    ]);
+    const [first] = lines;
+    expect(first?.sources[0]?.document).toBe('004_e79c9be65417934e.txt');
+    expect(first?.sources[0]?.text).toContain('7. Sở Nội vụ\nChủ trì tham mưu cho UBND tỉnh xây dựng quy hoạch');
+    const scores = first?.sources.map((s) => s.score) ?? [];
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it('prints answers for people without --jsonl', () => {
+    const out = ask('', 'Ngày Sách và Văn hóa đọc Việt Nam là ngày nào?');
+    expect(out).toContain('? Ngày Sách và Văn hóa đọc Việt Nam là ngày nào?');
+    expect(out).toContain('21 tháng 4');
+    expect(out).toContain('  1. [');
+  });
+});
