@@ -56,14 +56,14 @@ describe('roles by single-use invite code', () => {
 
   it('makes codes from the operators command line', () => {
     const env = { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
-    const ok = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], { env, encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout.trim()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect(ok.stderr).toContain('Phường Chiềng An');
-    const badArea = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'atlantis'], { env, encoding: 'utf8' });
+    const badArea = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'atlantis'], { env, encoding: 'utf8' });
     expect(badArea.status).toBe(2);
     expect(badArea.stderr).toContain('--area must be an area id');
-    const badRole = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'king', '--area', 'son-la'], { env, encoding: 'utf8' });
+    const badRole = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'king', '--area', 'son-la'], { env, encoding: 'utf8' });
     expect(badRole.status).toBe(2);
     expect(badRole.stderr).toContain('--role must be officer or organiser');
   });

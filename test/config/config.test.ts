@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('configuration from the environment', () => {
+  it('runs with nothing set: web chat on 127.0.0.1:3000, in-memory store', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', LOG_LEVEL: 'info', ADMIN_IDS: [], REDIS_PREFIX: 'xhht:', SESSION_TTL_DAYS: 30 });
+    expect(c.REDIS_URL).toBeUndefined();
+    expect(c.TELEGRAM_API_ROOT).toBe('https://api.telegram.org');
+    expect(c.ZALO_API_BASE).toBe('https://openapi.zalo.me');
+    expect(c.ZALO_OAUTH_BASE).toBe('https://oauth.zaloapp.com');
+  });
+
+  it('reads the values it is given', () => {
+    const c = loadConfig({ PORT: '8080', REDIS_URL: 'redis://10.0.0.5:6379/2', ADMIN_IDS: 'telegram:123, zalo:4567890123456789012', TELEGRAM_BOT_TOKEN: '123456:ABC-def_1', TELEGRAM_WEBHOOK_URL: '' });
+    expect(c.PORT).toBe(8080);
+    expect(c.ADMIN_IDS).toEqual(['telegram:123', 'zalo:4567890123456789012']);
+    expect(c.TELEGRAM_WEBHOOK_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be an integer from 1 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a URL starting with redis:// or rediss://'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
+    [{ ADMIN_IDS: 'telegram:1,bob' }, 'ADMIN_IDS must be a comma-separated list of <channel>:<id>'],
+    [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN must be a bot token like 123456:ABC-xyz'],
+    [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters'],
+    [{ ZALO_API_BASE: 'ftp://x' }, 'ZALO_API_BASE must be a URL starting with https:// or http://'],
+    [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS must be an integer from 1 to 3650'],
+  ])('stops on %j with one clear line', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const text = (error as Error).message;
+    expect(text).toContain(message);
+    expect(text.split('\n')).toHaveLength(1);
+  });
+});

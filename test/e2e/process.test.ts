@@ -1,0 +1,73 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+/** The bot as `npm start` runs it: a real process, its logs, its exit. */
+function startBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, REDIS_URL: '', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const running: ChildProcess[] = [];
+let redis: RedisServer | undefined;
+afterEach(async () => {
+  for (const c of running.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  await redis?.dispose();
+  redis = undefined;
+});
+
+describe('the bot process', () => {
+  it('serves the web chat in memory, says so once, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const bot = startBot({ PORT: String(port) });
+    running.push(bot.child);
+    const page = await until(async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      return res.ok ? res.text() : undefined;
+    });
+    expect(page).toContain('Trợ lý Xây dựng xã hội học tập');
+    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p1', text: '/start' }) });
+    expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output().match(/REDIS_URL is not set/g)).toHaveLength(1);
+    expect(bot.output()).toContain('"msg":"stopped"');
+  });
+
+  it('refuses to start on a wrong setting, with one line naming it', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: 'eighty' }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe('Invalid configuration: PORT must be an integer from 1 to 65535 (got "eighty")');
+  });
+
+  it('waits for Redis at start-up: /healthz says 503 until Redis answers, then the bot serves', async () => {
+    const [port, redisPort] = [await freePort(), await freePort()];
+    const bot = startBot({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` });
+    running.push(bot.child);
+    const down = await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status);
+    expect(down).toBe(503);
+    const refused = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p2', text: '/start' }) });
+    expect(((await refused.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('thử lại');
+    redis = await startRedisServer({ port: redisPort });
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
+    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p2', text: '/start' }) });
+    expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
+    expect(bot.output().match(/Redis is unreachable/g)).toHaveLength(1);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  });
+});
