@@ -26,6 +26,7 @@ import { UserDirectory } from '../users/directory.js';
 import { DirectOutbound } from '../outbound/direct.js';
 import type { Outbound } from '../outbound/types.js';
 import { Bot } from './bot.js';
+import type { ThrottleOptions } from './throttle.js';
 
 /** A piece of the bot (Q&A, learning, reminders, a channel...) that plugs its actions, commands and routes in. */
 export interface Capability {
@@ -41,7 +42,12 @@ export interface AppOptions {
   redis?: Redis;
   dirs?: { flows?: string; locales?: string; data?: string };
   engine?: Partial<EngineOptions>;
+  /** Per-person flood limit; null turns it off (tests that fire many messages at once). */
+  throttle?: ThrottleOptions | null;
 }
+
+/** Eight messages at once, then two a second: more than anyone types, less than a flood. */
+export const defaultThrottle: ThrottleOptions = { burst: 8, perSecond: 2 };
 
 type Hook = () => Promise<void> | void;
 
@@ -69,6 +75,7 @@ export class App {
   outbound: Outbound;
   readonly sessions: SessionStore;
   readonly dirs: { flows: string; locales: string; data: string };
+  readonly throttleOptions: ThrottleOptions | null;
   private readonly startHooks: Hook[] = [];
   private readonly stopHooks: Hook[] = [];
   private engineOptions: EngineOptions;
@@ -93,6 +100,7 @@ export class App {
       ? new MemorySessionStore(ttlMs, this.clock)
       : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs });
     this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
+    this.throttleOptions = opts.throttle === undefined ? defaultThrottle : opts.throttle;
     this.outbound = new DirectOutbound(this);
     registerCoreInputs(this.registry);
   }

@@ -2,6 +2,7 @@ import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
 import type { App } from './app.js';
+import { Throttle } from './throttle.js';
 
 export class InboundError extends Error {}
 
@@ -18,11 +19,14 @@ function isStoreOutage(err: unknown): boolean {
  */
 export class Bot {
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly throttle?: Throttle;
 
   constructor(
     private readonly app: App,
     private readonly engine: Engine,
-  ) {}
+  ) {
+    if (app.throttleOptions) this.throttle = new Throttle(app.throttleOptions);
+  }
 
   parse(inbound: Inbound): ParsedInbound {
     const parsed = inboundSchema.safeParse(inbound);
@@ -46,6 +50,14 @@ export class Bot {
     const stopTimer = metrics.latency.startTimer({ channel });
     metrics.updates.inc({ channel });
     let lang: Language = inbound.langHint ?? 'vi';
+    // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar.
+    const verdict = this.throttle?.check(inbound.user, Date.now()) ?? 'pass';
+    if (verdict !== 'pass') {
+      // A flood is not processed at all; its sender hears why once.
+      metrics.errors.inc({ channel, kind: 'throttled' });
+      stopTimer();
+      return verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
+    }
     try {
       const replies = await sessions.transact(inbound.user, async (loaded) => {
         if (loaded.kind === 'ok') lang = loaded.session.lang;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { App, type AppOptions, type Capability } from '../../src/app/app.js';
 import { capabilities as allCapabilities } from '../../src/app/capabilities.js';
@@ -7,6 +6,7 @@ import { configSchema } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Inbound, Reply } from '../../src/core/message.js';
+import { connectRedis, whenReady } from '../../src/store/redis.js';
 
 export interface TestAppOptions {
   /** "redis" (default) uses the suite's redis-server; "memory" the in-process stores. */
@@ -17,6 +17,8 @@ export interface TestAppOptions {
   dirs?: AppOptions['dirs'];
   capabilities?: Capability[];
   extra?: Capability[];
+  /** The per-person flood limit is off unless a test asks for it. */
+  throttle?: AppOptions['throttle'];
 }
 
 export interface TestApp {
@@ -31,9 +33,12 @@ export interface TestApp {
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const store = opts.store ?? 'redis';
-  const redis = store === 'redis' ? new Redis(opts.redisUrl ?? inject('redisUrl'), { maxRetriesPerRequest: 1 }) : undefined;
+  const log = createLogger(process.env.TEST_LOG ?? 'silent');
+  // The production client: it fails fast while Redis is down instead of queueing commands.
+  const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : undefined;
+  if (redis) await whenReady(redis);
   const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
-  const app = new App({ config, log: createLogger(process.env.TEST_LOG ?? 'silent'), clock: opts.clock, redis, dirs: opts.dirs });
+  const app = new App({ config, log, clock: opts.clock, redis, dirs: opts.dirs, throttle: opts.throttle ?? null });
   await app.use(...(opts.capabilities ?? allCapabilities), ...(opts.extra ?? []));
   app.build();
   return {

@@ -16,6 +16,10 @@ export interface RedisServer {
   port: number;
   dir: string;
   stop(): Promise<void>;
+  /** Kills the server without letting it save anything (a crash): only the AOF keeps data. */
+  crash(): Promise<void>;
+  /** Starts a stopped or crashed server again on the same port and data directory. */
+  start(): Promise<void>;
   /** Stops and starts again on the same port and data directory. */
   restart(): Promise<void>;
   /** Stops and removes the data directory. */
@@ -83,12 +87,13 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     await waitForPing(port, child);
   };
 
-  const stop = async (): Promise<void> => {
-    if (!child || child.exitCode !== null) return;
+  const kill = async (signal: NodeJS.Signals): Promise<void> => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((res) => child.once('exit', () => res()));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   };
+  const stop = () => kill('SIGTERM');
 
   await launch();
   return {
@@ -96,6 +101,8 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
     port,
     dir,
     stop,
+    crash: () => kill('SIGKILL'),
+    start: launch,
     async restart() {
       await stop();
       await launch();

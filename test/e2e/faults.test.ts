@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whenReady } from '../../src/store/redis.js';
+import { createTestApp, textOf, type TestApp } from '../support/app.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+describe('Redis crashing in the middle of a conversation (AOF on)', () => {
+  let redis: RedisServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await startRedisServer({ appendonly: true });
+    t = await createTestApp({ redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await t.close().catch(() => undefined);
+    await redis.dispose();
+  });
+
+  it('asks people to try again during the outage, then resumes every conversation where it was', async () => {
+    await t.send('web:a', '/start');
+    expect(textOf(await t.send('web:a', { choice: 'settings' }))).toContain('Cài đặt');
+    expect(textOf(await t.send('web:a', { choice: 'language' }))).toContain('chọn ngôn ngữ');
+    await t.send('web:b', '/lang en');
+
+    await redis.crash();
+    const during = await t.send('web:a', 'English');
+    expect(textOf(during)).toContain('vui lòng thử lại');
+    expect(textOf(await t.send('web:new', 'hello'))).toContain('thử lại');
+
+    await redis.start();
+    await whenReady(t.app.redis);
+    // The answer sent during the outage was not half-applied: the same question is still open.
+    const after = await t.send('web:a', 'English');
+    expect(textOf(after)).toContain('Switched to English');
+    expect(textOf(after)).toContain('Settings');
+    expect(textOf(await t.send('web:b', '/help'))).toContain('Commands that work at any time');
+  });
+});
+
+describe('one person flooding the bot', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ throttle: { burst: 8, perSecond: 2 } });
+  });
+  afterAll(() => t.close());
+
+  it('is slowed down with one polite notice while another person is served normally', async () => {
+    await t.send('web:calm', '/start');
+    const flood = Array.from({ length: 100 }, (_, i) => t.send('web:flood', `tin ${i}`));
+    const calm = Array.from({ length: 5 }, () => t.send('web:calm', '/help'));
+    const floodReplies = await Promise.all(flood);
+    const calmReplies = await Promise.all(calm);
+
+    const notices = floodReplies.filter((r) => textOf(r).includes('nhắn nhanh quá'));
+    const handled = floodReplies.filter((r) => r.length && !textOf(r).includes('nhắn nhanh quá'));
+    const silent = floodReplies.filter((r) => r.length === 0);
+    expect(notices).toHaveLength(1);
+    expect(handled.length).toBeLessThanOrEqual(8);
+    expect(silent.length).toBe(100 - notices.length - handled.length);
+    for (const r of calmReplies) expect(textOf(r)).toContain('/cancel');
+  });
+});
