@@ -12,6 +12,7 @@ type BenchModule = { run(): AsyncIterable<BenchLine> };
 
 const benches: Record<string, () => Promise<BenchModule>> = {
   qa: () => import('./qa.js'),
+  sessions: () => import('./sessions.js'),
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
