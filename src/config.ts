@@ -64,6 +64,15 @@ export const configSchema = z.object({
   ZALO_REFRESH_TOKEN: optionalString,
   ZALO_API_BASE: url(['https:', 'http:']).default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: url(['https:', 'http:']).default('https://oauth.zaloapp.com'),
+  /** Which secret Zalo signs webhooks with: sources differ between the OA secret key and the app secret. */
+  ZALO_WEBHOOK_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.enum(['oa_secret_key', 'app_secret'], { error: 'oa_secret_key or app_secret' }).default('oa_secret_key'),
+  ),
+  /** An approved template for reminders reaching people outside Zalo's 7-day window. */
+  ZALO_REMINDER_TEMPLATE_ID: optionalString,
+  /** OA API message calls per minute, shared by every instance (Zalo allows about 4,000 per app). */
+  ZALO_SEND_RATE_PER_MIN: intInRange(1, 100_000, 3000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import { web } from '../channels/web/capability.js';
+import { zalo } from '../channels/zalo/capability.js';
 import { navigation } from '../engine/commands.js';
 import { ops } from '../http/ops.js';
 import { privacy } from '../privacy/capability.js';
@@ -8,4 +9,4 @@ import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, zalo];

@@ -1,0 +1,72 @@
+import type { App } from '../../app/app.js';
+import { userId, type Inbound, type Reply } from '../../core/message.js';
+import { KeyedQueue } from '../../sessions/keyed-queue.js';
+import type { ZaloEvent } from './events.js';
+import type { ZaloMessenger } from './messenger.js';
+import { renderReplies } from './render.js';
+
+type Accepted = Exclude<ZaloEvent, { kind: 'ignored' }>;
+
+/**
+ * Handles accepted events after the webhook has answered. The bot orders each person's messages by
+ * the order of handle() calls, and replies leave in that same order through a per-person queue, so a
+ * quick second message never overtakes the first one's answer.
+ */
+export class ZaloConversations {
+  private readonly queue = new KeyedQueue();
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly app: App,
+    private readonly messenger: ZaloMessenger,
+  ) {}
+
+  /** Must be called in arrival order (it is, from the webhook). */
+  accept(event: Accepted): void {
+    const user = userId('zalo', event.user);
+    switch (event.kind) {
+      case 'message':
+        return this.converse(event.user, { user, text: event.text, attachment: event.attachment });
+      case 'follow':
+        // A new follower gets what /start gives anyone: the welcome and the menu.
+        return this.converse(event.user, { user, text: '/start' });
+      case 'unfollow':
+        return this.inOrder(event.user, () => this.app.users.markInactive(user, 'unfollowed'));
+      case 'submit_info':
+        // The bot asks for what it needs itself, under consent; details shared with the OA are not kept.
+        this.app.log.debug({ user }, 'Zalo user_submit_info acknowledged, nothing kept');
+        return;
+    }
+  }
+
+  private converse(nativeId: string, inbound: Inbound): void {
+    const handled = this.app.bot.handle(inbound);
+    this.inOrder(nativeId, async () => this.deliver(nativeId, await handled));
+  }
+
+  private inOrder(nativeId: string, task: () => Promise<void>): void {
+    const work = this.queue.run(nativeId, task).catch((err: unknown) => {
+      this.app.metrics.errors.inc({ channel: 'zalo', kind: 'internal' });
+      this.app.log.error({ err, user: userId('zalo', nativeId) }, 'Zalo event handling failed');
+    });
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+  }
+
+  private async deliver(nativeId: string, replies: Reply[]): Promise<void> {
+    if (!replies.length) return;
+    const user = userId('zalo', nativeId);
+    const lang = (await this.app.users.get(user))?.lang ?? 'vi';
+    const outcome = await this.messenger.sendTexts(nativeId, renderReplies(replies, this.app.i18n.for(lang)), 'reply');
+    if (outcome.status === 'sent') return;
+    if (outcome.status === 'blocked') await this.app.users.markInactive(user, outcome.reason);
+    this.app.metrics.errors.inc({ channel: 'zalo', kind: 'send' });
+    this.app.log.warn({ user, outcome }, 'Zalo reply not delivered');
+  }
+
+  /** Waits for the events being handled and their replies (graceful shutdown). */
+  async drain(timeoutMs: number): Promise<void> {
+    const all = Promise.allSettled([...this.inflight]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+}

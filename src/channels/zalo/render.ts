@@ -1,0 +1,65 @@
+import type { Reply } from '../../core/message.js';
+import type { Translate } from '../../i18n/index.js';
+
+/** Longest text one OA message may carry (Zalo documents 2,000 characters). */
+export const ZALO_TEXT_LIMIT = 2000;
+
+/**
+ * Zalo v3 text has no buttons: choices become a numbered list with a line saying how to answer
+ * (the engine takes the number or the label). Links are written out; files cannot be attached, so
+ * their reply shows its text only.
+ */
+export function renderReply(reply: Reply, t: Translate): string {
+  const parts = [reply.text.trim()];
+  if (reply.link) parts.push(`${reply.link.label}: ${reply.link.url}`);
+  const choices = reply.choices ?? [];
+  if (choices.length) {
+    parts.push(choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n'));
+    parts.push(t('zalo.choose', { numbers: choices.map((_, i) => i + 1).join(', ') }));
+  }
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** A turn's replies as the OA messages to send, in order, each within the limit. */
+export function renderReplies(replies: Reply[], t: Translate, limit = ZALO_TEXT_LIMIT): string[] {
+  return splitText(replies.map((r) => renderReply(r, t)).filter(Boolean).join('\n\n'), limit);
+}
+
+/** Splits at paragraphs, then lines, then spaces, and only cuts a word that alone exceeds the limit. */
+export function splitText(text: string, limit = ZALO_TEXT_LIMIT): string[] {
+  return pack(text, ['\n\n', '\n', ' '], limit)
+    .map((m) => m.trim())
+    .filter(Boolean);
+}
+
+function pack(text: string, separators: string[], limit: number): string[] {
+  if (text.length <= limit) return [text];
+  const [sep, ...finer] = separators;
+  if (sep === undefined) return cut(text, limit);
+  const out: string[] = [];
+  let current = '';
+  for (const unit of text.split(sep)) {
+    for (const piece of pack(unit, finer, limit)) {
+      if (current && current.length + sep.length + piece.length > limit) {
+        out.push(current);
+        current = piece;
+      } else current = current ? current + sep + piece : piece;
+    }
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+/** Hard cuts, never between the two halves of a surrogate pair (an emoji). */
+function cut(text: string, limit: number): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = Math.min(at + limit, text.length);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+import type { App } from '../../app/app.js';
+import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
+import type { ZaloConversations } from './conversations.js';
+import { envelopeSchema, parseEvent } from './events.js';
+import { parseExactJson } from './exact-json.js';
+import { signatureMatches, zaloSignature } from './signature.js';
+
+/** Zalo retries a delivery for a while; a day covers every retry. */
+const DEDUP_TTL_S = 86_400;
+
+export interface WebhookDeps {
+  app: App;
+  appId: string;
+  /** The secret Zalo signs with (ZALO_WEBHOOK_SECRET picks which). */
+  secret: string;
+  conversations: ZaloConversations;
+  running: () => boolean;
+}
+
+/**
+ * POST /webhooks/zalo. Checks the signature on the raw bytes before anything else is believed,
+ * remembers the event id so that retried deliveries are dropped, answers at once, and leaves the
+ * conversation to run afterwards (Zalo wants an answer within 2 s).
+ */
+export function zaloWebhook({ app, appId, secret, conversations, running }: WebhookDeps): RouteHandler {
+  return async (req, res) => {
+    if (!running()) throw new HttpError(503, 'the Zalo channel is not running');
+    const raw = await readBody(req);
+    const signature = req.headers['x-zevent-signature'];
+    if (typeof signature !== 'string' || !signature.trim()) throw new HttpError(401, 'missing X-ZEvent-Signature');
+    let body: unknown;
+    try {
+      body = parseExactJson(raw.toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'body is not valid JSON');
+    }
+    const envelope = envelopeSchema.safeParse(body);
+    if (!envelope.success) {
+      const issue = envelope.error.issues[0];
+      throw new HttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid event'}`);
+    }
+    const { event_name: name, timestamp } = envelope.data;
+    if (!signatureMatches(signature, zaloSignature(appId, raw, timestamp, secret))) throw new HttpError(401, 'signature does not match');
+
+    const parsed = parseEvent(name, body, timestamp);
+    if (!parsed.ok) throw new HttpError(400, parsed.error);
+    const event = parsed.event;
+    if (event.kind === 'ignored') return sendJson(res, 200, { ok: true, ignored: event.name });
+
+    let first: boolean;
+    try {
+      first = (await app.redis.set(`${app.prefix}zalo:event:${event.dedupKey}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
+    } catch (err) {
+      app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
+      throw new HttpError(503, 'store unavailable, deliver again later');
+    }
+    if (!first) return sendJson(res, 200, { ok: true, duplicate: true });
+    conversations.accept(event);
+    sendJson(res, 200, { ok: true });
+  };
+}

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/core/message.js';
+import { textOf } from '../support/app.js';
+import { FakeZalo } from '../support/zalo-fake.js';
+import { startFakeZalo, startZaloBot, ZALO_TEST_ENV, type ZaloBot } from '../support/zalo-app.js';
+
+/** Zalo user ids are 19-digit numbers, beyond what a JS number holds exactly. */
+let nextId = 8_634_598_218_540_286_000n;
+const zaloUser = () => String(++nextId);
+
+describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
+  let fake: FakeZalo;
+  let bot: ZaloBot;
+
+  beforeAll(async () => {
+    fake = await startFakeZalo();
+    bot = await startZaloBot(fake);
+  });
+  afterAll(async () => {
+    await bot.close();
+    await fake.close();
+  });
+
+  /** What the same message gets on the web chat: the Zalo text must carry exactly that. */
+  const webAnswer = async (webUser: string, ...texts: string[]) => {
+    let replies = await bot.t.send(`web:${webUser}`, texts[0] as string);
+    for (const text of texts.slice(1)) replies = await bot.t.send(`web:${webUser}`, text);
+    return replies;
+  };
+
+  /** The Zalo text carries every reply's text and every choice, numbered in order. */
+  const expectSameAsWeb = (zaloText: string | undefined, web: Reply[]) => {
+    for (const reply of web) {
+      expect(zaloText).toContain(reply.text.trim());
+      const list = (reply.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`).join('\n');
+      if (list) expect(zaloText).toContain(list);
+    }
+  };
+
+  it('welcomes a new follower with the menu as a numbered list, using the token from ZALO_REFRESH_TOKEN', async () => {
+    const u = zaloUser();
+    const res = await bot.driver.follow(u);
+    expect(res.status).toBe(200);
+    const [welcome] = await fake.textsFor(u, 1);
+    expect(welcome).toContain('Xin chào Anh/Chị');
+    expect(welcome).toContain('1. Hỏi về kế hoạch');
+    expect(welcome).toContain('2. Công dân học tập');
+    expect(welcome).toMatch(/trả lời bằng số \(1, 2, 3, 4\)/);
+    expect(fake.oauthCalls[0]).toMatchObject({ refreshToken: ZALO_TEST_ENV.ZALO_REFRESH_TOKEN, grantType: 'refresh_token', appId: ZALO_TEST_ENV.ZALO_APP_ID, secretKey: ZALO_TEST_ENV.ZALO_APP_SECRET, error: 0 });
+    const call = fake.calls.find((c) => c.raw.includes(u));
+    expect(call?.path).toBe('/v3.0/oa/message/cs');
+    expect(call?.accessToken).toMatch(/^acc_/);
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toMatchObject({ channel: 'zalo' });
+  });
+
+  it('answers a question typed at the menu through /message/cs, as the web chat would', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    const question = 'Kế hoạch 162-KH/TU giao báo cáo trước ngày nào?';
+    expect((await bot.driver.text(u, question)).status).toBe(200);
+    const texts = await fake.textsFor(u, 2);
+    expectSameAsWeb(texts[1], await webAnswer('q1', '/start', question));
+  });
+
+  it('takes numbered choices ("4", then "2") into the right flows, as the web chat does with buttons', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    await bot.driver.text(u, '2');
+    await bot.driver.text(u, '/menu');
+    await bot.driver.text(u, '4');
+    await bot.driver.text(u, '2');
+    const texts = await fake.textsFor(u, 5);
+    await bot.t.send('web:n1', '/start');
+    expectSameAsWeb(texts[1], await bot.t.send('web:n1', { choice: 'learning' }));
+    await bot.t.send('web:n1', '/menu');
+    const settings = await bot.t.send('web:n1', { choice: 'settings' });
+    expectSameAsWeb(texts[3], settings);
+    expect(texts[3]).toContain('Cài đặt');
+    const notifications = await bot.t.send('web:n1', { choice: 'notifications' });
+    expectSameAsWeb(texts[4], notifications);
+    expect(texts[4]).toContain('nhận hay dừng');
+  });
+
+  it('refuses a forged, missing or wrongly keyed signature with 401 and handles nothing', async () => {
+    const u = zaloUser();
+    const forged = await bot.driver.text(u, '/start', { signature: 'mac=' + 'ab'.repeat(32) });
+    const missing = await bot.driver.text(u, '/start', { signature: null });
+    const wrongKey = await bot.driver.text(u, '/start', { signWith: ZALO_TEST_ENV.ZALO_APP_SECRET });
+    const garbage = await bot.driver.text(u, '/start', { signature: 'mac=xyz' });
+    expect([forged.status, missing.status, wrongKey.status, garbage.status]).toEqual([401, 401, 401, 401]);
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
+    expect(await bot.t.app.sessions.get(`zalo:${u}`)).toEqual({ kind: 'none' });
+    // A genuine message afterwards gets the one and only reply.
+    await bot.driver.text(u, '/start');
+    expect(await fake.textsFor(u, 1)).toHaveLength(1);
+  });
+
+  it('accepts the signature without the "mac=" prefix and in upper case', async () => {
+    const u = zaloUser();
+    const timestamp = bot.driver.timestamp();
+    const raw = JSON.stringify({ app_id: ZALO_TEST_ENV.ZALO_APP_ID, event_name: 'follow', follower: { id: u }, timestamp });
+    const bare = bot.driver.sign(raw, timestamp).slice(4).toUpperCase();
+    expect((await bot.driver.postRaw(raw, timestamp, { signature: bare })).status).toBe(200);
+    await fake.textsFor(u, 1);
+  });
+
+  it('answers a message delivered twice (same msg_id) once', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    const first = await bot.driver.text(u, '4', { msgId: 'dup-msg-1' });
+    const again = await bot.driver.text(u, '4', { msgId: 'dup-msg-1' });
+    expect(first).toEqual({ status: 200, json: { ok: true } });
+    expect(again).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    await bot.driver.text(u, '/menu');
+    const texts = await fake.textsFor(u, 3);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.textsTo(u)).toHaveLength(3);
+    expect(texts[1]).toContain('Cài đặt');
+  });
+
+  it('refreshes an expired access token and sends again, storing the new single-use refresh token', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    const oauthBefore = fake.oauthCalls.length;
+    fake.expireAccessTokens();
+    await bot.driver.text(u, '/help');
+    const texts = await fake.textsFor(u, 2);
+    expect(texts[1]).toContain('/menu');
+    expect(fake.oauthCalls.length).toBe(oauthBefore + 1);
+    expect(fake.calls.filter((c) => c.raw.includes(u)).map((c) => c.error)).toEqual([0, -220, 0]);
+    const stored = await bot.t.app.redis.hgetall(`${bot.t.prefix}zalo:tokens`);
+    expect(stored.refresh).toBe(fake.refreshToken);
+  });
+
+  it('keeps a huge id sent as a bare JSON number exact, to the digit', async () => {
+    const huge = '123456789012345678901234567';
+    const timestamp = bot.driver.timestamp();
+    const raw = `{"app_id":"${ZALO_TEST_ENV.ZALO_APP_ID}","event_name":"user_send_text","sender":{"id":${huge}},"recipient":{"id":2491302944280861639},"message":{"msg_id":98765432109876543210,"text":"/start"},"timestamp":${timestamp}}`;
+    expect((await bot.driver.postRaw(raw, timestamp)).status).toBe(200);
+    await fake.textsFor(huge, 1);
+    expect(fake.calls.find((c) => c.raw.includes(huge))?.raw).toContain(`"user_id":"${huge}"`);
+    expect(await bot.t.app.users.get(`zalo:${huge}`)).toMatchObject({ id: `zalo:${huge}` });
+  });
+
+  it('refuses malformed bodies with 4xx and changes nothing', async () => {
+    const u = zaloUser();
+    const ts = bot.driver.timestamp();
+    const cases: [string, RegExp][] = [
+      ['{"event_name":"user_send_text",', /not valid JSON/],
+      ['[1,2,3]', /expected object/],
+      [`{"event_name":"user_send_text","timestamp":"${ts}"}`, /sender/],
+      [`{"event_name":"user_send_text","timestamp":"${ts}","sender":{"id":"${u}"},"message":{"text":"hi"}}`, /msg_id/],
+      [`{"event_name":"user_send_text","timestamp":"${ts}","sender":{"id":"has space"},"message":{"msg_id":"m","text":"hi"}}`, /sender\.id/],
+      [`{"event_name":"follow","timestamp":"${ts}"}`, /follower/],
+      [`{"event_name":"user_send_image","timestamp":"${ts}","sender":{"id":"${u}"},"message":{"msg_id":"m2","attachments":[]}}`, /attachments/],
+      [`{"event_name":"user_send_text","sender":{"id":"${u}"}}`, /timestamp/],
+    ];
+    for (const [raw, error] of cases) {
+      const res = await bot.driver.postRaw(raw, ts);
+      expect(res.status, raw).toBe(400);
+      expect((res.json as { error: string }).error, raw).toMatch(error);
+    }
+    expect(await bot.t.app.redis.keys(`${bot.t.prefix}zalo:event:*${u}*`)).toEqual([]);
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
+  });
+
+  it('refuses a body over 64 KB with 413', async () => {
+    const u = zaloUser();
+    const res = await bot.driver.text(u, 'x'.repeat(70_000));
+    expect(res.status).toBe(413);
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
+  });
+
+  it('acknowledges events it does not handle and ignores them', async () => {
+    const u = zaloUser();
+    const res = await bot.driver.post({ event_name: 'user_send_sticker', sender: { id: u }, message: { msg_id: 'st1', attachments: [] } });
+    expect(res).toEqual({ status: 200, json: { ok: true, ignored: 'user_send_sticker' } });
+    const info = await bot.driver.post({ event_name: 'user_submit_info', sender: { id: u }, recipient: { id: bot.driver.oaId }, info: { name: 'Lò Văn A', phone: '0912345678' } });
+    expect(info.status).toBe(200);
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
+  });
+
+  it('hands a photo to the bot as an attachment with the platform url', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    const url = 'https://photo-stal.zadn.vn/minh-chung/abc123.jpg';
+    expect((await bot.driver.image(u, url)).status).toBe(200);
+    const texts = await fake.textsFor(u, 2);
+    await bot.t.send('web:img', '/start');
+    const web = await bot.t.send('web:img', { attachment: { kind: 'photo', fileId: url } });
+    expect(texts[1]).toContain(textOf(web).split('\n')[0]);
+  });
+
+  it('marks a person who unfollows inactive, and someone the API calls a non-follower too', async () => {
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    expect((await bot.driver.unfollow(u)).status).toBe(200);
+    await expect.poll(async () => (await bot.t.app.users.get(`zalo:${u}`))?.inactive).toBe('unfollowed');
+
+    const v = zaloUser();
+    fake.refuse(v, -213);
+    await bot.driver.text(v, '/start');
+    await expect.poll(async () => (await bot.t.app.users.get(`zalo:${v}`))?.inactive).toBe('not_follower');
+    fake.refuse(v, undefined);
+  });
+
+  it('backs off when Zalo rate-limits a reply (-32) and then delivers it', async () => {
+    const u = zaloUser();
+    fake.rateLimit(2);
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    expect(fake.calls.filter((c) => c.raw.includes(u)).map((c) => c.error)).toEqual([-32, -32, 0]);
+  });
+
+  it('splits a long reply at the OA limit on paragraph boundaries, in order', async () => {
+    const u = zaloUser();
+    await bot.t.app.users.seen(`zalo:${u}`, 'vi');
+    const paragraphs = Array.from({ length: 9 }, (_, i) => `Đoạn ${i + 1}: ${'học tập suốt đời '.repeat(30).trim()}.`);
+    const sender = bot.t.app.senders.get('zalo');
+    expect(await sender?.send(u, [{ text: paragraphs.join('\n\n') }])).toEqual({ status: 'sent' });
+    const texts = fake.textsTo(u);
+    expect(texts.length).toBeGreaterThan(1);
+    for (const t of texts) expect(t.length).toBeLessThanOrEqual(2000);
+    expect(texts.join('\n\n')).toBe(paragraphs.join('\n\n'));
+  });
+});
