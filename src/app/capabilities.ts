@@ -1,3 +1,4 @@
+import { telegram } from '../channels/telegram/capability.js';
 import { web } from '../channels/web/capability.js';
 import { zalo } from '../channels/zalo/capability.js';
 import { navigation } from '../engine/commands.js';
@@ -9,4 +10,4 @@ import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, zalo];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo];

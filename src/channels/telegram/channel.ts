@@ -1,0 +1,264 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { App } from '../../app/app.js';
+import type { ChannelSender, DeliveryOutcome } from '../../core/delivery.js';
+import { escapeHtml } from '../../core/html.js';
+import type { Inbound, Reply } from '../../core/message.js';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../i18n/index.js';
+import { KeyedQueue } from '../../sessions/keyed-queue.js';
+import { CallbackData } from './callback-data.js';
+import { asDeliveryOutcome, classify, perform, withRateLimit, type RateLimitPolicy } from './delivery.js';
+import { render } from './render.js';
+import { ALLOWED_UPDATES, toIncoming, updateSchema, type BotIdentity, type Incoming, type TelegramUpdate } from './update.js';
+
+export interface TelegramSettings {
+  token: string;
+  apiRoot: string;
+  /** Webhook mode when set: the public address Telegram posts updates to. */
+  webhookUrl?: string;
+  webhookSecret: string;
+}
+
+/** Telegram gives up redelivering an update after 24 hours; its id is remembered that long. */
+const UPDATE_SEEN_TTL_S = 24 * 3600;
+/** The commands shown in Telegram's menu, described in each language. */
+const MENU_COMMANDS = ['start', 'menu', 'help', 'lang', 'cancel'] as const;
+/** Work in flight gets this long to finish on shutdown. */
+const DRAIN_MS = 10_000;
+
+type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
+
+/**
+ * The Telegram channel: turns updates (long polling or webhook) into `app.bot.handle` calls and sends
+ * the replies back; it is also the sender of proactive messages to Telegram users. One person's
+ * updates run one after another, from the deduplication to the last reply sent; different people's
+ * run side by side.
+ */
+export class TelegramChannel implements ChannelSender {
+  readonly channel = 'telegram' as const;
+  private readonly telegraf: Telegraf;
+  private readonly callbackData: CallbackData;
+  private readonly perPerson = new KeyedQueue();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly stopped = new AbortController();
+  private readonly replyPolicy: RateLimitPolicy;
+  private me?: BotIdentity;
+  private connecting?: Promise<void>;
+  private polling?: Promise<void>;
+
+  constructor(
+    private readonly app: App,
+    private readonly settings: TelegramSettings,
+  ) {
+    this.telegraf = new Telegraf(settings.token, { telegram: { apiRoot: settings.apiRoot, webhookReply: false } });
+    this.callbackData = new CallbackData(app.redis, app.prefix, app.config.SESSION_TTL_DAYS * 86_400);
+    // Not cut short by stop(): a reply waiting out a rate limit is work in flight, drained like the rest.
+    this.replyPolicy = { attempts: 3, maxWaitMs: 60_000, sleep: (ms) => sleep(ms) };
+    // The only middleware, so polling's batch reaches `receive` in Telegram's order (see receive).
+    this.telegraf.use((ctx) => {
+      const parsed = updateSchema.safeParse(ctx.update);
+      if (!parsed.success) {
+        app.log.warn({ update: ctx.update.update_id, problem: parsed.error.issues[0]?.message }, 'malformed Telegram update skipped');
+        return;
+      }
+      return this.receive(parsed.data);
+    });
+    this.telegraf.catch((err, ctx) => app.log.error({ err, update: ctx.update.update_id }, 'Telegram update failed'));
+  }
+
+  /** Updates are taken once getMe has told the bot its own name (group messages are matched against it). */
+  get ready(): boolean {
+    return this.me !== undefined && !this.stopped.signal.aborted;
+  }
+
+  /**
+   * Handles one update: resolves once its replies are out, and never rejects. The person's queue is
+   * entered before the first `await`, so updates handed over in order are handled in that order.
+   */
+  receive(update: TelegramUpdate): Promise<void> {
+    if (!this.me) throw new Error('the Telegram channel has not connected yet');
+    const incoming = toIncoming(update, this.me);
+    if (incoming.kind === 'ignored') {
+      this.app.log.debug({ update: update.update_id, reason: incoming.reason }, 'Telegram update ignored');
+      return Promise.resolve();
+    }
+    const work = this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming));
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+    return work;
+  }
+
+  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>): Promise<void> {
+    const log = this.app.log;
+    try {
+      if (!(await this.firstDelivery(updateId))) {
+        log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
+        return;
+      }
+      if (incoming.kind === 'blocked') {
+        await this.app.users.markInactive(incoming.user, 'blocked');
+        log.info({ user: incoming.user }, 'blocked by a Telegram user');
+      } else if (incoming.kind === 'message') {
+        await this.deliver(incoming, await this.app.bot.handle(incoming.inbound));
+      } else {
+        await this.onButton(incoming);
+      }
+    } catch (err) {
+      log.error({ err, update: updateId, user: incoming.user }, 'Telegram update failed');
+      if (incoming.kind !== 'blocked') await this.apologise(incoming);
+    }
+  }
+
+  private async onButton(c: Extract<Incoming, { kind: 'callback' }>): Promise<void> {
+    let value: string | undefined;
+    try {
+      value = c.data === undefined ? undefined : await this.callbackData.decode(c.data);
+    } catch (err) {
+      await this.answerButton(c.callbackId);
+      throw err;
+    }
+    if (value === undefined) {
+      const lang = await this.languageOf(c);
+      await this.answerButton(c.callbackId, this.app.i18n.t(lang, 'telegram.button_expired'));
+      return;
+    }
+    // Answered at once so the button stops spinning, while the bot works out its reply.
+    const answered = this.answerButton(c.callbackId);
+    try {
+      await this.deliver(c, await this.app.bot.handle({ ...c.inbound, choice: value }));
+    } finally {
+      await answered;
+    }
+  }
+
+  /** answerCallbackQuery, always: failures are logged, since the button gives up on its own after a while. */
+  private async answerButton(id: string, text?: string): Promise<void> {
+    try {
+      await withRateLimit(() => this.telegraf.telegram.answerCbQuery(id, text), this.replyPolicy);
+    } catch (err) {
+      this.app.log.warn({ err, callback: id }, 'could not answer a Telegram button press');
+    }
+  }
+
+  /** Sends replies in order, waiting out rate limits; a 403 in the person's own chat means they blocked the bot. */
+  private async deliver(to: Replying, replies: Reply[]): Promise<void> {
+    const calls = await render(replies, (v) => this.callbackData.encode(v));
+    for (const call of calls) {
+      try {
+        await withRateLimit(() => perform(this.telegraf.telegram, to.chatId, call), this.replyPolicy);
+      } catch (err) {
+        const failure = classify(err);
+        if (failure.kind !== 'blocked') throw err;
+        if (to.user === `telegram:${to.chatId}`) await this.app.users.markInactive(to.user, failure.reason);
+        this.app.log.info({ user: to.user, chat: to.chatId, reason: failure.reason }, 'Telegram refused a reply: blocked');
+        return;
+      }
+    }
+  }
+
+  private async apologise(to: Replying): Promise<void> {
+    try {
+      const lang = await this.languageOf(to);
+      await this.telegraf.telegram.sendMessage(to.chatId, escapeHtml(this.app.i18n.t(lang, 'common.error')), { parse_mode: 'HTML' });
+    } catch (err) {
+      this.app.log.warn({ err, user: to.user }, 'could not apologise to a Telegram user');
+    }
+  }
+
+  private async languageOf(to: { user: string; inbound: Pick<Inbound, 'langHint'> }): Promise<Language> {
+    const known = await this.app.users.get(to.user).catch(() => undefined);
+    return known?.lang ?? to.inbound.langHint ?? DEFAULT_LANGUAGE;
+  }
+
+  /** SET NX on the update id: Telegram may deliver an update twice (and to two instances). */
+  private async firstDelivery(updateId: number): Promise<boolean> {
+    const key = `${this.app.prefix}tg:update:${this.botId}:${updateId}`;
+    try {
+      return (await this.app.redis.set(key, '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
+    } catch (err) {
+      // Redis is down: the bot will ask the person to try again, which beats saying nothing.
+      this.app.log.warn({ err, update: updateId }, 'could not check a Telegram update for a repeat');
+      return true;
+    }
+  }
+
+  private get botId(): string {
+    return this.settings.token.slice(0, this.settings.token.indexOf(':'));
+  }
+
+  /** Proactive messages (reminders, broadcasts): the same rendering as replies, and no waiting here. */
+  async send(nativeId: string, replies: Reply[]): Promise<DeliveryOutcome> {
+    if (!/^-?\d{1,20}$/.test(nativeId)) return { status: 'undeliverable', reason: 'not a Telegram chat id' };
+    try {
+      for (const call of await render(replies, (v) => this.callbackData.encode(v))) await perform(this.telegraf.telegram, nativeId, call);
+      return { status: 'sent' };
+    } catch (err) {
+      return asDeliveryOutcome(classify(err));
+    }
+  }
+
+  /** Connects in the background, so a Telegram outage at start-up does not hold up the rest of the bot. */
+  start(): void {
+    this.connecting = this.connect().catch((err: unknown) => {
+      if (!this.stopped.signal.aborted) this.app.log.error({ err }, 'the Telegram channel could not start');
+    });
+  }
+
+  private async connect(): Promise<void> {
+    const api = this.telegraf.telegram;
+    const me = await this.retrying('getMe', () => api.getMe());
+    this.telegraf.botInfo = me;
+    await this.retrying('setMyCommands', () => this.setCommands());
+    if (this.settings.webhookUrl) {
+      const url = this.settings.webhookUrl;
+      await this.retrying('setWebhook', () =>
+        api.setWebhook(url, { secret_token: this.settings.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] }),
+      );
+      this.me = { id: me.id, username: me.username };
+      this.app.log.info({ bot: me.username, url }, 'Telegram webhook set');
+    } else {
+      // getUpdates is refused while a webhook is set (e.g. by an earlier deployment).
+      await this.retrying('deleteWebhook', () => api.deleteWebhook());
+      this.me = { id: me.id, username: me.username };
+      // launch() resolves only when polling ends; getMe is not asked again (botInfo is set).
+      this.polling = this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
+        this.app.log.error({ err }, 'Telegram long polling stopped');
+      });
+      this.app.log.info({ bot: me.username }, 'Telegram long polling started');
+    }
+  }
+
+  private async setCommands(): Promise<void> {
+    const commands = (lang: Language) => MENU_COMMANDS.map((command) => ({ command, description: this.app.i18n.t(lang, `telegram.commands.${command}`) }));
+    for (const lang of LANGUAGES) await this.telegraf.telegram.setMyCommands(commands(lang), { language_code: lang });
+    // Everyone else sees the default language.
+    await this.telegraf.telegram.setMyCommands(commands(DEFAULT_LANGUAGE));
+  }
+
+  /** Retries a start-up call until it works or the bot stops; a refused token ends the channel at once. */
+  private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (err instanceof TelegramError && (err.code === 401 || err.code === 404)) {
+          throw new Error(`Telegram refused TELEGRAM_BOT_TOKEN (${what}: ${err.description}); the Telegram channel is off`);
+        }
+        if (attempt === 0) this.app.log.warn({ err, call: what }, 'Telegram Bot API unreachable; retrying in the background');
+        await sleep(Math.min(500 * 2 ** attempt, 30_000), undefined, { signal: this.stopped.signal });
+      }
+    }
+  }
+
+  /** Stops taking updates and lets the ones in flight finish. */
+  async stop(): Promise<void> {
+    this.stopped.abort();
+    const deadline = sleep(DRAIN_MS, undefined, { ref: false });
+    await Promise.race([this.connecting, deadline]);
+    if (this.polling) {
+      this.telegraf.stop('shutdown');
+      await Promise.race([this.polling, deadline]);
+    }
+    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+  }
+}

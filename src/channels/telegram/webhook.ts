@@ -1,0 +1,35 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { RouteHandler } from '../../http/router.js';
+import { HttpError, parseJsonBody, readBody } from '../../http/router.js';
+import type { TelegramChannel } from './channel.js';
+import { updateSchema } from './update.js';
+
+export const WEBHOOK_PATH = '/webhooks/telegram';
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** An update is a few kilobytes; a message quoting another at most some tens. */
+const BODY_LIMIT = 256 * 1024;
+
+/** Without TELEGRAM_WEBHOOK_SECRET the secret is derived from the token, so a webhook is never left open. */
+export function webhookSecret(configured: string | undefined, token: string): string {
+  return configured ?? createHmac('sha256', token).update('telegram-webhook-secret').digest('base64url');
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
+ * before the body is read; a mismatch is a 403 and nothing else happens. The answer goes out once
+ * the update's replies have been sent through the Bot API, so Telegram redelivers what a crash lost.
+ */
+export function telegramWebhook(channel: TelegramChannel, secret: string): RouteHandler {
+  const expected = digest(secret);
+  return async (req, res) => {
+    const given = req.headers[SECRET_HEADER];
+    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw new HttpError(403, 'wrong secret token');
+    // Telegram retries a 503 later, by which time this or another instance is ready.
+    if (!channel.ready) throw new HttpError(503, 'the Telegram channel is not ready');
+    const update = parseJsonBody(await readBody(req, BODY_LIMIT), updateSchema);
+    await channel.receive(update);
+    res.writeHead(200, { 'content-length': 0 }).end();
+  };
+}
