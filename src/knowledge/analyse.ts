@@ -1,6 +1,6 @@
 import type { Language } from '../i18n/index.js';
-import { fold } from './fold.js';
-import type { Lexicon } from './lexicon.js';
+import { fold, wordsOf } from './fold.js';
+import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
 
 /** A text as the index sees it. */
 export interface Analysis {
@@ -18,12 +18,20 @@ export type Analyse = (text: string, lang: Language) => Analysis;
 
 /** Prefix of unit terms; no token contains it, so a unit never equals a word. */
 const UNIT = '#';
+/** Distinct words remembered folded; the vocabulary of the plans is a few thousand. */
+const MEMO_MAX = 100_000;
+/** Number [/year] [separator code [separator code]]; the code is a word after a dash, slash or space. */
+const DOCUMENT_NUMBER = /(?<![\p{L}\p{N}])(\d+)(?:\s*\/\s*\d{4})?(?:(\s*[-/]\s*|\s+)(\p{L}+)(?:(\s*[-/]\s*)(\p{L}+))?)?/gu;
+const SLASH = /^\s*[-/]\s*$/;
+/** Enough text before a number for the longest type name ("Thông báo kết luận số"). */
+const LOOK_BACK = 40;
 
 /**
  * Vietnamese writes the same syllable with final "y" or "i" ("kỹ"/"kĩ", "quý"/"quí", "lý"/"lí"):
  * one consonant onset followed by a lone "y" becomes "i". "uy" in "thủy", "quy" stays apart from "ui".
  */
 const Y_SPELLING = /^(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y$/;
+const DIGITS = /^\d+$/;
 
 /** English plural and possessive endings, so "points" meets "point". Vietnamese syllables never end in "s". */
 function englishStem(word: string): string {
@@ -33,53 +41,99 @@ function englishStem(word: string): string {
 }
 
 function normaliseToken(token: string, lang: Language): string {
-  if (/^\d+$/.test(token)) return token.replace(/^0+(?=\d)/, '');
+  if (DIGITS.test(token)) return token.replace(/^0+(?=\d)/, '');
   return lang === 'vi' ? token.replace(Y_SPELLING, '$1i') : englishStem(token);
 }
 
-export function createAnalyser(lexicon: Lexicon): Analyse {
-  const typeWords = lexicon.documentTypeWords.map((w) => w.replace(/ /g, '\\s+')).join('|');
-  // [type word [số]] number [/year] [separator code [separator code]]. The year form covers "05/2005/NQ-CP".
-  const documentNumber = new RegExp(
-    String.raw`(?<![\p{L}\p{N}])(?:(${typeWords})\s+(?:so\s*:?\s*)?)?(\d+)(?:\s*/\s*\d{4})?(?:(\s*[-/]\s*|\s+)([a-z]+)(\s*[-/]\s*[a-z]+)?)?(?![\p{L}\p{N}])`,
-    'gu',
-  );
+/** The longest phrase of a table that starts at word i. */
+export function phraseAt(table: PhraseTable, words: readonly string[], i: number): Phrase | undefined {
+  return table.get(words[i] as string)?.find((p) => p.words.every((w, k) => words[i + k] === w));
+}
 
-  function units(folded: string): string[] {
+/** A memo that forgets everything when full: questions can bring any number of new words. */
+function memoise(compute: (key: string) => string): (key: string) => string {
+  const memo = new Map<string, string>();
+  return (key) => {
+    let value = memo.get(key);
+    if (value === undefined) {
+      if (memo.size >= MEMO_MAX) memo.clear();
+      value = compute(key);
+      memo.set(key, value);
+    }
+    return value;
+  };
+}
+
+export function createAnalyser(lexicon: Lexicon): Analyse {
+  const foldWord = memoise(fold);
+  const normalise = { vi: memoise((w) => normaliseToken(w, 'vi')), en: memoise((w) => normaliseToken(w, 'en')) };
+
+  // Last words of type names: a number preceded by anything else has no type word before it.
+  const typeEndings = new Set([...lexicon.documentTypes.keys()].map((name) => name.slice(name.lastIndexOf(' ') + 1)));
+
+  /** The type named by the folded words just before position `end` (exclusive), skipping "số". */
+  function typeBefore(words: readonly string[], end: number): string | undefined {
+    const last = words[end - 1] === 'so' ? end - 1 : end;
+    if (!typeEndings.has(words[last - 1] as string)) return undefined;
+    for (let n = lexicon.documentTypeWords; n >= 1; n--) {
+      if (last - n < 0) continue;
+      const type = lexicon.documentTypes.get(words.slice(last - n, last).join(' '));
+      if (type) return type;
+    }
+    return undefined;
+  }
+
+  /**
+   * Document numbers: [type words [số]] number [/year] [separator code [separator code]]. "05/2005/NQ-CP"
+   * has a year; a code after a space counts only when it is a known type ("489 qd ttg"), and an unknown
+   * one needs a dash or slash and a second code ("49-KI/TW"): that keeps "1- Quán triệt" (a numbered
+   * heading) from being read as a document number.
+   */
+  function findUnits(text: string): string[] {
     const found = new Set<string>();
-    for (const m of folded.matchAll(documentNumber)) {
-      const [, typeWord, digits, separator, code, secondCode] = m;
-      if (digits === undefined) continue;
+    for (const m of text.matchAll(DOCUMENT_NUMBER)) {
+      const [, digits = '', separator, code, secondSeparator, secondCode] = m;
       const number = digits.replace(/^0+(?=\d)/, '');
-      const fromWord = typeWord === undefined ? undefined : lexicon.documentType(typeWord.replace(/\s+/g, ' '));
-      if (fromWord) found.add(`${UNIT}${number}:${fromWord}`);
+      const before = wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map(foldWord);
+      const named = typeBefore(before, before.length);
+      if (named) found.add(`${UNIT}${number}:${named}`);
       if (code === undefined || separator === undefined) continue;
-      const known = lexicon.documentType(code);
-      // A code after a dash or slash counts when known, or when a second code follows ("49-KI/TW"):
-      // that keeps "1- Quán triệt" (a numbered heading) from becoming a document number.
+      const folded = foldWord(code);
+      const known = lexicon.documentTypes.get(folded);
       if (known) found.add(`${UNIT}${number}:${known}`);
-      else if (/[-/]/.test(separator) && secondCode !== undefined) found.add(`${UNIT}${number}:${code}`);
+      else if (SLASH.test(separator) && secondCode !== undefined && SLASH.test(secondSeparator ?? '')) {
+        found.add(`${UNIT}${number}:${folded}`);
+      }
     }
     return [...found];
   }
 
+  function expandAbbreviations(words: readonly string[]): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < words.length; ) {
+      const short = phraseAt(lexicon.abbreviations, words, i);
+      if (short) {
+        out.push(...short.full);
+        i += short.words.length;
+      } else out.push(words[i++] as string);
+    }
+    return out;
+  }
+
   return (text, lang) => {
-    const folded = fold(text);
-    const words = lexicon.expandAbbreviations(folded).match(/[\p{L}\p{N}]+/gu) ?? [];
+    const words = expandAbbreviations(wordsOf(text).map(foldWord));
     // Stop words are matched as written, before spelling and plural endings are evened out ("does").
     const stop = lexicon.stopWords[lang];
-    const content = words.map((w) => !stop.has(w) && !(w.length === 1 && /\p{L}/u.test(w)));
+    const content = words.map((w) => !stop.has(w) && !(w.length === 1 && !DIGITS.test(w)));
     const asking = words.map(() => false);
-    for (const phrase of lexicon.stopPhrases[lang]) {
-      for (let i = 0; i + phrase.length <= words.length; i++) {
-        if (!phrase.every((p, k) => words[i + k] === p)) continue;
-        phrase.forEach((_, k) => {
-          content[i + k] = false;
-          asking[i + k] = true;
-        });
+    for (let i = 0; i < words.length; i++) {
+      const phrase = phraseAt(lexicon.stopPhrases[lang], words, i);
+      for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
+        content[i + k] = false;
+        asking[i + k] = true;
       }
     }
-    return { tokens: words.map((w) => normaliseToken(w, lang)), content, asking, units: units(folded) };
+    return { tokens: words.map(normalise[lang]), content, asking, units: findUnits(text) };
   };
 }
 

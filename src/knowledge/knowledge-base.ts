@@ -1,10 +1,10 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, LANGUAGES, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, termsOf, type Analyse } from './analyse.js';
+import { createAnalyser, phraseAt, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
-import { loadLexicon, type Lexicon } from './lexicon.js';
+import { loadLexicon, phraseTable, type Lexicon, type PhraseTable } from './lexicon.js';
 import { splitPassages, type Passage } from './passages.js';
 import { buildQuery, hasContent, match, type Match, type Query } from './query.js';
 import { SearchIndex } from './search-index.js';
@@ -75,7 +75,8 @@ const CANDIDATES = 50;
  */
 const ELSEWHERE = 0.5;
 const SOURCES_SHOWN = 5;
-const FIELD_WEIGHT = { text: 1, headings: 0.5, document: 0.3 } as const;
+/** Weights of a passage's context against its own text (1). */
+const FIELD_WEIGHT = { headings: 0.5, document: 0.3 } as const;
 
 interface Entry {
   readonly doc: PlanDocument;
@@ -123,20 +124,24 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
-  const index = SearchIndex.build(
-    entries.map(({ doc, passage }) => {
-      const text = termsOf(analyse(passage.text, lang));
-      const { title, number, province, issuer } = doc.meta;
-      return {
-        length: text.length,
-        fields: [
-          { terms: text, weight: FIELD_WEIGHT.text },
-          { terms: termsOf(analyse(passage.headings.join('\n'), lang)), weight: FIELD_WEIGHT.headings },
-          { terms: termsOf(analyse([title, number, province, issuer].join('\n'), lang)), weight: FIELD_WEIGHT.document },
-        ],
-      };
-    }),
-  );
+  // Headings and document details repeat over many passages: analyse each once.
+  const seen = new Map<string, Analysis>();
+  const analyseOnce = (text: string): Analysis => {
+    let analysis = seen.get(text);
+    if (!analysis) seen.set(text, (analysis = analyse(text, lang)));
+    return analysis;
+  };
+  const index = SearchIndex.build(entries.length, (p) => {
+    const { doc, passage } = entries[p] as Entry;
+    const { title, number, province, issuer } = doc.meta;
+    return {
+      text: analyse(passage.text, lang),
+      context: [
+        { analysis: analyseOnce(passage.headings.join('\n')), weight: FIELD_WEIGHT.headings },
+        { analysis: analyseOnce([title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
+      ],
+    };
+  });
   return { index, entries };
 }
 
@@ -162,30 +167,36 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     ]),
   ) as Record<Language, (word: string) => boolean>;
 
-  const domainPhrases = Object.fromEntries(
-    LANGUAGES.map((lang) => [lang, lexicon.domainTerms[lang].map((term) => analyse(term, lang).tokens)]),
-  ) as Record<Language, string[][]>;
+  /** Phrases analysed like the questions they are looked for in. */
+  const phrases = (lang: Language, texts: readonly string[]): PhraseTable =>
+    phraseTable(texts.map((text) => ({ words: analyse(text, lang).tokens, full: [] })));
+  const domainTerms = Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, phrases(lang, lexicon.domainTerms[lang])]),
+  ) as Record<Language, PhraseTable>;
 
-  const provinces = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
+  const provinceNames = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
+  const provinces = Object.fromEntries(
+    LANGUAGES.map((lang) => [
+      lang,
+      phraseTable(provinceNames.map((name) => ({ words: analyse(name, lang).tokens, full: [name] }))),
+    ]),
+  ) as Record<Language, PhraseTable>;
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
   /** Which documents a question confines itself to; undefined when it names no province or document of ours. */
   function scopeOf(query: Query): ((doc: PlanDocument) => boolean) | undefined {
     const { tokens, units } = query.analysis;
-    const named = provinces.filter((province) => {
-      const name = analyse(province, query.lang).tokens;
-      return tokens.some((_, i) => name.length > 0 && name.every((t, k) => tokens[i + k] === t));
-    });
+    const named = new Set(tokens.flatMap((_, i) => phraseAt(provinces[query.lang], tokens, i)?.full ?? []));
     const numbered = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
-    if (named.length === 0 && numbered.length === 0) return undefined;
+    if (named.size === 0 && numbered.length === 0) return undefined;
     return (doc) =>
-      (named.length === 0 || doc.meta.province === '' || named.includes(doc.meta.province)) &&
+      (named.size === 0 || doc.meta.province === '' || named.has(doc.meta.province)) &&
       (numbered.length === 0 || numbered.includes(doc));
   }
 
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
-    const query = buildQuery(analyse(text, lang), lang, domainPhrases[lang]);
+    const query = buildQuery(analyse(text, lang), lang, domainTerms[lang]);
     const { index, entries } = shelves[lang];
     const inScope = scopeOf(query);
     const ranked = hasContent(query)

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '../i18n/index.js';
-import { fold } from './fold.js';
+import { foldedWords } from './fold.js';
 
 export const LEXICON_FILE = 'lexicon.yaml';
 
@@ -18,32 +18,43 @@ const lexiconSchema = z.object({
   domainTerms: perLanguage,
 });
 
-/** The search vocabulary of plans/lexicon.yaml, folded and compiled. */
+/** A run of folded words and what it stands for. */
+export interface Phrase {
+  readonly words: readonly string[];
+  readonly full: readonly string[];
+}
+
+/** Phrases by their first word, longest first, so a scan tries the longest match at each word. */
+export type PhraseTable = ReadonlyMap<string, readonly Phrase[]>;
+
+/** The search vocabulary of plans/lexicon.yaml, folded. */
 export interface Lexicon {
-  /** Rewrites every short form in folded text to its full form. */
-  expandAbbreviations(folded: string): string;
-  /** Folded document-type code ("qd") for a folded code or type word ("qd", "quyet dinh"). */
-  documentType(foldedWordOrCode: string): string | undefined;
-  /** Folded type words and codes, longest first, for building the document-number pattern. */
-  readonly documentTypeWords: readonly string[];
+  /** Short forms ("gd dt" for "GD&ĐT") and the full form each stands for. */
+  readonly abbreviations: PhraseTable;
+  /** Folded document-type code ("qd") for a code or for type words joined by spaces ("quyet dinh"). */
+  readonly documentTypes: ReadonlyMap<string, string>;
+  /** The most words a type name has ("thong bao ket luan": 4). */
+  readonly documentTypeWords: number;
   readonly stopWords: Readonly<Record<Language, ReadonlySet<string>>>;
-  /** Each phrase as its folded tokens. */
-  readonly stopPhrases: Readonly<Record<Language, readonly (readonly string[])[]>>;
+  /** Phrases that only ask ("bao nhieu"); `full` is unused. */
+  readonly stopPhrases: Readonly<Record<Language, PhraseTable>>;
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
   readonly domainTerms: Readonly<Record<Language, readonly string[]>>;
 }
 
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-const foldedWords = (s: string): string[] => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
-const longestFirst = (a: string, b: string): number => b.length - a.length;
-
-/** A pattern for one short form: its spaces match any run of spaces; word edges are required only where it starts or ends with a letter or digit. */
-function shortFormPattern(folded: string): string {
-  const body = folded.split(/\s+/).map(escapeRegExp).join('\\s+');
-  const start = /^[\p{L}\p{N}]/u.test(folded) ? '(?<![\\p{L}\\p{N}])' : '';
-  const end = /[\p{L}\p{N}]$/u.test(folded) ? '(?![\\p{L}\\p{N}])' : '';
-  return start + body + end;
+export function phraseTable(phrases: readonly Phrase[]): PhraseTable {
+  const table = new Map<string, Phrase[]>();
+  for (const phrase of phrases) {
+    const first = phrase.words[0];
+    if (first === undefined) continue;
+    table.set(first, [...(table.get(first) ?? []), phrase]);
+  }
+  for (const list of table.values()) list.sort((a, b) => b.words.length - a.words.length);
+  return table;
 }
+
+const perLanguageOf = <T>(make: (lng: Language) => T): Record<Language, T> =>
+  Object.fromEntries(LANGUAGES.map((lng) => [lng, make(lng)])) as Record<Language, T>;
 
 export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
   const parsed = lexiconSchema.safeParse(input);
@@ -53,33 +64,28 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
   }
   const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms } = parsed.data;
 
-  const fullForms = new Map<string, string>();
-  for (const [full, shorts] of Object.entries(abbreviations)) {
-    const expansion = foldedWords(full).join(' ');
-    for (const short of shorts) fullForms.set(fold(short).trim(), expansion);
-  }
-  const shortForms = [...fullForms.keys()].sort(longestFirst);
-  const abbreviationPattern = new RegExp(shortForms.map(shortFormPattern).join('|'), 'gu');
-
   const types = new Map<string, string>();
-  for (const [code, words] of Object.entries(documentTypes)) {
-    const foldedCode = foldedWords(code).join('');
-    types.set(foldedCode, foldedCode);
-    for (const word of words) types.set(foldedWords(word).join(' '), foldedCode);
+  let documentTypeWords = 1;
+  for (const [code, names] of Object.entries(documentTypes)) {
+    const folded = foldedWords(code).join('');
+    types.set(folded, folded);
+    for (const name of names) {
+      const words = foldedWords(name);
+      documentTypeWords = Math.max(documentTypeWords, words.length);
+      types.set(words.join(' '), folded);
+    }
   }
-
-  const build = <T>(make: (lng: Language) => T): Record<Language, T> =>
-    Object.fromEntries(LANGUAGES.map((lng) => [lng, make(lng)])) as Record<Language, T>;
 
   return {
-    expandAbbreviations: (folded) =>
-      shortForms.length === 0
-        ? folded
-        : folded.replace(abbreviationPattern, (match) => ` ${fullForms.get(match.replace(/\s+/g, ' ')) ?? match} `),
-    documentType: (word) => types.get(word),
-    documentTypeWords: [...types.keys()].sort(longestFirst),
-    stopWords: build((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
-    stopPhrases: build((lng) => stopPhrases[lng].map(foldedWords).filter((p) => p.length > 0)),
+    abbreviations: phraseTable(
+      Object.entries(abbreviations).flatMap(([full, shorts]) =>
+        shorts.map((short) => ({ words: foldedWords(short), full: foldedWords(full) })),
+      ),
+    ),
+    documentTypes: types,
+    documentTypeWords,
+    stopWords: perLanguageOf((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
+    stopPhrases: perLanguageOf((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
     domainTerms,
   };
 }

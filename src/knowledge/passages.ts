@@ -51,20 +51,22 @@ const NUMBERINGS: ReadonlyArray<{ pattern: RegExp; level: (m: RegExpExecArray) =
 
 /** Markdown decoration and stray spacing off; returns the Markdown heading depth too. */
 function cleanLine(raw: string): { line: string; depth: number } {
-  let line = raw.replace(/\t/g, ' ').trim();
+  let line = raw.trim();
   const heading = /^(#{1,6})\s+/.exec(line);
   const depth = heading?.[1]?.length ?? 0;
   if (heading) line = line.slice(heading[0].length);
-  line = line
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*|__/g, '')
-    .replace(/(^|\s)\*(\S[^*]*?)\*(?=\s|$)/g, '$1$2')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return { line, depth };
+  // Most lines carry no Markdown: test once before running the replacements.
+  if (/[*_[]/.test(line)) {
+    line = line
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/\*\*|__/g, '')
+      .replace(/(^|\s)\*(\S[^*]*?)\*(?=\s|$)/g, '$1$2');
+  }
+  if (/\s\s|[\t\u00a0]/.test(line)) line = line.replace(/\s+/g, ' ');
+  return { line: line.trim(), depth };
 }
 
-const isClosingBlock = (line: string): boolean => /^nơi nhận\s*:?/iu.test(line.normalize('NFC'));
+const isClosingBlock = (line: string): boolean => /^nơi nhận\s*:?/iu.test(line);
 const hasWords = (line: string): boolean => /[\p{L}\p{N}]/u.test(line);
 const endsSentence = (line: string): boolean => /[.:;!?…]["”»)]*$/.test(line);
 const startsLowercase = (line: string): boolean => /^\p{Ll}/u.test(line);
@@ -73,7 +75,7 @@ const isNumbered = (line: string): boolean => NUMBERINGS.some(({ pattern }) => p
 /** Lines of content, with page and line breaks inside a sentence joined back. */
 function contentLines(text: string): Array<{ line: string; depth: number }> {
   const out: Array<{ line: string; depth: number }> = [];
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text.normalize('NFC').split(/\r?\n/)) {
     const cleaned = cleanLine(raw);
     if (isClosingBlock(cleaned.line)) break;
     if (!hasWords(cleaned.line)) continue;

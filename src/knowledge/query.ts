@@ -1,5 +1,6 @@
 import type { Language } from '../i18n/index.js';
-import { bigram, isUnit, pairs, termsOf, unitNumber, type Analysis } from './analyse.js';
+import { bigram, isUnit, pairs, phraseAt, termsOf, unitNumber, type Analysis } from './analyse.js';
+import type { PhraseTable } from './lexicon.js';
 import type { SearchIndex } from './search-index.js';
 
 /** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
@@ -14,20 +15,18 @@ export interface Query {
   readonly domainSpans: readonly (readonly number[])[];
 }
 
-/** `domainPhrases`: the lexicon's domain terms, analysed for `lang`. */
-export function buildQuery(analysis: Analysis, lang: Language, domainPhrases: readonly (readonly string[])[]): Query {
+/** `domainTerms`: the lexicon's domain terms, analysed for `lang`. */
+export function buildQuery(analysis: Analysis, lang: Language, domainTerms: PhraseTable): Query {
   const terms = new Map<string, number>();
   for (const term of termsOf(analysis)) {
     const weight = isUnit(term) ? WEIGHT.unit : term.includes(' ') ? WEIGHT.bigram : WEIGHT.token;
     terms.set(term, weight);
   }
-  const { tokens } = analysis;
   const domainSpans: number[][] = [];
-  for (const phrase of domainPhrases) {
-    for (let i = 0; i + phrase.length <= tokens.length; i++) {
-      if (phrase.length > 0 && phrase.every((p, k) => tokens[i + k] === p)) domainSpans.push(phrase.map((_, k) => i + k));
-    }
-  }
+  analysis.tokens.forEach((_, i) => {
+    const term = phraseAt(domainTerms, analysis.tokens, i);
+    if (term) domainSpans.push(term.words.map((__, k) => i + k));
+  });
   return { lang, analysis, terms, domainSpans };
 }
 

@@ -1,16 +1,17 @@
 /**
  * BM25F over passages, written here rather than taken from minisearch or flexsearch: the terms are our
- * own (folded syllables, syllable bigrams, document-number units) and the answer decision needs to ask
- * "does passage P contain term T" for the few best passages, which a small inverted index with sorted
- * postings answers by binary search. A library would tokenise for us, hide the postings and add a
- * dependency for about a hundred lines.
+ * own (folded syllables, syllable bigrams, document-number units), the answer decision asks "does
+ * passage P contain term T" for the few best passages, and building 500 documents in well under a
+ * second needs terms kept as numbers (a bigram is a pair of word ids, not a new string) and postings
+ * in flat typed arrays. A library would tokenise for us, hide the postings and build ten times slower.
  */
+import { pairs, type Analysis } from './analyse.js';
 
-/** One passage as the index sees it: its fields' terms, each field with its weight. */
+/** One passage as the index sees it: its text, and weighted context (headings, document details). */
 export interface IndexInput {
-  readonly fields: ReadonlyArray<{ readonly terms: readonly string[]; readonly weight: number }>;
-  /** Length for normalisation: the number of terms of the main field. */
-  readonly length: number;
+  readonly text: Analysis;
+  /** Shared by many passages: the same Analysis object is turned into terms only once. */
+  readonly context: ReadonlyArray<{ readonly analysis: Analysis; readonly weight: number }>;
 }
 
 export interface ScoredPassage {
@@ -21,67 +22,226 @@ export interface ScoredPassage {
 const K1 = 1.2;
 const B = 0.75;
 
+/** Ids for pairs of word ids, in one open-addressing table of typed arrays. */
+class PairIds {
+  private keys = new Int32Array(2 * 1024).fill(-1);
+  private ids = new Int32Array(1024);
+  private count = 0;
+
+  private slot(a: number, b: number): number {
+    const mask = this.ids.length - 1;
+    let i = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca6b)) & mask;
+    while (this.keys[2 * i] !== -1 && (this.keys[2 * i] !== a || this.keys[2 * i + 1] !== b)) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(a: number, b: number): number | undefined {
+    const i = this.slot(a, b);
+    return this.keys[2 * i] === -1 ? undefined : this.ids[i];
+  }
+
+  set(a: number, b: number, id: number): void {
+    if (2 * (this.count + 1) > this.ids.length) this.grow();
+    const i = this.slot(a, b);
+    if (this.keys[2 * i] === -1) this.count++;
+    this.keys[2 * i] = a;
+    this.keys[2 * i + 1] = b;
+    this.ids[i] = id;
+  }
+
+  private grow(): void {
+    const { keys, ids } = this;
+    this.keys = new Int32Array(keys.length * 2).fill(-1);
+    this.ids = new Int32Array(ids.length * 2);
+    this.count = 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (keys[2 * i] !== -1) this.set(keys[2 * i] as number, keys[2 * i + 1] as number, ids[i] as number);
+    }
+  }
+}
+
+/** Term ids: words, pairs of neighbouring words and document-number units each get their own. */
+class Terms {
+  private readonly words = new Map<string, number>();
+  private readonly wordTerms: number[] = [];
+  private readonly pairTerms = new PairIds();
+  private readonly units = new Map<string, number>();
+  size = 0;
+
+  private word(token: string, create: boolean): number | undefined {
+    let id = this.words.get(token);
+    if (id === undefined && create) {
+      id = this.words.size;
+      this.words.set(token, id);
+      this.wordTerms.push(-1);
+    }
+    return id;
+  }
+
+  private unigramOf(word: number, create: boolean): number | undefined {
+    if ((this.wordTerms[word] as number) < 0 && create) this.wordTerms[word] = this.size++;
+    const id = this.wordTerms[word] as number;
+    return id < 0 ? undefined : id;
+  }
+
+  private bigramOf(a: number, b: number, create: boolean): number | undefined {
+    let id = this.pairTerms.get(a, b);
+    if (id === undefined && create) this.pairTerms.set(a, b, (id = this.size++));
+    return id;
+  }
+
+  unit(unit: string, create: boolean): number | undefined {
+    let id = this.units.get(unit);
+    if (id === undefined && create) this.units.set(unit, (id = this.size++));
+    return id;
+  }
+
+  /** The id of a term written as termsOf writes it: "word", "word word" or "#unit". */
+  find(term: string): number | undefined {
+    if (term.startsWith('#')) return this.unit(term, false);
+    const space = term.indexOf(' ');
+    if (space < 0) {
+      const w = this.word(term, false);
+      return w === undefined ? undefined : this.unigramOf(w, false);
+    }
+    const a = this.word(term.slice(0, space), false);
+    const b = this.word(term.slice(space + 1), false);
+    return a === undefined || b === undefined ? undefined : this.bigramOf(a, b, false);
+  }
+
+  /** Calls `add` with the id of every term of an analysed text, as often as it occurs. */
+  forEach(analysis: Analysis, add: (id: number) => void): void {
+    const { tokens, content, units } = analysis;
+    let next = tokens.length > 0 ? (this.word(tokens[0] as string, true) as number) : 0;
+    for (let i = 0; i < tokens.length; i++) {
+      const current = next;
+      if (i + 1 < tokens.length) next = this.word(tokens[i + 1] as string, true) as number;
+      if (content[i]) add(this.unigramOf(current, true) as number);
+      if (pairs(analysis, i)) add(this.bigramOf(current, next, true) as number);
+    }
+    for (const unit of units) add(this.unit(unit, true) as number);
+  }
+}
+
+/** A growable typed array. */
+class Column<T extends Int32Array | Float32Array> {
+  length = 0;
+  constructor(
+    private data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  get values(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}
+
 export class SearchIndex {
   private constructor(
-    private readonly ids: ReadonlyMap<string, number>,
-    private readonly postings: ReadonlyArray<{ passages: Int32Array; tf: Float32Array }>,
+    private readonly terms: Terms,
+    /** Postings of term t: passages[start[t] .. start[t + 1]), ascending, with their weighted frequencies. */
+    private readonly start: Int32Array,
+    private readonly passages: Int32Array,
+    private readonly tf: Float32Array,
     private readonly norm: Float32Array,
     readonly size: number,
   ) {}
 
-  static build(inputs: readonly IndexInput[]): SearchIndex {
-    const ids = new Map<string, number>();
-    const passages: number[][] = [];
-    const tfs: number[][] = [];
-    const avgLength = inputs.reduce((sum, d) => sum + d.length, 0) / Math.max(inputs.length, 1) || 1;
-    const norm = new Float32Array(inputs.length);
-    inputs.forEach((input, p) => {
-      norm[p] = K1 * (1 - B + (B * input.length) / avgLength);
-      const weighted = new Map<number, number>();
-      for (const { terms, weight } of input.fields) {
-        for (const term of terms) {
-          let id = ids.get(term);
-          if (id === undefined) {
-            id = ids.size;
-            ids.set(term, id);
-            passages.push([]);
-            tfs.push([]);
-          }
-          weighted.set(id, (weighted.get(id) ?? 0) + weight);
+  /**
+   * Indexes `count` passages, asking for each in turn: a passage's analysis can be dropped as soon as
+   * it is counted, which keeps building hundreds of documents out of the slow, old-generation heap.
+   */
+  static build(count: number, inputOf: (passage: number) => IndexInput): SearchIndex {
+    const terms = new Terms();
+    const lengths = new Float32Array(count);
+    const postingTerm = new Column(new Int32Array(1 << 16), (n) => new Int32Array(n));
+    const postingPassage = new Column(new Int32Array(1 << 16), (n) => new Int32Array(n));
+    const postingTf = new Column(new Float32Array(1 << 16), (n) => new Float32Array(n));
+    let weights = new Float64Array(1 << 16);
+    const touched: number[] = [];
+    const add = (id: number, weight: number): void => {
+      if (id >= weights.length) {
+        const bigger = new Float64Array(weights.length * 2);
+        bigger.set(weights);
+        weights = bigger;
+      }
+      if (weights[id] === 0) touched.push(id);
+      weights[id] = (weights[id] as number) + weight;
+    };
+    const contextIds = new Map<Analysis, number[]>();
+
+    for (let p = 0; p < count; p++) {
+      const { text, context } = inputOf(p);
+      lengths[p] = text.tokens.length;
+      terms.forEach(text, (id) => add(id, 1));
+      for (const { analysis, weight } of context) {
+        let ids = contextIds.get(analysis);
+        if (!ids) {
+          const found: number[] = [];
+          terms.forEach(analysis, (id) => found.push(id));
+          contextIds.set(analysis, (ids = found));
         }
+        for (const id of ids) add(id, weight);
       }
-      // Passages are visited in order, so every posting list comes out sorted by passage.
-      for (const [id, tf] of weighted) {
-        (passages[id] as number[]).push(p);
-        (tfs[id] as number[]).push(tf);
+      for (const id of touched) {
+        postingTerm.push(id);
+        postingPassage.push(p);
+        postingTf.push(weights[id] as number);
+        weights[id] = 0;
       }
-    });
-    const postings = passages.map((list, id) => ({
-      passages: Int32Array.from(list),
-      tf: Float32Array.from(tfs[id] as number[]),
-    }));
-    return new SearchIndex(ids, postings, norm, inputs.length);
+      touched.length = 0;
+    }
+
+    const avgLength = lengths.reduce((sum, n) => sum + n, 0) / Math.max(count, 1) || 1;
+    const norm = lengths.map((n) => K1 * (1 - B + (B * n) / avgLength));
+    // Counting sort by term; it keeps each term's passages in the ascending order they were added in.
+    const start = new Int32Array(terms.size + 1);
+    const termOf = postingTerm.values;
+    for (const t of termOf) (start[t + 1] as number)++;
+    for (let t = 0; t < terms.size; t++) start[t + 1] = (start[t + 1] as number) + (start[t] as number);
+    const next = start.slice(0, terms.size);
+    const passages = new Int32Array(termOf.length);
+    const tf = new Float32Array(termOf.length);
+    const passageOf = postingPassage.values;
+    const tfOf = postingTf.values;
+    for (let i = 0; i < termOf.length; i++) {
+      const at = (next[termOf[i] as number] as number)++;
+      passages[at] = passageOf[i] as number;
+      tf[at] = tfOf[i] as number;
+    }
+    return new SearchIndex(terms, start, passages, tf, norm, count);
+  }
+
+  private frequency(id: number | undefined): number {
+    return id === undefined ? 0 : (this.start[id + 1] as number) - (this.start[id] as number);
   }
 
   /** Inverse document frequency; a term the corpus never uses gets the highest value. */
   idf(term: string): number {
-    const df = this.postingsOf(term)?.passages.length ?? 0;
+    const df = this.frequency(this.terms.find(term));
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
   has(term: string): boolean {
-    return this.ids.has(term);
+    return this.terms.find(term) !== undefined;
   }
 
   /** Whether a passage contains a term (binary search in the sorted postings). */
   contains(passage: number, term: string): boolean {
-    const list = this.postingsOf(term)?.passages;
-    if (!list) return false;
-    let lo = 0;
-    let hi = list.length - 1;
+    const id = this.terms.find(term);
+    if (id === undefined) return false;
+    let lo = this.start[id] as number;
+    let hi = (this.start[id + 1] as number) - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const value = list[mid] as number;
+      const value = this.passages[mid] as number;
       if (value === passage) return true;
       if (value < passage) lo = mid + 1;
       else hi = mid - 1;
@@ -94,13 +254,13 @@ export class SearchIndex {
     const scores = new Float64Array(this.size);
     const touched: number[] = [];
     for (const [term, weight] of query) {
-      const list = this.postingsOf(term);
-      if (!list) continue;
+      const id = this.terms.find(term);
+      if (id === undefined) continue;
       const idf = this.idf(term) * weight;
-      const { passages, tf } = list;
-      for (let i = 0; i < passages.length; i++) {
-        const p = passages[i] as number;
-        const f = tf[i] as number;
+      const end = this.start[id + 1] as number;
+      for (let i = this.start[id] as number; i < end; i++) {
+        const p = this.passages[i] as number;
+        const f = this.tf[i] as number;
         const before = scores[p] as number;
         if (before === 0) touched.push(p);
         scores[p] = before + (idf * f * (K1 + 1)) / (f + (this.norm[p] as number));
@@ -110,10 +270,5 @@ export class SearchIndex {
       .map((passage) => ({ passage, score: scores[passage] as number }))
       .sort((a, b) => b.score - a.score || a.passage - b.passage)
       .slice(0, limit);
-  }
-
-  private postingsOf(term: string): { passages: Int32Array; tf: Float32Array } | undefined {
-    const id = this.ids.get(term);
-    return id === undefined ? undefined : this.postings[id];
   }
 }
