@@ -147,11 +147,16 @@ export class TelegramEmulator {
     };
   }
 
+  /** The id the next update gets (ids only grow: getUpdates confirms by offset). */
+  newUpdateId(): number {
+    return this.nextUpdateId++;
+  }
+
   /** An update as Telegram would make it, not yet delivered. */
   textUpdate(from: TgUser, text: string, opts: { chat?: TgChat; replyToBot?: boolean } = {}): Update {
     const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0]!.length }] : undefined;
     return {
-      update_id: this.nextUpdateId++,
+      update_id: this.newUpdateId(),
       message: this.newMessage(from, opts.chat, {
         text,
         ...(entities ? { entities } : {}),
@@ -162,7 +167,7 @@ export class TelegramEmulator {
 
   buttonUpdate(from: TgUser, data: string, opts: { chat?: TgChat; messageId?: number } = {}): Update {
     return {
-      update_id: this.nextUpdateId++,
+      update_id: this.newUpdateId(),
       callback_query: {
         id: `cb${this.nextCallbackId++}`,
         from,
@@ -174,7 +179,7 @@ export class TelegramEmulator {
   }
 
   mediaUpdate(from: TgUser, media: Record<string, unknown>): Update {
-    return { update_id: this.nextUpdateId++, message: this.newMessage(from, undefined, media) };
+    return { update_id: this.newUpdateId(), message: this.newMessage(from, undefined, media) };
   }
 
   /** Hands updates to the bot: POSTs each to the webhook when one is set (returns the statuses), else queues them for getUpdates in one batch. */
