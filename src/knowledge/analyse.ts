@@ -50,23 +50,43 @@ export function phraseAt(table: PhraseTable, words: readonly string[], i: number
   return table.get(words[i] as string)?.find((p) => p.words.every((w, k) => words[i + k] === w));
 }
 
-/** A memo that forgets everything when full: questions can bring any number of new words. */
-function memoise(compute: (key: string) => string): (key: string) => string {
-  const memo = new Map<string, string>();
-  return (key) => {
-    let value = memo.get(key);
-    if (value === undefined) {
-      if (memo.size >= MEMO_MAX) memo.clear();
-      value = compute(key);
-      memo.set(key, value);
-    }
-    return value;
-  };
+/** What the analyser needs to know of one written word, worked out once per distinct word. */
+interface Word {
+  readonly folded: string;
+  /** The token it becomes (spelling and plural endings evened out), per language. */
+  readonly token: Readonly<Record<Language, string>>;
+  /** Whether it carries no content, per language; judged as written, before normalising ("does"). */
+  readonly stop: Readonly<Record<Language, boolean>>;
+  /** Short forms that start with it. */
+  readonly shortForms: readonly Phrase[] | undefined;
+  /** Stop phrases that start with it, per language. */
+  readonly asks: Readonly<Record<Language, readonly Phrase[] | undefined>>;
 }
 
+/** The first of `candidates` (longest first) whose words follow position i. */
+const phraseFrom = (candidates: readonly Phrase[] | undefined, words: readonly Word[], i: number): Phrase | undefined =>
+  candidates?.find((p) => p.words.every((w, k) => words[i + k]?.folded === w));
+
 export function createAnalyser(lexicon: Lexicon): Analyse {
-  const foldWord = memoise(fold);
-  const normalise = { vi: memoise((w) => normaliseToken(w, 'vi')), en: memoise((w) => normaliseToken(w, 'en')) };
+  // One lookup per word of text instead of one per question asked of it; the memo forgets everything
+  // when full, since questions can bring any number of new words.
+  const memo = new Map<string, Word>();
+  const wordOf = (written: string): Word => {
+    let word = memo.get(written);
+    if (word) return word;
+    const folded = fold(written);
+    const lone = folded.length === 1 && !DIGITS.test(folded);
+    word = {
+      folded,
+      token: { vi: normaliseToken(folded, 'vi'), en: normaliseToken(folded, 'en') },
+      stop: { vi: lone || lexicon.stopWords.vi.has(folded), en: lone || lexicon.stopWords.en.has(folded) },
+      shortForms: lexicon.abbreviations.get(folded),
+      asks: { vi: lexicon.stopPhrases.vi.get(folded), en: lexicon.stopPhrases.en.get(folded) },
+    };
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(written, word);
+    return word;
+  };
 
   // Last words of type names: a number preceded by anything else has no type word before it.
   const typeEndings = new Set([...lexicon.documentTypes.keys()].map((name) => name.slice(name.lastIndexOf(' ') + 1)));
@@ -94,11 +114,11 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     for (const m of text.matchAll(DOCUMENT_NUMBER)) {
       const [, digits = '', separator, code, secondSeparator, secondCode] = m;
       const number = digits.replace(/^0+(?=\d)/, '');
-      const before = wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map(foldWord);
+      const before = wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map((w) => wordOf(w).folded);
       const named = typeBefore(before, before.length);
       if (named) found.add(`${UNIT}${number}:${named}`);
       if (code === undefined || separator === undefined) continue;
-      const folded = foldWord(code);
+      const folded = wordOf(code).folded;
       const known = lexicon.documentTypes.get(folded);
       if (known) found.add(`${UNIT}${number}:${known}`);
       else if (SLASH.test(separator) && secondCode !== undefined && SLASH.test(secondSeparator ?? '')) {
@@ -108,32 +128,38 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     return [...found];
   }
 
-  function expandAbbreviations(words: readonly string[]): string[] {
-    const out: string[] = [];
+  function expandAbbreviations(words: readonly Word[]): Word[] {
+    const out: Word[] = [];
     for (let i = 0; i < words.length; ) {
-      const short = phraseAt(lexicon.abbreviations, words, i);
+      const short = phraseFrom((words[i] as Word).shortForms, words, i);
       if (short) {
-        out.push(...short.full);
+        for (const full of short.full) out.push(wordOf(full));
         i += short.words.length;
-      } else out.push(words[i++] as string);
+      } else out.push(words[i++] as Word);
     }
     return out;
   }
 
   return (text, lang) => {
-    const words = expandAbbreviations(wordsOf(text).map(foldWord));
-    // Stop words are matched as written, before spelling and plural endings are evened out ("does").
-    const stop = lexicon.stopWords[lang];
-    const content = words.map((w) => !stop.has(w) && !(w.length === 1 && !DIGITS.test(w)));
-    const asking = words.map(() => false);
-    for (let i = 0; i < words.length; i++) {
-      const phrase = phraseAt(lexicon.stopPhrases[lang], words, i);
+    const found = wordsOf(text).map(wordOf);
+    const words = found.some((w) => w.shortForms) ? expandAbbreviations(found) : found;
+    const n = words.length;
+    const tokens = new Array<string>(n);
+    const content = new Array<boolean>(n);
+    const asking = new Array<boolean>(n).fill(false);
+    for (let i = 0; i < n; i++) {
+      const word = words[i] as Word;
+      tokens[i] = word.token[lang];
+      content[i] = !word.stop[lang];
+    }
+    for (let i = 0; i < n; i++) {
+      const phrase = phraseFrom((words[i] as Word).asks[lang], words, i);
       for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
         content[i + k] = false;
         asking[i + k] = true;
       }
     }
-    return { tokens: words.map(normalise[lang]), content, asking, units: findUnits(text) };
+    return { tokens, content, asking, units: findUnits(text) };
   };
 }
 

@@ -62,7 +62,7 @@ function cleanLine(raw: string): { line: string; depth: number } {
       .replace(/\*\*|__/g, '')
       .replace(/(^|\s)\*(\S[^*]*?)\*(?=\s|$)/g, '$1$2');
   }
-  if (/\s\s|[\t\u00a0]/.test(line)) line = line.replace(/\s+/g, ' ');
+  if (line.includes('  ') || line.includes('\t') || line.includes('\u00a0')) line = line.replace(/\s+/g, ' ');
   return { line: line.trim(), depth };
 }
 
@@ -152,22 +152,19 @@ function shorten(title: string): string {
 
 export function splitPassages(text: string): Passage[] {
   const out: Passage[] = [];
-  const walk = (node: Node, path: readonly Node[], nearestHeading: string): void => {
+  const walk = (node: Node, path: readonly Node[], shown: readonly string[], nearestHeading: string): void => {
     const heading = node.level > 0 && isHeading(node);
     const blocks = heading || node.level === 0 ? node.blocks : [{ text: node.line, marker: '' }, ...node.blocks];
     const headingLine = heading ? node.line : nearestHeading;
     const own = heading ? [...path, node] : path;
-    const section = [...own.map((n) => shorten(n.line)), ...(heading || node.level === 0 ? [] : [node.label])];
+    const ownShown = heading ? [...shown, shorten(node.line)] : shown;
+    const section = (heading || node.level === 0 ? ownShown : [...ownShown, node.label]).join(' › ');
+    const headings = own.map((n) => n.line).filter((line) => line !== headingLine);
     for (const chunk of pack(blocks)) {
-      out.push({
-        headings: own.map((n) => n.line).filter((line) => line !== headingLine),
-        section: section.join(' › '),
-        text: headingLine ? `${headingLine}\n${chunk}` : chunk,
-        heading: headingLine,
-      });
+      out.push({ headings, section, text: headingLine ? `${headingLine}\n${chunk}` : chunk, heading: headingLine });
     }
-    for (const child of node.children) walk(child, own, headingLine);
+    for (const child of node.children) walk(child, own, ownShown, headingLine);
   };
-  walk(parseTree(text), [], '');
+  walk(parseTree(text), [], [], '');
   return out;
 }
