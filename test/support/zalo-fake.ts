@@ -59,6 +59,7 @@ export class FakeZalo {
   private readonly refusals = new Map<string, number>();
   private rateLimited = 0;
   private oauthDelayMs = 0;
+  private messageDelayMs = 0;
   private server?: Server;
   url = '';
 
@@ -99,7 +100,7 @@ export class FakeZalo {
     this.rateLimited = n;
   }
 
-  /** Message calls to this person answer `code` (e.g. -230, -213, -244) until cleared. */
+  /** Message calls to this person answer `code` (e.g. -230 for text, -213, -244) until cleared. */
   refuse(userId: string, code: number | undefined): void {
     if (code === undefined) this.refusals.delete(userId);
     else this.refusals.set(userId, code);
@@ -108,6 +109,11 @@ export class FakeZalo {
   /** OAuth answers this much later: makes concurrent refreshes overlap for sure. */
   delayOAuth(ms: number): void {
     this.oauthDelayMs = ms;
+  }
+
+  /** Message calls answer this much later (a slow API while the bot shuts down). */
+  delayMessages(ms: number): void {
+    this.messageDelayMs = ms;
   }
 
   textsTo(userId: string): string[] {
@@ -162,7 +168,8 @@ export class FakeZalo {
     reply(res, 200, { access_token: access, refresh_token: this.refreshToken, expires_in: '90000' });
   }
 
-  private message(req: IncomingMessage, path: string, raw: string, res: ServerResponse): void {
+  private async message(req: IncomingMessage, path: string, raw: string, res: ServerResponse): Promise<void> {
+    if (this.messageDelayMs) await new Promise((r) => setTimeout(r, this.messageDelayMs));
     const accessToken = header(req, 'access_token');
     const call: ZaloCall = { path, accessToken, raw, error: 0 };
     this.calls.push(call);
@@ -187,7 +194,8 @@ export class FakeZalo {
     const userId = cs ? str((body as { recipient?: { user_id?: unknown } }).recipient?.user_id) : str((body as { user_id?: unknown }).user_id);
     if (!userId) return fail(-201);
     const refusal = this.refusals.get(userId);
-    if (refusal !== undefined) return fail(refusal);
+    // The 7-day window bounds free text only: approved templates still reach the person.
+    if (refusal !== undefined && (cs || refusal !== -230)) return fail(refusal);
     if (cs) {
       const text = str((body as { message?: { text?: unknown } }).message?.text);
       if (!text || text.length > ZALO_TEXT_MAX) return fail(-201);

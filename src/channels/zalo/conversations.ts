@@ -57,7 +57,7 @@ export class ZaloConversations {
     if (!replies.length) return;
     const user = userId('zalo', nativeId);
     const lang = (await this.app.users.get(user))?.lang ?? 'vi';
-    const outcome = await this.messenger.sendTexts(nativeId, renderReplies(replies, this.app.i18n.for(lang)), 'reply');
+    const outcome = await this.messenger.sendTexts(nativeId, renderReplies(replies, this.app.i18n.for(lang), 'reply'), 'reply');
     if (outcome.status === 'sent') return;
     if (outcome.status === 'blocked') await this.app.users.markInactive(user, outcome.reason);
     this.app.metrics.errors.inc({ channel: 'zalo', kind: 'send' });

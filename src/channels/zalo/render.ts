@@ -5,24 +5,34 @@ import type { Translate } from '../../i18n/index.js';
 export const ZALO_TEXT_LIMIT = 2000;
 
 /**
- * Zalo v3 text has no buttons: choices become a numbered list with a line saying how to answer
- * (the engine takes the number or the label). Links are written out; files cannot be attached, so
- * their reply shows its text only.
+ * Who reads the message: a reply to someone who just wrote (their chat waits at the step whose
+ * choices these are), or a proactive message (their chat is elsewhere, so a number would answer
+ * the wrong question).
  */
-export function renderReply(reply: Reply, t: Translate): string {
+export type RenderMode = 'reply' | 'proactive';
+
+/**
+ * Zalo v3 text has no buttons. In a reply, choices become a numbered list with a line saying how to
+ * answer (the engine takes the number or the label). In a proactive message, a choice whose value
+ * is a command is shown as the command to type, and the others as plain items. Links are written
+ * out; files cannot be attached, so their reply shows its text only.
+ */
+export function renderReply(reply: Reply, t: Translate, mode: RenderMode): string {
   const parts = [reply.text.trim()];
   if (reply.link) parts.push(`${reply.link.label}: ${reply.link.url}`);
   const choices = reply.choices ?? [];
-  if (choices.length) {
+  if (choices.length && mode === 'reply') {
     parts.push(choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n'));
     parts.push(t('zalo.choose', { numbers: choices.map((_, i) => i + 1).join(', ') }));
+  } else if (choices.length) {
+    parts.push(choices.map((c) => (c.value.startsWith('/') ? t('zalo.command', { label: c.label, command: c.value }) : `• ${c.label}`)).join('\n'));
   }
   return parts.filter(Boolean).join('\n\n');
 }
 
 /** A turn's replies as the OA messages to send, in order, each within the limit. */
-export function renderReplies(replies: Reply[], t: Translate, limit = ZALO_TEXT_LIMIT): string[] {
-  return splitText(replies.map((r) => renderReply(r, t)).filter(Boolean).join('\n\n'), limit);
+export function renderReplies(replies: Reply[], t: Translate, mode: RenderMode, limit = ZALO_TEXT_LIMIT): string[] {
+  return splitText(replies.map((r) => renderReply(r, t, mode)).filter(Boolean).join('\n\n'), limit);
 }
 
 /** Splits at paragraphs, then lines, then spaces, and only cuts a word that alone exceeds the limit. */

@@ -19,7 +19,7 @@ export function zaloSender(app: App, messenger: ZaloMessenger): ChannelSender {
       const person = await app.users.get(userId('zalo', nativeId));
       const inWindow = person !== undefined && app.clock.now().getTime() - person.lastSeen < MESSAGING_WINDOW_MS;
       if (inWindow) {
-        const texts = renderReplies(replies, app.i18n.for(person.lang));
+        const texts = renderReplies(replies, app.i18n.for(person.lang), 'proactive');
         const outcome = await messenger.sendTexts(nativeId, texts, 'proactive');
         // Our clock and Zalo's may disagree at the window's edge: the template still reaches them.
         if (!(outcome.status === 'undeliverable' && outcome.reason === OUTSIDE_WINDOW && opts?.template)) return outcome;
