@@ -4,10 +4,11 @@ import { zalo } from '../channels/zalo/capability.js';
 import { navigation } from '../engine/commands.js';
 import { ops } from '../http/ops.js';
 import { privacy } from '../privacy/capability.js';
+import { reminders } from '../reminders/capability.js';
 import { roles } from '../roles/capability.js';
 import { settings } from '../settings/capability.js';
 import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo, reminders];

@@ -24,6 +24,14 @@ export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
   return ok === 'OK';
 }
 
+/**
+ * Forgets one person in one campaign: the exactly-once mark and their line in the report (the counts,
+ * which name no one, stay). For erasing a person's data on request.
+ */
+export async function forgetRecipient(app: App, m: Pick<OutboundMessage, 'campaign' | 'key' | 'user'>): Promise<void> {
+  await app.redis.multi().del(`${app.prefix}out:once:${m.key}:${m.user}`).hdel(statusKey(app, m.campaign), m.user).exec();
+}
+
 /** Records a final (or queued) status for the delivery report. */
 export async function record(app: App, m: Pick<OutboundMessage, 'campaign' | 'user'>, status: DeliveryStatus, reason?: string): Promise<void> {
   await app.redis

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+import { formatVnDate, vnDate } from '../core/clock.js';
+import type { Choice } from '../core/message.js';
+import type { ActionResult } from '../engine/registry.js';
+import type { Turn } from '../engine/turn.js';
+import { sessionPart, type LearningContext } from './context.js';
+import { activityLine, formatNumber, totalHours } from './format.js';
+import { activitySchema, evidenceSchema, isEditable, type Activity, type LearningFile } from './records.js';
+
+/** Short pages for small screens. */
+export const PAGE_SIZE = 5;
+const TITLE_IN_BUTTON = 28;
+
+const draftSchema = z.object({
+  id: z.string().optional(),
+  date: z.string().optional(),
+  kind: z.string().optional(),
+  title: z.string().optional(),
+  hours: z.number().optional(),
+  indicators: z.array(z.number().int()).optional(),
+  evidence: z.unknown().optional(),
+});
+type Draft = z.infer<typeof draftSchema>;
+
+function draftOf(turn: Turn): Draft {
+  return draftSchema.catch({}).parse(sessionPart(turn, 'lc').act);
+}
+
+function setDraft(turn: Turn, draft: Draft): void {
+  sessionPart(turn, 'lc').act = draft;
+}
+
+const ok = (value: unknown) => ({ ok: true as const, value });
+const fail = (error: string, params?: Record<string, unknown>) => ({ ok: false as const, error, params });
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function registerActivities(ctx: LearningContext): void {
+  const { app, store, criteria } = ctx;
+
+  /** The file the activity log works on, when it may still be changed; otherwise says why not. */
+  const editableFile = async (turn: Turn): Promise<{ file: LearningFile } | { redirect: ActionResult }> => {
+    const file = await store.latestFile(turn.user);
+    if (!file) return { redirect: { goto: 'learning_register' } };
+    if (!isEditable(file)) {
+      turn.say(`learning.locked.${file.status}`, { year: file.year });
+      return { redirect: { goto: 'learning.hub' } };
+    }
+    sessionPart(turn, 'lc').year = file.year;
+    return { file };
+  };
+
+  const page = async (turn: Turn) => {
+    const file = await store.latestFile(turn.user);
+    const activities = file ? await store.activities(turn.user, file.year) : [];
+    const pages = Math.max(1, Math.ceil(activities.length / PAGE_SIZE));
+    const lc = sessionPart(turn, 'lc');
+    const index = Math.min(Math.max(0, Number(lc.page) || 0), pages - 1);
+    lc.page = index;
+    return { file, activities, index, pages, items: activities.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE) };
+  };
+
+  app.registry
+    .action('learning.beginActivity', async (turn) => {
+      const found = await editableFile(turn);
+      if ('redirect' in found) return found.redirect;
+      setDraft(turn, {});
+      return undefined;
+    })
+    .validator('learning.activityDate', async (value, turn) => {
+      const today = vnDate(turn.now());
+      const date = value === 'today' ? today : String(value);
+      const year = Number(sessionPart(turn, 'lc').year);
+      if (date > today) return fail('learning.bad_date_future');
+      if (Number(date.slice(0, 4)) !== year) return fail('learning.bad_date_year', { year });
+      return ok(date);
+    })
+    .choices('learning.kinds', async (turn) => criteria.file.activity_kinds.map((k) => ({ value: k, label: turn.t(`learning.kind.${k}`) })))
+    .validator('learning.hours', async (value) => {
+      const hours = Math.round(Number(value) * 10) / 10;
+      const max = criteria.file.max_hours_per_activity;
+      if (!(hours > 0)) return fail('learning.bad_hours_zero');
+      if (hours > max) return fail('learning.bad_hours_absurd', { max });
+      return ok(hours);
+    })
+    .choices('learning.indicatorToggles', async (turn) => {
+      const picked = new Set(draftOf(turn).indicators ?? []);
+      return [
+        ...criteria.indicators.map((n) => ({
+          value: `i${n}`,
+          label: `${picked.has(n) ? '☑' : '☐'} ${n}. ${turn.t(`learning.indicator_short.${n}`)}`,
+        })),
+        { value: 'done', label: turn.t('learning.choice.done') },
+      ];
+    })
+    .action('learning.pickIndicators', async (turn) => {
+      const lc = sessionPart(turn, 'lc');
+      const pick = lc.pick;
+      delete lc.pick;
+      const draft = draftOf(turn);
+      const picked = new Set(draft.indicators ?? []);
+      if (Array.isArray(pick)) {
+        setDraft(turn, { ...draft, indicators: z.array(z.number().int()).parse(pick) });
+      } else if (typeof pick === 'string' && /^i\d+$/.test(pick)) {
+        const n = Number(pick.slice(1));
+        if (picked.has(n)) picked.delete(n);
+        else picked.add(n);
+        setDraft(turn, { ...draft, indicators: [...picked].sort((a, b) => a - b) });
+        return { next: 'indicators' };
+      } else if (picked.size === 0) {
+        turn.say('learning.need_indicator');
+        return { next: 'indicators' };
+      }
+      return draft.id ? { next: 'store' } : undefined;
+    })
+    .validator('learning.evidence', async (value, turn) => {
+      if (value === 'skip') return ok(value);
+      const stamped = typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'file' ? { ...value, channel: turn.channel } : value;
+      const parsed = evidenceSchema.safeParse(stamped);
+      return parsed.success ? ok(parsed.data) : fail('learning.bad_evidence');
+    })
+    .action('learning.saveActivity', async (turn) => {
+      const found = await editableFile(turn);
+      if ('redirect' in found) return found.redirect;
+      const { file } = found;
+      const draft = draftOf(turn);
+      const existing = draft.id ? await store.activity(turn.user, file.year, draft.id) : undefined;
+      if (draft.id && !existing) {
+        turn.say('learning.activity_gone');
+        return { next: 'list' };
+      }
+      const now = turn.now().getTime();
+      // "Skip" adds no evidence to a new activity and keeps the evidence of one being edited.
+      const evidence = draft.evidence === 'skip' || draft.evidence === undefined ? existing?.evidence : evidenceSchema.parse(draft.evidence);
+      const activity: Activity = activitySchema.parse({
+        id: existing?.id ?? store.newActivityId(),
+        date: draft.date,
+        kind: draft.kind,
+        title: draft.title,
+        hours: draft.hours,
+        indicators: draft.indicators,
+        ...(evidence ? { evidence } : {}),
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      });
+      await store.putActivity(turn.user, file.year, activity);
+      turn.say('learning.activity_saved', { title: activity.title, date: formatVnDate(activity.date) });
+      if (!activity.evidence) turn.say('learning.activity_saved_no_evidence');
+      if (existing) {
+        setDraft(turn, { id: activity.id });
+        return { next: 'detail' };
+      }
+      setDraft(turn, {});
+      return undefined;
+    })
+    .action('learning.listActivities', async (turn) => {
+      const { file, activities, index, pages } = await page(turn);
+      if (!file) return { goto: 'learning_register' };
+      if (!activities.length) {
+        turn.say('learning.no_activities', { year: file.year });
+        return { goto: 'learning.hub' };
+      }
+      turn.say('learning.list_head', {
+        year: file.year,
+        count: activities.length,
+        hours: formatNumber(turn.t.bind(turn), totalHours(activities)),
+        page: index + 1,
+        pages,
+      });
+      return undefined;
+    })
+    .choices('learning.activityChoices', async (turn) => {
+      const { items, index, pages } = await page(turn);
+      const choices: Choice[] = items.map((a) => ({
+        value: a.id,
+        label: `${formatVnDate(a.date).slice(0, 5)} ${shorten(a.title, TITLE_IN_BUTTON)}`,
+      }));
+      if (pages > 1) choices.push({ value: 'more', label: turn.t('learning.choice.more', { page: ((index + 1) % pages) + 1 }) });
+      choices.push({ value: 'back', label: turn.t('learning.choice.back') });
+      return choices;
+    })
+    .action('learning.pickActivity', async (turn) => {
+      const lc = sessionPart(turn, 'lc');
+      const pick = String(lc.pick);
+      delete lc.pick;
+      if (pick === 'more') {
+        const { index, pages } = await page(turn);
+        lc.page = (index + 1) % pages;
+        return { next: 'list' };
+      }
+      if (pick === 'back') {
+        delete lc.page;
+        return { goto: 'learning.hub' };
+      }
+      setDraft(turn, { id: pick });
+      return undefined;
+    })
+    .action('learning.showActivity', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      const id = draftOf(turn).id;
+      const activity = file && id ? await store.activity(turn.user, file.year, id) : undefined;
+      if (!file || !activity) {
+        turn.say('learning.activity_gone');
+        return { next: 'list' };
+      }
+      const lc = sessionPart(turn, 'lc');
+      lc.editable = isEditable(file);
+      lc.year = file.year;
+      // Editing starts from what is stored: each question then changes one field.
+      setDraft(turn, { id: activity.id, date: activity.date, kind: activity.kind, title: activity.title, hours: activity.hours, indicators: activity.indicators });
+      turn.say('learning.activity_detail', { line: activityLine(turn.t.bind(turn), activity) });
+      if (!lc.editable) turn.say(`learning.locked.${file.status}`, { year: file.year });
+      return undefined;
+    })
+    .action('learning.deleteActivity', async (turn) => {
+      const found = await editableFile(turn);
+      if ('redirect' in found) return found.redirect;
+      const id = draftOf(turn).id;
+      const activity = id ? await store.activity(turn.user, found.file.year, id) : undefined;
+      if (activity && (await store.deleteActivity(turn.user, found.file.year, activity.id))) turn.say('learning.activity_deleted', { title: activity.title });
+      else turn.say('learning.activity_gone');
+      setDraft(turn, {});
+      return undefined;
+    });
+}

@@ -1,0 +1,40 @@
+import type { ActionResult } from '../engine/registry.js';
+import type { Turn } from '../engine/turn.js';
+import { sessionPart, type LearningContext } from './context.js';
+import type { Consent } from './records.js';
+
+/**
+ * The version of the notice in learning.consent_notice. Change it whenever that text changes in a way
+ * that matters: everyone is then asked again before anything more is collected.
+ */
+export const NOTICE_VERSION = '2026-1';
+
+export function consentValid(consent: Consent | undefined): boolean {
+  return consent?.version === NOTICE_VERSION;
+}
+
+/** Personal questions come only after the person said yes to the current notice. */
+export async function hasConsent(ctx: LearningContext, turn: Turn): Promise<boolean> {
+  return consentValid(await ctx.store.consent(turn.user));
+}
+
+/** Where to send someone who has not accepted the current notice; the notice names its version. */
+export function askConsent(turn: Turn): ActionResult {
+  sessionPart(turn, 'lc').notice = NOTICE_VERSION;
+  return { goto: 'learning.consent' };
+}
+
+export function registerConsent(ctx: LearningContext): void {
+  const { app, store } = ctx;
+  app.registry
+    .action('learning.enter', async (turn) => {
+      // Officers reach their review queue from the learning menu without registering themselves.
+      if (await turn.hasRole('officer')) return { next: 'hub' };
+      if (!(await hasConsent(ctx, turn))) return askConsent(turn);
+      if (!(await store.latestFile(turn.user))) return { goto: 'learning_register' };
+      return { next: 'hub' };
+    })
+    .action('learning.giveConsent', async (turn) => {
+      await store.setConsent(turn.user, NOTICE_VERSION);
+    });
+}

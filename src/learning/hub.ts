@@ -1,0 +1,87 @@
+import type { Turn } from '../engine/turn.js';
+import { reviewersOf } from './access.js';
+import { sessionPart, thisYear, type LearningContext } from './context.js';
+import { areaName, formatNumber, scoreBar, statusText, totalHours } from './format.js';
+import { isEditable } from './records.js';
+import { decisionText, tellReviewers } from './review.js';
+
+/** The learning menu's state line and a decision not seen yet; submitting the year's file. */
+export function registerHub(ctx: LearningContext): void {
+  const { app, store, criteria } = ctx;
+  const t = (turn: Turn) => turn.t.bind(turn);
+
+  app.registry
+    .action('learning.loadHub', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      const year = thisYear(ctx);
+      // Working values of the learning flows end here; the menu's conditions read the rest.
+      turn.data.lc = {
+        year: file?.year ?? year,
+        registered: Boolean(file),
+        editable: file ? isEditable(file) : false,
+        new_year: Boolean(file && file.year < year),
+      };
+      if (!file) {
+        turn.say('learning.hub_unregistered', { year });
+        return undefined;
+      }
+      turn.say('learning.hub_status', { year: file.year, status: statusText(t(turn), file), bar: scoreBar(criteria, file) });
+      if (file.decision && !file.decision.seen) {
+        turn.say('learning.decision_unseen', { text: decisionText(ctx, t(turn), file) });
+        await store.updateFile(turn.user, file.year, (f) => (f.decision ? { ...f, decision: { ...f.decision, seen: true } } : f));
+      }
+      return undefined;
+    })
+    .action('learning.checkSubmit', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      if (!file) return { goto: 'learning_register' };
+      if (!isEditable(file)) {
+        turn.say(`learning.locked.${file.status}`, { year: file.year });
+        return { next: 'hub' };
+      }
+      const activities = await store.activities(turn.user, file.year);
+      const p = criteria.progress(file.scores);
+      if (!activities.length) {
+        turn.say('learning.submit_no_activities');
+        return { next: 'hub' };
+      }
+      if (p.unscored.length) {
+        turn.say('learning.submit_unscored', { list: p.unscored.join(', ') });
+        return { next: 'hub' };
+      }
+      if (!p.passes) {
+        turn.say('learning.submit_not_passing', { bar: scoreBar(criteria, file), min: criteria.file.pass.min_total, each: criteria.file.pass.min_each });
+        return { next: 'hub' };
+      }
+      turn.say('learning.submit_summary', {
+        year: file.year,
+        bar: scoreBar(criteria, file),
+        count: activities.length,
+        hours: formatNumber(t(turn), totalHours(activities)),
+        area: areaName(app.areas, file.area),
+        unit: turn.t(`learning.unit.${criteria.reviewerUnit(file.area, app.areas)}`),
+      });
+      return undefined;
+    })
+    .action('learning.submit', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      if (!file) return { goto: 'learning_register' };
+      const now = turn.now().getTime();
+      const result = await store.updateFile(turn.user, file.year, (f) => {
+        if (!isEditable(f)) return 'locked';
+        const { decision: _previous, ...rest } = f;
+        return { ...rest, status: 'submitted', submittedAt: now, submissions: f.submissions + 1 };
+      });
+      if (!result.ok) {
+        turn.say('learning.locked.submitted', { year: file.year });
+        return { next: 'hub' };
+      }
+      const officers = await reviewersOf(ctx, result.file.area);
+      await tellReviewers(ctx, result.file, officers);
+      turn.say(officers.length ? 'learning.submitted' : 'learning.submitted_no_officer', {
+        year: result.file.year,
+        unit: turn.t(`learning.unit.${criteria.reviewerUnit(result.file.area, app.areas)}`),
+      });
+      return undefined;
+    });
+}

@@ -1,0 +1,47 @@
+import { formatVnDate, vnDate, vnDateTime } from '../core/clock.js';
+import type { PersonalData } from '../privacy/registry.js';
+import { forgetRecipient } from '../outbound/deliver.js';
+import type { LearningContext } from './context.js';
+import { activityLine, profileText, scoreBar, statusText } from './format.js';
+
+/** What /mydata shows of the learning records, and what /deletedata erases. */
+export function learningData(ctx: LearningContext): PersonalData {
+  const { app, store, criteria } = ctx;
+  return {
+    name: 'learning',
+    async describe(user, t) {
+      const lines: string[] = [];
+      const consent = await store.consent(user);
+      if (consent) lines.push(t('learning.data.consent', { at: vnDateTime(new Date(consent.at)), version: consent.version }));
+      const profile = await store.profile(user);
+      if (profile) lines.push(t('learning.data.profile', { profile: profileText(t, app.areas, profile) }));
+      for (const year of await store.years(user)) {
+        const file = await store.file(user, year);
+        if (!file) continue;
+        lines.push(
+          t('learning.data.file', {
+            year,
+            status: statusText(t, file),
+            bar: scoreBar(criteria, file),
+            scores: criteria.indicators.map((n) => `${n}:${file.scores[String(n)] ?? '–'}`).join(' '),
+          }),
+        );
+        if (file.submittedAt) lines.push(t('learning.data.submitted', { at: vnDateTime(new Date(file.submittedAt)), count: file.submissions }));
+        if (file.decision)
+          lines.push(
+            t(`learning.data.decision_${file.decision.outcome}`, {
+              date: formatVnDate(vnDate(new Date(file.decision.at))),
+              unit: t(`learning.unit.${file.decision.unit}`),
+              reason: file.decision.reason ?? '',
+            }),
+          );
+        for (const a of await store.activities(user, year)) lines.push(t('learning.data.activity', { line: activityLine(t, a) }));
+      }
+      return lines;
+    },
+    async erase(user) {
+      const { notices } = await store.erase(user);
+      for (const n of notices) await forgetRecipient(app, { ...n, user });
+    },
+  };
+}

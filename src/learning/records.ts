@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { attachmentSchema, channelSchema } from '../core/message.js';
+
+/** Every record the learning capability keeps, checked on write and again when read back from Redis. */
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const epochMs = z.number().int().nonnegative();
+const slug = z.string().regex(/^[a-z][a-z0-9_]*$/);
+
+export const consentSchema = z
+  .object({
+    /** The version of the notice the person read and accepted. */
+    version: z.string().min(1).max(20),
+    at: epochMs,
+  })
+  .strict();
+export type Consent = z.infer<typeof consentSchema>;
+
+export const profileSchema = z
+  .object({
+    name: z.string().min(2).max(80),
+    birthYear: z.number().int().min(1900).max(2100),
+    /** A commune (or a province whose communes the data does not list yet). */
+    area: z.string().min(1).max(100),
+    group: slug,
+    phone: z.string().regex(/^0[35789]\d{8}$/).optional(),
+    updatedAt: epochMs,
+  })
+  .strict();
+export type Profile = z.infer<typeof profileSchema>;
+
+export const evidenceSchema = z.discriminatedUnion('type', [
+  /** A photo or document sent in the chat, kept by the platform's own file id (only that platform can fetch it). */
+  attachmentSchema.extend({ type: z.literal('file'), channel: channelSchema, caption: z.string().max(300).optional() }).strict(),
+  z.object({ type: z.literal('link'), url: z.string().url().max(500) }).strict(),
+  z.object({ type: z.literal('note'), text: z.string().min(1).max(300) }).strict(),
+]);
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+export const activitySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]{6,12}$/),
+    date: isoDate,
+    kind: slug,
+    title: z.string().min(1).max(120),
+    hours: z.number().positive().max(10_000),
+    indicators: z.array(z.number().int().min(1).max(99)).min(1),
+    evidence: evidenceSchema.optional(),
+    createdAt: epochMs,
+    updatedAt: epochMs,
+  })
+  .strict();
+export type Activity = z.infer<typeof activitySchema>;
+
+export const FILE_STATUSES = ['registered', 'submitted', 'returned', 'approved'] as const;
+export const fileStatusSchema = z.enum(FILE_STATUSES);
+export type FileStatus = z.infer<typeof fileStatusSchema>;
+
+export const decisionSchema = z
+  .object({
+    outcome: z.enum(['approved', 'returned']),
+    at: epochMs,
+    /** The officer, as "<channel>:<id>". */
+    by: z.string().min(1),
+    /** The unit that decided (configurable per area: see data/criteria.yaml). */
+    unit: slug,
+    reason: z.string().max(300).optional(),
+    /** Shown in the learning menu until the citizen has seen it there once. */
+    seen: z.boolean(),
+  })
+  .strict();
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** One citizen's file for one year: the registration, the self-score, and where it stands in review. */
+export const fileSchema = z
+  .object({
+    /** Opaque: what officers' sessions and exports refer to instead of the person's account. */
+    id: z.string().regex(/^[a-z0-9]{8}$/),
+    year: z.number().int().min(2000).max(2100),
+    area: z.string().min(1).max(100),
+    group: slug,
+    status: fileStatusSchema,
+    scores: z.record(z.string().regex(/^\d+$/), z.number().int().min(0).max(100)),
+    registeredAt: epochMs,
+    updatedAt: epochMs,
+    submittedAt: epochMs.optional(),
+    /** How many times it was sent for review; names each decision notice so that each is sent once. */
+    submissions: z.number().int().nonnegative(),
+    decision: decisionSchema.optional(),
+  })
+  .strict();
+export type LearningFile = z.infer<typeof fileSchema>;
+
+/** Locked while an officer has it, and once recognised. */
+export function isEditable(file: Pick<LearningFile, 'status'>): boolean {
+  return file.status === 'registered' || file.status === 'returned';
+}

@@ -1,0 +1,222 @@
+import { formatVnDate, vnDate } from '../core/clock.js';
+import type { Translate } from '../i18n/index.js';
+import type { Turn } from '../engine/turn.js';
+import { mayReview, reviewableAreas, reviewScope, type ReviewCheck } from './access.js';
+import { sessionPart, type LearningContext } from './context.js';
+import { activityLine, areaName, formatNumber, profileText, scoreBar, scoreLines, totalHours } from './format.js';
+import type { LearningFile } from './records.js';
+import type { OwnedFile } from './store.js';
+
+const PAGE_SIZE = 5;
+/** The campaigns proactive learning messages are reported under. */
+export const DECISION_CAMPAIGN = 'learning-decision';
+export const SUBMITTED_CAMPAIGN = 'learning-submitted';
+
+export type DecideResult =
+  | { ok: true; file: LearningFile }
+  | { ok: false; reason: 'not_officer' | 'missing' | 'not_submitted' | Exclude<ReviewCheck, 'ok'> };
+
+/** The exactly-once key of the notice about a file's n-th decision. */
+export function decisionKey(file: Pick<LearningFile, 'id' | 'submissions'>): string {
+  return `lc-decision:${file.id}:${file.submissions}`;
+}
+
+/** Files waiting for this officer, oldest first, over every year that has files. */
+export async function reviewQueue(ctx: LearningContext, officer: string): Promise<OwnedFile[]> {
+  const scope = await reviewScope(ctx, officer);
+  if (!scope) return [];
+  const areas = reviewableAreas(ctx, scope);
+  const waiting = [];
+  for (const year of await ctx.store.fileYears()) for (const entry of await ctx.store.usersIn(year, 'submitted', areas)) waiting.push({ ...entry, year });
+  waiting.sort((a, b) => a.at - b.at);
+  const files: OwnedFile[] = [];
+  for (const w of waiting) {
+    const file = await ctx.store.file(w.user, w.year);
+    if (file?.status === 'submitted') files.push({ user: w.user, file });
+  }
+  return files;
+}
+
+/**
+ * An officer's decision on a submitted file. The officer's area and unit are checked against the file
+ * at the moment of deciding (a grant may have changed since the file was opened); a refusal changes
+ * nothing. The citizen is told through the outbound queue and again in the learning menu.
+ */
+export async function decide(ctx: LearningContext, officer: string, fileId: string, outcome: 'approved' | 'returned', reason?: string): Promise<DecideResult> {
+  const { app, store, criteria } = ctx;
+  const scope = await reviewScope(ctx, officer);
+  if (!scope) return { ok: false, reason: 'not_officer' };
+  const owned = await store.fileById(fileId);
+  if (!owned) return { ok: false, reason: 'missing' };
+  const check = mayReview(ctx, scope, owned.file.area);
+  if (check !== 'ok') return { ok: false, reason: check };
+  const now = app.clock.now().getTime();
+  const result = await store.updateFile<'not_submitted'>(owned.user, owned.file.year, (f) =>
+    f.id !== fileId || f.status !== 'submitted'
+      ? 'not_submitted'
+      : {
+          ...f,
+          status: outcome,
+          decision: { outcome, at: now, by: officer, unit: criteria.reviewerUnit(f.area, app.areas), ...(reason ? { reason } : {}), seen: false },
+        },
+  );
+  if (!result.ok) return result;
+  await tellCitizen(ctx, owned.user, result.file);
+  return result;
+}
+
+/** The decision as the citizen reads it, in their language. */
+export function decisionText(ctx: LearningContext, t: Translate, file: LearningFile): string {
+  const d = file.decision;
+  if (!d) return '';
+  const unit = t(`learning.unit.${d.unit}`);
+  return d.outcome === 'approved'
+    ? t('learning.notice_approved', { year: file.year, unit, date: formatVnDate(vnDate(new Date(d.at))) })
+    : t('learning.notice_returned', { year: file.year, unit, reason: d.reason ?? '' });
+}
+
+async function tellCitizen(ctx: LearningContext, user: string, file: LearningFile): Promise<void> {
+  const { app, store } = ctx;
+  const lang = (await app.users.get(user))?.lang ?? 'vi';
+  const key = decisionKey(file);
+  await store.rememberNotice(user, DECISION_CAMPAIGN, key);
+  await app.outbound.enqueue([
+    { user, campaign: DECISION_CAMPAIGN, key, kind: 'notice', replies: [{ text: decisionText(ctx, app.i18n.for(lang), file) }] },
+  ]);
+}
+
+/** Tells the officers who may review it that a file is waiting; the notice names the area, not the person. */
+export async function tellReviewers(ctx: LearningContext, file: LearningFile, officers: string[]): Promise<void> {
+  const { app } = ctx;
+  const messages = [];
+  for (const officer of officers) {
+    const lang = (await app.users.get(officer))?.lang ?? 'vi';
+    const text = app.i18n.t(lang, 'review.new_file', { area: areaName(app.areas, file.area), year: file.year });
+    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `lc-submitted:${file.id}:${file.submissions}`, kind: 'notice' as const, replies: [{ text }] });
+  }
+  if (messages.length) await app.outbound.enqueue(messages);
+}
+
+export function registerReview(ctx: LearningContext): void {
+  const { app, store, criteria } = ctx;
+  const t = (turn: Turn): Translate => turn.t.bind(turn);
+
+  const page = async (turn: Turn) => {
+    const files = await reviewQueue(ctx, turn.user);
+    const rv = sessionPart(turn, 'rv');
+    const pages = Math.max(1, Math.ceil(files.length / PAGE_SIZE));
+    const index = Math.min(Math.max(0, Number(rv.page) || 0), pages - 1);
+    rv.page = index;
+    return { files, index, pages, items: files.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE) };
+  };
+
+  const refusal = (turn: Turn, reason: Exclude<DecideResult, { ok: true }>['reason'], fileArea?: string) =>
+    turn.say(`review.refused.${reason}`, { unit: fileArea ? turn.t(`learning.unit.${criteria.reviewerUnit(fileArea, app.areas)}`) : '' });
+
+  const decideFromChat = async (turn: Turn, outcome: 'approved' | 'returned') => {
+    const rv = sessionPart(turn, 'rv');
+    const reason = typeof rv.reason === 'string' ? rv.reason : undefined;
+    const fileId = String(rv.file ?? '');
+    delete rv.reason;
+    const owned = await store.fileById(fileId);
+    const result = await decide(ctx, turn.user, fileId, outcome, outcome === 'returned' ? reason : undefined);
+    if (!result.ok) {
+      refusal(turn, result.reason, owned?.file.area);
+      return undefined;
+    }
+    delete rv.file;
+    const profile = await store.profile(owned?.user ?? '');
+    turn.say(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year });
+    return undefined;
+  };
+
+  app.registry
+    .command({
+      name: 'review',
+      aliases: ['duyệt hồ sơ'],
+      async run() {
+        return { goto: 'review' };
+      },
+    })
+    .action('review.showQueue', async (turn) => {
+      const scope = await reviewScope(ctx, turn.user);
+      const { files, items, index, pages } = await page(turn);
+      if (!files.length) {
+        const unitOk = !scope || scope.admin || reviewableAreas(ctx, scope).length > 0;
+        turn.say(unitOk ? 'review.empty' : 'review.empty_wrong_unit', {
+          unit: scope && !scope.admin ? turn.t(`learning.unit.${criteria.reviewerUnit(scope.area, app.areas)}`) : '',
+        });
+        return { goto: 'learning.hub' };
+      }
+      const lines = [turn.t('review.queue_head', { count: files.length, page: index + 1, pages })];
+      for (const [i, { user, file }] of items.entries()) {
+        const profile = await store.profile(user);
+        lines.push(
+          turn.t('review.queue_line', {
+            n: i + 1,
+            name: profile?.name ?? '?',
+            area: app.areas.get(file.area)?.name ?? file.area,
+            total: criteria.progress(file.scores).total,
+            date: formatVnDate(vnDate(new Date(file.submittedAt ?? file.updatedAt))),
+          }),
+        );
+      }
+      turn.reply({ text: lines.join('\n') });
+      return undefined;
+    })
+    .choices('review.queueChoices', async (turn) => {
+      const { items, index, pages } = await page(turn);
+      // Labels carry no names: the officer's session keeps the choices, and it is not the citizen's.
+      const choices = items.map(({ file }, i) => ({
+        value: file.id,
+        label: turn.t('review.item_label', { n: i + 1, area: app.areas.get(file.area)?.name ?? file.area, total: criteria.progress(file.scores).total }),
+      }));
+      if (pages > 1) choices.push({ value: 'more', label: turn.t('review.choice.more', { page: ((index + 1) % pages) + 1 }) });
+      choices.push({ value: 'back', label: turn.t('review.choice.back') });
+      return choices;
+    })
+    .action('review.open', async (turn) => {
+      const rv = sessionPart(turn, 'rv');
+      const pick = String(rv.pick);
+      delete rv.pick;
+      if (pick === 'more') {
+        const { index, pages } = await page(turn);
+        rv.page = (index + 1) % pages;
+        return { next: 'queue' };
+      }
+      if (pick === 'back') return { goto: 'learning.hub' };
+      const owned = await store.fileById(pick);
+      const scope = await reviewScope(ctx, turn.user);
+      if (!owned || owned.file.status !== 'submitted') {
+        turn.say('review.refused.not_submitted');
+        return { next: 'queue' };
+      }
+      const check = scope ? mayReview(ctx, scope, owned.file.area) : 'outside_area';
+      if (check !== 'ok') {
+        refusal(turn, check, owned.file.area);
+        return { next: 'queue' };
+      }
+      rv.file = owned.file.id;
+      await showFile(turn, owned);
+      return undefined;
+    })
+    .action('review.approve', async (turn) => decideFromChat(turn, 'approved'))
+    .action('review.returnFile', async (turn) => decideFromChat(turn, 'returned'));
+
+  /** The whole file: profile, scores, then the activities with their evidence (one line each, so long files split). */
+  async function showFile(turn: Turn, { user, file }: OwnedFile): Promise<void> {
+    const profile = await store.profile(user);
+    const activities = await store.activities(user, file.year);
+    const p = criteria.progress(file.scores);
+    turn.say('review.file_head', {
+      year: file.year,
+      profile: profile ? profileText(t(turn), app.areas, profile) : '?',
+      bar: scoreBar(criteria, file),
+      verdict: turn.t(p.passes ? 'review.passes' : 'review.does_not_pass'),
+      scores: scoreLines(t(turn), criteria, file).join('\n'),
+      submissions: file.submissions,
+    });
+    turn.say('review.file_activities', { count: activities.length, hours: formatNumber(t(turn), totalHours(activities)) });
+    for (const [i, a] of activities.entries()) turn.reply({ text: `${i + 1}. ${activityLine(t(turn), a)}` });
+  }
+}

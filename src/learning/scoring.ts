@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import type { Turn } from '../engine/turn.js';
+import { sessionPart, type LearningContext } from './context.js';
+import { activityLine, formatNumber, totalHours } from './format.js';
+import { progressBar } from './criteria.js';
+import { isEditable, type LearningFile } from './records.js';
+
+/** Activities shown under an indicator before "and N more". */
+const ACTIVITIES_UNDER_INDICATOR = 5;
+
+const scoringSchema = z.object({ idx: z.number().int(), seq: z.boolean() });
+
+export function registerScoring(ctx: LearningContext): void {
+  const { app, store, criteria } = ctx;
+  const t = (turn: Turn) => turn.t.bind(turn);
+
+  const editableFile = async (turn: Turn): Promise<LearningFile | undefined> => {
+    const file = await store.latestFile(turn.user);
+    if (file && !isEditable(file)) turn.say(`learning.locked.${file.status}`, { year: file.year });
+    return file && isEditable(file) ? file : undefined;
+  };
+
+  const saveScores = async (turn: Turn, year: number, scores: Record<string, number>) => {
+    const result = await store.updateFile(turn.user, year, (f) => (isEditable(f) ? { ...f, scores: { ...f.scores, ...scores } } : 'locked'));
+    if (!result.ok) turn.say('learning.locked.submitted', { year });
+    return result.ok;
+  };
+
+  /** "▓▓▓▓▓▓░░░░ 62/100", the indicators under the minimum and what is missing to pass, in a few lines. */
+  const progressText = async (turn: Turn, file: LearningFile): Promise<string> => {
+    const p = criteria.progress(file.scores);
+    const { min_total, min_each } = criteria.file.pass;
+    const activities = await store.activities(turn.user, file.year);
+    const lines = [
+      turn.t('learning.progress_head', { year: file.year, bar: progressBar(p.total, p.max) }),
+      turn.t('learning.progress_activities', { count: activities.length, hours: formatNumber(t(turn), totalHours(activities)) }),
+    ];
+    if (p.unscored.length) lines.push(turn.t('learning.progress_unscored', { list: p.unscored.join(', ') }));
+    const low = p.low.filter((n) => !p.unscored.includes(n));
+    if (low.length) lines.push(turn.t('learning.progress_low', { min: min_each, list: low.map((n) => `${n} (${file.scores[String(n)]})`).join(', ') }));
+    if (p.passes) lines.push(turn.t('learning.progress_pass', { min: min_total, each: min_each }));
+    else {
+      const todo: string[] = [];
+      if (p.missingPoints > 0) todo.push(turn.t('learning.progress_missing_points', { points: p.missingPoints, min: min_total }));
+      if (p.low.length) todo.push(turn.t('learning.progress_missing_low', { min: min_each, list: p.low.join(', ') }));
+      lines.push(turn.t('learning.progress_missing', { todo: todo.join('; ') }));
+    }
+    return lines.join('\n');
+  };
+
+  app.registry
+    .action('learning.beginScore', async (turn) => {
+      const file = await editableFile(turn);
+      if (!file) return { goto: (await store.latestFile(turn.user)) ? 'learning.hub' : 'learning_register' };
+      const lc = sessionPart(turn, 'lc');
+      lc.year = file.year;
+      lc.max = criteria.file.score_max;
+      lc.count = criteria.indicators.length;
+      delete lc.sc;
+      return undefined;
+    })
+    .choices('learning.scoreChoices', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      return [
+        ...criteria.indicators.map((n) => ({
+          value: `i${n}`,
+          label: turn.t('learning.score_line', { n, name: turn.t(`learning.indicator_short.${n}`), score: file?.scores[String(n)] ?? '–' }),
+        })),
+        { value: 'all', label: turn.t('learning.choice.all') },
+        { value: 'back', label: turn.t('learning.choice.back') },
+      ];
+    })
+    .action('learning.scorePicked', async (turn) => {
+      const lc = sessionPart(turn, 'lc');
+      const pick = lc.pick;
+      delete lc.pick;
+      if (pick === 'back') return { goto: 'learning.hub' };
+      if (Array.isArray(pick)) {
+        const file = await editableFile(turn);
+        if (!file) return { goto: 'learning.hub' };
+        const scores = Object.fromEntries(criteria.indicators.map((n, i) => [String(n), Number(pick[i])]));
+        if (!(await saveScores(turn, file.year, scores))) return { goto: 'learning.hub' };
+        turn.say('learning.scores_saved');
+        return { goto: 'learning.progress' };
+      }
+      lc.sc = pick === 'all' ? { idx: criteria.indicators[0], seq: true } : { idx: Number(String(pick).slice(1)), seq: false };
+      return undefined;
+    })
+    .action('learning.showIndicator', async (turn) => {
+      const sc = scoringSchema.safeParse(sessionPart(turn, 'lc').sc);
+      const file = await store.latestFile(turn.user);
+      if (!sc.success || !file) return { next: 'pick' };
+      const n = sc.data.idx;
+      const linked = (await store.activities(turn.user, file.year)).filter((a) => a.indicators.includes(n));
+      const lines = [
+        turn.t('learning.indicator_head', {
+          n,
+          name: turn.t(`learning.indicator.${n}`),
+          competency: turn.t(`learning.competency.${criteria.competencyOf(n)}`),
+          score: file.scores[String(n)] ?? '–',
+        }),
+        ...(linked.length ? linked.slice(0, ACTIVITIES_UNDER_INDICATOR).map((a) => `• ${activityLine(t(turn), a)}`) : [turn.t('learning.indicator_no_activities')]),
+      ];
+      if (linked.length > ACTIVITIES_UNDER_INDICATOR) lines.push(turn.t('learning.and_more', { count: linked.length - ACTIVITIES_UNDER_INDICATOR }));
+      turn.reply({ text: lines.join('\n') });
+      return undefined;
+    })
+    .validator('learning.score', async (value) => {
+      const max = criteria.file.score_max;
+      return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
+        ? { ok: true, value }
+        : { ok: false, error: 'learning.bad_score_one', params: { max } };
+    })
+    .action('learning.saveScore', async (turn) => {
+      const lc = sessionPart(turn, 'lc');
+      const sc = scoringSchema.safeParse(lc.sc);
+      const score = z.number().int().safeParse(lc.score);
+      delete lc.score;
+      const file = await editableFile(turn);
+      if (!file) return { goto: 'learning.hub' };
+      if (!sc.success || !score.success) return { next: 'pick' };
+      if (!(await saveScores(turn, file.year, { [String(sc.data.idx)]: score.data }))) return { goto: 'learning.hub' };
+      const next = criteria.indicators[criteria.indicators.indexOf(sc.data.idx) + 1];
+      if (sc.data.seq && next !== undefined) {
+        lc.sc = { idx: next, seq: true };
+        return { next: 'one' };
+      }
+      delete lc.sc;
+      if (sc.data.seq) return { goto: 'learning.progress' };
+      turn.say('learning.score_saved', { n: sc.data.idx, score: score.data });
+      return undefined;
+    })
+    .action('learning.showProgress', async (turn) => {
+      const file = await store.latestFile(turn.user);
+      if (!file) return { goto: 'learning_register' };
+      turn.reply({ text: await progressText(turn, file) });
+      return undefined;
+    });
+}

@@ -1,0 +1,299 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../core/clock.js';
+import { tryParseJson } from '../core/json.js';
+import type { Logger } from '../core/logger.js';
+import type { Redis } from '../store/redis.js';
+import {
+  activitySchema,
+  consentSchema,
+  FILE_STATUSES,
+  fileSchema,
+  profileSchema,
+  type Activity,
+  type Consent,
+  type FileStatus,
+  type LearningFile,
+  type Profile,
+} from './records.js';
+
+const fileRefSchema = z.object({ user: z.string().min(1), year: z.number().int() }).strict();
+export type FileRef = z.infer<typeof fileRefSchema>;
+
+/** A file together with whose it is. */
+export interface OwnedFile {
+  user: string;
+  file: LearningFile;
+}
+
+const MAX_TRIES = 8;
+const NOTICE_REF = 'notice:';
+
+/** Thrown when a record fails its schema on the way in: a bug, never stored. */
+export class RecordError extends Error {}
+
+/**
+ * The learning records in plain Redis structures under `<prefix>lc:`:
+ *
+ * - `consent:<user>`, `profile:<user>`: JSON strings;
+ * - `file:<user>:<year>`: JSON string, one file per person and year; `years:<user>`: the years they have files for;
+ * - `acts:<user>:<year>`: hash, activity id → JSON;
+ * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
+ * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
+ *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
+ * - `refs:<user>`: every index and key that names the user, and the notices sent to them, so that erasing
+ *   finds them all.
+ *
+ * Every record is validated with zod when written and when read; a record that fails on read is logged
+ * and treated as absent.
+ */
+export class LearningStore {
+  private readonly p: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.p = `${prefix}lc:`;
+  }
+
+  readonly keys = {
+    consent: (user: string) => `${this.p}consent:${user}`,
+    profile: (user: string) => `${this.p}profile:${user}`,
+    file: (user: string, year: number) => `${this.p}file:${user}:${year}`,
+    years: (user: string) => `${this.p}years:${user}`,
+    acts: (user: string, year: number) => `${this.p}acts:${user}:${year}`,
+    fid: (id: string) => `${this.p}fid:${id}`,
+    idx: (year: number, status: FileStatus, area: string) => `${this.p}idx:${year}:${status}:${area}`,
+    allYears: () => `${this.p}years`,
+    refs: (user: string) => `${this.p}refs:${user}`,
+  };
+
+  private read<T>(schema: z.ZodType<T>, key: string, raw: string | null | undefined): T | undefined {
+    if (raw == null) return undefined;
+    const parsed = schema.safeParse(tryParseJson(raw));
+    if (parsed.success) return parsed.data;
+    this.log.warn({ key, problem: parsed.error.issues[0]?.message }, 'learning record failed validation; ignored');
+    return undefined;
+  }
+
+  private write<T>(schema: z.ZodType<T>, value: T): string {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new RecordError(`invalid learning record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return JSON.stringify(parsed.data);
+  }
+
+  now(): number {
+    return this.clock.now().getTime();
+  }
+
+  // Consent and profile
+
+  async consent(user: string): Promise<Consent | undefined> {
+    const key = this.keys.consent(user);
+    return this.read(consentSchema, key, await this.redis.get(key));
+  }
+
+  async setConsent(user: string, version: string): Promise<Consent> {
+    const consent: Consent = { version, at: this.now() };
+    await this.redis.set(this.keys.consent(user), this.write(consentSchema, consent));
+    return consent;
+  }
+
+  async profile(user: string): Promise<Profile | undefined> {
+    const key = this.keys.profile(user);
+    return this.read(profileSchema, key, await this.redis.get(key));
+  }
+
+  async saveProfile(user: string, profile: Omit<Profile, 'updatedAt'>): Promise<Profile> {
+    const record: Profile = { ...profile, updatedAt: this.now() };
+    await this.redis.set(this.keys.profile(user), this.write(profileSchema, record));
+    return record;
+  }
+
+  // Files
+
+  async years(user: string): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.years(user))).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  }
+
+  async file(user: string, year: number): Promise<LearningFile | undefined> {
+    const key = this.keys.file(user, year);
+    return this.read(fileSchema, key, await this.redis.get(key));
+  }
+
+  /** The person's most recent file: the one the learning menu works on. */
+  async latestFile(user: string): Promise<LearningFile | undefined> {
+    const years = await this.years(user);
+    for (const year of years.reverse()) {
+      const file = await this.file(user, year);
+      if (file) return file;
+    }
+    return undefined;
+  }
+
+  async fileById(id: string): Promise<OwnedFile | undefined> {
+    const key = this.keys.fid(id);
+    const ref = this.read(fileRefSchema, key, await this.redis.get(key));
+    if (!ref) return undefined;
+    const file = await this.file(ref.user, ref.year);
+    return file?.id === id ? { user: ref.user, file } : undefined;
+  }
+
+  /** Registers the person for a year; an existing file for that year is returned unchanged. */
+  async createFile(user: string, year: number, area: string, group: string): Promise<LearningFile> {
+    const key = this.keys.file(user, year);
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      await this.redis.watch(key);
+      const existing = await this.file(user, year);
+      if (existing) {
+        await this.redis.unwatch();
+        return existing;
+      }
+      const now = this.now();
+      const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
+      const idx = this.keys.idx(year, file.status, area);
+      const fid = this.keys.fid(file.id);
+      const done = await this.redis
+        .multi()
+        .set(key, this.write(fileSchema, file))
+        .set(fid, this.write(fileRefSchema, { user, year }))
+        .sadd(this.keys.years(user), String(year))
+        .sadd(this.keys.allYears(), String(year))
+        .zadd(idx, now, user)
+        .sadd(this.keys.refs(user), idx, fid)
+        .exec();
+      if (done) return file;
+    }
+    throw new RecordError(`could not register ${user} for ${year}`);
+  }
+
+  /**
+   * Changes a file atomically (optimistic locking on its key), moving it between the area and status
+   * indexes when those change. `change` returns the new file, or a string that is handed back as a
+   * refusal, in which case nothing is written.
+   */
+  async updateFile<R extends string>(
+    user: string,
+    year: number,
+    change: (file: LearningFile) => LearningFile | R,
+  ): Promise<{ ok: true; file: LearningFile } | { ok: false; reason: R | 'missing' }> {
+    const key = this.keys.file(user, year);
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      await this.redis.watch(key);
+      const before = this.read(fileSchema, key, await this.redis.get(key));
+      if (!before) {
+        await this.redis.unwatch();
+        return { ok: false, reason: 'missing' };
+      }
+      const after = change(structuredClone(before));
+      if (typeof after === 'string') {
+        await this.redis.unwatch();
+        return { ok: false, reason: after };
+      }
+      after.updatedAt = this.now();
+      const tx = this.redis.multi().set(key, this.write(fileSchema, after));
+      const oldIdx = this.keys.idx(before.year, before.status, before.area);
+      const newIdx = this.keys.idx(after.year, after.status, after.area);
+      if (oldIdx !== newIdx) tx.zrem(oldIdx, user).srem(this.keys.refs(user), oldIdx);
+      tx.zadd(newIdx, after.status === 'submitted' ? (after.submittedAt ?? after.updatedAt) : after.updatedAt, user).sadd(this.keys.refs(user), newIdx);
+      const done = await tx.exec();
+      if (done) return { ok: true, file: after };
+    }
+    throw new RecordError(`file ${user}:${year} kept changing under us`);
+  }
+
+  // Activities
+
+  async activities(user: string, year: number): Promise<Activity[]> {
+    const key = this.keys.acts(user, year);
+    const raw = await this.redis.hgetall(key);
+    return Object.values(raw)
+      .flatMap((json) => {
+        const a = this.read(activitySchema, key, json);
+        return a ? [a] : [];
+      })
+      .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt - b.createdAt);
+  }
+
+  async activity(user: string, year: number, id: string): Promise<Activity | undefined> {
+    const key = this.keys.acts(user, year);
+    return this.read(activitySchema, key, await this.redis.hget(key, id));
+  }
+
+  newActivityId(): string {
+    return randomBytes(4).toString('hex');
+  }
+
+  async putActivity(user: string, year: number, activity: Activity): Promise<void> {
+    await this.redis.hset(this.keys.acts(user, year), activity.id, this.write(activitySchema, activity));
+  }
+
+  async deleteActivity(user: string, year: number, id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.keys.acts(user, year), id)) > 0;
+  }
+
+  // Indexes: review queue, exports and statistics
+
+  async fileYears(): Promise<number[]> {
+    return (await this.redis.smembers(this.keys.allYears())).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+  }
+
+  /** Users with a file in this state, per area, oldest change first. */
+  async usersIn(year: number, status: FileStatus, areas: readonly string[]): Promise<{ area: string; user: string; at: number }[]> {
+    if (!areas.length) return [];
+    const tx = this.redis.multi();
+    for (const area of areas) tx.zrange(this.keys.idx(year, status, area), 0, -1, 'WITHSCORES');
+    const results = (await tx.exec()) ?? [];
+    return results.flatMap(([, flat], i) => {
+      const list = (flat ?? []) as string[];
+      const out: { area: string; user: string; at: number }[] = [];
+      for (let j = 0; j + 1 < list.length; j += 2) out.push({ area: areas[i] as string, user: list[j] as string, at: Number(list[j + 1]) });
+      return out;
+    });
+  }
+
+  /** Number of files per status for each area. */
+  async counts(year: number, areas: readonly string[]): Promise<Map<string, Record<FileStatus, number>>> {
+    const tx = this.redis.multi();
+    for (const area of areas) for (const s of FILE_STATUSES) tx.zcard(this.keys.idx(year, s, area));
+    const results = (await tx.exec()) ?? [];
+    const out = new Map<string, Record<FileStatus, number>>();
+    areas.forEach((area, i) => {
+      const row = {} as Record<FileStatus, number>;
+      FILE_STATUSES.forEach((s, j) => (row[s] = Number(results[i * FILE_STATUSES.length + j]?.[1] ?? 0)));
+      out.set(area, row);
+    });
+    return out;
+  }
+
+  /** Proactive messages sent to the person about their file, so that erasing can forget them too. */
+  async rememberNotice(user: string, campaign: string, key: string): Promise<void> {
+    await this.redis.sadd(this.keys.refs(user), `${NOTICE_REF}${campaign}|${key}`);
+  }
+
+  // Erasure
+
+  /**
+   * Everything about the person: consent, profile, files, activities, and their entries in every index.
+   * Returns the notices they were sent, which live in the outbound records.
+   */
+  async erase(user: string): Promise<{ notices: { campaign: string; key: string }[] }> {
+    const refs = await this.redis.smembers(this.keys.refs(user));
+    const notices = refs.flatMap((ref) => {
+      const m = ref.startsWith(NOTICE_REF) ? /^([^|]+)\|(.+)$/.exec(ref.slice(NOTICE_REF.length)) : null;
+      return m ? [{ campaign: m[1] as string, key: m[2] as string }] : [];
+    });
+    const years = await this.years(user);
+    const tx = this.redis.multi();
+    for (const ref of refs) {
+      if (ref.startsWith(`${this.p}idx:`)) tx.zrem(ref, user);
+      else if (ref.startsWith(`${this.p}fid:`)) tx.del(ref);
+    }
+    for (const year of years) tx.del(this.keys.file(user, year), this.keys.acts(user, year));
+    await tx.del(this.keys.consent(user), this.keys.profile(user), this.keys.years(user), this.keys.refs(user)).exec();
+    return { notices };
+  }
+}

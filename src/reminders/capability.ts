@@ -1,0 +1,93 @@
+import { join, relative, sep } from 'node:path';
+import type { App, Capability } from '../app/app.js';
+import { vnDateTime } from '../core/clock.js';
+import { dataPaths, projectRoot } from '../core/paths.js';
+import { DeadlineCalendar } from './calendar.js';
+import { registerCalendarRoute } from './calendar-export.js';
+import { CalendarTokens } from './calendar-tokens.js';
+import { unitLabel } from './compose.js';
+import type { Reminders } from './context.js';
+import { EventCalendar } from './events.js';
+import { Marks } from './marks.js';
+import { registerNews } from './news.js';
+import { registerOfficer } from './officer.js';
+import { previewCommand } from './preview.js';
+import { ReminderScheduler } from './scheduler.js';
+import { Subscriptions } from './subscriptions.js';
+import { UnitKinds } from './units.js';
+import { WeekSettings } from './week-settings.js';
+
+const running = new WeakMap<App, { reminders: Reminders; scheduler: ReminderScheduler }>();
+
+/** The reminders of an app that registered the capability (tests drive its scheduler's tick by hand). */
+export function remindersOf(app: App): { reminders: Reminders; scheduler: ReminderScheduler } {
+  const found = running.get(app);
+  if (!found) throw new Error('the reminders capability is not registered');
+  return found;
+}
+
+/** Problems name files as people know them: "plans/deadlines.yaml". */
+function label(path: string): string {
+  const rel = relative(projectRoot, path);
+  return rel.startsWith('..') ? path : rel.split(sep).join('/');
+}
+
+/**
+ * Reporting-deadline reminders for officers and Lifelong Learning Week news for everyone who asks.
+ * `plansDir` holds deadlines.yaml and events.yaml (tests point it at fixtures).
+ */
+export function createReminders(opts: { plansDir?: string } = {}): Capability {
+  return {
+    name: 'reminders',
+    register(app) {
+      const plansDir = opts.plansDir ?? dataPaths.plans;
+      const unitsPath = join(app.dirs.data, 'units.yaml');
+      const units = UnitKinds.load(unitsPath, label(unitsPath));
+      const r: Reminders = {
+        app,
+        units,
+        calendar: DeadlineCalendar.load({ plansDir, label: label(join(plansDir, 'deadlines.yaml')), areas: app.areas, units }),
+        events: EventCalendar.load({ plansDir, label: label(join(plansDir, 'events.yaml')), areas: app.areas }),
+        subs: new Subscriptions(app.redis, app.prefix, app.clock),
+        marks: new Marks(app.redis, app.prefix),
+        weeks: new WeekSettings(app.redis, app.prefix),
+        tokens: new CalendarTokens(app.redis, app.prefix),
+      };
+      registerOfficer(r);
+      registerNews(r);
+      registerCalendarRoute(r);
+
+      app.admin.add({
+        name: 'reminders preview',
+        usage: 'reminders preview --from <yyyy-mm-dd> --to <yyyy-mm-dd> [--unit <kind>] [--area <id>]',
+        run: (args, io) => previewCommand(r, args, io),
+      });
+
+      app.privacy.add({
+        name: 'reminders',
+        async describe(user, t) {
+          const lines: string[] = [];
+          const sub = await r.subs.of(user);
+          const lang = (await app.users.get(user))?.lang ?? 'vi';
+          if (sub) lines.push(t('reminders.data.unit', { ...unitLabel(r, sub, lang), since: vnDateTime(new Date(sub.since)) }));
+          const news = await r.subs.newsSince(user);
+          if (news !== undefined) lines.push(t('reminders.data.news', { since: vnDateTime(new Date(news)) }));
+          if (await r.tokens.has(user)) lines.push(t('reminders.data.link'));
+          const snoozed = (await r.marks.snoozesOf(user)).length;
+          if (snoozed) lines.push(t('reminders.data.snoozes', { count: snoozed }));
+          return lines;
+        },
+        async erase(user) {
+          await Promise.all([r.subs.forget(user), r.marks.forget(user), r.tokens.revoke(user)]);
+        },
+      });
+
+      const scheduler = new ReminderScheduler(r);
+      app.onStart(() => scheduler.start());
+      app.onStop(() => scheduler.stop());
+      running.set(app, { reminders: r, scheduler });
+    },
+  };
+}
+
+export const reminders = createReminders();

@@ -1,0 +1,106 @@
+import { formatVnDate, vnDateTime } from '../core/clock.js';
+import type { Reply } from '../core/message.js';
+import type { Language, Translate } from '../i18n/index.js';
+import type { Occurrence, UnitRef } from './calendar.js';
+import type { Reminders } from './context.js';
+import type { EventDates, NewsEvent } from './events.js';
+
+/** Button values are global commands, so they work whatever step the officer's chat is at. */
+export const REPORTED_COMMAND = 'reported';
+export const SNOOZE_COMMAND = 'snooze';
+
+export interface ReminderFacts {
+  occurrence: Occurrence;
+  unit: UnitRef;
+  /** Days before the deadline; negative: days past it. */
+  lead: number;
+  /** When it should have gone out, if it goes out late. */
+  lateSince?: Date;
+  /** Sent because the officer asked to be reminded again. */
+  again?: boolean;
+}
+
+export function unitLabel(r: Reminders, unit: UnitRef, lang: Language): { unit: string; area: string } {
+  return { unit: r.units.name(unit.kind, lang), area: r.app.areas.get(unit.area)?.fullName ?? unit.area };
+}
+
+export function sourceLabel(r: Reminders, occurrence: Occurrence, t: Translate): string {
+  const { doc, section } = r.calendar.source(occurrence.obligation);
+  return section ? t('reminders.source', { doc, section }) : doc;
+}
+
+/** The reminder an officer reads, with "Đã nộp" and "Nhắc lại sau". */
+export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): Reply {
+  const t = r.app.i18n.for(lang);
+  const title = r.calendar.title(f.occurrence.obligation, lang);
+  const date = formatVnDate(f.occurrence.due);
+  const lines: string[] = [];
+  if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
+  if (f.again) lines.push(t('reminders.remind.again'));
+  if (f.lead > 0) lines.push(t('reminders.remind.ahead', { title, date, count: f.lead }));
+  else if (f.lead === 0) lines.push(t('reminders.remind.today', { title, date }));
+  else lines.push(t('reminders.remind.overdue', { title, date, count: -f.lead }));
+  lines.push(t('reminders.remind.unit', unitLabel(r, f.unit, lang)));
+  lines.push(t('reminders.remind.source', { source: sourceLabel(r, f.occurrence, t) }));
+  lines.push(t('reminders.remind.hint'));
+  return {
+    text: lines.join('\n'),
+    choices: [
+      { label: t('reminders.button.reported'), value: `/${REPORTED_COMMAND} ${f.occurrence.id}` },
+      { label: t('reminders.button.snooze'), value: `/${SNOOZE_COMMAND} ${f.occurrence.id}` },
+    ],
+  };
+}
+
+/** What an approved Zalo template gets: its parameters are plain strings. */
+export function reminderTemplateData(r: Reminders, f: ReminderFacts): Record<string, string> {
+  const { unit, area } = unitLabel(r, f.unit, 'vi');
+  return {
+    obligation: r.calendar.title(f.occurrence.obligation, 'vi'),
+    deadline: formatVnDate(f.occurrence.due),
+    unit: `${unit}, ${area}`,
+    days: String(f.lead),
+  };
+}
+
+/** The note a supervising unit gets once a unit is past a deadline without marking it reported. */
+export function escalationReply(r: Reminders, f: { occurrence: Occurrence; unit: UnitRef; daysLate: number; lateSince?: Date }, lang: Language): Reply {
+  const t = r.app.i18n.for(lang);
+  const lines: string[] = [];
+  if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
+  lines.push(
+    t('reminders.escalate', {
+      ...unitLabel(r, f.unit, lang),
+      title: r.calendar.title(f.occurrence.obligation, lang),
+      date: formatVnDate(f.occurrence.due),
+      count: f.daysLate,
+    }),
+  );
+  lines.push(t('reminders.remind.source', { source: sourceLabel(r, f.occurrence, t) }));
+  return { text: lines.join('\n') };
+}
+
+/** "01/10/2026 – 07/10/2026", or one date. */
+export function datesLabel(d: Pick<EventDates, 'start' | 'end'>): string {
+  return d.start === d.end ? formatVnDate(d.start) : `${formatVnDate(d.start)} – ${formatVnDate(d.end)}`;
+}
+
+export function eventLines(event: NewsEvent, dates: EventDates, t: Translate, lang: Language): string[] {
+  const lines = [t('reminders.news.event', { name: event.name[lang], dates: datesLabel(dates) })];
+  if (dates.theme) lines.push(t('reminders.news.theme', { theme: dates.theme }));
+  return lines;
+}
+
+/** A news message: a week ahead, or on the day. */
+export function newsReply(event: NewsEvent, dates: EventDates, lead: number, lang: Language, t: Translate, lateSince?: Date): Reply {
+  const lines: string[] = [];
+  if (lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(lateSince) }));
+  lines.push(
+    lead > 0
+      ? t('reminders.news.ahead', { name: event.name[lang], count: lead })
+      : t('reminders.news.today', { name: event.name[lang] }),
+  );
+  lines.push(...eventLines(event, dates, t, lang));
+  lines.push(t('reminders.news.stop_hint'));
+  return { text: lines.join('\n') };
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { tryParseJson } from '../core/json.js';
+import type { Redis } from '../store/redis.js';
+import { unitKey, type UnitRef } from './calendar.js';
+
+/** A "reported" mark outlives its deadline long enough for the overdue notes and the calendar. */
+const REPORTED_TTL_S = 400 * 86_400;
+/** How long "Đã nộp" / "Nhắc lại sau" typed as words refer to the last reminder. */
+const LAST_TTL_S = 8 * 86_400;
+
+/** Only when: who pressed it is not kept, so the mark holds no personal data. */
+const reportedSchema = z.object({ at: z.number().int() });
+export type Reported = z.infer<typeof reportedSchema>;
+
+export interface Snooze {
+  occurrence: string;
+  user: string;
+  at: number;
+}
+
+/** What officers said about reminders: reported (per unit), remind me tomorrow (per person). */
+export class Marks {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private reportedKey(occurrence: string, unit: UnitRef) {
+    return `${this.prefix}rem:done:${occurrence}:${unitKey(unit)}`;
+  }
+  private get snoozesKey() {
+    return `${this.prefix}rem:snoozes`;
+  }
+  private lastKey(user: string) {
+    return `${this.prefix}rem:last:${user}`;
+  }
+
+  /** Marks the unit's occurrence reported; false when someone had already done so. */
+  async markReported(occurrence: string, unit: UnitRef, at: number): Promise<boolean> {
+    const ok = await this.redis.set(this.reportedKey(occurrence, unit), JSON.stringify({ at }), 'EX', REPORTED_TTL_S, 'NX');
+    return ok === 'OK';
+  }
+
+  async reported(occurrence: string, unit: UnitRef): Promise<Reported | undefined> {
+    const parsed = reportedSchema.safeParse(tryParseJson(await this.redis.get(this.reportedKey(occurrence, unit))));
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /** Which of these occurrences the unit has reported, in one round trip. */
+  async reportedSet(occurrences: string[], unit: UnitRef): Promise<Set<string>> {
+    if (!occurrences.length) return new Set();
+    const values = await this.redis.mget(occurrences.map((o) => this.reportedKey(o, unit)));
+    return new Set(occurrences.filter((_, i) => values[i] !== null));
+  }
+
+  async snooze(occurrence: string, user: string, at: number): Promise<void> {
+    await this.redis.zadd(this.snoozesKey, at, `${occurrence}|${user}`);
+  }
+
+  /** Snoozes due by `until`, oldest first. */
+  async dueSnoozes(until: number): Promise<Snooze[]> {
+    const flat = await this.redis.zrangebyscore(this.snoozesKey, '-inf', until, 'WITHSCORES');
+    const out: Snooze[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      const member = flat[i] as string;
+      const bar = member.indexOf('|');
+      if (bar > 0) out.push({ occurrence: member.slice(0, bar), user: member.slice(bar + 1), at: Number(flat[i + 1]) });
+    }
+    return out;
+  }
+
+  async clearSnooze(s: Pick<Snooze, 'occurrence' | 'user'>): Promise<void> {
+    await this.redis.zrem(this.snoozesKey, `${s.occurrence}|${s.user}`);
+  }
+
+  async setLast(user: string, occurrence: string): Promise<void> {
+    await this.redis.set(this.lastKey(user), occurrence, 'EX', LAST_TTL_S);
+  }
+
+  async last(user: string): Promise<string | undefined> {
+    return (await this.redis.get(this.lastKey(user))) ?? undefined;
+  }
+
+  /** Erases a person's snoozes and last reminder; "reported" marks belong to the unit. */
+  async forget(user: string): Promise<void> {
+    const mine = (await this.redis.zrange(this.snoozesKey, 0, -1)).filter((m) => m.endsWith(`|${user}`));
+    const tx = this.redis.multi().del(this.lastKey(user));
+    if (mine.length) tx.zrem(this.snoozesKey, ...mine);
+    await tx.exec();
+  }
+
+  async snoozesOf(user: string): Promise<string[]> {
+    return (await this.redis.zrange(this.snoozesKey, 0, -1)).filter((m) => m.endsWith(`|${user}`)).map((m) => m.slice(0, m.indexOf('|')));
+  }
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { addDays, vnDate } from '../core/clock.js';
+import type { Turn } from '../engine/turn.js';
+import { datesLabel, eventLines } from './compose.js';
+import type { Reminders } from './context.js';
+import { EVERYWHERE, type EventDates, type NewsEvent } from './events.js';
+import { isoDateSchema } from './schedule.js';
+
+/** Areas offered for a typed name. */
+const AREA_MATCHES = 6;
+/** The longest Learning Week an organiser may set. */
+const WEEK_MAX_DAYS = 31;
+/** The choice that leaves the theme empty. */
+export const NO_THEME = 'no_theme';
+const RETYPE = 'retype';
+
+const optinSchema = z.object({ query: z.string().optional(), matches: z.array(z.string()).optional(), area: z.string().optional() }).loose();
+const weekSchema = z.object({ start: isoDateSchema, end: isoDateSchema.optional(), theme: z.string().optional() }).loose();
+
+/** True when this turn is the /start command (the greeting's offer follows /start only). */
+function isStart(turn: Turn): boolean {
+  return /^\/start(@\w+)?(\s|$)/i.test(turn.inbound.choice ?? turn.text);
+}
+
+/** The dates of an event's next (or current) occurrence for someone in `area`. */
+export async function nextDates(r: Reminders, event: NewsEvent, area: string | undefined, today: string): Promise<EventDates> {
+  const year = Number(today.slice(0, 4));
+  const load = (y: number) => (event.settable ? r.weeks.forYear(event.id, y) : Promise.resolve(new Map()));
+  const current = r.events.datesFor(event, year, area, await load(year));
+  return current.end >= today ? current : r.events.datesFor(event, year + 1, area, await load(year + 1));
+}
+
+/** Receiving news: subscribed and not stopped with /stop. */
+async function receivesNews(r: Reminders, user: string): Promise<boolean> {
+  const [since, person] = await Promise.all([r.subs.newsSince(user), r.app.users.get(user)]);
+  return since !== undefined && !person?.optOut;
+}
+
+export function registerNews(r: Reminders): void {
+  const { app } = r;
+  const optin = (turn: Turn) => optinSchema.catch({}).parse(turn.data.optin ?? {});
+
+  app.registry
+    // After /start: whoever does not receive the news yet is asked once.
+    .action('reminders.offerNews', async (turn) => {
+      if (!isStart(turn) || turn.inbound.chat !== 'private') return;
+      if (await receivesNews(r, turn.user)) return;
+      return { goto: 'reminders_optin' };
+    })
+    .action('reminders.optinHasArea', async (turn) => {
+      const area = (await app.users.get(turn.user))?.area;
+      if (area && app.areas.get(area)) return { next: 'subscribe' };
+    })
+    .action('reminders.findArea', async (turn) => {
+      const found = app.areas.search(optin(turn).query ?? '', { limit: AREA_MATCHES });
+      if (!found.length) return { next: 'not_found' };
+      turn.data.optin = { ...optin(turn), matches: found.map((a) => a.id) };
+      return { next: 'pick_area' };
+    })
+    .choices('reminders.areaMatches', async (turn) => [
+      ...(optin(turn).matches ?? []).flatMap((id) => {
+        const a = app.areas.get(id);
+        return a ? [{ value: a.id, label: a.fullName }] : [];
+      }),
+      { value: RETYPE, label: turn.t('reminders.optin.retype') },
+    ])
+    .action('reminders.setArea', async (turn) => {
+      const { area, matches } = optin(turn);
+      if (!area || area === RETYPE || !matches?.includes(area)) return { next: 'ask_area' };
+      await app.users.setArea(turn.user, area);
+    })
+    .action('reminders.subscribeNews', async (turn) => {
+      await r.subs.subscribeNews(turn.user);
+      // Saying yes here is asking for messages again, also after /stop.
+      await app.users.setOptOut(turn.user, false);
+      const area = (await app.users.get(turn.user))?.area;
+      turn.data.optin = { ...optin(turn), area_name: area ? (app.areas.get(area)?.fullName ?? area) : '' };
+    })
+    .action('reminders.unsubscribeNews', async (turn) => {
+      await r.subs.unsubscribeNews(turn.user);
+    })
+    .action('reminders.showNews', async (turn) => {
+      const today = vnDate(turn.now());
+      const area = (await app.users.get(turn.user))?.area;
+      const lines: string[] = [];
+      for (const event of r.events.events) {
+        if (!r.events.reaches(event, area)) continue;
+        lines.push(...eventLines(event, await nextDates(r, event, area, today), (k, p) => turn.t(k, p), turn.lang));
+      }
+      const receiving = await receivesNews(r, turn.user);
+      turn.data.news = { subscribed: receiving };
+      turn.say('reminders.news.overview', { lines: lines.join('\n') });
+      turn.say(receiving ? 'reminders.news.receiving' : 'reminders.news.not_receiving');
+    })
+    // Organisers: the year's Learning Week dates and theme, for the area of their role.
+    .validator('reminders.weekEnd', async (value, turn) => {
+      const week = weekSchema.safeParse(turn.data.week);
+      const end = String(value);
+      if (!week.success) return { ok: false, error: 'reminders.week.bad_end' };
+      if (end < week.data.start) return { ok: false, error: 'reminders.week.end_before_start' };
+      if (end > addDays(week.data.start, WEEK_MAX_DAYS - 1)) return { ok: false, error: 'reminders.week.too_long', params: { max: WEEK_MAX_DAYS } };
+      return { ok: true, value: end };
+    })
+    .action('reminders.weekPrepare', async (turn) => {
+      const week = weekSchema.safeParse(turn.data.week);
+      const event = r.events.settable();
+      if (!week.success || !week.data.end || !event) return { next: 'week_start' };
+      const scope = await weekScope(r, turn);
+      const theme = week.data.theme === NO_THEME ? undefined : week.data.theme;
+      turn.data.week = {
+        ...week.data,
+        theme,
+        event_name: event.name[turn.lang],
+        dates: datesLabel({ start: week.data.start, end: week.data.end }),
+        scope_name: scope === EVERYWHERE ? turn.t('reminders.week.everywhere') : (app.areas.get(scope)?.fullName ?? scope),
+        theme_line: theme ? turn.t('reminders.news.theme', { theme }) : turn.t('reminders.week.no_theme_line'),
+      };
+    })
+    .action('reminders.saveWeek', async (turn) => {
+      const week = weekSchema.safeParse(turn.data.week);
+      const event = r.events.settable();
+      if (!week.success || !week.data.end || !event) return { next: 'week_start' };
+      const scope = await weekScope(r, turn);
+      const theme = week.data.theme?.trim() || undefined;
+      await r.weeks.set(event.id, scope, { start: week.data.start, end: week.data.end, theme, at: turn.now().getTime() });
+      app.log.info({ user: turn.user, event: event.id, scope, start: week.data.start, end: week.data.end }, 'learning week dates set in chat');
+    });
+}
+
+/** An organiser sets the dates for the area of their role; an administrator without one, for everywhere. */
+async function weekScope(r: Reminders, turn: Turn): Promise<string> {
+  return (await r.app.roles.grantOf(turn.user, 'organiser'))?.area ?? EVERYWHERE;
+}

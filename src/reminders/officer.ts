@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { addDays, formatVnDate, vnDate } from '../core/clock.js';
+import type { Turn } from '../engine/turn.js';
+import type { UnitRef } from './calendar.js';
+import { calendarFileName, ICS_MIME, unitCalendar } from './calendar-export.js';
+import { REPORTED_COMMAND, SNOOZE_COMMAND, unitLabel } from './compose.js';
+import { sendInstant, type Reminders } from './context.js';
+import { daysBetween, parseOccurrenceId } from './schedule.js';
+
+/** "Hạn sắp tới" shows this many deadlines, from this many days ahead. */
+const LIST_MAX = 6;
+const LIST_DAYS = 400;
+
+/** What the deadlines flow keeps in the session while it runs (ids; names for the texts go in *_name). */
+const flowDataSchema = z.object({ kind: z.string().optional(), area: z.string().optional() }).loose();
+
+function flowData(turn: Turn): { kind?: string; area?: string } {
+  const parsed = flowDataSchema.safeParse(turn.data.deadlines);
+  return parsed.success ? parsed.data : {};
+}
+
+function setFlowData(turn: Turn, values: Record<string, unknown>): void {
+  turn.data.deadlines = { ...flowDataSchema.catch({}).parse(turn.data.deadlines), ...values };
+}
+
+/** The officer's unit: their subscription, else what their invite or this conversation named. */
+async function unitOf(r: Reminders, turn: Turn): Promise<UnitRef | undefined> {
+  const sub = await r.subs.of(turn.user);
+  if (sub) return { kind: sub.kind, area: sub.area };
+  const { kind, area } = flowData(turn);
+  return kind && area && r.units.has(kind) ? { kind, area } : undefined;
+}
+
+function names(r: Reminders, unit: UnitRef, turn: Turn): { unit_name: string; area_name: string } {
+  const { unit: unitName, area } = unitLabel(r, unit, turn.lang);
+  return { unit_name: unitName, area_name: area };
+}
+
+export function registerOfficer(r: Reminders): void {
+  const { app } = r;
+
+  app.registry
+    // Where the deadlines flow starts: an officer with a unit lists it, one without chooses a kind first.
+    .action('reminders.checkOfficer', async (turn) => {
+      const grant = await app.roles.grantOf(turn.user, 'officer');
+      if (!grant) {
+        turn.say('reminders.deadlines.no_unit');
+        return { goto: 'menu.main' };
+      }
+      const sub = await r.subs.of(turn.user);
+      if (sub && sub.area === grant.area) {
+        setFlowData(turn, { kind: sub.kind, area: sub.area, subscribed: true });
+        return { next: 'list' };
+      }
+      const kind = grant.unit && r.units.has(grant.unit) ? grant.unit : undefined;
+      setFlowData(turn, { kind, area: grant.area, subscribed: false });
+      return { next: kind ? 'offer' : 'choose_unit' };
+    })
+    .choices('reminders.unitKinds', async (turn) => {
+      const area = app.areas.get(flowData(turn).area ?? '');
+      return (area ? r.units.atLevel(area.kind) : r.units.all).map((u) => ({ value: u.id, label: u.name[turn.lang] }));
+    })
+    // Fills the names the offer and list texts show.
+    .action('reminders.describeUnit', async (turn) => {
+      const { kind, area } = flowData(turn);
+      if (kind && area) setFlowData(turn, names(r, { kind, area }, turn));
+    })
+    .action('reminders.subscribeUnit', async (turn) => {
+      const { kind, area } = flowData(turn);
+      if (!kind || !area || !r.units.has(kind)) return { next: 'choose_unit' };
+      await r.subs.subscribe(turn.user, { kind, area });
+      setFlowData(turn, { subscribed: true });
+    })
+    .action('reminders.unsubscribeUnit', async (turn) => {
+      await r.subs.unsubscribe(turn.user);
+      setFlowData(turn, { subscribed: false });
+    })
+    .action('reminders.listDeadlines', async (turn) => {
+      const unit = await unitOf(r, turn);
+      if (!unit) return { next: 'choose_unit' };
+      const today = vnDate(turn.now());
+      const items = r.calendar.upcoming(unit, today, LIST_DAYS);
+      const reported = await r.marks.reportedSet(items.map((o) => o.id), unit);
+      // Overdue ones stay on the list only while unreported.
+      const shown = items.filter((o) => o.due >= today || !reported.has(o.id)).slice(0, LIST_MAX);
+      setFlowData(turn, { ...names(r, unit, turn), has_link: await r.tokens.has(turn.user) });
+      if (!shown.length) {
+        turn.say('reminders.deadlines.none');
+        return;
+      }
+      const lines = shown.map((o, i) => {
+        const days = daysBetween(today, o.due);
+        const when = reported.has(o.id)
+          ? turn.t('reminders.deadlines.reported')
+          : days > 0
+            ? turn.t('reminders.deadlines.in_days', { count: days })
+            : days === 0
+              ? turn.t('reminders.deadlines.due_today')
+              : turn.t('reminders.deadlines.overdue', { count: -days });
+        return turn.t('reminders.deadlines.item', { n: i + 1, date: formatVnDate(o.due), title: r.calendar.title(o.obligation, turn.lang), when });
+      });
+      turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
+    })
+    .action('reminders.calendarFile', async (turn) => {
+      const unit = await unitOf(r, turn);
+      if (!unit) return { next: 'choose_unit' };
+      turn.reply({
+        text: turn.t('reminders.deadlines.file', unitLabel(r, unit, turn.lang)),
+        file: { name: calendarFileName(unit), mime: ICS_MIME, content: unitCalendar(r, unit, turn.lang) },
+      });
+    })
+    .action('reminders.calendarLink', async (turn) => {
+      const unit = await unitOf(r, turn);
+      if (!unit) return { next: 'choose_unit' };
+      const token = await r.tokens.issue(turn.user, unit);
+      const base = app.config.CALENDAR_BASE_URL ?? `http://${app.config.HOST}:${app.config.PORT}`;
+      turn.say('reminders.deadlines.link', { url: `${base.replace(/\/+$/, '')}/api/calendar/${token}.ics` });
+      setFlowData(turn, { has_link: true });
+    })
+    .action('reminders.revokeLink', async (turn) => {
+      turn.say((await r.tokens.revoke(turn.user)) ? 'reminders.deadlines.link_revoked' : 'reminders.deadlines.no_link');
+      setFlowData(turn, { has_link: false });
+    });
+
+  /** The occurrence a button names, or for "đã nộp" typed as words the last one reminded. */
+  async function occurrenceFor(turn: Turn, args: string) {
+    const id = args.split(/\s+/)[0] || (await r.marks.last(turn.user));
+    const parsed = id ? parseOccurrenceId(id) : undefined;
+    return parsed && id ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
+  }
+
+  app.registry
+    .command({
+      name: REPORTED_COMMAND,
+      aliases: ['đã nộp', 'đã nộp rồi'],
+      async run(turn, args) {
+        const occurrence = await occurrenceFor(turn, args);
+        const sub = await r.subs.of(turn.user);
+        if (!occurrence || !sub) {
+          turn.say('reminders.command.unknown');
+          return { reprompt: true };
+        }
+        const unit = { kind: sub.kind, area: sub.area };
+        const title = r.calendar.title(occurrence.obligation, turn.lang);
+        const fresh = await r.marks.markReported(occurrence.id, unit, turn.now().getTime());
+        turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', {
+          title,
+          date: formatVnDate(occurrence.due),
+          ...unitLabel(r, unit, turn.lang),
+        });
+        return { reprompt: true };
+      },
+    })
+    .command({
+      name: SNOOZE_COMMAND,
+      aliases: ['nhắc lại sau', 'nhắc lại'],
+      async run(turn, args) {
+        const occurrence = await occurrenceFor(turn, args);
+        const sub = await r.subs.of(turn.user);
+        if (!occurrence || !sub) {
+          turn.say('reminders.command.unknown');
+          return { reprompt: true };
+        }
+        const title = r.calendar.title(occurrence.obligation, turn.lang);
+        if (await r.marks.reported(occurrence.id, { kind: sub.kind, area: sub.area })) {
+          turn.say('reminders.command.already_reported', { title, date: formatVnDate(occurrence.due), ...unitLabel(r, sub, turn.lang) });
+          return { reprompt: true };
+        }
+        const tomorrow = addDays(vnDate(turn.now()), 1);
+        await r.marks.snooze(occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
+        turn.say('reminders.command.snoozed', { title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
+        return { reprompt: true };
+      },
+    });
+}

@@ -1,0 +1,33 @@
+import { tryParseJson } from '../core/json.js';
+import type { Redis } from '../store/redis.js';
+import { weekSettingSchema, type WeekSetting } from './events.js';
+
+/**
+ * The dates and theme organisers set in the chat for a year, per area ("*" for everywhere). They
+ * override plans/events.yaml; records read back are checked, a broken one is ignored.
+ */
+export class WeekSettings {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(eventId: string, year: number) {
+    return `${this.prefix}rem:week:${eventId}:${year}`;
+  }
+
+  async set(eventId: string, scope: string, setting: WeekSetting): Promise<void> {
+    const year = Number(setting.start.slice(0, 4));
+    await this.redis.hset(this.key(eventId, year), scope, JSON.stringify(weekSettingSchema.parse(setting)));
+  }
+
+  async forYear(eventId: string, year: number): Promise<Map<string, WeekSetting>> {
+    const raw = await this.redis.hgetall(this.key(eventId, year));
+    const out = new Map<string, WeekSetting>();
+    for (const [scope, json] of Object.entries(raw)) {
+      const parsed = weekSettingSchema.safeParse(tryParseJson(json));
+      if (parsed.success) out.set(scope, parsed.data);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+import { expect } from 'vitest';
+import type { Inbound, Reply } from '../../src/core/message.js';
+import { textOf, choiceValues, type TestApp } from '../support/app.js';
+
+/** Conversations the learning tests share: each step asserts what a person would see before going on. */
+
+export type Send = (message: string | Omit<Inbound, 'user'>) => Promise<Reply[]>;
+
+export function as(t: TestApp, user: string): Send {
+  return (message) => t.send(user, message);
+}
+
+/** The last question's choice whose label contains `label` (buttons are what people tap). */
+export function choiceLabelled(replies: Reply[], label: string): string {
+  const found = replies.flatMap((r) => r.choices ?? []).find((c) => c.label.includes(label));
+  if (!found) throw new Error(`no choice labelled "${label}" in ${JSON.stringify(replies.map((r) => r.choices))}`);
+  return found.value;
+}
+
+export interface Registration {
+  name?: string;
+  birthYear?: string;
+  province?: string;
+  commune?: string;
+  communeLabel?: string;
+  group?: string;
+  phone?: string;
+}
+
+/** From the main menu: consent, then registration with typed answers. Ends at the learning menu. */
+export async function register(send: Send, r: Registration = {}): Promise<Reply[]> {
+  // /menu, not /start: other capabilities may greet with offers of their own.
+  await send('/menu');
+  const notice = await send({ choice: 'learning' });
+  expect(choiceValues(notice)).toEqual(['yes', 'no']);
+  expect(textOf(await send({ choice: 'yes' }))).toContain('Họ và tên');
+  expect(textOf(await send(r.name ?? 'Nguyễn Văn An'))).toContain('Năm sinh');
+  expect(textOf(await send(r.birthYear ?? '1985'))).toContain('tỉnh/thành');
+  expect(textOf(await send(r.province ?? 'son la'))).toContain('Gõ tên xã/phường');
+  const communes = await send(r.commune ?? 'to hieu');
+  await send({ choice: choiceLabelled(communes, r.communeLabel ?? 'Tô Hiệu') });
+  const phone = await send({ choice: r.group ?? 'resident' });
+  expect(textOf(phone)).toContain('Số điện thoại');
+  const done = await send(r.phone ?? '0912 345 678');
+  expect(textOf(done)).toContain('Đã đăng ký');
+  return done;
+}
+
+export interface ActivityInput {
+  date?: string;
+  kind?: string;
+  title: string;
+  hours?: string;
+  indicators?: string;
+  evidence: string | Omit<Inbound, 'user'>;
+}
+
+/** From the learning menu: one activity, answered by typing. Ends at "what next?". */
+export async function logActivity(send: Send, a: ActivityInput): Promise<Reply[]> {
+  expect(textOf(await send({ choice: 'log' }))).toContain('Ngày học');
+  await send(a.date ?? '15/03/2026');
+  await send({ choice: a.kind ?? 'course' });
+  await send(a.title);
+  await send(a.hours ?? '2');
+  expect(textOf(await send(a.indicators ?? '1 3 5'))).toContain('minh chứng');
+  const saved = await send(a.evidence);
+  expect(textOf(saved)).toContain(`Đã lưu: ${a.title}`);
+  return saved;
+}

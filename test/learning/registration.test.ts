@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NOTICE_VERSION } from '../../src/learning/consent.js';
+import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
+import { as, choiceLabelled, register } from './helpers.js';
+
+describe('learning citizen: consent and registration', () => {
+  let t: TestApp;
+  const clock = new FakeClock('2026-05-20T03:00:00Z');
+  const keysOf = async (user: string) => (await t.app.redis.keys(`${t.prefix}lc:*`)).filter((k) => k.includes(user));
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock });
+  });
+  afterAll(() => t.close());
+
+  it('says what it collects, why, who sees it, how long and how to delete it, before the first personal question', async () => {
+    const send = as(t, 'web:notice');
+    await send('/menu');
+    const notice = await send({ choice: 'learning' });
+    const text = textOf(notice);
+    for (const part of ['họ tên', 'năm sinh', 'minh chứng', 'Để:', 'cán bộ xã/phường xét duyệt', 'đến khi Anh/Chị xóa', '/mydata', '/deletedata', NOTICE_VERSION])
+      expect(text).toContain(part);
+    expect(choiceValues(notice)).toEqual(['yes', 'no']);
+    expect(text).not.toContain('Họ và tên');
+  });
+
+  it('stores nothing personal and goes back to the menu when consent is refused', async () => {
+    const send = as(t, 'web:refuser');
+    await send('/menu');
+    await send({ choice: 'learning' });
+    const refused = await send({ choice: 'no' });
+    expect(textOf(refused)).toContain('không lưu thông tin nào');
+    expect(choiceValues(refused)).toContain('learning');
+    expect(await keysOf('web:refuser')).toEqual([]);
+    expect((await t.app.users.get('web:refuser'))?.area).toBeUndefined();
+    // Asked again next time, not registered behind their back.
+    expect(choiceValues(await send({ choice: 'learning' }))).toEqual(['yes', 'no']);
+  });
+
+  it('records the consent with its time and notice version, then registers with a commune typed without diacritics', async () => {
+    const send = as(t, 'web:an');
+    const done = await register(send);
+    expect(textOf(done)).toContain('năm 2026');
+    expect(choiceValues(done)).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
+    const store = t.app.redis;
+    const consent = JSON.parse((await store.get(`${t.prefix}lc:consent:web:an`)) as string);
+    expect(consent).toEqual({ version: NOTICE_VERSION, at: clock.now().getTime() });
+    const profile = JSON.parse((await store.get(`${t.prefix}lc:profile:web:an`)) as string);
+    expect(profile).toMatchObject({ name: 'Nguyễn Văn An', birthYear: 1985, area: 'son-la.to-hieu', group: 'resident', phone: '0912345678' });
+    // Audiences find them by the commune they gave.
+    expect(await t.app.users.inArea('son-la.to-hieu')).toContain('web:an');
+    const file = JSON.parse((await store.get(`${t.prefix}lc:file:web:an:2026`)) as string);
+    expect(file).toMatchObject({ year: 2026, area: 'son-la.to-hieu', status: 'registered' });
+    expect(await store.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:an')).not.toBeNull();
+  });
+
+  it('offers the communes that match part of a name and lets the person search again; phone is optional', async () => {
+    const send = as(t, 'web:binh');
+    await send('/menu');
+    await send({ choice: 'learning' });
+    await send({ choice: 'yes' });
+    await send('Trần Thị Bình');
+    const provinces = await send('1990');
+    expect(choiceValues(provinces)).toEqual(['son-la', 'tay-ninh']);
+    await send({ choice: 'tay-ninh' });
+    expect(textOf(await send('bien hoa'))).toContain('Không thấy xã/phường này ở Tỉnh Tây Ninh');
+    const matches = await send('long');
+    expect(choiceValues(matches)).toEqual(['tay-ninh.long-an', 'tay-ninh.long-hoa', 'again']);
+    expect(textOf(await send({ choice: 'again' }))).toContain('Gõ tên xã/phường');
+    await send({ choice: choiceLabelled(await send('hoa thanh'), 'Hòa Thành') });
+    await send({ choice: 'worker' });
+    expect(textOf(await send('12345'))).toContain('Số điện thoại chưa đúng');
+    const done = await send({ choice: 'skip' });
+    expect(textOf(done)).toContain('Đã đăng ký');
+    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:web:binh`)) as string);
+    expect(profile).toMatchObject({ area: 'tay-ninh.hoa-thanh', group: 'worker' });
+    expect(profile.phone).toBeUndefined();
+  });
+
+  it('refuses a name with digits, an impossible birth year and an unknown province, asking again each time', async () => {
+    const send = as(t, 'web:typo');
+    await send('/menu');
+    await send({ choice: 'learning' });
+    await send({ choice: 'yes' });
+    expect(textOf(await send('12345'))).toContain('Họ tên chỉ gồm chữ');
+    await send('Lò Văn Típ');
+    expect(textOf(await send('2030'))).toContain('Năm sinh cần từ 1916 đến 2021');
+    expect(textOf(await send('năm tám lăm'))).toContain('nhập một con số');
+    await send('1975');
+    expect(textOf(await send('Atlantis'))).toContain('không tìm thấy tỉnh/thành');
+    // A province whose communes the data does not list yet is the area itself.
+    const noCommunes = await send('ha noi');
+    expect(textOf(noCommunes)).toContain('Chưa có danh sách xã/phường của Thành phố Hà Nội');
+    expect(textOf(noCommunes)).toContain('nhóm nào');
+  });
+
+  it('lets the person change their details later; a change of commune moves the year file and the audience', async () => {
+    const send = as(t, 'web:mover');
+    await register(send);
+    const profile = await send({ choice: 'profile' });
+    expect(textOf(profile)).toContain('Phường Tô Hiệu');
+    expect(choiceValues(profile)).toEqual(['name', 'birth_year', 'area', 'group', 'phone', 'back']);
+    await send({ choice: 'area' });
+    await send('son la');
+    const saved = await send({ choice: choiceLabelled(await send('chieng an'), 'Chiềng An') });
+    expect(textOf(saved)).toContain('Phường Chiềng An');
+    await send({ choice: 'phone' });
+    expect(textOf(await send({ choice: 'skip' }))).toContain('Điện thoại: không có');
+    const file = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:web:mover:2026`)) as string);
+    expect(file.area).toBe('son-la.chieng-an');
+    expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:mover')).toBeNull();
+    expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.chieng-an`, 'web:mover')).not.toBeNull();
+    expect(await t.app.users.inArea('son-la.chieng-an')).toContain('web:mover');
+    expect(await t.app.users.inArea('son-la.to-hieu')).not.toContain('web:mover');
+    expect(choiceValues(await send({ choice: 'back' }))).toContain('log');
+  });
+
+  it('asks a person registered last year only to confirm their details for the new year', async () => {
+    const send = as(t, 'web:returning');
+    await register(send);
+    clock.set('2027-01-05T03:00:00Z');
+    try {
+      const hub = await send({ choice: 'back' }).then(() => send({ choice: 'learning' }));
+      expect(textOf(hub)).toContain('Hồ sơ năm 2026');
+      expect(choiceValues(hub)[0]).toBe('register');
+      const confirm = await send({ choice: 'register' });
+      expect(textOf(confirm)).toContain('Nguyễn Văn An');
+      expect(textOf(confirm)).toContain('Đăng ký năm 2027');
+      const done = await send({ choice: 'yes' });
+      expect(textOf(done)).toContain('Đã đăng ký Công dân học tập năm 2027');
+      expect(textOf(done)).toContain('Hồ sơ năm 2027');
+    } finally {
+      clock.set('2026-05-20T03:00:00Z');
+    }
+  });
+
+  it('keeps personal questions out of group chats', async () => {
+    const replies = await t.send('telegram:-100', { text: '/menu', chat: 'group' }).then(() => t.send('telegram:-100', { choice: 'learning', chat: 'group' }));
+    expect(textOf(replies)).toContain('trò chuyện riêng');
+  });
+});
