@@ -124,21 +124,24 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
-  // Headings and document details repeat over many passages: analyse each once.
-  const seen = new Map<string, Analysis>();
-  const analyseOnce = (text: string): Analysis => {
-    let analysis = seen.get(text);
-    if (!analysis) seen.set(text, (analysis = analyse(text, lang)));
-    return analysis;
-  };
+  // Passages under one heading share its headings array, and a document's details are the same for all
+  // its passages: analyse each once.
+  const headings = new Map<readonly string[], Analysis>();
+  const details = new Map<PlanDocument, Analysis>();
   const index = SearchIndex.build(entries.length, (p) => {
     const { doc, passage } = entries[p] as Entry;
-    const { title, number, province, issuer } = doc.meta;
+    let headingsOf = headings.get(passage.headings);
+    if (!headingsOf) headings.set(passage.headings, (headingsOf = analyse(passage.headings.join('\n'), lang)));
+    let detailsOf = details.get(doc);
+    if (!detailsOf) {
+      const { title, number, province, issuer } = doc.meta;
+      details.set(doc, (detailsOf = analyse([title, number, province, issuer].join('\n'), lang)));
+    }
     return {
       text: analyse(passage.text, lang),
       context: [
-        { analysis: analyseOnce(passage.headings.join('\n')), weight: FIELD_WEIGHT.headings },
-        { analysis: analyseOnce([title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
+        { analysis: headingsOf, weight: FIELD_WEIGHT.headings },
+        { analysis: detailsOf, weight: FIELD_WEIGHT.document },
       ],
     };
   });
@@ -204,7 +207,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
           .top(query.terms, CANDIDATES)
           .map(({ passage, score }) => {
             const entry = entries[passage] as Entry;
-            const found = match(index, passage, query);
+            const found = match((term) => index.contains(passage, term), (term) => index.idf(term), query);
             // Among passages that score alike, the one that accounts for more of the question wins.
             const weight = (0.5 + found.share) * (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
             return { entry, score: score * weight, match: found };

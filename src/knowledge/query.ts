@@ -1,7 +1,6 @@
 import type { Language } from '../i18n/index.js';
 import { bigram, isUnit, pairs, phraseAt, termsOf, unitNumber, type Analysis } from './analyse.js';
 import type { PhraseTable } from './lexicon.js';
-import type { SearchIndex } from './search-index.js';
 
 /** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
 const WEIGHT = { token: 1, bigram: 1.5, unit: 3 } as const;
@@ -44,31 +43,30 @@ export interface Match {
 }
 
 /**
- * How well a passage matches a question, the test for answering at all. A Vietnamese syllable counts
+ * How well a passage (`contains`: its terms) matches a question, the test for answering at all. A Vietnamese syllable counts
  * only when matched together with a neighbour (a two-syllable word: "tài chính", not the "tài" of
  * "khuyến tài"), unless it stands alone between question words; an English word counts by itself; a
  * number counts when the document number it belongs to matches. Loose syllable matches are what make
  * an off-topic question look related, so they earn nothing here.
  */
-export function match(index: SearchIndex, passage: number, query: Query): Match {
+export function match(contains: (term: string) => boolean, idf: (term: string) => number, query: Query): Match {
   const { tokens, content, units } = query.analysis;
-  const matchedNumbers = new Set(units.filter((u) => index.contains(passage, u)).map(unitNumber));
-  const has = (i: number): boolean =>
-    pairs(query.analysis, i) && index.contains(passage, bigram(tokens[i] as string, tokens[i + 1] as string));
+  const matchedNumbers = new Set(units.filter(contains).map(unitNumber));
+  const has = (i: number): boolean => pairs(query.analysis, i) && contains(bigram(tokens[i] as string, tokens[i + 1] as string));
   const covered = tokens.map((token, i) => {
     const alone = !content[i - 1] && !content[i + 1];
     return (
       matchedNumbers.has(token) ||
       has(i - 1) ||
       has(i) ||
-      ((query.lang === 'en' || alone) && index.contains(passage, token))
+      ((query.lang === 'en' || alone) && contains(token))
     );
   });
   let total = 0;
   let matched = 0;
   tokens.forEach((token, i) => {
     if (!content[i]) return;
-    const weight = index.idf(token);
+    const weight = idf(token);
     total += weight;
     if (covered[i]) matched += weight;
   });

@@ -109,37 +109,41 @@ class Terms {
     return a === undefined || b === undefined ? undefined : this.bigramOf(a, b, false);
   }
 
-  /** Calls `add` with the id of every term of an analysed text, as often as it occurs. */
-  forEach(analysis: Analysis, add: (id: number) => void): void {
+  /** Appends to `out` the id of every term of an analysed text, as often as it occurs. */
+  collect(analysis: Analysis, out: number[]): void {
     const { tokens, content, units } = analysis;
     let next = tokens.length > 0 ? (this.word(tokens[0] as string, true) as number) : 0;
     for (let i = 0; i < tokens.length; i++) {
       const current = next;
       if (i + 1 < tokens.length) next = this.word(tokens[i + 1] as string, true) as number;
-      if (content[i]) add(this.unigramOf(current, true) as number);
-      if (pairs(analysis, i)) add(this.bigramOf(current, next, true) as number);
+      if (content[i]) out.push(this.unigramOf(current, true) as number);
+      if (pairs(analysis, i)) out.push(this.bigramOf(current, next, true) as number);
     }
-    for (const unit of units) add(this.unit(unit, true) as number);
+    for (const unit of units) out.push(this.unit(unit, true) as number);
   }
 }
 
-/** A growable typed array. */
-class Column<T extends Int32Array | Float32Array> {
+/** Postings as they are found, passage by passage: three growable columns. */
+class Found {
+  term = new Int32Array(1 << 16);
+  passage = new Int32Array(1 << 16);
+  tf = new Float32Array(1 << 16);
   length = 0;
-  constructor(
-    private data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = this.make(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
+
+  push(term: number, passage: number, tf: number): void {
+    if (this.length === this.term.length) {
+      const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
+        const bigger = make(a.length * 2);
+        bigger.set(a);
+        return bigger;
+      };
+      this.term = grow(this.term, (n) => new Int32Array(n));
+      this.passage = grow(this.passage, (n) => new Int32Array(n));
+      this.tf = grow(this.tf, (n) => new Float32Array(n));
     }
-    this.data[this.length++] = value;
-  }
-  get values(): T {
-    return this.data.subarray(0, this.length) as T;
+    this.term[this.length] = term;
+    this.passage[this.length] = passage;
+    this.tf[this.length++] = tf;
   }
 }
 
@@ -161,39 +165,44 @@ export class SearchIndex {
   static build(count: number, inputOf: (passage: number) => IndexInput): SearchIndex {
     const terms = new Terms();
     const lengths = new Float32Array(count);
-    const postingTerm = new Column(new Int32Array(1 << 16), (n) => new Int32Array(n));
-    const postingPassage = new Column(new Int32Array(1 << 16), (n) => new Int32Array(n));
-    const postingTf = new Column(new Float32Array(1 << 16), (n) => new Float32Array(n));
+    const found = new Found();
+    // Weighted frequencies of the passage being indexed, by term id, and the ids it has touched.
     let weights = new Float64Array(1 << 16);
     const touched: number[] = [];
-    const add = (id: number, weight: number): void => {
-      if (id >= weights.length) {
-        const bigger = new Float64Array(weights.length * 2);
-        bigger.set(weights);
-        weights = bigger;
+    const ids: number[] = [];
+    const contextIds = new Map<Analysis, Int32Array>();
+
+    const tally = (list: ArrayLike<number>, weight: number): void => {
+      for (let i = 0; i < list.length; i++) {
+        const id = list[i] as number;
+        if (weights[id] === 0) touched.push(id);
+        weights[id] = (weights[id] as number) + weight;
       }
-      if (weights[id] === 0) touched.push(id);
-      weights[id] = (weights[id] as number) + weight;
     };
-    const contextIds = new Map<Analysis, number[]>();
 
     for (let p = 0; p < count; p++) {
       const { text, context } = inputOf(p);
       lengths[p] = text.tokens.length;
-      terms.forEach(text, (id) => add(id, 1));
-      for (const { analysis, weight } of context) {
-        let ids = contextIds.get(analysis);
-        if (!ids) {
-          const found: number[] = [];
-          terms.forEach(analysis, (id) => found.push(id));
-          contextIds.set(analysis, (ids = found));
+      ids.length = 0;
+      terms.collect(text, ids);
+      const shared = context.map(({ analysis, weight }) => {
+        let list = contextIds.get(analysis);
+        if (!list) {
+          const collected: number[] = [];
+          terms.collect(analysis, collected);
+          contextIds.set(analysis, (list = Int32Array.from(collected)));
         }
-        for (const id of ids) add(id, weight);
+        return { list, weight };
+      });
+      if (terms.size > weights.length) {
+        const bigger = new Float64Array(Math.max(terms.size, weights.length * 2));
+        bigger.set(weights);
+        weights = bigger;
       }
+      tally(ids, 1);
+      for (const { list, weight } of shared) tally(list, weight);
       for (const id of touched) {
-        postingTerm.push(id);
-        postingPassage.push(p);
-        postingTf.push(weights[id] as number);
+        found.push(id, p, weights[id] as number);
         weights[id] = 0;
       }
       touched.length = 0;
@@ -203,14 +212,14 @@ export class SearchIndex {
     const norm = lengths.map((n) => K1 * (1 - B + (B * n) / avgLength));
     // Counting sort by term; it keeps each term's passages in the ascending order they were added in.
     const start = new Int32Array(terms.size + 1);
-    const termOf = postingTerm.values;
+    const termOf = found.term.subarray(0, found.length);
     for (const t of termOf) (start[t + 1] as number)++;
     for (let t = 0; t < terms.size; t++) start[t + 1] = (start[t + 1] as number) + (start[t] as number);
     const next = start.slice(0, terms.size);
     const passages = new Int32Array(termOf.length);
     const tf = new Float32Array(termOf.length);
-    const passageOf = postingPassage.values;
-    const tfOf = postingTf.values;
+    const passageOf = found.passage;
+    const tfOf = found.tf;
     for (let i = 0; i < termOf.length; i++) {
       const at = (next[termOf[i] as number] as number)++;
       passages[at] = passageOf[i] as number;
