@@ -17,6 +17,9 @@ const RETYPE = 'retype';
 const optinSchema = z.object({ query: z.string().optional(), matches: z.array(z.string()).optional(), area: z.string().optional() }).loose();
 const weekSchema = z.object({ start: isoDateSchema, end: isoDateSchema.optional(), theme: z.string().optional() }).loose();
 
+export const NEWS_ON = 'news_on';
+export const NEWS_OFF = 'news_off';
+
 /** True when this turn is the /start command (the greeting's offer follows /start only). */
 function isStart(turn: Turn): boolean {
   return /^\/start(@\w+)?(\s|$)/i.test(turn.inbound.choice ?? turn.text);
@@ -41,11 +44,18 @@ export function registerNews(r: Reminders): void {
   const optin = (turn: Turn) => optinSchema.catch({}).parse(turn.data.optin ?? {});
 
   app.registry
-    // After /start: whoever does not receive the news yet is asked once.
+    // After /start, whoever does not receive the news yet is asked, in a message of its own above the
+    // menu: its buttons are commands, so the menu stays the question the chat waits at.
     .action('reminders.offerNews', async (turn) => {
       if (!isStart(turn) || turn.inbound.chat !== 'private') return;
       if (await receivesNews(r, turn.user)) return;
-      return { goto: 'reminders_optin' };
+      turn.reply({
+        text: turn.t('reminders.optin.offer'),
+        choices: [
+          { label: turn.t('reminders.optin.yes'), value: `/${NEWS_ON}` },
+          { label: turn.t('reminders.optin.no'), value: `/${NEWS_OFF}` },
+        ],
+      });
     })
     .action('reminders.optinHasArea', async (turn) => {
       const area = (await app.users.get(turn.user))?.area;
@@ -124,6 +134,23 @@ export function registerNews(r: Reminders): void {
       const theme = week.data.theme?.trim() || undefined;
       await r.weeks.set(event.id, scope, { start: week.data.start, end: week.data.end, theme, at: turn.now().getTime() });
       app.log.info({ user: turn.user, event: event.id, scope, start: week.data.start, end: week.data.end }, 'learning week dates set in chat');
+    });
+
+  app.registry
+    .command({
+      name: NEWS_ON,
+      aliases: ['có, nhận tin', 'có nhận tin', 'yes, send news'],
+      async run() {
+        return { goto: 'reminders_optin.check_area' };
+      },
+    })
+    .command({
+      name: NEWS_OFF,
+      aliases: ['không, cảm ơn', 'không cảm ơn', 'no, thanks'],
+      async run(turn) {
+        turn.say('reminders.optin.declined');
+        return { reprompt: true };
+      },
     });
 }
 
