@@ -67,3 +67,23 @@ export async function logActivity(send: Send, a: ActivityInput): Promise<Reply[]
   expect(textOf(saved)).toContain(`Đã lưu: ${a.title}`);
   return saved;
 }
+
+/** Every key under the prefix whose name or content mentions one of the needles. */
+export async function traces(t: TestApp, needles: string[]): Promise<string[]> {
+  const { redis } = t.app;
+  const found: string[] = [];
+  for (const key of await redis.keys(`${t.prefix}*`)) {
+    const type = await redis.type(key);
+    const content =
+      type === 'string' ? [await redis.get(key)]
+      : type === 'hash' ? Object.entries(await redis.hgetall(key)).flat()
+      : type === 'set' ? await redis.smembers(key)
+      : type === 'zset' ? await redis.zrange(key, 0, -1)
+      : type === 'list' ? await redis.lrange(key, 0, -1)
+      : [];
+    const text = [key, ...content].join('\n');
+    for (const n of needles) if (text.includes(n)) found.push(`${key} mentions ${n}`);
+  }
+  return found;
+}
+
