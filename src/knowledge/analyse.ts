@@ -1,6 +1,7 @@
 import type { Language } from '../i18n/index.js';
-import { fold, wordsOf } from './fold.js';
+import { fold } from './fold.js';
 import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
+import { WordTable } from './word-table.js';
 
 /** A text as the index sees it. */
 export interface Analysis {
@@ -18,7 +19,7 @@ export type Analyse = (text: string, lang: Language) => Analysis;
 
 /** Prefix of unit terms; no token contains it, so a unit never equals a word. */
 const UNIT = '#';
-/** Distinct words remembered folded; the vocabulary of the plans is a few thousand. */
+/** Distinct written words remembered; the plans use a few thousand. */
 const MEMO_MAX = 100_000;
 /** Number [/year] [separator code [separator code]]; the code is a word after a dash, slash or space. */
 const DOCUMENT_NUMBER = /(?<![\p{L}\p{N}])(\d+)(?:\s*\/\s*\d{4})?(?:(\s*[-/]\s*|\s+)(\p{L}+)(?:(\s*[-/]\s*)(\p{L}+))?)?/gu;
@@ -68,25 +69,21 @@ const phraseFrom = (candidates: readonly Phrase[] | undefined, words: readonly W
   candidates?.find((p) => p.words.every((w, k) => words[i + k]?.folded === w));
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
-  // One lookup per word of text instead of one per question asked of it; the memo forgets everything
-  // when full, since questions can bring any number of new words.
-  const memo = new Map<string, Word>();
   const wordOf = (written: string): Word => {
-    let word = memo.get(written);
-    if (word) return word;
     const folded = fold(written);
     const lone = folded.length === 1 && !DIGITS.test(folded);
-    word = {
+    return {
       folded,
       token: { vi: normaliseToken(folded, 'vi'), en: normaliseToken(folded, 'en') },
       stop: { vi: lone || lexicon.stopWords.vi.has(folded), en: lone || lexicon.stopWords.en.has(folded) },
       shortForms: lexicon.abbreviations.get(folded),
       asks: { vi: lexicon.stopPhrases.vi.get(folded), en: lexicon.stopPhrases.en.get(folded) },
     };
-    if (memo.size >= MEMO_MAX) memo.clear();
-    memo.set(written, word);
-    return word;
   };
+  // Everything about a word is worked out once per distinct written word.
+  const table = new WordTable(wordOf, MEMO_MAX);
+  /** The entry of one word (a lexicon word, a code read by findUnits). */
+  const wordFor = (written: string): Word => table.wordsOf(written)[0] ?? wordOf(written);
 
   // Last words of type names: a number preceded by anything else has no type word before it.
   const typeEndings = new Set([...lexicon.documentTypes.keys()].map((name) => name.slice(name.lastIndexOf(' ') + 1)));
@@ -114,11 +111,11 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     for (const m of text.matchAll(DOCUMENT_NUMBER)) {
       const [, digits = '', separator, code, secondSeparator, secondCode] = m;
       const number = digits.replace(/^0+(?=\d)/, '');
-      const before = wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map((w) => wordOf(w).folded);
+      const before = table.wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map((w) => w.folded);
       const named = typeBefore(before, before.length);
       if (named) found.add(`${UNIT}${number}:${named}`);
       if (code === undefined || separator === undefined) continue;
-      const folded = wordOf(code).folded;
+      const folded = wordFor(code).folded;
       const known = lexicon.documentTypes.get(folded);
       if (known) found.add(`${UNIT}${number}:${known}`);
       else if (SLASH.test(separator) && secondCode !== undefined && SLASH.test(secondSeparator ?? '')) {
@@ -133,7 +130,7 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     for (let i = 0; i < words.length; ) {
       const short = phraseFrom((words[i] as Word).shortForms, words, i);
       if (short) {
-        for (const full of short.full) out.push(wordOf(full));
+        for (const full of short.full) out.push(wordFor(full));
         i += short.words.length;
       } else out.push(words[i++] as Word);
     }
@@ -141,7 +138,7 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
   }
 
   return (text, lang) => {
-    const found = wordsOf(text).map(wordOf);
+    const found = table.wordsOf(text);
     const words = found.some((w) => w.shortForms) ? expandAbbreviations(found) : found;
     const n = words.length;
     const tokens = new Array<string>(n);

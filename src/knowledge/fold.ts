@@ -18,9 +18,11 @@ export function fold(text: string): string {
 /** Per UTF-16 code unit: 1 when it belongs to a word (letter, digit or combining mark), 2 when not, 0 not yet known. */
 const WORD_CHAR = new Uint8Array(0x10000);
 const WORD_CLASS = /[\p{L}\p{N}\p{M}]/u;
-const PERCENT = 0x25;
+export const PERCENT = 0x25;
 
-function isWordChar(code: number): boolean {
+/** Whether a UTF-16 code unit belongs to a word. Surrogates (emoji and other astral characters) do not. */
+export function isWordChar(code: number): boolean {
+  if (code >= 0xd800 && code <= 0xdfff) return false;
   let known = WORD_CHAR[code] as number;
   if (known === 0) {
     known = WORD_CLASS.test(String.fromCharCode(code)) ? 1 : 2;
@@ -40,7 +42,7 @@ export function wordsOf(text: string): string[] {
   let start = -1;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0xd800 || code > 0xdfff ? isWordChar(code) : false) {
+    if (isWordChar(code)) {
       if (start < 0) start = i;
       continue;
     }

@@ -1,0 +1,93 @@
+import { isWordChar, PERCENT } from './fold.js';
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/**
+ * What is known about each distinct written word, found straight from the text. Cutting every word out
+ * as a new string and looking it up in a Map costs more than all the rest of indexing; this table hashes
+ * the characters while scanning and compares them in place, so a word is cut out only the first time it
+ * is seen. It forgets everything when full: questions can bring any number of new words.
+ */
+export class WordTable<T> {
+  private keys: (string | undefined)[] = [];
+  private hashes = new Int32Array(0);
+  private values: T[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly make: (word: string) => T,
+    private readonly max: number,
+  ) {
+    this.reset(1024);
+  }
+
+  /** The entries of the words of `text` (see `wordsOf` in fold.ts for what a word is), in order. */
+  wordsOf(text: string): T[] {
+    const out: T[] = [];
+    let start = -1;
+    let hash = FNV_OFFSET;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (isWordChar(code)) {
+        if (start < 0) {
+          start = i;
+          hash = FNV_OFFSET;
+        }
+        hash = Math.imul(hash ^ code, FNV_PRIME);
+        continue;
+      }
+      if (start >= 0) out.push(this.entry(text, start, i, hash));
+      start = -1;
+      if (code === PERCENT) out.push(this.entry(text, i, i + 1, Math.imul(FNV_OFFSET ^ PERCENT, FNV_PRIME)));
+    }
+    if (start >= 0) out.push(this.entry(text, start, text.length, hash));
+    return out;
+  }
+
+  private entry(text: string, start: number, end: number, hash: number): T {
+    const mask = this.hashes.length - 1;
+    const length = end - start;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const key = this.keys[slot];
+      if (key === undefined) break;
+      if (this.hashes[slot] === hash && key.length === length && sameChars(key, text, start)) return this.values[slot] as T;
+    }
+    const word = text.slice(start, end);
+    const value = this.make(word);
+    if (this.count >= this.max) this.reset(1024);
+    if (2 * (this.count + 1) > this.hashes.length) this.grow();
+    this.insert(word, hash, value);
+    return value;
+  }
+
+  private insert(word: string, hash: number, value: T): void {
+    const mask = this.hashes.length - 1;
+    let slot = hash & mask;
+    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.keys[slot] = word;
+    this.hashes[slot] = hash;
+    this.values[slot] = value;
+    this.count++;
+  }
+
+  private grow(): void {
+    const { keys, hashes, values } = this;
+    this.reset(hashes.length * 2);
+    keys.forEach((key, slot) => {
+      if (key !== undefined) this.insert(key, hashes[slot] as number, values[slot] as T);
+    });
+  }
+
+  private reset(capacity: number): void {
+    this.keys = new Array<string | undefined>(capacity).fill(undefined);
+    this.hashes = new Int32Array(capacity);
+    this.values = new Array<T>(capacity);
+    this.count = 0;
+  }
+}
+
+function sameChars(key: string, text: string, start: number): boolean {
+  for (let k = 0; k < key.length; k++) if (key.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
+}
