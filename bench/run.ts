@@ -13,6 +13,7 @@ type BenchModule = { run(): AsyncIterable<BenchLine> };
 const benches: Record<string, () => Promise<BenchModule>> = {
   qa: () => import('./qa.js'),
   sessions: () => import('./sessions.js'),
+  zalo: () => import('./zalo.js'),
 };
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,8 +5,13 @@ import { campaignStats } from '../../src/outbound/deliver.js';
 import type { ChannelSender } from '../../src/core/delivery.js';
 import { FakeClock } from '../support/clock.js';
 import { startRedisServer } from '../support/redis-server.js';
-import { FakeZalo } from '../support/zalo-fake.js';
-import { startFakeZalo, startZaloBot, ZALO_TEST_ENV, type ZaloBot } from '../support/zalo-app.js';
+import { capabilities } from '../../src/app/capabilities.js';
+import { zaloChannel } from '../../src/channels/zalo/capability.js';
+import { createTestApp } from '../support/app.js';
+import { listen } from '../support/http.js';
+import { startZaloBot, type ZaloBot } from '../support/zalo-app.js';
+import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
+import { ZaloWebhookDriver } from '../support/zalo-webhook.js';
 
 let nextId = 7_100_000_000_000_000_000n;
 const zaloUser = () => String(++nextId);
@@ -185,7 +190,6 @@ describe('Zalo webhook operations', () => {
   });
 
   it('is off when only part of its settings is given: no route, no sender', async () => {
-    const { createTestApp } = await import('../support/app.js');
     const t = await createTestApp({ env: { ZALO_APP_ID: ZALO_TEST_ENV.ZALO_APP_ID } });
     cleanups.push(() => t.close());
     expect(t.app.senders.has('zalo')).toBe(false);
@@ -207,11 +211,6 @@ describe('Zalo webhook operations', () => {
     cleanups.push(() => redis.dispose());
     const fake = await startFakeZalo();
     cleanups.push(() => fake.close());
-    const { createTestApp } = await import('../support/app.js');
-    const { listen } = await import('../support/http.js');
-    const { capabilities } = await import('../../src/app/capabilities.js');
-    const { zaloChannel } = await import('../../src/channels/zalo/capability.js');
-    const { ZaloWebhookDriver } = await import('../support/zalo-webhook.js');
     const t = await createTestApp({
       redisUrl: redis.url,
       env: { ...ZALO_TEST_ENV, ZALO_API_BASE: fake.url, ZALO_OAUTH_BASE: fake.url },

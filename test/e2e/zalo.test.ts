@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
 import { textOf } from '../support/app.js';
-import { FakeZalo } from '../support/zalo-fake.js';
-import { startFakeZalo, startZaloBot, ZALO_TEST_ENV, type ZaloBot } from '../support/zalo-app.js';
+import { startZaloBot, type ZaloBot } from '../support/zalo-app.js';
+import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
 
 /** Zalo user ids are 19-digit numbers, beyond what a JS number holds exactly. */
 let nextId = 8_634_598_218_540_286_000n;
@@ -37,15 +37,22 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
     }
   };
 
-  it('welcomes a new follower with the menu as a numbered list, using the token from ZALO_REFRESH_TOKEN', async () => {
+  /** A new follower, then at the main menu: two messages received so far. */
+  const atMenu = async (u: string) => {
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    await bot.driver.text(u, '/menu');
+    const texts = await fake.textsFor(u, 2);
+    expect(texts[1]).toContain('1. Hỏi về kế hoạch');
+  };
+
+  it('welcomes a new follower as /start welcomes anyone, using the token from ZALO_REFRESH_TOKEN', async () => {
     const u = zaloUser();
     const res = await bot.driver.follow(u);
     expect(res.status).toBe(200);
     const [welcome] = await fake.textsFor(u, 1);
     expect(welcome).toContain('Xin chào Anh/Chị');
-    expect(welcome).toContain('1. Hỏi về kế hoạch');
-    expect(welcome).toContain('2. Công dân học tập');
-    expect(welcome).toMatch(/trả lời bằng số \(1, 2, 3, 4\)/);
+    expectSameAsWeb(welcome, await webAnswer('w1', '/start'));
     expect(fake.oauthCalls[0]).toMatchObject({ refreshToken: ZALO_TEST_ENV.ZALO_REFRESH_TOKEN, grantType: 'refresh_token', appId: ZALO_TEST_ENV.ZALO_APP_ID, secretKey: ZALO_TEST_ENV.ZALO_APP_SECRET, error: 0 });
     const call = fake.calls.find((c) => c.raw.includes(u));
     expect(call?.path).toBe('/v3.0/oa/message/cs');
@@ -53,34 +60,60 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
     expect(await bot.t.app.users.get(`zalo:${u}`)).toMatchObject({ channel: 'zalo' });
   });
 
-  it('answers a question typed at the menu through /message/cs, as the web chat would', async () => {
+  it('shows the main menu as a numbered list with how to answer', async () => {
     const u = zaloUser();
-    await bot.driver.follow(u);
-    await fake.textsFor(u, 1);
-    const question = 'Kế hoạch 162-KH/TU giao báo cáo trước ngày nào?';
-    expect((await bot.driver.text(u, question)).status).toBe(200);
-    const texts = await fake.textsFor(u, 2);
-    expectSameAsWeb(texts[1], await webAnswer('q1', '/start', question));
+    await atMenu(u);
+    const menu = fake.textsTo(u)[1];
+    expect(menu).toContain('1. Hỏi về kế hoạch\n2. Công dân học tập\n3. Tuần lễ học tập\n4. Cài đặt');
+    expect(menu).toMatch(/trả lời bằng số \(1, 2, 3, 4\) hoặc gõ tên mục/);
+    expectSameAsWeb(menu, await webAnswer('m1', '/start', '/menu'));
   });
 
-  it('takes numbered choices ("4", then "2") into the right flows, as the web chat does with buttons', async () => {
+  it('answers a question typed at the menu through /message/cs, as the web chat would', async () => {
     const u = zaloUser();
-    await bot.driver.follow(u);
-    await fake.textsFor(u, 1);
+    await atMenu(u);
+    const question = 'Kế hoạch 162-KH/TU giao báo cáo trước ngày nào?';
+    expect((await bot.driver.text(u, question)).status).toBe(200);
+    const texts = await fake.textsFor(u, 3);
+    expectSameAsWeb(texts[2], await webAnswer('q1', '/start', '/menu', question));
+  });
+
+  it('takes numbered choices ("2"; "4" then "2") into the right flows, as the web chat does with buttons', async () => {
+    const u = zaloUser();
+    await atMenu(u);
     await bot.driver.text(u, '2');
     await bot.driver.text(u, '/menu');
     await bot.driver.text(u, '4');
     await bot.driver.text(u, '2');
-    const texts = await fake.textsFor(u, 5);
-    await bot.t.send('web:n1', '/start');
-    expectSameAsWeb(texts[1], await bot.t.send('web:n1', { choice: 'learning' }));
+    const texts = await fake.textsFor(u, 6);
+    await webAnswer('n1', '/start', '/menu');
+    expectSameAsWeb(texts[2], await bot.t.send('web:n1', { choice: 'learning' }));
     await bot.t.send('web:n1', '/menu');
     const settings = await bot.t.send('web:n1', { choice: 'settings' });
-    expectSameAsWeb(texts[3], settings);
-    expect(texts[3]).toContain('Cài đặt');
+    expectSameAsWeb(texts[4], settings);
+    expect(texts[4]).toContain('Cài đặt');
     const notifications = await bot.t.send('web:n1', { choice: 'notifications' });
-    expectSameAsWeb(texts[4], notifications);
-    expect(texts[4]).toContain('nhận hay dừng');
+    expectSameAsWeb(texts[5], notifications);
+    expect(texts[5]).toContain('nhận hay dừng');
+  });
+
+  it('answers the webhook before the reply goes out, and keeps one person\'s replies in the order they wrote', async () => {
+    const u = zaloUser();
+    await atMenu(u);
+    // The first reply is slow to send; the later ones are quick and must still wait their turn.
+    fake.delayMessages((raw) => (raw.includes(u) && raw.includes('/deletedata') ? 400 : 0));
+    try {
+      expect((await bot.driver.text(u, '/help')).status).toBe(200);
+      expect(fake.textsTo(u)).toHaveLength(2);
+      expect((await bot.driver.text(u, '4')).status).toBe(200);
+      expect((await bot.driver.text(u, '/menu')).status).toBe(200);
+      const texts = await fake.textsFor(u, 5);
+      expect(texts[2]).toContain('/deletedata');
+      expect(texts[3]).toContain('Cài đặt');
+      expect(texts[4]).toContain('1. Hỏi về kế hoạch');
+    } finally {
+      fake.delayMessages(0);
+    }
   });
 
   it('refuses a forged, missing or wrongly keyed signature with 401 and handles nothing', async () => {
@@ -108,17 +141,17 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
 
   it('answers a message delivered twice (same msg_id) once', async () => {
     const u = zaloUser();
-    await bot.driver.follow(u);
-    await fake.textsFor(u, 1);
+    await atMenu(u);
     const first = await bot.driver.text(u, '4', { msgId: 'dup-msg-1' });
     const again = await bot.driver.text(u, '4', { msgId: 'dup-msg-1' });
     expect(first).toEqual({ status: 200, json: { ok: true } });
     expect(again).toEqual({ status: 200, json: { ok: true, duplicate: true } });
+    // Had the copy been handled, its reply would come before this one's.
     await bot.driver.text(u, '/menu');
-    const texts = await fake.textsFor(u, 3);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(fake.textsTo(u)).toHaveLength(3);
-    expect(texts[1]).toContain('Cài đặt');
+    const texts = await fake.textsFor(u, 4);
+    expect(texts[2]).toContain('Cài đặt');
+    expect(texts[3]).toContain('1. Hỏi về kế hoạch');
+    expect(texts).toHaveLength(4);
   });
 
   it('refreshes an expired access token and sends again, storing the new single-use refresh token', async () => {

@@ -3,20 +3,8 @@ import { zaloChannel, type ZaloChannelOptions } from '../../src/channels/zalo/ca
 import type { Clock } from '../../src/core/clock.js';
 import { createTestApp, type TestApp } from './app.js';
 import { listen } from './http.js';
-import { FakeZalo } from './zalo-fake.js';
+import { ZALO_TEST_ENV, type FakeZalo } from './zalo-fake.js';
 import { ZaloWebhookDriver } from './zalo-webhook.js';
-
-export const ZALO_TEST_ENV = {
-  ZALO_APP_ID: '4291763606161179100',
-  ZALO_APP_SECRET: 'app-secret-Ab3dEf',
-  ZALO_OA_SECRET_KEY: 'oa-secret-9XyZw',
-  ZALO_REFRESH_TOKEN: 'ref_first_from_env',
-};
-
-/** A fake Zalo with the test app's credentials and first refresh token. */
-export function startFakeZalo(): Promise<FakeZalo> {
-  return new FakeZalo(ZALO_TEST_ENV.ZALO_APP_ID, ZALO_TEST_ENV.ZALO_APP_SECRET, ZALO_TEST_ENV.ZALO_REFRESH_TOKEN).start();
-}
 
 export interface ZaloBot {
   t: TestApp;

@@ -10,6 +10,8 @@ export interface ZaloDelivered {
   templateId?: string;
   templateData?: Record<string, string>;
   accessToken: string;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 /** Every call the fake received, accepted or not, with the code it answered. */
@@ -50,6 +52,7 @@ export const ZALO_TEXT_MAX = 2000;
  */
 export class FakeZalo {
   readonly delivered: ZaloDelivered[] = [];
+  private readonly byUser = new Map<string, ZaloDelivered[]>();
   readonly calls: ZaloCall[] = [];
   readonly oauthCalls: OAuthCall[] = [];
   /** The refresh token the next OAuth call must present. */
@@ -59,7 +62,7 @@ export class FakeZalo {
   private readonly refusals = new Map<string, number>();
   private rateLimited = 0;
   private oauthDelayMs = 0;
-  private messageDelayMs = 0;
+  private messageDelay: (raw: string) => number = () => 0;
   private server?: Server;
   url = '';
 
@@ -111,13 +114,25 @@ export class FakeZalo {
     this.oauthDelayMs = ms;
   }
 
-  /** Message calls answer this much later (a slow API while the bot shuts down). */
-  delayMessages(ms: number): void {
-    this.messageDelayMs = ms;
+  /** Message calls answer this much later; a function picks the delay per request body. */
+  delayMessages(delay: number | ((raw: string) => number)): void {
+    this.messageDelay = typeof delay === 'number' ? () => delay : delay;
   }
 
   textsTo(userId: string): string[] {
-    return this.delivered.filter((d) => d.userId === userId && d.text !== undefined).map((d) => d.text as string);
+    return (this.byUser.get(userId) ?? []).filter((d) => d.text !== undefined).map((d) => d.text as string);
+  }
+
+  /** Everything delivered to this person, texts and templates. */
+  deliveredTo(userId: string): ZaloDelivered[] {
+    return this.byUser.get(userId) ?? [];
+  }
+
+  private deliver(d: ZaloDelivered): void {
+    this.delivered.push(d);
+    const list = this.byUser.get(d.userId) ?? [];
+    list.push(d);
+    this.byUser.set(d.userId, list);
   }
 
   /** Waits until `check` holds (replies are sent after the webhook has answered). */
@@ -169,7 +184,8 @@ export class FakeZalo {
   }
 
   private async message(req: IncomingMessage, path: string, raw: string, res: ServerResponse): Promise<void> {
-    if (this.messageDelayMs) await new Promise((r) => setTimeout(r, this.messageDelayMs));
+    const delay = this.messageDelay(raw);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const accessToken = header(req, 'access_token');
     const call: ZaloCall = { path, accessToken, raw, error: 0 };
     this.calls.push(call);
@@ -199,13 +215,13 @@ export class FakeZalo {
     if (cs) {
       const text = str((body as { message?: { text?: unknown } }).message?.text);
       if (!text || text.length > ZALO_TEXT_MAX) return fail(-201);
-      this.delivered.push({ endpoint: 'cs', userId, text, accessToken: accessToken as string });
+      this.deliver({ endpoint: 'cs', userId, text, accessToken: accessToken as string, at: Date.now() });
       return reply(res, 200, { error: 0, message: 'Success', data: { message_id: randomBytes(16).toString('hex'), user_id: userId } });
     }
     const t = body as { template_id?: unknown; template_data?: unknown };
     const templateId = str(t.template_id);
     if (!templateId || typeof t.template_data !== 'object' || t.template_data === null) return fail(-201);
-    this.delivered.push({ endpoint: 'template', userId, templateId, templateData: t.template_data as Record<string, string>, accessToken: accessToken as string });
+    this.deliver({ endpoint: 'template', userId, templateId, templateData: t.template_data as Record<string, string>, accessToken: accessToken as string, at: Date.now() });
     reply(res, 200, { error: 0, message: 'Success', data: { msg_id: randomBytes(16).toString('hex'), sent_time: String(Date.now()) } });
   }
 }
@@ -223,4 +239,16 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+export const ZALO_TEST_ENV = {
+  ZALO_APP_ID: '4291763606161179100',
+  ZALO_APP_SECRET: 'app-secret-Ab3dEf',
+  ZALO_OA_SECRET_KEY: 'oa-secret-9XyZw',
+  ZALO_REFRESH_TOKEN: 'ref_first_from_env',
+};
+
+/** A fake Zalo with the test app's credentials and first refresh token. */
+export function startFakeZalo(): Promise<FakeZalo> {
+  return new FakeZalo(ZALO_TEST_ENV.ZALO_APP_ID, ZALO_TEST_ENV.ZALO_APP_SECRET, ZALO_TEST_ENV.ZALO_REFRESH_TOKEN).start();
 }
