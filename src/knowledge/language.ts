@@ -1,5 +1,5 @@
 import type { Language } from '../i18n/index.js';
-import { fold } from './fold.js';
+import { fold, wordsOf } from './fold.js';
 
 /**
  * Which language a question is written in. Any Vietnamese mark settles it; unaccented text goes to the
@@ -8,7 +8,7 @@ import { fold } from './fold.js';
  */
 export function detectLanguage(question: string, knows: Record<Language, (word: string) => boolean>): Language {
   if (fold(question) !== question.toLowerCase()) return 'vi';
-  const words = question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = wordsOf(question.toLowerCase());
   const count = (lng: Language): number => words.filter((w) => knows[lng](w)).length;
   return count('en') > count('vi') ? 'en' : 'vi';
 }

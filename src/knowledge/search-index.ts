@@ -275,9 +275,16 @@ export class SearchIndex {
         scores[p] = before + (idf * f * (K1 + 1)) / (f + (this.norm[p] as number));
       }
     }
-    return touched
-      .map((passage) => ({ passage, score: scores[passage] as number }))
-      .sort((a, b) => b.score - a.score || a.passage - b.passage)
-      .slice(0, limit);
+    // Keep the best `limit` in a small sorted list: most passages never beat its last entry.
+    const best: ScoredPassage[] = [];
+    for (const passage of touched) {
+      const score = scores[passage] as number;
+      if (best.length === limit && score <= (best[limit - 1] as ScoredPassage).score) continue;
+      let at = best.length;
+      while (at > 0 && (best[at - 1] as ScoredPassage).score < score) at--;
+      best.splice(at, 0, { passage, score });
+      if (best.length > limit) best.pop();
+    }
+    return best;
   }
 }
