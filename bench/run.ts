@@ -13,6 +13,7 @@ type BenchModule = { run(): AsyncIterable<BenchLine> };
 const benches: Record<string, () => Promise<BenchModule>> = {
   qa: () => import('./qa.js'),
   sessions: () => import('./sessions.js'),
+  webhook: () => import('./webhook.js'),
   zalo: () => import('./zalo.js'),
 };
 

@@ -176,7 +176,7 @@ describe('Telegram over long polling', () => {
     const p = TelegramEmulator.person(8901);
     const id = 'deadline-2026-12-15-so-gd-dt-son-la-bao-cao-tong-ket-nam-hoc-tap-suot-doi';
     const sender = bot.app.senders.get('telegram');
-    expect(await sender?.send(String(p.id), [{ text: 'Hạn báo cáo sắp đến', choices: [{ label: 'Đã báo cáo', value: `/reported ${id}` }, { label: 'Dừng', value: '/stop' }] }])).toEqual({ status: 'sent' });
+    expect(await sender?.send(String(p.id), [{ text: 'Hạn báo cáo sắp đến', choices: [{ label: 'Đã báo cáo', value: `/probe ${id}` }, { label: 'Dừng', value: '/stop' }] }])).toEqual({ status: 'sent' });
     const [reminder] = await emu.messagesTo(p.id, 1);
     const [mapped, stop] = reminder!.keyboard!.flat();
     expect(Buffer.byteLength(mapped!.callback_data!)).toBeLessThanOrEqual(64);
@@ -184,7 +184,7 @@ describe('Telegram over long polling', () => {
     expect(stop!.callback_data).toBe('/stop');
     await emu.press(p, mapped!.callback_data!);
     const [answer] = await emu.messagesTo(p.id, 1, 1);
-    expect(say(answer!)).toBe(`reported ${id}`);
+    expect(say(answer!)).toBe(`probe ${id}`);
   });
 
   it('answers a press of an expired button with a notice and nothing else', async () => {

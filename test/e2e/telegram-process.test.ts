@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../support/redis-server.js';
-import { TelegramEmulator } from '../support/telegram-emulator.js';
+import { TelegramEmulator, type Sent } from '../support/telegram-emulator.js';
 import { readable } from '../support/telegram-harness.js';
 
 /** The bot as `npm start` runs it, against the emulator and the suite's Redis. */
@@ -40,13 +40,17 @@ describe('the bot process with Telegram', () => {
     const first = startBot(env);
     running.push(first.child);
     await emu.waitFor(() => emu.getUpdatesCalls > 0, 20_000, 'the bot to poll');
+    const buttons = (m: Sent | undefined) => m?.keyboard?.flat().map((b) => b.callback_data);
+    /** Waits for the next message offering the button `value`. */
+    const offering = (value: string) => emu.waitFor(() => emu.sentTo(lan.id).find((m) => buttons(m)?.includes(value)), 10_000, `a message offering ${value}`);
     await emu.sendText(lan, '/start');
-    const [menu] = await emu.messagesTo(lan.id, 1);
-    expect(readable(menu!.text)).toContain('Xin chào');
+    expect(readable((await offering('settings')).text)).toContain('Anh/Chị cần gì');
+    expect(readable(emu.sentTo(lan.id)[0]?.text ?? '')).toContain('Xin chào');
     await emu.press(lan, 'settings');
+    await offering('language');
     await emu.press(lan, 'language');
-    const [, languages] = await emu.messagesTo(lan.id, 2, 1);
-    expect(languages?.keyboard?.flat().map((b) => b.callback_data)).toEqual(['vi', 'en']);
+    expect(buttons(await offering('en'))).toEqual(['vi', 'en']);
+    const sentBefore = emu.sentTo(lan.id).length;
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -57,7 +61,7 @@ describe('the bot process with Telegram', () => {
     await emu.press(lan, 'en');
     const second = startBot(env);
     running.push(second.child);
-    const [switched] = await emu.messagesTo(lan.id, 1, 3, 20_000);
+    const [switched] = await emu.messagesTo(lan.id, 1, sentBefore, 20_000);
     expect(readable(switched!.text)).toContain('Switched to English');
     expect(readable(switched!.text)).toContain('Settings');
     second.child.kill('SIGTERM');

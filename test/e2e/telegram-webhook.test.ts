@@ -48,7 +48,7 @@ describe('Telegram over a webhook', () => {
     expect(await bot.app.users.get(`telegram:${p.id}`)).toBeUndefined();
     // The forged deliveries did not use up the update: the real one is still handled.
     expect((await emu.post(u, SECRET)).status).toBe(200);
-    expect(emu.sentTo(p.id)).toHaveLength(1);
+    expect(readable(emu.sentTo(p.id)[0]?.text ?? '')).toContain('Xin chào');
   });
 
   it('answers malformed bodies with 4xx and changes nothing', async () => {
@@ -105,13 +105,37 @@ describe('Telegram over a webhook', () => {
     expect(readable(emu.sentTo(p.id)[0]?.text ?? '')).toContain('/menu');
   });
 
-  it('answers a button press and the question after it', async () => {
+  it('answers a button press in the webhook response, after sending the reply', async () => {
     const p = TelegramEmulator.person(6601, 'en');
     await emu.sendText(p, '/start');
     const u = await emu.press(p, 'settings');
     const id = (u.callback_query as { id: string }).id;
-    expect(emu.callbackAnswers.filter((a) => a.callback_query_id === id)).toHaveLength(1);
+    expect(emu.callbackAnswers.filter((a) => a.callback_query_id === id).map((a) => a.via)).toEqual(['webhook-response']);
+    expect(JSON.parse(emu.webhookResponses.at(-1)?.body ?? '{}')).toEqual({ method: 'answerCallbackQuery', callback_query_id: id });
     expect(readable(emu.sentTo(p.id).at(-1)?.text ?? '')).toContain('Settings');
+  });
+
+  it('answers the button through the API when the reply is slow, so it stops spinning', async () => {
+    const p = TelegramEmulator.person(6602, 'en');
+    await emu.sendText(p, '/start');
+    emu.tooManyRequests('sendMessage', 2, { chatId: p.id });
+    const u = await emu.press(p, 'settings');
+    const id = (u.callback_query as { id: string }).id;
+    const [answer] = emu.callbackAnswers.filter((a) => a.callback_query_id === id);
+    expect(answer?.via).toBe('api');
+    const reply = emu.sentTo(p.id).at(-1);
+    expect(readable(reply?.text ?? '')).toContain('Settings');
+    // Answered about a second into the two-second wait, well before the reply went out.
+    expect(reply!.at - answer!.at).toBeGreaterThanOrEqual(500);
+    expect(emu.webhookResponses.at(-1)).toEqual({ status: 200, body: '' });
+  });
+
+  it('shows a notice for an expired button, in the webhook response', async () => {
+    const p = TelegramEmulator.person(6603, 'en');
+    const u = await emu.press(p, '~AAAAAAAAAAAAAAAA');
+    const id = (u.callback_query as { id: string }).id;
+    expect(emu.callbackAnswers.filter((a) => a.callback_query_id === id)).toMatchObject([{ via: 'webhook-response', text: 'This button is out of date. Type /menu to open the menu again.' }]);
+    expect(emu.sentTo(p.id)).toEqual([]);
   });
 
   it('refuses updates with 503 once stopping, so Telegram delivers them again later', async () => {
@@ -131,7 +155,7 @@ describe('Telegram webhook without TELEGRAM_WEBHOOK_SECRET', () => {
       expect(emu.webhook?.secret).toMatch(/^[A-Za-z0-9_-]{32,256}$/);
       const p = TelegramEmulator.person(6801);
       expect((await emu.post(emu.textUpdate(p, '/start'), undefined)).status).toBe(403);
-      expect(await emu.deliver(emu.textUpdate(p, '/start'))).toEqual([200]);
+      expect(await emu.deliver(emu.textUpdate(p, '/help'))).toEqual([200]);
       expect(emu.sentTo(p.id)).toHaveLength(1);
     } finally {
       await bot.close();

@@ -46,6 +46,8 @@ export interface ApiCall {
   /** The HTTP status the emulator answered with. */
   status: number;
   at: number;
+  /** Called over HTTP, or returned in the body of a webhook response. */
+  via: 'api' | 'webhook-response';
 }
 
 interface Fault {
@@ -88,10 +90,12 @@ export class TelegramEmulator {
   /** Every call but getUpdates, in order. */
   readonly calls: ApiCall[] = [];
   readonly sent: Sent[] = [];
-  readonly callbackAnswers: { callback_query_id: string; text?: string; at: number }[] = [];
+  readonly callbackAnswers: { callback_query_id: string; text?: string; at: number; via: ApiCall['via'] }[] = [];
   /** setMyCommands by language_code ("" for the default list). */
   readonly commands = new Map<string, { command: string; description: string }[]>();
   webhook?: { url: string; secret?: string; allowedUpdates?: unknown };
+  /** What the bot answered to each webhook POST. */
+  readonly webhookResponses: { status: number; body: string }[] = [];
   getUpdatesCalls = 0;
 
   private queue: Update[] = [];
@@ -194,7 +198,10 @@ export class TelegramEmulator {
     return [];
   }
 
-  /** POSTs an update to the webhook with the given secret header (none when undefined). */
+  /**
+   * POSTs an update to the webhook with the given secret header (none when undefined). Like Telegram,
+   * it makes the Bot API call that a 200 response may carry in its body.
+   */
   async post(body: unknown, secret: string | undefined): Promise<Response> {
     if (!this.webhook) throw new Error('no webhook is set');
     const res = await fetch(this.webhook.url, {
@@ -202,7 +209,12 @@ export class TelegramEmulator {
       headers: { 'content-type': 'application/json', ...(secret !== undefined ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    await res.arrayBuffer();
+    const text = await res.text();
+    this.webhookResponses.push({ status: res.status, body: text });
+    if (res.status === 200 && text) {
+      const call = JSON.parse(text) as { method?: string } & Record<string, unknown>;
+      if (call.method) this.apply(call.method, call, undefined, 'webhook-response');
+    }
     return res;
   }
 
@@ -279,26 +291,26 @@ export class TelegramEmulator {
     if (token !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const { params, file } = await paramsOf(req, url);
     if (method === 'getUpdates') return this.getUpdates(res, params);
+    const { status, body } = this.apply(method, params, file, 'api');
+    this.reply(res, status, body);
+  }
 
-    const call: ApiCall = { method, params, status: 200, at: Date.now() };
+  /** One Bot API call, made by the bot over HTTP or returned by it in a webhook response. */
+  private apply(method: string, params: Record<string, unknown>, file: { name: string; content: string } | undefined, via: ApiCall['via']): { status: number; body: unknown } {
+    const call: ApiCall = { method, params, status: 200, at: Date.now(), via };
     this.calls.push(call);
+    const fail = (status: number, description: string, extra: object = {}) => {
+      call.status = status;
+      return { status, body: { ok: false, error_code: status, description, ...extra } };
+    };
+    const ok = (result: unknown) => ({ status: 200, body: { ok: true, result } });
     const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);
     const fault = this.faults.find((f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === chatId));
     if (fault) {
       fault.times--;
-      call.status = fault.code;
-      return this.reply(res, fault.code, {
-        ok: false,
-        error_code: fault.code,
-        description: fault.description,
-        ...(fault.retryAfter !== undefined ? { parameters: { retry_after: fault.retryAfter } } : {}),
-      });
+      return fail(fault.code, fault.description, fault.retryAfter !== undefined ? { parameters: { retry_after: fault.retryAfter } } : {});
     }
-    if (SEND_METHODS.has(method) && chatId && this.blocked.has(chatId)) {
-      call.status = 403;
-      return this.reply(res, 403, { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' });
-    }
-    const ok = (result: unknown) => this.reply(res, 200, { ok: true, result });
+    if (SEND_METHODS.has(method) && chatId && this.blocked.has(chatId)) return fail(403, 'Forbidden: bot was blocked by the user');
     switch (method) {
       case 'getMe':
         return ok(this.botUser);
@@ -316,14 +328,13 @@ export class TelegramEmulator {
         this.webhook = undefined;
         return ok(true);
       case 'answerCallbackQuery':
-        this.callbackAnswers.push({ callback_query_id: String(params.callback_query_id), ...(params.text !== undefined ? { text: String(params.text) } : {}), at: Date.now() });
+        this.callbackAnswers.push({ callback_query_id: String(params.callback_query_id), ...(params.text !== undefined ? { text: String(params.text) } : {}), at: Date.now(), via });
         return ok(true);
       case 'sendMessage':
       case 'sendDocument': {
-        if (!chatId) return this.reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: chat_id is empty' });
+        if (!chatId) return fail(400, 'Bad Request: chat_id is empty');
         const text = String(params.text ?? params.caption ?? '');
-        if (method === 'sendMessage' && (text.length === 0 || text.length > 4096))
-          return this.reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: message text is ${text.length ? 'too long' : 'empty'}` });
+        if (method === 'sendMessage' && (text.length === 0 || text.length > 4096)) return fail(400, `Bad Request: message text is ${text.length ? 'too long' : 'empty'}`);
         const markup = params.reply_markup as { inline_keyboard?: Button[][] } | undefined;
         const sent: Sent = {
           message_id: this.nextMessageId++,
@@ -339,7 +350,7 @@ export class TelegramEmulator {
         return ok({ message_id: sent.message_id, date: Math.floor(sent.at / 1000), chat: { id: Number(chatId), type: 'private' }, from: this.botUser, text });
       }
       default:
-        return this.reply(res, 400, { ok: false, error_code: 400, description: `Bad Request: method ${method} is not emulated` });
+        return fail(400, `Bad Request: method ${method} is not emulated`);
     }
   }
 

@@ -53,8 +53,8 @@ export function readable(html: string): string {
 
 /**
  * Commands that only tests have, to see what reached the engine: `/evidence` tells the attachment it
- * got, `/long` answers with many paragraphs and a choice, `/reported <id>` stands for the proactive
- * buttons of other capabilities (their values are commands).
+ * got, `/long` answers with many paragraphs and a choice, `/probe <args>` says what it got (it stands
+ * for the commands that proactive buttons of other capabilities carry, like "/reported <id>").
  */
 export const probeCommands: Capability = {
   name: 'telegram-test-probes',
@@ -75,9 +75,9 @@ export const probeCommands: Capability = {
         },
       })
       .command({
-        name: 'reported',
+        name: 'probe',
         async run(turn, args) {
-          turn.reply({ text: `reported ${args}` });
+          turn.reply({ text: `probe ${args}` });
         },
       });
   },

@@ -7,6 +7,7 @@ import type { Inbound, Reply } from '../../core/message.js';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../i18n/index.js';
 import { KeyedQueue } from '../../sessions/keyed-queue.js';
 import { CallbackData } from './callback-data.js';
+import { ButtonAnswer, type WebhookReply } from './button-answer.js';
 import { asDeliveryOutcome, classify, perform, withRateLimit, type RateLimitPolicy } from './delivery.js';
 import { render } from './render.js';
 import { ALLOWED_UPDATES, toIncoming, updateSchema, type BotIdentity, type Incoming, type TelegramUpdate } from './update.js';
@@ -39,7 +40,7 @@ export class TelegramChannel implements ChannelSender {
   private readonly telegraf: Telegraf;
   private readonly callbackData: CallbackData;
   private readonly perPerson = new KeyedQueue();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly stopped = new AbortController();
   private readonly replyPolicy: RateLimitPolicy;
   private me?: BotIdentity;
@@ -61,7 +62,7 @@ export class TelegramChannel implements ChannelSender {
         app.log.warn({ update: ctx.update.update_id, problem: parsed.error.issues[0]?.message }, 'malformed Telegram update skipped');
         return;
       }
-      return this.receive(parsed.data);
+      return this.receive(parsed.data).then(() => undefined);
     });
     this.telegraf.catch((err, ctx) => app.log.error({ err, update: ctx.update.update_id }, 'Telegram update failed'));
   }
@@ -72,28 +73,30 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /**
-   * Handles one update: resolves once its replies are out, and never rejects. The person's queue is
-   * entered before the first `await`, so updates handed over in order are handled in that order.
+   * Handles one update: resolves once its replies are out (with the call to put in the webhook
+   * response, if any), and never rejects. The person's queue is entered before the first `await`,
+   * so updates handed over in order are handled in that order.
    */
-  receive(update: TelegramUpdate): Promise<void> {
+  receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | undefined> {
     if (!this.me) throw new Error('the Telegram channel has not connected yet');
     const incoming = toIncoming(update, this.me);
     if (incoming.kind === 'ignored') {
       this.app.log.debug({ update: update.update_id, reason: incoming.reason }, 'Telegram update ignored');
-      return Promise.resolve();
+      return Promise.resolve(undefined);
     }
-    const work = this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming));
+    const work = this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming, opts.webhook ?? false));
     this.inflight.add(work);
     void work.finally(() => this.inflight.delete(work));
     return work;
   }
 
-  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>): Promise<void> {
+  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | undefined> {
     const log = this.app.log;
+    let button: ButtonAnswer | undefined;
     try {
       if (!(await this.firstDelivery(updateId))) {
         log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
-        return;
+        return undefined;
       }
       if (incoming.kind === 'blocked') {
         await this.app.users.markInactive(incoming.user, 'blocked');
@@ -101,37 +104,27 @@ export class TelegramChannel implements ChannelSender {
       } else if (incoming.kind === 'message') {
         await this.deliver(incoming, await this.app.bot.handle(incoming.inbound));
       } else {
-        await this.onButton(incoming);
+        button = new ButtonAnswer(incoming.callbackId, webhook, (id, text) => this.answerButton(id, text));
+        await this.onButton(incoming, button);
       }
     } catch (err) {
       log.error({ err, update: updateId, user: incoming.user }, 'Telegram update failed');
       if (incoming.kind !== 'blocked') await this.apologise(incoming);
     }
+    return button?.settle();
   }
 
-  private async onButton(c: Extract<Incoming, { kind: 'callback' }>): Promise<void> {
-    let value: string | undefined;
-    try {
-      value = c.data === undefined ? undefined : await this.callbackData.decode(c.data);
-    } catch (err) {
-      await this.answerButton(c.callbackId);
-      throw err;
-    }
+  private async onButton(c: Extract<Incoming, { kind: 'callback' }>, button: ButtonAnswer): Promise<void> {
+    const value = c.data === undefined ? undefined : await this.callbackData.decode(c.data);
     if (value === undefined) {
-      const lang = await this.languageOf(c);
-      await this.answerButton(c.callbackId, this.app.i18n.t(lang, 'telegram.button_expired'));
+      button.toast(this.app.i18n.t(await this.languageOf(c), 'telegram.button_expired'));
       return;
     }
-    // Answered at once so the button stops spinning, while the bot works out its reply.
-    const answered = this.answerButton(c.callbackId);
-    try {
-      await this.deliver(c, await this.app.bot.handle({ ...c.inbound, choice: value }));
-    } finally {
-      await answered;
-    }
+    button.start();
+    await this.deliver(c, await this.app.bot.handle({ ...c.inbound, choice: value }));
   }
 
-  /** answerCallbackQuery, always: failures are logged, since the button gives up on its own after a while. */
+  /** answerCallbackQuery through the API: failures are logged, since the button gives up on its own after a while. */
   private async answerButton(id: string, text?: string): Promise<void> {
     try {
       await withRateLimit(() => this.telegraf.telegram.answerCbQuery(id, text), this.replyPolicy);

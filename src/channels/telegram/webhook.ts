@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { RouteHandler } from '../../http/router.js';
-import { HttpError, parseJsonBody, readBody } from '../../http/router.js';
+import { HttpError, parseJsonBody, readBody, sendJson } from '../../http/router.js';
 import type { TelegramChannel } from './channel.js';
 import { updateSchema } from './update.js';
 
@@ -19,7 +19,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /**
  * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
  * before the body is read; a mismatch is a 403 and nothing else happens. The answer goes out once
- * the update's replies have been sent through the Bot API, so Telegram redelivers what a crash lost.
+ * the update's replies have been sent through the Bot API (so that a 403 or a 429 on a reply is
+ * seen and dealt with), so Telegram redelivers what a crash lost; it carries the button answer, if any.
  */
 export function telegramWebhook(channel: TelegramChannel, secret: string): RouteHandler {
   const expected = digest(secret);
@@ -29,7 +30,8 @@ export function telegramWebhook(channel: TelegramChannel, secret: string): Route
     // Telegram retries a 503 later, by which time this or another instance is ready.
     if (!channel.ready) throw new HttpError(503, 'the Telegram channel is not ready');
     const update = parseJsonBody(await readBody(req, BODY_LIMIT), updateSchema);
-    await channel.receive(update);
-    res.writeHead(200, { 'content-length': 0 }).end();
+    const reply = await channel.receive(update, { webhook: true });
+    if (reply) sendJson(res, 200, reply);
+    else res.writeHead(200, { 'content-length': 0 }).end();
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * The load: simulated Telegram users, each walking the settings flow (menu → settings → language →
+ * English → back → settings by number → language → Vietnamese → /menu, and round again), as typed
+ * messages and button presses posted to a webhook by autocannon. Users take turns, so with far more
+ * users than connections a user's next update leaves only after the previous one was answered.
+ */
+import autocannon from 'autocannon';
+
+export const USERS = 1_000;
+
+type Step = { text: string } | { button: string };
+const FIRST: Step = { text: '/start' };
+const ROUND: Step[] = [
+  { button: 'settings' },
+  { button: 'language' },
+  { text: '2' },
+  { button: 'back' },
+  { text: '4' },
+  { button: 'language' },
+  { button: 'vi' },
+  { text: '/menu' },
+];
+
+export interface LoadResult {
+  updates: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** Makes update bodies: update ids grow from `firstUpdateId` (never reused: the bot drops repeats), each user advances one step per update. */
+export function walker(firstUserId: number, firstUpdateId: number) {
+  let updateId = firstUpdateId;
+  let turn = 0;
+  const progress = new Uint32Array(USERS);
+  return (): string => {
+    const u = turn++ % USERS;
+    const n = progress[u]!++;
+    const step = n === 0 ? FIRST : (ROUND[(n - 1) % ROUND.length] as Step);
+    const id = firstUserId + u;
+    const from = { id, is_bot: false, first_name: `User ${u}`, language_code: 'vi' };
+    const chat = { id, type: 'private', first_name: from.first_name };
+    const uid = updateId++;
+    const update =
+      'text' in step
+        ? { update_id: uid, message: { message_id: uid, date: 1_760_000_000, from, chat, text: step.text } }
+        : { update_id: uid, callback_query: { id: String(uid), from, chat_instance: String(id), data: step.button, message: { message_id: uid - 1, date: 1_760_000_000, chat } } };
+    return JSON.stringify(update);
+  };
+}
+
+/** Posts updates for `seconds` over `connections` keep-alive connections; only 127.0.0.1. */
+export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string }): Promise<LoadResult> {
+  if (!url.startsWith('http://127.0.0.1:')) throw new Error('the benchmark only targets 127.0.0.1');
+  const latenciesMs: number[] = [];
+  let updates = 0;
+  let non2xx = 0;
+  const instance = autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+    requests: [{ setupRequest: (req) => ({ ...req, body: opts.next() }) }],
+    timeout: 10,
+  });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status >= 200 && status < 300) {
+      updates++;
+      latenciesMs.push(ms);
+    } else non2xx++;
+  });
+  const result = await instance;
+  return { updates, non2xx, errors: result.errors + result.timeouts, seconds: result.duration, latenciesMs };
+}

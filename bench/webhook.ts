@@ -1,0 +1,143 @@
+/**
+ * Conversation throughput on the Telegram webhook path, against a bare telegraf echo bot on the same
+ * harness: 1,000 users walking the settings flow, posted by autocannon over 50 connections for 20 s
+ * to a server in its own process, which calls a fake Bot API (another process) that answers at once.
+ * Our bot uses real Redis sessions and sends its replies as separate Bot API calls, answering the
+ * webhook (an empty 200) once they are out; the echo bot is telegraf's webhookCallback with its
+ * defaults (it answers button presses inside the webhook response).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Redis } from 'ioredis';
+import { projectRoot } from '../src/core/paths.js';
+import { freePort } from '../test/support/redis-server.js';
+import type { BenchLine } from './run.js';
+import { benchRedis } from './support/redis.js';
+import { load, USERS, walker, type LoadResult } from './telegram-load.js';
+
+// BENCH_WEBHOOK_SECONDS shortens the run while working on the hot path; the figures quoted are at 20 s.
+const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20);
+const WARMUP_SECONDS = Math.min(3, SECONDS);
+const CONNECTIONS = 50;
+const TOKEN = '1:bench-token';
+const SECRET = 'bench-secret';
+
+/** Starts a script of ours in a child process and waits for its {"port":N} line. */
+async function child(script: string, args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; port: number }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start within 30 s`)), 30_000);
+    proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { port: number }).port);
+    });
+  });
+  return { proc, port };
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  if (proc.exitCode === null) proc.kill('SIGKILL');
+}
+
+/** Waits until the webhook takes updates (a 200 for an update kind nobody handles). */
+async function untilReady(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify({ update_id: 0, edited_channel_post: { message_id: 1, date: 0, chat: { id: -1, type: 'channel' } } }),
+    }).catch(() => undefined);
+    if (res?.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not get ready`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** CPU time (user + system) a process has used, in ms, on Linux; undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+const percentile = (sorted: Float64Array, p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function figures(r: LoadResult, apiCalls: Record<string, number>, cpu: number | undefined) {
+  const sorted = Float64Array.from(r.latenciesMs).sort();
+  return {
+    updates_per_s: round(r.updates / r.seconds, 1),
+    p50_ms: round(percentile(sorted, 50)),
+    p95_ms: round(percentile(sorted, 95)),
+    p99_ms: round(percentile(sorted, 99)),
+    updates: r.updates,
+    non_2xx: r.non2xx,
+    errors: r.errors,
+    // The server's own CPU per update: steadier than throughput on a machine shared with other work.
+    ...(cpu !== undefined ? { cpu_ms_per_update: round(cpu / Math.max(1, r.updates), 3) } : {}),
+    api_calls_per_update: Object.fromEntries(Object.entries(apiCalls).map(([m, n]) => [m, round(n / Math.max(1, r.updates), 2)])),
+  };
+}
+
+async function apiStats(port: number): Promise<Record<string, number>> {
+  return (await (await fetch(`http://127.0.0.1:${port}/stats`)).json()) as Record<string, number>;
+}
+
+/** Warms the target up (unmeasured, own users), then measures; API calls are counted over the measured run only. */
+async function measure(kind: 'xhht' | 'echo', api: number, extraEnv: Record<string, string>, firstUser: number) {
+  const port = await freePort();
+  const target = await child('bench/telegram-target.ts', [kind], { BENCH_TOKEN: TOKEN, BENCH_API_ROOT: `http://127.0.0.1:${api}`, BENCH_SECRET: SECRET, BENCH_PORT: String(port), ...extraEnv });
+  try {
+    const url = `http://127.0.0.1:${target.port}/webhooks/telegram`;
+    await untilReady(url);
+    await load(url, SECRET, { seconds: WARMUP_SECONDS, connections: CONNECTIONS, next: walker(firstUser + 10 * USERS, 1) });
+    const before = await apiStats(api);
+    const cpuBefore = cpuMs(target.proc.pid);
+    const result = await load(url, SECRET, { seconds: SECONDS, connections: CONNECTIONS, next: walker(firstUser, 1_000_000_000) });
+    const cpuAfter = cpuMs(target.proc.pid);
+    const after = await apiStats(api);
+    const calls = Object.fromEntries(Object.entries(after).map(([m, n]) => [m, n - (before[m] ?? 0)]).filter(([, n]) => (n as number) > 0));
+    return figures(result, calls, cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore);
+  } finally {
+    await stop(target.proc);
+  }
+}
+
+export async function* run(): AsyncGenerator<BenchLine> {
+  const redisServer = await benchRedis();
+  const prefix = `bw${randomBytes(3).toString('hex')}:`;
+  const api = await child('bench/telegram-fake-api.ts', [], {});
+  try {
+    const common = { users: USERS, connections: CONNECTIONS, seconds: SECONDS };
+    const echo = await measure('echo', api.port, {}, 1_000_000);
+    yield { bench: 'telegraf-echo', ...common, ...echo };
+    const ours = await measure('xhht', api.port, { BENCH_REDIS_URL: redisServer.url, BENCH_PREFIX: prefix }, 2_000_000);
+    yield {
+      bench: 'webhook',
+      ...common,
+      ...ours,
+      ratio: round(ours.updates_per_s / echo.updates_per_s, 3),
+      replies: 'separate Bot API calls; the webhook is answered (empty 200) after they are sent',
+    };
+  } finally {
+    await stop(api.proc);
+    const redis = new Redis(redisServer.url);
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+    redis.disconnect();
+    await redisServer.dispose();
+  }
+}
