@@ -100,6 +100,13 @@ describe('answer', () => {
     expect(a.sources[0]?.document).toBe('hoi-dap-cong-dan-hoc-tap.en.md');
   });
 
+  it('takes a question in English that quotes a Vietnamese name for English', () => {
+    const a = kb.answer('How do I register as Công dân học tập?');
+    expect(a.answered).toBe(true);
+    expect(a.sources[0]?.document).toBe('hoi-dap-cong-dan-hoc-tap.en.md');
+    expect(a.answer).toContain('register');
+  });
+
   it('tells an English speaker it does not know, that the documents are Vietnamese, and where to ask', () => {
     const a = kb.answer('How do I renew my passport?');
     expect(a.answered).toBe(false);
