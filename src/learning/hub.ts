@@ -1,6 +1,6 @@
 import type { Turn } from '../engine/turn.js';
 import { reviewersOf } from './access.js';
-import { sessionPart, thisYear, type LearningContext } from './context.js';
+import { thisYear, type LearningContext } from './context.js';
 import { areaName, formatNumber, scoreBar, statusText, totalHours } from './format.js';
 import { isEditable } from './records.js';
 import { decisionText, tellReviewers } from './review.js';

@@ -27,6 +27,29 @@ export interface OwnedFile {
 }
 
 const MAX_TRIES = 8;
+
+/** KEYS: file, fid, years of the user, all years, status index, refs. ARGV: file, fid record, year, user, score. */
+const CREATE_FILE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[3])
+redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
+redis.call('SADD', KEYS[6], KEYS[5], KEYS[2])
+return 1`;
+
+/** KEYS: file, old index, new index, refs. ARGV: the file as read, the new file, user, score. */
+const SWAP_FILE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+if KEYS[2] ~= KEYS[3] then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  redis.call('SREM', KEYS[4], KEYS[2])
+end
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+redis.call('SADD', KEYS[4], KEYS[3])
+return 1`;
 const NOTICE_REF = 'notice:';
 
 /** Thrown when a record fails its schema on the way in: a bug, never stored. */
@@ -145,35 +168,37 @@ export class LearningStore {
   /** Registers the person for a year; an existing file for that year is returned unchanged. */
   async createFile(user: string, year: number, area: string, group: string): Promise<LearningFile> {
     const key = this.keys.file(user, year);
-    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      await this.redis.watch(key);
-      const existing = await this.file(user, year);
-      if (existing) {
-        await this.redis.unwatch();
-        return existing;
-      }
-      const now = this.now();
-      const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
-      const idx = this.keys.idx(year, file.status, area);
-      const fid = this.keys.fid(file.id);
-      const done = await this.redis
-        .multi()
-        .set(key, this.write(fileSchema, file))
-        .set(fid, this.write(fileRefSchema, { user, year }))
-        .sadd(this.keys.years(user), String(year))
-        .sadd(this.keys.allYears(), String(year))
-        .zadd(idx, now, user)
-        .sadd(this.keys.refs(user), idx, fid)
-        .exec();
-      if (done) return file;
+    const raw = await this.redis.get(key);
+    if (raw != null) {
+      const existing = this.read(fileSchema, key, raw);
+      if (existing) return existing;
+      // Unreadable (already logged): the year starts again rather than staying blocked.
+      await this.dropYear(user, year);
     }
-    throw new RecordError(`could not register ${user} for ${year}`);
+    const now = this.now();
+    const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
+    const idx = this.keys.idx(year, file.status, area);
+    const fid = this.keys.fid(file.id);
+    const keys = [key, fid, this.keys.years(user), this.keys.allYears(), idx, this.keys.refs(user)];
+    const created = await this.redis.eval(CREATE_FILE, keys.length, ...keys, this.write(fileSchema, file), this.write(fileRefSchema, { user, year }), String(year), user, String(now));
+    if (created === 1) return file;
+    const theirs = await this.file(user, year);
+    if (!theirs) throw new RecordError(`the file of ${user} for ${year} was written meanwhile but cannot be read`);
+    return theirs;
+  }
+
+  private async dropYear(user: string, year: number): Promise<void> {
+    const refs = this.keys.refs(user);
+    const tx = this.redis.multi();
+    for (const ref of await this.redis.smembers(refs)) if (ref.startsWith(`${this.p}idx:${year}:`)) tx.zrem(ref, user).srem(refs, ref);
+    await tx.del(this.keys.file(user, year)).exec();
   }
 
   /**
-   * Changes a file atomically (optimistic locking on its key), moving it between the area and status
-   * indexes when those change. `change` returns the new file, or a string that is handed back as a
-   * refusal, in which case nothing is written.
+   * Changes a file atomically, moving it between the area and status indexes when those change.
+   * `change` returns the new file, or a string that is handed back as a refusal, in which case nothing
+   * is written. The write is a compare-and-set in Lua: a change made meanwhile by someone else (another
+   * officer, the owner) makes us read again, and WATCH would not do on a connection that all share.
    */
   async updateFile<R extends string>(
     user: string,
@@ -182,25 +207,16 @@ export class LearningStore {
   ): Promise<{ ok: true; file: LearningFile } | { ok: false; reason: R | 'missing' }> {
     const key = this.keys.file(user, year);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      await this.redis.watch(key);
-      const before = this.read(fileSchema, key, await this.redis.get(key));
-      if (!before) {
-        await this.redis.unwatch();
-        return { ok: false, reason: 'missing' };
-      }
+      const raw = await this.redis.get(key);
+      const before = this.read(fileSchema, key, raw);
+      if (!before || raw == null) return { ok: false, reason: 'missing' };
       const after = change(structuredClone(before));
-      if (typeof after === 'string') {
-        await this.redis.unwatch();
-        return { ok: false, reason: after };
-      }
+      if (typeof after === 'string') return { ok: false, reason: after };
       after.updatedAt = this.now();
-      const tx = this.redis.multi().set(key, this.write(fileSchema, after));
-      const oldIdx = this.keys.idx(before.year, before.status, before.area);
-      const newIdx = this.keys.idx(after.year, after.status, after.area);
-      if (oldIdx !== newIdx) tx.zrem(oldIdx, user).srem(this.keys.refs(user), oldIdx);
-      tx.zadd(newIdx, after.status === 'submitted' ? (after.submittedAt ?? after.updatedAt) : after.updatedAt, user).sadd(this.keys.refs(user), newIdx);
-      const done = await tx.exec();
-      if (done) return { ok: true, file: after };
+      const score = after.status === 'submitted' ? (after.submittedAt ?? after.updatedAt) : after.updatedAt;
+      const keys = [key, this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area), this.keys.refs(user)];
+      const swapped = await this.redis.eval(SWAP_FILE, keys.length, ...keys, raw, this.write(fileSchema, after), user, String(score));
+      if (swapped === 1) return { ok: true, file: after };
     }
     throw new RecordError(`file ${user}:${year} kept changing under us`);
   }

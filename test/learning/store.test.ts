@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LearningContext } from '../../src/learning/context.js';
+import { Criteria } from '../../src/learning/criteria.js';
+import { decide } from '../../src/learning/review.js';
+import { LearningStore, RecordError } from '../../src/learning/store.js';
+import { createTestApp, textOf, type TestApp } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { as, logActivity, register } from './helpers.js';
+
+describe('learning records in Redis', () => {
+  let t: TestApp;
+  let ctx: LearningContext;
+  const clock = new FakeClock('2026-06-10T03:00:00Z');
+
+  beforeAll(async () => {
+    t = await createTestApp({ clock, env: { ADMIN_IDS: 'web:admin1,web:admin2' } });
+    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+  });
+  afterAll(() => t.close());
+
+  it('refuses to write a record that fails its schema, and writes nothing', async () => {
+    const { store } = ctx;
+    await expect(store.saveProfile('web:w', { name: 'An', birthYear: 1990, area: 'son-la.to-hieu', group: 'resident', phone: '12345' })).rejects.toThrow(RecordError);
+    expect(await t.app.redis.exists(store.keys.profile('web:w'))).toBe(0);
+    await store.createFile('web:w', 2026, 'son-la.to-hieu', 'resident');
+    const bad = { id: 'abcdef12', date: '2026-02-30x', kind: 'course', title: 'x', hours: -1, indicators: [], createdAt: 1, updatedAt: 1 };
+    await expect(store.putActivity('web:w', 2026, bad)).rejects.toThrow(/date|hours|indicators/);
+    expect(await store.activities('web:w', 2026)).toEqual([]);
+    const before = await store.file('web:w', 2026);
+    await expect(store.updateFile('web:w', 2026, (f) => ({ ...f, scores: { '1': -1 } }))).rejects.toThrow(RecordError);
+    expect(await store.file('web:w', 2026)).toEqual(before);
+  });
+
+  it('ignores a record that fails its schema when read back, and the conversation goes on', async () => {
+    const send = as(t, 'web:corrupt');
+    await register(send);
+    await logActivity(send, { title: 'Hoạt động thật', evidence: 'Ghi chú thật' });
+    const { store } = ctx;
+    await t.app.redis.hset(store.keys.acts('web:corrupt', 2026), 'broken', '{"id":"broken","hours":"many"}');
+    await t.app.redis.hset(store.keys.acts('web:corrupt', 2026), 'garbage', 'not json at all');
+    expect((await store.activities('web:corrupt', 2026)).map((a) => a.title)).toEqual(['Hoạt động thật']);
+    await t.app.redis.set(store.keys.file('web:corrupt', 2026), '{"status":"approved"}');
+    await t.app.redis.zadd(store.keys.idx(2026, 'approved', 'son-la.to-hieu'), 1, 'web:corrupt');
+    await t.app.redis.sadd(store.keys.refs('web:corrupt'), store.keys.idx(2026, 'approved', 'son-la.to-hieu'));
+    await send('/menu');
+    // An unreadable file counts as none: the person is offered to register the year again, and can.
+    const offer = await send({ choice: 'learning' });
+    expect(textOf(offer)).not.toContain('lỗi');
+    expect(textOf(offer)).toContain('Đăng ký năm 2026');
+    expect(textOf(await send({ choice: 'yes' }))).toContain('Đã đăng ký');
+    expect(await store.file('web:corrupt', 2026)).toMatchObject({ status: 'registered' });
+    expect(await store.usersIn(2026, 'approved', ['son-la.to-hieu'])).toEqual([]);
+  });
+
+  it('lets exactly one of two officers deciding at once win', async () => {
+    const { store } = ctx;
+    await store.createFile('web:race', 2026, 'son-la.to-hieu', 'resident');
+    await store.updateFile('web:race', 2026, (f) => ({ ...f, status: 'submitted', submittedAt: 1, submissions: 1 }));
+    const id = (await store.file('web:race', 2026))?.id as string;
+    const results = await Promise.all([decide(ctx, 'web:admin1', id, 'approved'), decide(ctx, 'web:admin2', id, 'returned', 'Thiếu minh chứng')]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'not_submitted' }]);
+    const file = await store.file('web:race', 2026);
+    const counts = await store.counts(2026, ['son-la.to-hieu']);
+    expect(counts.get('son-la.to-hieu')?.submitted).toBe((await store.usersIn(2026, 'submitted', ['son-la.to-hieu'])).length);
+    expect(await t.app.redis.zscore(store.keys.idx(2026, file?.status ?? 'submitted', 'son-la.to-hieu'), 'web:race')).not.toBeNull();
+    expect(await t.app.redis.zscore(store.keys.idx(2026, 'submitted', 'son-la.to-hieu'), 'web:race')).toBeNull();
+  });
+});
+
+describe('learning records survive a Redis restart (append-only file on)', () => {
+  let server: RedisServer;
+  let t: TestApp;
+  const clock = new FakeClock('2026-06-10T03:00:00Z');
+
+  beforeAll(async () => {
+    server = await startRedisServer({ appendonly: true });
+    t = await createTestApp({ clock, redisUrl: server.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await server.dispose();
+  });
+
+  async function whenReady(): Promise<void> {
+    for (let i = 0; i < 200 && t.app.redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  it('finds the profile, the file and the activities after redis-server restarts, and the conversation resumes', async () => {
+    const send = as(t, 'web:durable');
+    await register(send);
+    await logActivity(send, { title: 'Lớp học bền vững', evidence: 'https://example.vn/ben-vung' });
+    await send({ choice: 'back' });
+    await send({ choice: 'log' });
+    await send({ choice: 'today' });
+
+    await server.stop();
+    // While Redis is down the person is asked to try again, and nothing they had is lost.
+    expect(textOf(await send({ choice: 'course' }))).toContain('hệ thống đang bận');
+    await server.restart();
+    await whenReady();
+
+    const store = new LearningStore(t.app.redis, t.prefix, clock, t.app.log);
+    expect(await store.profile('web:durable')).toMatchObject({ name: 'Nguyễn Văn An', area: 'son-la.to-hieu' });
+    expect(await store.file('web:durable', 2026)).toMatchObject({ status: 'registered' });
+    expect((await store.activities('web:durable', 2026)).map((a) => a.title)).toEqual(['Lớp học bền vững']);
+    expect(await store.usersIn(2026, 'registered', ['son-la.to-hieu'])).toEqual([expect.objectContaining({ user: 'web:durable' })]);
+    // The question that was waiting is still waiting.
+    expect(textOf(await send({ choice: 'course' }))).toContain('Tên hoạt động');
+  });
+});
+
+describe('learning records without Redis (in-memory mode)', () => {
+  it('registers, scores, submits and takes a decision, as with Redis', async () => {
+    const t = await createTestApp({ store: 'memory', clock: new FakeClock('2026-06-10T03:00:00Z'), env: { ADMIN_IDS: 'web:boss' } });
+    try {
+      const send = as(t, 'web:mem');
+      await register(send);
+      await logActivity(send, { title: 'Lớp học', evidence: 'Ghi chú' });
+      await send({ choice: 'back' });
+      await send({ choice: 'score' });
+      await send('9 9 9 9 9 9 9 9 9 9');
+      await send({ choice: 'submit' });
+      expect(textOf(await send({ choice: 'send' }))).toContain('đã gửi, chờ duyệt');
+      const ctx: LearningContext = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+      const id = (await ctx.store.file('web:mem', 2026))?.id as string;
+      expect(await decide(ctx, 'web:boss', id, 'approved')).toMatchObject({ ok: true, file: { status: 'approved' } });
+      expect(await ctx.store.usersIn(2026, 'approved', ['son-la.to-hieu'])).toEqual([expect.objectContaining({ user: 'web:mem' })]);
+    } finally {
+      await t.close();
+    }
+  });
+});
