@@ -189,6 +189,21 @@ describe('Zalo webhook operations', () => {
     expect(await fake.textsFor(u, 1)).toHaveLength(1);
   });
 
+  it('runs without REDIS_URL too, on the in-memory store', async () => {
+    const { fake, bot } = await setUp({ store: 'memory' });
+    const u = zaloUser();
+    const follow = { event_name: 'follow', follower: { id: u }, timestamp: bot.driver.timestamp() };
+    expect((await bot.driver.post(follow)).status).toBe(200);
+    expect((await bot.driver.post(follow)).json).toEqual({ ok: true, duplicate: true });
+    expect((await fake.textsFor(u, 1))[0]).toContain('Xin chào');
+    // The refresh lock is a Lua script: the in-memory store runs it too.
+    fake.expireAccessTokens();
+    await bot.driver.text(u, '/help');
+    expect((await fake.textsFor(u, 2))[1]).toContain('/menu');
+    expect(fake.oauthCalls.map((c) => c.error)).toEqual([0, 0]);
+    expect(fake.oauthCalls.map((c) => c.error)).toEqual([0, 0]);
+  });
+
   it('is off when only part of its settings is given: no route, no sender', async () => {
     const t = await createTestApp({ env: { ZALO_APP_ID: ZALO_TEST_ENV.ZALO_APP_ID } });
     cleanups.push(() => t.close());
@@ -199,10 +214,14 @@ describe('Zalo webhook operations', () => {
   it('stops gracefully: replies being sent finish, later webhooks get 503', async () => {
     const { fake, bot } = await setUp();
     const u = zaloUser();
+    const stranger = zaloUser();
     fake.delayMessages(300);
     expect((await bot.driver.follow(u)).status).toBe(200);
+    expect((await bot.driver.unfollow(stranger)).status).toBe(200);
     await bot.t.app.stop();
     expect(fake.textsTo(u)).toHaveLength(1);
+    // An unfollow from someone the bot never met records nothing about them.
+    expect(await bot.t.app.redis.exists(`${bot.t.prefix}u:zalo:${stranger}`)).toBe(0);
     expect((await bot.driver.text(u, 'còn đó không?')).status).toBe(503);
   });
 

@@ -31,7 +31,10 @@ export class ZaloConversations {
         // A new follower gets what /start gives anyone: the welcome and the menu.
         return this.converse(event.user, { user, text: '/start' });
       case 'unfollow':
-        return this.inOrder(event.user, () => this.app.users.markInactive(user, 'unfollowed'));
+        // Someone the bot never met leaves nothing behind.
+        return this.inOrder(event.user, async () => {
+          if (await this.app.users.get(user)) await this.app.users.markInactive(user, 'unfollowed');
+        });
       case 'submit_info':
         // The bot asks for what it needs itself, under consent; details shared with the OA are not kept.
         this.app.log.debug({ user }, 'Zalo user_submit_info acknowledged, nothing kept');

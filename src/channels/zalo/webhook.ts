@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { App } from '../../app/app.js';
 import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
 import type { ZaloConversations } from './conversations.js';
@@ -49,7 +50,9 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
 
     let first: boolean;
     try {
-      first = (await app.redis.set(`${app.prefix}zalo:event:${event.dedupKey}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
+      // Hashed: a follow's key names the person, and these marks are not worth an entry in /mydata.
+      const mark = createHash('sha256').update(event.dedupKey).digest('base64url');
+      first = (await app.redis.set(`${app.prefix}zalo:event:${mark}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
     } catch (err) {
       app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
       throw new HttpError(503, 'store unavailable, deliver again later');
