@@ -43,24 +43,22 @@ export interface Match {
 }
 
 /**
- * How well a passage (`contains`: its terms) matches a question, the test for answering at all. A Vietnamese syllable counts
- * only when matched together with a neighbour (a two-syllable word: "tài chính", not the "tài" of
- * "khuyến tài"), unless it stands alone between question words; an English word counts by itself; a
- * number counts when the document number it belongs to matches. Loose syllable matches are what make
- * an off-topic question look related, so they earn nothing here.
+ * How well a passage matches a question (`contains`: whether the passage has a term), the test for
+ * answering at all. A Vietnamese syllable counts only when matched together with a neighbour (a
+ * two-syllable word: "tài chính", not the "tài" of "khuyến tài"), unless it stands alone between
+ * question words; an English word and a number count by themselves, and a number also counts when the
+ * document number it belongs to matches. Loose syllable matches are what make an off-topic question look
+ * related, so they earn nothing here.
  */
 export function match(contains: (term: string) => boolean, idf: (term: string) => number, query: Query): Match {
   const { tokens, content, units } = query.analysis;
   const matchedNumbers = new Set(units.filter(contains).map(unitNumber));
   const has = (i: number): boolean => pairs(query.analysis, i) && contains(bigram(tokens[i] as string, tokens[i + 1] as string));
   const covered = tokens.map((token, i) => {
-    const alone = !content[i - 1] && !content[i + 1];
-    return (
-      matchedNumbers.has(token) ||
-      has(i - 1) ||
-      has(i) ||
-      ((query.lang === 'en' || alone) && contains(token))
-    );
+    // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
+    // or a syllable between question words is as specific as the question makes it.
+    const specific = query.lang === 'en' || /^\d+$/.test(token) || (!content[i - 1] && !content[i + 1]);
+    return matchedNumbers.has(token) || has(i - 1) || has(i) || (specific && contains(token));
   });
   let total = 0;
   let matched = 0;
