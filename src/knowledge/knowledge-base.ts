@@ -1,10 +1,10 @@
 import { dataPaths } from '../core/paths.js';
-import { createI18n, LANGUAGES, type I18n, type Language, type Translate } from '../i18n/index.js';
+import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
 import { createAnalyser, phraseAt, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
-import { loadLexicon, phraseTable, type Lexicon, type PhraseTable } from './lexicon.js';
+import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
 import { splitPassages, type Passage } from './passages.js';
 import { buildQuery, hasContent, match, type Match, type Query } from './query.js';
 import { SearchIndex } from './search-index.js';
@@ -151,39 +151,29 @@ function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
 /** Builds the knowledge base from documents already read; `loadKnowledgeBase` reads them from plans/. */
 export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon: Lexicon, i18n: I18n): KnowledgeBase {
   const analyse = createAnalyser(lexicon);
-  const shelves = Object.fromEntries(
-    LANGUAGES.map((lang) => {
-      const entries = documents
+  const shelves = perLanguage((lang) =>
+    buildShelf(
+      documents
         .filter((doc) => doc.meta.lang === lang)
-        .flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage })));
-      return [lang, buildShelf(entries, analyse, lang)];
-    }),
-  ) as Record<Language, Shelf>;
-
-  const knows = Object.fromEntries(
-    LANGUAGES.map((lang) => [
+        .flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage }))),
+      analyse,
       lang,
-      (word: string) => {
-        const { tokens } = analyse(word, lang);
-        return tokens.length > 0 && tokens.every((t) => lexicon.stopWords[lang].has(t) || shelves[lang].index.has(t));
-      },
-    ]),
-  ) as Record<Language, (word: string) => boolean>;
+    ),
+  );
 
-  /** Phrases analysed like the questions they are looked for in. */
-  const phrases = (lang: Language, texts: readonly string[]): PhraseTable =>
-    phraseTable(texts.map((text) => ({ words: analyse(text, lang).tokens, full: [] })));
-  const domainTerms = Object.fromEntries(
-    LANGUAGES.map((lang) => [lang, phrases(lang, lexicon.domainTerms[lang])]),
-  ) as Record<Language, PhraseTable>;
+  const knows = perLanguage((lang) => (word: string): boolean => {
+    const { tokens } = analyse(word, lang);
+    return tokens.length > 0 && tokens.every((t) => lexicon.stopWords[lang].has(t) || shelves[lang].index.has(t));
+  });
 
+  /** A phrase analysed like the questions it is looked for in. */
+  const phrase = (lang: Language, text: string, full: readonly string[] = []): Phrase => ({
+    words: analyse(text, lang).tokens,
+    full,
+  });
+  const domainTerms = perLanguage((lang) => phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))));
   const provinceNames = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
-  const provinces = Object.fromEntries(
-    LANGUAGES.map((lang) => [
-      lang,
-      phraseTable(provinceNames.map((name) => ({ words: analyse(name, lang).tokens, full: [name] }))),
-    ]),
-  ) as Record<Language, PhraseTable>;
+  const provinces = perLanguage((lang) => phraseTable(provinceNames.map((name) => phrase(lang, name, [name]))));
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
   /** Which documents a question confines itself to; undefined when it names no province or document of ours. */

@@ -8,14 +8,14 @@ import { foldedWords } from './fold.js';
 export const LEXICON_FILE = 'lexicon.yaml';
 
 const wordList = z.array(z.string().min(1));
-const perLanguage = z.object({ vi: wordList, en: wordList });
+const listsPerLanguage = z.object({ vi: wordList, en: wordList });
 
 const lexiconSchema = z.object({
   abbreviations: z.record(z.string().min(1), wordList),
   documentTypes: z.record(z.string().min(1), wordList),
-  stopWords: perLanguage,
-  stopPhrases: perLanguage,
-  domainTerms: perLanguage,
+  stopWords: listsPerLanguage,
+  stopPhrases: listsPerLanguage,
+  domainTerms: listsPerLanguage,
 });
 
 /** A run of folded words and what it stands for. */
@@ -53,7 +53,8 @@ export function phraseTable(phrases: readonly Phrase[]): PhraseTable {
   return table;
 }
 
-const perLanguageOf = <T>(make: (lng: Language) => T): Record<Language, T> =>
+/** One value per supported language. */
+export const perLanguage = <T>(make: (lng: Language) => T): Record<Language, T> =>
   Object.fromEntries(LANGUAGES.map((lng) => [lng, make(lng)])) as Record<Language, T>;
 
 export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
@@ -84,8 +85,8 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     ),
     documentTypes: types,
     documentTypeWords,
-    stopWords: perLanguageOf((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
-    stopPhrases: perLanguageOf((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
+    stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
+    stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
     domainTerms,
   };
 }
