@@ -2,7 +2,6 @@ import type { Language } from '../i18n/index.js';
 import { termsOf, type Analyse } from './analyse.js';
 import type { Passage } from './passages.js';
 import type { Query } from './query.js';
-import type { SearchIndex } from './search-index.js';
 
 /** About what a chat bubble shows without scrolling. */
 export const EXCERPT_MAX = 600;
@@ -18,7 +17,8 @@ interface Piece {
 const SENTENCE_END = /(?<=[.!?…;])\s+(?=\S)/u;
 
 export interface ExcerptContext {
-  readonly index: SearchIndex;
+  /** How telling a term is (its inverse document frequency). */
+  readonly idf: (term: string) => number;
   readonly analyse: Analyse;
   readonly lang: Language;
 }
@@ -27,7 +27,7 @@ function scorer(ctx: ExcerptContext, query: Query): (text: string) => number {
   return (text) => {
     const present = new Set(termsOf(ctx.analyse(text, ctx.lang)));
     let score = 0;
-    for (const [term, weight] of query.terms) if (present.has(term)) score += ctx.index.idf(term) * weight;
+    for (const [term, weight] of query.terms) if (present.has(term)) score += ctx.idf(term) * weight;
     return score;
   };
 }

@@ -217,7 +217,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
 
   function reply(r: Ranked, query: Query, lang: Language): string {
     const t = i18n.for(lang);
-    const ctx = { index: shelves[query.lang].index, analyse, lang: query.lang };
+    const { index } = shelves[query.lang];
+    const ctx = { idf: (term: string) => index.idf(term), analyse, lang: query.lang };
     return t('qa.answer', {
       excerpt: excerpt(r.entry.passage, query, ctx),
       citation: citation(r.entry.doc.meta, r.entry.passage.section, t, lang),
