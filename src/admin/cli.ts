@@ -23,10 +23,6 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  if (!config.REDIS_URL) {
-    io.err('REDIS_URL is not set. The admin commands work on the Redis the bot uses; set REDIS_URL to it (a bot without REDIS_URL keeps its data in its own memory).');
-    return 2;
-  }
   const app = new App({ config, log });
   await app.use(...capabilities);
   const found = app.admin.find(argv);
@@ -35,11 +31,19 @@ async function main(argv: string[]): Promise<number> {
     app.redis.disconnect();
     return argv.length ? 2 : 0;
   }
-  const ready = await Promise.race([whenReady(app.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
-  if (!ready) {
-    io.err(`Redis at ${config.REDIS_URL} did not answer within 10 s.`);
-    app.redis.disconnect();
-    return 1;
+  // Commands that read only the data files (e.g. the reminder preview) need no Redis.
+  if (!found.cmd.dataOnly) {
+    if (!config.REDIS_URL) {
+      io.err('REDIS_URL is not set. The admin commands work on the Redis the bot uses; set REDIS_URL to it (a bot without REDIS_URL keeps its data in its own memory).');
+      app.redis.disconnect();
+      return 2;
+    }
+    const ready = await Promise.race([whenReady(app.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    if (!ready) {
+      io.err(`Redis at ${config.REDIS_URL} did not answer within 10 s.`);
+      app.redis.disconnect();
+      return 1;
+    }
   }
   try {
     return await found.cmd.run(found.args, io);

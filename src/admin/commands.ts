@@ -8,6 +8,8 @@ export interface AdminCommand {
   /** One or two words: "invite", "export learning", "reminders preview". */
   name: string;
   usage: string;
+  /** Reads only the data files, not Redis: runs without REDIS_URL. */
+  dataOnly?: boolean;
   /** Returns the process exit code. */
   run(args: string[], io: AdminIO): Promise<number>;
 }

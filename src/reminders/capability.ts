@@ -60,6 +60,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
       app.admin.add({
         name: 'reminders preview',
         usage: 'reminders preview --from <yyyy-mm-dd> --to <yyyy-mm-dd> [--unit <kind>] [--area <id>]',
+        dataOnly: true,
         run: (args, io) => previewCommand(r, args, io),
       });
 

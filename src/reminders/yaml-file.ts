@@ -61,9 +61,11 @@ export function loadYamlFile<S extends z.ZodType>(
     throw new DataFileError([`${label}: 1: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
   }
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length)
-    throw new DataFileError(doc.errors.map((e) => `${label}: ${e.linePos?.[0]?.line ?? 1}: ${e.message.split('\n')[0]}`));
+    throw new DataFileError(
+      doc.errors.map((e) => `${label}: ${e.linePos?.[0]?.line ?? 1}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`),
+    );
   const lineOf = lineFinder(doc, counter);
   const parsed = schema.safeParse(doc.toJS());
   if (!parsed.success) {

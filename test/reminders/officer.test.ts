@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { choiceValues, textOf } from '../support/app.js';
+import { remindersHarness, type RemindersHarness } from './helpers.js';
+
+let h: RemindersHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('"Hạn báo cáo" for officers', () => {
+  it('takes an officer from the invite code to reminders and the list of next deadlines', async () => {
+    h = await remindersHarness({ start: '2026-11-25T10:00:00+07:00' });
+    const { code } = await h.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    await h.send('web:an', '/start');
+    expect(choiceValues(await h.send('web:an', `/join ${code}`))).toContain('deadlines');
+    expect(textOf(await h.send('web:an', { choice: 'deadlines' }))).toContain('nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
+    const list = await h.send('web:an', { choice: 'yes' });
+    expect(textOf(list)).toContain('Hạn sắp tới của Sở, ban, ngành tỉnh, Tỉnh Sơn La:\n1. 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (còn 15 ngày)\n2. 10/12/2027:');
+    expect(choiceValues(list)).toEqual(['calendar_file', 'calendar_link', 'unsubscribe', 'back']);
+
+    // Back later: the list straight away, with what the unit reported.
+    await h.send('web:an', '/reported sl_2547_bao_cao_nam@20261210');
+    await h.send('web:an', '/menu');
+    const again = textOf(await h.send('web:an', { choice: 'deadlines' }));
+    expect(again).toContain('1. 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (đã nộp)');
+    expect(textOf(await h.send('web:an', '/mydata'))).toContain('Nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
+
+    await h.send('web:an', { choice: 'deadlines' });
+    expect(textOf(await h.send('web:an', { choice: 'unsubscribe' }))).toContain('Đã tắt nhắc hạn');
+    await h.tickAt('2026-12-03T08:00:30+07:00');
+    expect(await h.inbox('web:an')).toEqual([]);
+  });
+
+  it('asks the kind of unit when the invite did not say, offering the kinds of the area’s level', async () => {
+    h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
+    await h.officer('web:xa', 'son-la.muong-bu');
+    const ask = await h.send('web:xa', { choice: 'deadlines' });
+    expect(textOf(ask)).toContain('Đơn vị của Anh/Chị thuộc loại nào?');
+    expect(choiceValues(ask)).toEqual(['ubnd_xa', 'dang_uy_xa']);
+    expect(textOf(await h.send('web:xa', '1'))).toContain('UBND xã, phường, đặc khu, Xã Mường Bú');
+    expect(textOf(await h.send('web:xa', { choice: 'yes' }))).toContain('1. 10/06/2026: Báo cáo 6 tháng');
+    await h.tickAt('2026-06-03T08:00:30+07:00');
+    expect(textOf(await h.inbox('web:xa'))).toContain('Đơn vị: UBND xã, phường, đặc khu, Xã Mường Bú, Tỉnh Sơn La.');
+  });
+
+  it('keeps the menu entry to officers and sends no reminders to someone who did not subscribe', async () => {
+    h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
+    await h.send('web:dan', '/menu');
+    expect(choiceValues(await h.send('web:dan', '/menu'))).not.toContain('deadlines');
+    expect(textOf(await h.send('web:dan', 'deadlines'))).not.toContain('Hạn sắp tới');
+    await h.officer('web:silent', 'son-la.to-hieu', 'ubnd_xa');
+    const offer = await h.send('web:silent', { choice: 'deadlines' });
+    expect(textOf(offer)).toContain('có muốn nhận nhắc hạn');
+    expect(textOf(await h.send('web:silent', { choice: 'no' }))).toContain('Hạn sắp tới');
+    await h.tickAt('2026-06-09T08:00:30+07:00');
+    expect(await h.inbox('web:silent')).toEqual([]);
+    expect(textOf(await h.send('web:silent', '/snooze sl_2547_bao_cao_6_thang@20260610'))).toContain('không tìm thấy hạn báo cáo');
+  });
+
+  it('forgets subscriptions, snoozes and calendar links with /deletedata', async () => {
+    h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
+    await h.officer('web:bye', 'son-la.to-hieu', 'ubnd_xa');
+    await h.send('web:bye', { choice: 'deadlines' });
+    await h.send('web:bye', { choice: 'yes' });
+    await h.send('web:bye', { choice: 'calendar_link' });
+    await h.send('web:bye', '/snooze sl_2547_bao_cao_6_thang@20260610');
+    const mine = textOf(await h.send('web:bye', '/mydata'));
+    expect(mine).toContain('Có một liên kết lịch riêng');
+    expect(mine).toContain('1 hạn hẹn nhắc lại');
+    await h.send('web:bye', '/deletedata');
+    await h.send('web:bye', { choice: 'yes' });
+    const left = await h.app.redis.keys(`${h.app.prefix}rem:*`);
+    expect(left.filter((k) => !/rem:(units|tick:|lock|last-tick)/.test(k))).toEqual([]);
+    expect(await h.app.redis.zcard(`${h.app.prefix}rem:snoozes`)).toBe(0);
+  });
+});
