@@ -77,6 +77,14 @@ export const configSchema = z.object({
   ZALO_REMINDER_TEMPLATE_ID: optionalString,
   /** OA API message calls per minute, shared by every instance (Zalo allows about 4,000 per app). */
   ZALO_SEND_RATE_PER_MIN: intInRange(1, 100_000, 3000),
+  /** Outbound queue: proactive messages per second to Telegram (the Bot API allows about 30); 0: no cap. */
+  TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
+  /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */
+  ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
+  /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
+  WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
+  /** Outbound queue: messages each channel's worker handles at once in this process. */
+  OUTBOUND_CONCURRENCY: intInRange(1, 1000, 32),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,17 +10,24 @@ export type DeliveryResult =
   | { status: Exclude<DeliveryStatus, 'queued' | 'duplicate'>; reason?: string }
   | { status: 'retry'; afterMs: number; reason: string };
 
-function statsKey(app: App, campaign: string) {
+/** Counts per status of one campaign. */
+export function statsKey(app: App, campaign: string): string {
   return `${app.prefix}out:stats:${campaign}`;
 }
 
-function statusKey(app: App, campaign: string) {
+/** Each recipient's last status in one campaign: "sent", "blocked:<reason>"... */
+export function statusKey(app: App, campaign: string): string {
   return `${app.prefix}out:status:${campaign}`;
+}
+
+/** The exactly-once mark of one (key, person). */
+export function onceKey(app: App, key: string, user: string): string {
+  return `${app.prefix}out:once:${key}:${user}`;
 }
 
 /** Claims (key, user) once; false when it was claimed before (a duplicate). */
 export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
-  const ok = await app.redis.set(`${app.prefix}out:once:${m.key}:${m.user}`, '1', 'EX', STATUS_TTL_S, 'NX');
+  const ok = await app.redis.set(onceKey(app, m.key, m.user), '1', 'EX', STATUS_TTL_S, 'NX');
   return ok === 'OK';
 }
 
@@ -29,7 +36,7 @@ export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
  * which name no one, stay). For erasing a person's data on request.
  */
 export async function forgetRecipient(app: App, m: Pick<OutboundMessage, 'campaign' | 'key' | 'user'>): Promise<void> {
-  await app.redis.multi().del(`${app.prefix}out:once:${m.key}:${m.user}`).hdel(statusKey(app, m.campaign), m.user).exec();
+  await app.redis.multi().del(onceKey(app, m.key, m.user)).hdel(statusKey(app, m.campaign), m.user).exec();
 }
 
 /** Records a final (or queued) status for the delivery report. */
@@ -49,11 +56,35 @@ export async function campaignStats(app: App, campaign: string): Promise<Record<
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
 }
 
+/** Every recipient of a campaign with their status and its reason, in pages (kept 90 days). */
+export async function* campaignStatuses(app: App, campaign: string): AsyncGenerator<{ user: string; status: string; reason?: string }[]> {
+  let cursor = '0';
+  do {
+    const [next, flat] = await app.redis.hscan(statusKey(app, campaign), cursor, 'COUNT', 500);
+    cursor = next;
+    const page: { user: string; status: string; reason?: string }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const value = flat[i + 1] as string;
+      const at = value.indexOf(':');
+      page.push(at < 0 ? { user: flat[i] as string, status: value } : { user: flat[i] as string, status: value.slice(0, at), reason: value.slice(at + 1) });
+    }
+    if (page.length) yield page;
+  } while (cursor !== '0');
+}
+
+export interface DeliverHooks {
+  /**
+   * Runs after the checks and right before the platform call, so that only real sends wait for a
+   * rate-limit slot; whatever it throws leaves deliverOne unchanged (nothing was sent).
+   */
+  beforeSend?(): Promise<void>;
+}
+
 /**
  * Sends one message now, checking at send time what may have changed since it was queued: the person
  * said /stop, blocked the bot, or is on a channel this bot does not run. A 403 marks them inactive.
  */
-export async function deliverOne(app: App, m: OutboundMessage): Promise<DeliveryResult> {
+export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHooks = {}): Promise<DeliveryResult> {
   const person = await app.users.get(m.user);
   if (!person) return { status: 'undeliverable', reason: 'unknown_user' };
   if (person.optOut) return { status: 'opted_out' };
@@ -61,6 +92,7 @@ export async function deliverOne(app: App, m: OutboundMessage): Promise<Delivery
   const { channel, nativeId } = splitUserId(m.user);
   const sender = app.senders.get(channel);
   if (!sender) return { status: 'undeliverable', reason: `no_${channel}_channel` };
+  await hooks.beforeSend?.();
   let outcome: DeliveryOutcome;
   try {
     outcome = await sender.send(nativeId, m.replies, m.template ? { template: m.template } : undefined);

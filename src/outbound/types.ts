@@ -25,4 +25,6 @@ export type DeliveryStatus = 'queued' | 'sent' | 'failed' | 'blocked' | 'opted_o
 export interface Outbound {
   /** Accepts messages for delivery; duplicates of an already accepted (key, user) are dropped. */
   enqueue(messages: OutboundMessage[]): Promise<{ queued: number; duplicates: number }>;
+  /** Resolves once every message accepted so far has been tried (tests, and waiting before a report). */
+  idle?(): Promise<void>;
 }

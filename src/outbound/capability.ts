@@ -1,0 +1,56 @@
+import { Counter } from 'prom-client';
+import type { App, Capability } from '../app/app.js';
+import type { Config } from '../config.js';
+import type { ChannelName } from '../core/message.js';
+import type { Rate } from './gate.js';
+import { DurableOutbound } from './queue.js';
+
+export function channelRates(config: Config): Record<ChannelName, Rate> {
+  return {
+    telegram: { count: config.TELEGRAM_RATE_PER_SECOND, perMs: 1_000 },
+    zalo: { count: config.ZALO_RATE_PER_MINUTE, perMs: 60_000 },
+    web: { count: config.WEB_RATE_PER_SECOND, perMs: 1_000 },
+  };
+}
+
+/** The durable outbound queue of a running app, when it has one (tests and operators look at it). */
+export function durableOutbound(app: App): DurableOutbound | undefined {
+  return app.outbound instanceof DurableOutbound ? app.outbound : undefined;
+}
+
+/**
+ * With a real Redis, every proactive message leaves through BullMQ queues from the moment the bot
+ * starts (workers with it, closed gracefully when it stops). Without one (REDIS_URL unset) BullMQ
+ * cannot run on the in-memory emulation, so the in-process DirectOutbound stays, and the log says so.
+ */
+export const outbound: Capability = {
+  name: 'outbound',
+  register(app) {
+    const sent = new Counter({
+      name: 'xhht_outbound_messages_total',
+      help: 'Proactive messages by channel and final status',
+      labelNames: ['channel', 'status'],
+      registers: [app.metrics.registry],
+    });
+    if (app.inMemory) {
+      app.onStart(() =>
+        app.log.warn('no REDIS_URL: proactive messages (reminders, broadcasts) are sent in this process without a durable queue, since BullMQ needs a real Redis; what is waiting is lost on restart'),
+      );
+      return;
+    }
+    let queue: DurableOutbound | undefined;
+    app.onStart(async () => {
+      queue = new DurableOutbound(app, {
+        rates: channelRates(app.config),
+        concurrency: app.config.OUTBOUND_CONCURRENCY,
+        onOutcome: (channel, status) => sent.inc({ channel, status }),
+      });
+      await queue.ready();
+      queue.start();
+      app.outbound = queue;
+    });
+    app.onStop(async () => {
+      await queue?.close();
+    });
+  },
+};

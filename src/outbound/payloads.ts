@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { App } from '../app/app.js';
+import { tryParseJson } from '../core/json.js';
+import { replySchema } from '../core/message.js';
+import type { Redis } from '../store/redis.js';
+import type { OutboundKind, OutboundMessage } from './types.js';
+
+/** Long enough for any backlog or retry; refreshed each time the same content is queued again. */
+const PAYLOAD_TTL_S = 30 * 86_400;
+const CACHE_MAX = 256;
+
+const kinds = ['reminder', 'broadcast', 'news', 'notice'] as const satisfies readonly OutboundKind[];
+
+export const payloadSchema = z.object({
+  kind: z.enum(kinds),
+  replies: z.array(replySchema).min(1),
+  template: z.object({ id: z.string(), data: z.record(z.string(), z.string()) }).optional(),
+});
+export type Payload = z.infer<typeof payloadSchema>;
+
+export function payloadOf(m: OutboundMessage): Payload {
+  return { kind: m.kind, replies: m.replies, ...(m.template ? { template: m.template } : {}) };
+}
+
+/**
+ * What a message says, stored once per distinct content: a broadcast to 100,000 people keeps one copy
+ * (two with both languages) instead of one per queued job, which keeps Redis memory per recipient small.
+ */
+export class PayloadStore {
+  private readonly cache = new Map<string, Payload>();
+
+  constructor(
+    private readonly app: App,
+    private readonly redis: Redis,
+  ) {}
+
+  private key(id: string): string {
+    return `${this.app.prefix}out:payload:${id}`;
+  }
+
+  static idOf(p: Payload): string {
+    return createHash('sha1').update(JSON.stringify(p)).digest('base64url').slice(0, 22);
+  }
+
+  /** Stores each distinct payload of the batch; returns the id of each message's payload, in order. */
+  async save(messages: OutboundMessage[]): Promise<string[]> {
+    const ids: string[] = [];
+    const fresh = new Map<string, Payload>();
+    for (const m of messages) {
+      const p = payloadOf(m);
+      const id = PayloadStore.idOf(p);
+      ids.push(id);
+      fresh.set(id, p);
+    }
+    const tx = this.redis.multi();
+    for (const [id, p] of fresh) tx.set(this.key(id), JSON.stringify(p), 'EX', PAYLOAD_TTL_S);
+    await tx.exec();
+    return ids;
+  }
+
+  async get(id: string): Promise<Payload | undefined> {
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const parsed = payloadSchema.safeParse(tryParseJson(await this.redis.get(this.key(id))));
+    if (!parsed.success) return undefined;
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(id, parsed.data);
+    return parsed.data;
+  }
+}

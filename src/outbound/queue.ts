@@ -1,0 +1,320 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { App } from '../app/app.js';
+import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
+import type { Redis } from '../store/redis.js';
+import { deliverOne, type DeliveryResult } from './deliver.js';
+import { RateGate, type Rate } from './gate.js';
+import { OutboundLedger } from './ledger.js';
+import { PayloadStore } from './payloads.js';
+import type { DeliveryStatus, Outbound, OutboundMessage } from './types.js';
+
+/** What a job carries: who, which exactly-once key, which report, and the id of the shared content. */
+const jobDataSchema = z.object({ u: userIdSchema, k: z.string().min(1), c: z.string().min(1), p: z.string().min(1) });
+type JobData = z.infer<typeof jobDataSchema>;
+
+const BATCH = 500;
+/** A job the platform keeps rate-limiting is given up after this many starts. */
+const MAX_STARTS = 200;
+/** Only there so that queue.rateLimit() can pause the workers: the rate itself is the RateGate's. */
+const PAUSE_LIMITER = { max: 1_000_000, duration: 1_000 };
+
+export interface DurableOutboundOptions {
+  rates: Record<ChannelName, Rate>;
+  /** Messages each channel's worker handles at once. */
+  concurrency: number;
+  /** Tries for a transient failure (network, 5xx), with exponential backoff from `backoffMs`. */
+  attempts?: number;
+  backoffMs?: number;
+  /** How soon a crashed worker's jobs are taken up again (BullMQ lock and stalled check). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** Told of every recorded outcome (metrics). */
+  onOutcome?(channel: ChannelName, status: DeliveryStatus): void;
+}
+
+/** The same (key, person) always gets the same job id, so queueing it again adds nothing. BullMQ ids may not hold ":". */
+export function jobIdOf(key: string, user: string): string {
+  return `${key}|${user}`.replace(/%/g, '%25').replace(/:/g, '%3A');
+}
+
+class Deferred extends Error {
+  constructor(readonly ms: number) {
+    super(`deferred ${ms} ms`);
+  }
+}
+
+/** Another run of the same job holds or finished the send. */
+class Taken extends Error {}
+
+interface WorkerContext {
+  channel: ChannelName;
+  queue: Queue;
+  worker: Worker;
+  conn: Redis;
+  ledger: OutboundLedger;
+  payloads: PayloadStore;
+  gate?: RateGate;
+}
+
+/** Logs a connection's outage once, not at every retry. */
+function watched(conn: Redis, app: App, what: string): Redis {
+  let down = false;
+  conn.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    app.log.error({ err: err.message, connection: what }, 'outbound queue: Redis unreachable; retrying');
+  });
+  conn.on('ready', () => {
+    down = false;
+  });
+  return conn;
+}
+
+/**
+ * The durable outbound path: one BullMQ queue per channel on the bot's Redis, one job per recipient
+ * with a deterministic id, sent by workers at the channel's rate. A "retry after" from the platform
+ * pauses the whole channel (every worker of every instance); a block marks the person inactive; other
+ * failures are tried again with backoff; a crash resumes where it stopped (see OutboundLedger).
+ */
+export class DurableOutbound implements Outbound {
+  private readonly conn: Redis;
+  private readonly queues = new Map<ChannelName, Queue>();
+  private readonly ledger: OutboundLedger;
+  private readonly payloads: PayloadStore;
+  private readonly pausedUntil = new Map<ChannelName, number>();
+  private workers: WorkerContext[] = [];
+  private readonly prefix: string;
+  private closed = false;
+
+  constructor(
+    private readonly app: App,
+    private readonly opts: DurableOutboundOptions,
+  ) {
+    this.prefix = `${app.prefix}bull`;
+    // Enqueueing fails fast while Redis is down, as every write from a conversation does.
+    this.conn = watched(app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: false }), app, 'queue');
+    this.ledger = new OutboundLedger(app, this.conn);
+    this.payloads = new PayloadStore(app, this.conn);
+    for (const channel of CHANNELS) {
+      const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: this.prefix });
+      queue.on('error', (err) => app.log.warn({ err: err.message, channel }, 'outbound queue error'));
+      this.queues.set(channel, queue);
+    }
+  }
+
+  /** Resolves once the queue's connection is up (enqueueing before that would fail fast). */
+  async ready(): Promise<void> {
+    if (this.conn.status === 'ready') return;
+    await new Promise<void>((resolve) => this.conn.once('ready', () => resolve()));
+  }
+
+  private queue(channel: ChannelName): Queue {
+    return this.queues.get(channel) as Queue;
+  }
+
+  private get jobOptions() {
+    return {
+      attempts: this.opts.attempts ?? 6,
+      backoff: { type: 'exponential' as const, delay: this.opts.backoffMs ?? 2_000 },
+      // Completed jobs go at once: the ledger and the report keep what matters, and memory stays flat.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400, count: 10_000 },
+    };
+  }
+
+  async enqueue(messages: OutboundMessage[]): Promise<{ queued: number; duplicates: number }> {
+    if (this.closed) throw new Error('the outbound queue is closed: the bot is stopping');
+    let queued = 0;
+    let duplicates = 0;
+    for (let i = 0; i < messages.length; i += BATCH) {
+      const chunk = messages.slice(i, i + BATCH);
+      const payloadIds = await this.payloads.save(chunk);
+      // Claimed before the job is added: a crash in between leaves the mark "queued", and queueing the
+      // same message again adds the job then (same id: never twice).
+      const claims = await Promise.all(chunk.map((m) => this.ledger.claim(m)));
+      const now = this.app.clock.now().getTime();
+      const jobs = new Map<ChannelName, { name: string; data: JobData; opts: ReturnType<DurableOutbound['jobOpts']> }[]>();
+      chunk.forEach((m, j) => {
+        const claim = claims[j];
+        if (claim === 'new') queued++;
+        else duplicates++;
+        if (claim === 'taken') return;
+        const { channel } = splitUserId(m.user);
+        const list = jobs.get(channel) ?? [];
+        list.push({ name: m.kind, data: { u: m.user, k: m.key, c: m.campaign, p: payloadIds[j] as string }, opts: this.jobOpts(m, now) });
+        jobs.set(channel, list);
+      });
+      await Promise.all([...jobs].map(([channel, list]) => this.queue(channel).addBulk(list)));
+    }
+    return { queued, duplicates };
+  }
+
+  private jobOpts(m: OutboundMessage, now: number) {
+    return { ...this.jobOptions, jobId: jobIdOf(m.key, m.user), delay: Math.max(0, (m.notBefore ?? 0) - now) };
+  }
+
+  /** Starts one worker per channel in this process. */
+  start(): void {
+    if (this.workers.length) return;
+    for (const channel of CHANNELS) {
+      // Workers wait through a Redis outage (BullMQ needs maxRetriesPerRequest: null for them).
+      const conn = watched(this.app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), this.app, `worker-${channel}`);
+      const rate = this.opts.rates[channel];
+      const ctx: WorkerContext = {
+        channel,
+        queue: this.queue(channel),
+        conn,
+        ledger: new OutboundLedger(this.app, conn),
+        payloads: new PayloadStore(this.app, conn),
+        gate: rate.count > 0 ? new RateGate(conn, `${this.app.prefix}out:gate:${channel}`, rate, this.opts.concurrency) : undefined,
+        worker: undefined as unknown as Worker,
+      };
+      ctx.worker = new Worker(`out-${channel}`, (job) => this.process(ctx, job), {
+        connection: conn,
+        prefix: this.prefix,
+        concurrency: this.opts.concurrency,
+        limiter: PAUSE_LIMITER,
+        lockDuration: this.opts.lockDurationMs ?? 30_000,
+        stalledInterval: this.opts.stalledIntervalMs ?? 30_000,
+        maxStalledCount: 2,
+      });
+      ctx.worker.on('failed', (job, err) => void this.failedForGood(ctx, job, err));
+      ctx.worker.on('error', (err) => this.app.log.warn({ err: err.message, channel }, 'outbound worker error'));
+      this.workers.push(ctx);
+    }
+    const rates = Object.fromEntries(CHANNELS.map((c) => [c, this.opts.rates[c].count ? `${this.opts.rates[c].count}/${this.opts.rates[c].perMs / 1000}s` : 'no cap']));
+    this.app.log.info({ rates, concurrency: this.opts.concurrency }, 'outbound queue (BullMQ) workers started');
+  }
+
+  /** Stops taking jobs, lets the ones in hand finish, and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.worker.close()));
+    for (const w of workers) w.conn.disconnect();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.conn.disconnect();
+  }
+
+  /** Resolves when no job is waiting, delayed or running on any channel. */
+  async idle(pollMs = 50): Promise<void> {
+    for (;;) {
+      const counts = await Promise.all([...this.queues.values()].map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused')));
+      if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+      await sleep(pollMs);
+    }
+  }
+
+  /** Jobs waiting or running per channel, for /metrics and the admin report. */
+  async backlog(): Promise<Record<ChannelName, number>> {
+    const out = {} as Record<ChannelName, number>;
+    for (const [channel, q] of this.queues) {
+      const c = await q.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+      out[channel] = Object.values(c).reduce((a, b) => a + b, 0);
+    }
+    return out;
+  }
+
+  private counted(channel: ChannelName, status: DeliveryStatus, recorded: boolean): void {
+    if (recorded) this.opts.onOutcome?.(channel, status);
+  }
+
+  private async process(ctx: WorkerContext, job: Job): Promise<void> {
+    const parsed = jobDataSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`malformed outbound job: ${parsed.error.issues[0]?.message}`);
+    const d = parsed.data;
+    const who = { user: d.u, key: d.k, campaign: d.c };
+    const { channel, ledger } = ctx;
+
+    const mark = await ledger.state(who);
+    if (mark.state === 'done') return;
+    if (mark.state === 'interrupted') return this.counted(channel, 'failed', await ledger.finish(who, { mark: mark.mark }, 'failed', 'interrupted'));
+    const payload = await ctx.payloads.get(d.p);
+    if (!payload) return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', 'content_expired'));
+
+    const token = randomBytes(8).toString('hex');
+    let began = false;
+    let result: DeliveryResult;
+    try {
+      result = await deliverOne(this.app, { user: d.u, campaign: d.c, key: d.k, ...payload }, {
+        beforeSend: async () => {
+          await this.slot(ctx);
+          // The mark is taken only now, right before the platform call, so that a crash while waiting
+          // for a slot leaves nothing ambiguous behind.
+          if (!(await ledger.begin(who, token))) throw new Taken();
+          began = true;
+          if (ctx.gate) for (let wait = ctx.gate.local.take(); wait > 0; wait = ctx.gate.local.take()) await sleep(wait);
+        },
+      });
+    } catch (err) {
+      if (err instanceof Taken) return;
+      if (err instanceof Deferred) {
+        await ctx.queue.rateLimit(err.ms);
+        throw Worker.RateLimitError();
+      }
+      // Redis trouble before anything was sent: BullMQ tries again with backoff.
+      throw err;
+    }
+
+    if (result.status === 'retry') {
+      if (began) await ledger.release(who, token);
+      if (result.afterMs > 0) {
+        if (job.attemptsStarted >= MAX_STARTS) return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', `rate_limited: ${result.reason}`));
+        await this.pause(ctx, result.afterMs);
+        throw Worker.RateLimitError();
+      }
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (!last) throw new Error(result.reason);
+      return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', result.reason));
+    }
+    this.counted(channel, result.status, await ledger.finish(who, began ? token : undefined, result.status, result.reason));
+  }
+
+  /** Waits for this channel's next send slot; defers the job when the channel is paused or booked far ahead. */
+  private async slot(ctx: WorkerContext): Promise<void> {
+    const pausedFor = () => (this.pausedUntil.get(ctx.channel) ?? 0) - Date.now();
+    if (pausedFor() > 0) throw new Deferred(pausedFor());
+    if (!ctx.gate) return;
+    const slot = await ctx.gate.reserve();
+    if ('deferMs' in slot) throw new Deferred(Math.max(10, slot.deferMs - ctx.gate.lookaheadMs / 2));
+    if (slot.waitMs > 0) await sleep(slot.waitMs);
+    for (;;) {
+      // A "retry after" seen while this one waited: it would only be refused too.
+      if (pausedFor() > 0) throw new Deferred(pausedFor());
+      const wait = await ctx.gate.admit();
+      if (wait === 0) return;
+      if (wait > ctx.gate.lookaheadMs) throw new Deferred(wait);
+      await sleep(wait);
+    }
+  }
+
+  /** The platform said "too many": nobody sends on this channel until it said to try again. */
+  private async pause(ctx: WorkerContext, ms: number): Promise<void> {
+    this.pausedUntil.set(ctx.channel, Math.max(this.pausedUntil.get(ctx.channel) ?? 0, Date.now() + ms));
+    this.app.log.warn({ channel: ctx.channel, ms }, 'outbound: the platform asked to slow down; channel paused');
+    await ctx.gate?.pause(ms);
+    await ctx.queue.rateLimit(ms);
+  }
+
+  /** A job BullMQ gave up on outside a run (stalled too often, or an error on its last try) still gets its line in the report. */
+  private async failedForGood(ctx: WorkerContext, job: Job | undefined, err: Error): Promise<void> {
+    if (!job?.finishedOn) return;
+    const d = jobDataSchema.safeParse(job.data);
+    if (!d.success) {
+      this.app.log.error({ jobId: job.id, err: err.message }, 'outbound: malformed job dropped');
+      return;
+    }
+    const reason = /stalled/.test(err.message) ? 'stalled' : 'error';
+    this.app.log.warn({ jobId: job.id, err: err.message }, 'outbound: message failed for good');
+    try {
+      this.counted(ctx.channel, 'failed', await ctx.ledger.settle({ user: d.data.u, key: d.data.k, campaign: d.data.c }, reason));
+    } catch (e) {
+      this.app.log.error({ err: e, jobId: job.id }, 'outbound: could not record a failed message');
+    }
+  }
+}
