@@ -28,13 +28,21 @@ export function registerConsent(ctx: LearningContext): void {
   const { app, store } = ctx;
   app.registry
     .action('learning.enter', async (turn) => {
-      // Officers reach their review queue from the learning menu without registering themselves.
-      if (await turn.hasRole('officer')) return { next: 'hub' };
-      if (!(await hasConsent(ctx, turn))) return askConsent(turn);
-      if (!(await store.latestFile(turn.user))) return { goto: 'learning_register' };
+      const file = await store.latestFile(turn.user);
+      const officer = await turn.hasRole('officer');
+      // Officers reach their review queue without registering themselves; anyone with a file reads a changed notice again.
+      if (!(await hasConsent(ctx, turn)) && (file || !officer)) return askConsent(turn);
+      if (!file && !officer) return { goto: 'learning_register' };
       return { next: 'hub' };
     })
     .action('learning.giveConsent', async (turn) => {
       await store.setConsent(turn.user, NOTICE_VERSION);
+      if (!(await store.latestFile(turn.user))) return undefined;
+      turn.say('learning.consent_thanks');
+      return { next: 'hub' };
+    })
+    .action('learning.refuseConsent', async (turn) => {
+      // Saying no to a changed notice deletes nothing by itself: the person is told how to.
+      turn.say((await store.profile(turn.user)) ? 'learning.consent_refused_kept' : 'learning.consent_refused');
     });
 }

@@ -42,7 +42,7 @@ describe('learning citizen: consent and registration', () => {
     const send = as(t, 'web:an');
     const done = await register(send);
     expect(textOf(done)).toContain('năm 2026');
-    expect(choiceValues(done)).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
+    expect(done.at(-1)?.choices?.map((c) => c.value)).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
     const store = t.app.redis;
     const consent = JSON.parse((await store.get(`${t.prefix}lc:consent:web:an`)) as string);
     expect(consent).toEqual({ version: NOTICE_VERSION, at: clock.now().getTime() });
@@ -133,6 +133,33 @@ describe('learning citizen: consent and registration', () => {
     } finally {
       clock.set('2026-05-20T03:00:00Z');
     }
+  });
+
+  it('asks again when the notice changed, and tells someone who says no that their data is kept until they delete it', async () => {
+    const send = as(t, 'web:old-notice');
+    await register(send);
+    await t.app.redis.set(`${t.prefix}lc:consent:web:old-notice`, JSON.stringify({ version: '2025-0', at: 1 }));
+    await send('/menu');
+    const again = await send({ choice: 'learning' });
+    expect(textOf(again)).toContain(`Thông báo bản ${NOTICE_VERSION}`);
+    const refused = await send({ choice: 'no' });
+    expect(textOf(refused)).toContain('vẫn được giữ; muốn xóa, gõ /deletedata');
+    expect(await t.app.redis.exists(`${t.prefix}lc:profile:web:old-notice`)).toBe(1);
+    await send({ choice: 'learning' });
+    const back = await send({ choice: 'yes' });
+    expect(textOf(back)).toContain('Hồ sơ năm 2026: đang chuẩn bị');
+    expect(back.at(-1)?.choices?.map((c) => c.value)).toContain('log');
+    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:consent:web:old-notice`)) as string).version).toBe(NOTICE_VERSION);
+  });
+
+  it('speaks English to someone who chose it', async () => {
+    const send = as(t, 'web:english');
+    await send('/lang en');
+    await send('/menu');
+    const notice = await send({ choice: 'learning' });
+    expect(textOf(notice)).toContain('Do you agree?');
+    expect(notice.at(-1)?.choices?.map((c) => c.label)).toEqual(['I agree', 'I do not agree']);
+    expect(textOf(await send({ choice: 'yes' }))).toContain('Your full name?');
   });
 
   it('keeps personal questions out of group chats', async () => {
