@@ -77,6 +77,19 @@ export const configSchema = z.object({
   ZALO_REMINDER_TEMPLATE_ID: optionalString,
   /** OA API message calls per minute, shared by every instance (Zalo allows about 4,000 per app). */
   ZALO_SEND_RATE_PER_MIN: intInRange(1, 100_000, 3000),
+  /** The Zalo Bot platform instead of an Official Account: the bot's token ("<bot id>:<secret>"). */
+  ZALO_BOT_TOKEN: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().regex(/^\d+:\S+$/, 'a Zalo Bot token like 1459232241454765289:AbC-xyz').optional(),
+  ),
+  /** Checked against X-Bot-Api-Secret-Token on POST /webhooks/zalo in Zalo Bot mode. */
+  ZALO_BOT_WEBHOOK_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().regex(/^[A-Za-z0-9_-]{8,256}$/, '8-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+  ),
+  /** The public URL of POST /webhooks/zalo: when set, the bot registers it with setWebhook at start. */
+  ZALO_BOT_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
+  ZALO_BOT_API_BASE: url(['https:', 'http:']).default('https://bot-api.zaloplatforms.com'),
   /** Outbound queue: proactive messages per second to Telegram (the Bot API allows about 30); 0: no cap. */
   TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
   /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */

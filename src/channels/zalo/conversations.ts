@@ -2,10 +2,10 @@ import type { App } from '../../app/app.js';
 import { userId, type Inbound, type Reply } from '../../core/message.js';
 import { KeyedQueue } from '../../sessions/keyed-queue.js';
 import type { ZaloEvent } from './events.js';
-import type { ZaloMessenger } from './messenger.js';
+import type { TextSender } from './messenger.js';
 import { renderReplies } from './render.js';
 
-type Accepted = Exclude<ZaloEvent, { kind: 'ignored' }>;
+export type AcceptedEvent = Exclude<ZaloEvent, { kind: 'ignored' }>;
 
 /**
  * Handles accepted events after the webhook has answered. The bot orders each person's messages by
@@ -18,11 +18,11 @@ export class ZaloConversations {
 
   constructor(
     private readonly app: App,
-    private readonly messenger: ZaloMessenger,
+    private readonly messenger: TextSender,
   ) {}
 
   /** Must be called in arrival order (it is, from the webhook). */
-  accept(event: Accepted): void {
+  accept(event: AcceptedEvent): void {
     const user = userId('zalo', event.user);
     switch (event.kind) {
       case 'message':

@@ -5,7 +5,7 @@ import type { Attachment } from '../../core/message.js';
  * Zalo ids come as strings, or as bare numbers that parseExactJson has already turned into
  * strings when they exceed 2^53; a small number is exact and becomes its digits.
  */
-const zaloId = z
+export const zaloId = z
   .union([z.string(), z.number().int().nonnegative()])
   .transform(String)
   .pipe(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id of at most 64 letters, digits, "_" or "-"'));
@@ -54,9 +54,14 @@ export type ZaloEvent =
 
 export type EventParse = { ok: true; event: ZaloEvent } | { ok: false; error: string };
 
-function problem(error: z.ZodError): EventParse {
+/** The first problem zod found, as "field.path: message". */
+export function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  return { ok: false, error: `${issue?.path.length ? issue.path.join('.') + ': ' : ''}${issue?.message ?? 'invalid event'}` };
+  return `${issue?.path.length ? issue.path.join('.') + ': ' : ''}${issue?.message ?? 'invalid event'}`;
+}
+
+function problem(error: z.ZodError): EventParse {
+  return { ok: false, error: describeIssue(error) };
 }
 
 /**

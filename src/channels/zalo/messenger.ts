@@ -11,7 +11,36 @@ import type { MinuteRateLimit } from './rate-limit.js';
  */
 export type SendMode = 'reply' | 'proactive';
 
+/** What the conversations need from either Zalo mode. */
+export interface TextSender {
+  /** Sends the texts in order and stops at the first that does not go out. */
+  sendTexts(userId: string, texts: string[], mode: SendMode): Promise<DeliveryOutcome>;
+}
+
 const REPLY_ATTEMPTS = 4;
+
+/** Runs `attempt` (numbered from 1) until it is not a retry, or, for a proactive send, once. */
+export async function withRetries(mode: SendMode, attempt: (n: number) => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  for (let n = 1; ; n++) {
+    const outcome = await attempt(n);
+    if (outcome.status !== 'retry' || mode === 'proactive' || n >= REPLY_ATTEMPTS) return outcome;
+    await sleep(outcome.afterMs);
+  }
+}
+
+export async function sendInOrder(texts: string[], send: (text: string) => Promise<DeliveryOutcome>): Promise<DeliveryOutcome> {
+  for (const text of texts) {
+    const outcome = await send(text);
+    if (outcome.status !== 'sent') return outcome;
+  }
+  return { status: 'sent' };
+}
+
+/** A failure to reach the platform at all: worth trying again later. */
+export function transportFailure(log: Logger, err: unknown): DeliveryOutcome {
+  log.warn({ err }, 'Zalo send failed');
+  return { status: 'failed', reason: err instanceof Error ? err.message : String(err), transient: true };
+}
 
 export interface MessengerOptions {
   /** The first wait after Zalo answers -32; it doubles with each attempt. */
@@ -19,7 +48,7 @@ export interface MessengerOptions {
 }
 
 /** Sends through the OA API within the shared rate limit, mapping every answer to a DeliveryOutcome. */
-export class ZaloMessenger {
+export class ZaloMessenger implements TextSender {
   constructor(
     private readonly api: ZaloOaApi,
     private readonly limit: MinuteRateLimit,
@@ -27,34 +56,23 @@ export class ZaloMessenger {
     private readonly opts: MessengerOptions,
   ) {}
 
-  /** Sends the texts in order and stops at the first that does not go out. */
-  async sendTexts(userId: string, texts: string[], mode: SendMode): Promise<DeliveryOutcome> {
-    for (const text of texts) {
-      const outcome = await this.attempt(() => this.api.sendText(userId, text), mode);
-      if (outcome.status !== 'sent') return outcome;
-    }
-    return { status: 'sent' };
+  sendTexts(userId: string, texts: string[], mode: SendMode): Promise<DeliveryOutcome> {
+    return sendInOrder(texts, (text) => this.attempt(() => this.api.sendText(userId, text), mode));
   }
 
   sendTemplate(userId: string, template: TemplateMessage, mode: SendMode): Promise<DeliveryOutcome> {
     return this.attempt(() => this.api.sendTemplate(userId, template), mode);
   }
 
-  private async attempt(call: () => Promise<ZaloResult>, mode: SendMode): Promise<DeliveryOutcome> {
-    for (let attempt = 1; ; attempt++) {
+  private attempt(call: () => Promise<ZaloResult>, mode: SendMode): Promise<DeliveryOutcome> {
+    return withRetries(mode, async (n) => {
       const wait = await this.limit.take();
-      let outcome: DeliveryOutcome;
-      if (wait > 0) outcome = { status: 'retry', afterMs: wait, reason: 'rate_limit' };
-      else {
-        try {
-          outcome = outcomeOf(await call(), this.opts.rateLimitBackoffMs * 2 ** (attempt - 1));
-        } catch (err) {
-          this.log.warn({ err }, 'Zalo send failed');
-          outcome = { status: 'failed', reason: err instanceof Error ? err.message : String(err), transient: true };
-        }
+      if (wait > 0) return { status: 'retry', afterMs: wait, reason: 'rate_limit' };
+      try {
+        return outcomeOf(await call(), this.opts.rateLimitBackoffMs * 2 ** (n - 1));
+      } catch (err) {
+        return transportFailure(this.log, err);
       }
-      if (outcome.status !== 'retry' || mode === 'proactive' || attempt >= REPLY_ATTEMPTS) return outcome;
-      await sleep(outcome.afterMs);
-    }
+    });
   }
 }

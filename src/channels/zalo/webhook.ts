@@ -1,13 +1,42 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { App } from '../../app/app.js';
 import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
-import type { ZaloConversations } from './conversations.js';
-import { envelopeSchema, parseEvent } from './events.js';
+import type { AcceptedEvent, ZaloConversations } from './conversations.js';
+import { describeIssue, envelopeSchema, parseEvent } from './events.js';
 import { parseExactJson } from './exact-json.js';
 import { signatureMatches, zaloSignature } from './signature.js';
 
 /** Zalo retries a delivery for a while; a day covers every retry. */
 const DEDUP_TTL_S = 86_400;
+
+/** The body read exactly (ids beyond 2^53 stay strings); not JSON is a 400. */
+export function jsonOf(raw: Buffer): unknown {
+  try {
+    return parseExactJson(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+}
+
+/**
+ * Remembers the event so that a redelivery is dropped, hands it to the conversations and answers at
+ * once. While Redis is down the answer is 503, so the platform delivers it again later.
+ */
+export async function acceptOnce(app: App, conversations: ZaloConversations, event: AcceptedEvent, res: ServerResponse): Promise<void> {
+  let first: boolean;
+  try {
+    // Hashed: a follow's key names the person, and these marks are not worth an entry in /mydata.
+    const mark = createHash('sha256').update(event.dedupKey).digest('base64url');
+    first = (await app.redis.set(`${app.prefix}zalo:event:${mark}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
+  } catch (err) {
+    app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
+    throw new HttpError(503, 'store unavailable, deliver again later');
+  }
+  if (!first) return sendJson(res, 200, { ok: true, duplicate: true });
+  conversations.accept(event);
+  sendJson(res, 200, { ok: true });
+}
 
 export interface WebhookDeps {
   app: App;
@@ -29,17 +58,9 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     const raw = await readBody(req);
     const signature = req.headers['x-zevent-signature'];
     if (typeof signature !== 'string' || !signature.trim()) throw new HttpError(401, 'missing X-ZEvent-Signature');
-    let body: unknown;
-    try {
-      body = parseExactJson(raw.toString('utf8'));
-    } catch {
-      throw new HttpError(400, 'body is not valid JSON');
-    }
+    const body = jsonOf(raw);
     const envelope = envelopeSchema.safeParse(body);
-    if (!envelope.success) {
-      const issue = envelope.error.issues[0];
-      throw new HttpError(400, `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid event'}`);
-    }
+    if (!envelope.success) throw new HttpError(400, describeIssue(envelope.error));
     const { event_name: name, timestamp } = envelope.data;
     if (!signatureMatches(signature, zaloSignature(appId, raw, timestamp, secret))) throw new HttpError(401, 'signature does not match');
 
@@ -48,17 +69,6 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     const event = parsed.event;
     if (event.kind === 'ignored') return sendJson(res, 200, { ok: true, ignored: event.name });
 
-    let first: boolean;
-    try {
-      // Hashed: a follow's key names the person, and these marks are not worth an entry in /mydata.
-      const mark = createHash('sha256').update(event.dedupKey).digest('base64url');
-      first = (await app.redis.set(`${app.prefix}zalo:event:${mark}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
-    } catch (err) {
-      app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
-      throw new HttpError(503, 'store unavailable, deliver again later');
-    }
-    if (!first) return sendJson(res, 200, { ok: true, duplicate: true });
-    conversations.accept(event);
-    sendJson(res, 200, { ok: true });
+    await acceptOnce(app, conversations, event, res);
   };
 }
