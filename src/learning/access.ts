@@ -30,14 +30,14 @@ export function reviewableAreas(ctx: LearningContext, scope: ReviewScope): strin
   return all.map((a) => a.id).filter((id) => mayReview(ctx, scope, id) === 'ok');
 }
 
-/** Officers to tell about a new file in an area: those of the area and of the areas above it who may review it. */
-export async function reviewersOf(ctx: LearningContext, area: string): Promise<string[]> {
+/** Officers to tell about someone's new file: those of its area and of the areas above who may review it, not its owner. */
+export async function reviewersOf(ctx: LearningContext, area: string, owner: string): Promise<string[]> {
   const { areas, roles } = ctx.app;
   const found = new Set<string>();
   for (let cur: string | undefined = area; cur; cur = areas.get(cur)?.parent)
     for (const user of await roles.holders('officer', cur)) {
       const scope = await reviewScope(ctx, user);
-      if (scope && mayReview(ctx, scope, area) === 'ok') found.add(user);
+      if (user !== owner && scope && mayReview(ctx, scope, area) === 'ok') found.add(user);
     }
   return [...found];
 }

@@ -76,7 +76,7 @@ export function registerHub(ctx: LearningContext): void {
         turn.say('learning.locked.submitted', { year: file.year });
         return { next: 'hub' };
       }
-      const officers = await reviewersOf(ctx, result.file.area);
+      const officers = await reviewersOf(ctx, result.file.area, turn.user);
       await tellReviewers(ctx, result.file, officers);
       turn.say(officers.length ? 'learning.submitted' : 'learning.submitted_no_officer', {
         year: result.file.year,

@@ -14,7 +14,7 @@ export const SUBMITTED_CAMPAIGN = 'learning-submitted';
 
 export type DecideResult =
   | { ok: true; file: LearningFile }
-  | { ok: false; reason: 'not_officer' | 'missing' | 'not_submitted' | Exclude<ReviewCheck, 'ok'> };
+  | { ok: false; reason: 'not_officer' | 'missing' | 'not_submitted' | 'own_file' | Exclude<ReviewCheck, 'ok'> };
 
 /** The exactly-once key of the notice about a file's n-th decision. */
 export function decisionKey(file: Pick<LearningFile, 'id' | 'submissions'>): string {
@@ -31,7 +31,7 @@ export async function reviewQueue(ctx: LearningContext, officer: string): Promis
   waiting.sort((a, b) => a.at - b.at);
   const files: OwnedFile[] = [];
   for (const w of waiting) {
-    const file = await ctx.store.file(w.user, w.year);
+    const file = w.user === officer ? undefined : await ctx.store.file(w.user, w.year);
     if (file?.status === 'submitted') files.push({ user: w.user, file });
   }
   return files;
@@ -48,6 +48,8 @@ export async function decide(ctx: LearningContext, officer: string, fileId: stri
   if (!scope) return { ok: false, reason: 'not_officer' };
   const owned = await store.fileById(fileId);
   if (!owned) return { ok: false, reason: 'missing' };
+  // Nobody recognises their own file.
+  if (owned.user === officer) return { ok: false, reason: 'own_file' };
   const check = mayReview(ctx, scope, owned.file.area);
   if (check !== 'ok') return { ok: false, reason: check };
   const now = app.clock.now().getTime();
@@ -189,6 +191,10 @@ export function registerReview(ctx: LearningContext): void {
       const scope = await reviewScope(ctx, turn.user);
       if (!owned || owned.file.status !== 'submitted') {
         turn.say('review.refused.not_submitted');
+        return { next: 'queue' };
+      }
+      if (owned.user === turn.user) {
+        refusal(turn, 'own_file');
         return { next: 'queue' };
       }
       const check = scope ? mayReview(ctx, scope, owned.file.area) : 'outside_area';

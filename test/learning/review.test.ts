@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
+import { reviewersOf } from '../../src/learning/access.js';
 import type { LearningContext } from '../../src/learning/context.js';
 import { Criteria } from '../../src/learning/criteria.js';
 import { decide, reviewQueue } from '../../src/learning/review.js';
@@ -185,6 +186,17 @@ describe('learning citizen: review by the officers of the area', () => {
     const result = await decide(configured, 'web:officer-ub', id, 'approved');
     expect(result).toMatchObject({ ok: true, file: { status: 'approved', decision: { unit: 'ubnd_xa' } } });
     expect(await decide(ctx, 'web:officer-sl', id, 'returned', 'late')).toEqual({ ok: false, reason: 'not_submitted' });
+  });
+
+  it('does not let an officer review their own file', async () => {
+    await submitted('web:officer-self', { commune: 'van son', communeLabel: 'Vân Sơn', name: 'Cán Bộ Tự Duyệt' });
+    const self = await officer('web:officer-self', 'son-la.van-son');
+    expect(await reviewersOf(ctx, 'son-la.van-son', 'web:officer-self')).not.toContain('web:officer-self');
+    expect(await reviewersOf(ctx, 'son-la.van-son', 'web:someone')).toContain('web:officer-self');
+    expect(textOf(await openQueue(self))).toContain('Không có hồ sơ nào chờ duyệt');
+    const id = (await fileOf('web:officer-self')).id;
+    expect(await decide(ctx, 'web:officer-self', id, 'approved')).toEqual({ ok: false, reason: 'own_file' });
+    expect(await fileOf('web:officer-self')).toMatchObject({ status: 'submitted' });
   });
 
   it('does not let an invite code grant the review queue twice, nor after it expired', async () => {
