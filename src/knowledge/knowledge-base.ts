@@ -104,17 +104,18 @@ function truncate(question: string): { text: string; truncated: boolean } {
   return { text: space > QUESTION_MAX / 2 ? cut.slice(0, space) : cut, truncated: true };
 }
 
-const DATE_LOCALE: Record<Language, string> = { vi: 'vi-VN', en: 'en-GB' };
+/** Citation dates: 04/10/2019 in Vietnamese, 4 October 2019 in English. Formatters are costly to make. */
+const DATE_FORMAT = perLanguage(
+  (lang) =>
+    new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+      day: lang === 'vi' ? '2-digit' : 'numeric',
+      month: lang === 'vi' ? '2-digit' : 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
 
-function formatDate(iso: string, lang: Language): string {
-  const date = new Date(`${iso}T00:00:00Z`);
-  return new Intl.DateTimeFormat(DATE_LOCALE[lang], {
-    day: '2-digit',
-    month: lang === 'vi' ? '2-digit' : 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
-}
+const formatDate = (iso: string, lang: Language): string => DATE_FORMAT[lang].format(new Date(`${iso}T00:00:00Z`));
 
 function citation(meta: DocumentMeta, section: string, t: Translate, lang: Language): string {
   return t('qa.cite', {
@@ -194,12 +195,17 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const query = buildQuery(analyse(text, lang), lang, domainTerms[lang]);
     const { index, entries } = shelves[lang];
     const inScope = scopeOf(query);
+    const ids = index.ids(query.terms.keys());
     const ranked = hasContent(query)
       ? index
           .top(query.terms, CANDIDATES)
           .map(({ passage, score }) => {
             const entry = entries[passage] as Entry;
-            const found = match((term) => index.contains(passage, term), (term) => index.idf(term), query);
+            const contains = (term: string): boolean => {
+              const id = ids.get(term);
+              return id !== undefined && index.containsId(passage, id);
+            };
+            const found = match(contains, (term) => index.idf(term), query);
             // Among passages that score alike, the one that accounts for more of the question wins.
             const weight = (0.5 + found.share) * (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
             return { entry, score: score * weight, match: found };

@@ -12,6 +12,8 @@ export interface Query {
   readonly terms: ReadonlyMap<string, number>;
   /** Token positions of each name of the programme's subject found in the question. */
   readonly domainSpans: readonly (readonly number[])[];
+  /** Per token position i, the bigram term of tokens i and i+1, if they make one. */
+  readonly bigramAt: readonly (string | undefined)[];
 }
 
 /** `domainTerms`: the lexicon's domain terms, analysed for `lang`. */
@@ -26,7 +28,10 @@ export function buildQuery(analysis: Analysis, lang: Language, domainTerms: Phra
     const term = phraseAt(domainTerms, analysis.tokens, i);
     if (term) domainSpans.push(term.words.map((__, k) => i + k));
   });
-  return { lang, analysis, terms, domainSpans };
+  const bigramAt = analysis.tokens.map((token, i) =>
+    pairs(analysis, i) ? bigram(token, analysis.tokens[i + 1] as string) : undefined,
+  );
+  return { lang, analysis, terms, domainSpans, bigramAt };
 }
 
 /** Whether a question has anything to search for. */
@@ -53,7 +58,10 @@ export interface Match {
 export function match(contains: (term: string) => boolean, idf: (term: string) => number, query: Query): Match {
   const { tokens, content, units } = query.analysis;
   const matchedNumbers = new Set(units.filter(contains).map(unitNumber));
-  const has = (i: number): boolean => pairs(query.analysis, i) && contains(bigram(tokens[i] as string, tokens[i + 1] as string));
+  const has = (i: number): boolean => {
+    const term = query.bigramAt[i];
+    return term !== undefined && contains(term);
+  };
   const covered = tokens.map((token, i) => {
     // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
     // or a syllable between question words is as specific as the question makes it.

@@ -242,10 +242,18 @@ export class SearchIndex {
     return this.terms.find(term) !== undefined;
   }
 
-  /** Whether a passage contains a term (binary search in the sorted postings). */
-  contains(passage: number, term: string): boolean {
-    const id = this.terms.find(term);
-    if (id === undefined) return false;
+  /** The ids of those of `terms` the index knows, for `containsId`. */
+  ids(terms: Iterable<string>): Map<string, number> {
+    const ids = new Map<string, number>();
+    for (const term of terms) {
+      const id = this.terms.find(term);
+      if (id !== undefined) ids.set(term, id);
+    }
+    return ids;
+  }
+
+  /** Whether a passage contains the term with this id (binary search in the sorted postings). */
+  containsId(passage: number, id: number): boolean {
     let lo = this.start[id] as number;
     let hi = (this.start[id + 1] as number) - 1;
     while (lo <= hi) {
