@@ -28,7 +28,7 @@ export class ZaloConversations {
       case 'message':
         return this.converse(event.user, { user, text: event.text, attachment: event.attachment });
       case 'follow':
-        // A new follower gets what /start gives anyone: the welcome and the menu.
+        // A new follower gets what /start gives anyone: the welcome.
         return this.converse(event.user, { user, text: '/start' });
       case 'unfollow':
         // Someone the bot never met leaves nothing behind.
