@@ -163,7 +163,8 @@ export class Engine {
     let value: unknown;
     let found = false;
     if (step.choices) {
-      const { choices, alternatives } = await this.choicesAt(turn, step);
+      // Labels in the other languages only matter for a typed answer, not for a pressed button.
+      const { choices, alternatives } = await this.choicesAt(turn, step, inbound.choice === undefined);
       const match = matchChoice(choices, { choice: inbound.choice, text }, alternatives);
       if (match) {
         value = match.value;
@@ -191,7 +192,8 @@ export class Engine {
     return { kind: 'ok', value };
   }
 
-  private async choicesAt(turn: Turn, step: Step): Promise<{ choices: Choice[]; alternatives?: Map<string, string[]> }> {
+  /** The choices offered at a step; with `alternatives`, also each label in every language, to match typed answers against. */
+  private async choicesAt(turn: Turn, step: Step, withAlternatives = false): Promise<{ choices: Choice[]; alternatives?: Map<string, string[]> }> {
     const spec = step.choices;
     if (!spec) return { choices: [] };
     if (!Array.isArray(spec)) return { choices: turn.session.offered ?? [] };
@@ -202,9 +204,9 @@ export class Engine {
       const key = choiceLabelKey(step.ask as string, item);
       const value = choiceValue(item);
       choices.push({ value, label: turn.t(key) });
-      alternatives.set(value, LANGUAGES.map((l) => this.deps.i18n.t(l, key, turn.data)));
+      if (withAlternatives) alternatives.set(value, LANGUAGES.map((l) => this.deps.i18n.t(l, key, turn.data)));
     }
-    return { choices, alternatives };
+    return { choices, ...(withAlternatives ? { alternatives } : {}) };
   }
 
   private async prompt(turn: Turn, flow: Flow, stepId: string): Promise<void> {

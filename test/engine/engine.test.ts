@@ -223,6 +223,8 @@ describe('flow engine', () => {
     await t.send(u, '40');
     await t.send(u, '01/01/1986');
     expect(textOf(await t.send(u, 'bo qua'))).toContain('Loại?');
+    // A label typed in the other language is taken too.
+    expect(textOf(await t.send(u, 'kind b'))).toContain('Đã chọn B');
   });
 
   it('answers the global commands at any step and keeps the question', async () => {
