@@ -43,19 +43,28 @@ export function registerNews(r: Reminders): void {
   const { app } = r;
   const optin = (turn: Turn) => optinSchema.catch({}).parse(turn.data.optin ?? {});
 
+  /**
+   * Someone who does not receive the news yet is asked in a message of its own: its buttons are
+   * commands, so the question the chat waits at (the menu, the learning menu) stays where it was.
+   */
+  async function offer(turn: Turn): Promise<void> {
+    if (turn.inbound.chat !== 'private' || (await receivesNews(r, turn.user))) return;
+    turn.reply({
+      text: turn.t('reminders.optin.offer'),
+      choices: [
+        { label: turn.t('reminders.optin.yes'), value: `/${NEWS_ON}` },
+        { label: turn.t('reminders.optin.no'), value: `/${NEWS_OFF}` },
+      ],
+    });
+  }
+
   app.registry
-    // After /start, whoever does not receive the news yet is asked, in a message of its own above the
-    // menu: its buttons are commands, so the menu stays the question the chat waits at.
+    // After /start only (not every greeting).
     .action('reminders.offerNews', async (turn) => {
-      if (!isStart(turn) || turn.inbound.chat !== 'private') return;
-      if (await receivesNews(r, turn.user)) return;
-      turn.reply({
-        text: turn.t('reminders.optin.offer'),
-        choices: [
-          { label: turn.t('reminders.optin.yes'), value: `/${NEWS_ON}` },
-          { label: turn.t('reminders.optin.no'), value: `/${NEWS_OFF}` },
-        ],
-      });
+      if (isStart(turn)) await offer(turn);
+    })
+    .action('reminders.offerNewsAfterRegistration', async (turn) => {
+      await offer(turn);
     })
     .action('reminders.optinHasArea', async (turn) => {
       const area = (await app.users.get(turn.user))?.area;

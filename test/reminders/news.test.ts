@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
+import { as, register } from '../learning/helpers.js';
 import { choiceValues, textOf } from '../support/app.js';
 import { remindersHarness, type RemindersHarness } from './helpers.js';
 
@@ -63,6 +64,23 @@ describe('Lifelong Learning Week news: opting in', () => {
     await h.tickAt('2027-09-24T08:00:30+07:00');
     expect(textOf(await h.inbox('web:skip'))).toContain('Còn 7 ngày nữa là Tuần lễ hưởng ứng học tập suốt đời');
     expect(await h.inbox('web:no')).toEqual([]);
+  });
+
+  it('is offered after learning registration, above the learning menu, and uses the commune given there', async () => {
+    const h = await harness('2026-03-02T09:00:00+07:00');
+    const done = await register(as(h, 'web:hoc-vien'));
+    expect(offerOf(done)?.text).toContain('Anh/Chị có muốn nhận tin về Tuần lễ');
+    // The learning menu is still the question.
+    expect(done.at(-1)?.choices?.map((c) => c.value)).toContain('log');
+    expect(textOf(await h.send('web:hoc-vien', { choice: '/news_on' }))).toContain('Cảm ơn Anh/Chị!');
+    await h.tickAt('2026-04-18T08:00:30+07:00');
+    expect(textOf(await h.inbox('web:hoc-vien'))).toContain('Còn 3 ngày nữa là Ngày Sách');
+
+    // Someone who receives the news already is not asked.
+    await h.send('web:da-nhan', '/start');
+    await h.send('web:da-nhan', { choice: '/news_on' });
+    await h.send('web:da-nhan', { choice: 'skip' });
+    expect(offerOf(await register(as(h, 'web:da-nhan')))).toBeUndefined();
   });
 
   it('is not offered in a group chat', async () => {
