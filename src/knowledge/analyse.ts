@@ -1,5 +1,5 @@
 import type { Language } from '../i18n/index.js';
-import { fold } from './fold.js';
+import { fold, isWordChar } from './fold.js';
 import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
 import { WordTable } from './word-table.js';
 
@@ -21,8 +21,15 @@ export type Analyse = (text: string, lang: Language) => Analysis;
 const UNIT = '#';
 /** Distinct written words remembered; the plans use a few thousand. */
 const MEMO_MAX = 100_000;
-/** Number [/year] [separator code [separator code]]; the code is a word after a dash, slash or space. */
-const DOCUMENT_NUMBER = /(?<![\p{L}\p{N}])(\d+)(?:\s*\/\s*\d{4})?(?:(\s*[-/]\s*|\s+)(\p{L}+)(?:(\s*[-/]\s*)(\p{L}+))?)?/gu;
+/**
+ * Number [/year] [separator code [separator code]]; a code is a word of Latin letters (with Vietnamese
+ * ones) after a dash, slash or space. No Unicode-property classes: this runs over every passage.
+ */
+const CODE = '[A-Za-z\\u00C0-\\u024F\\u1E00-\\u1EFF]+';
+const DOCUMENT_NUMBER = new RegExp(
+  `(\\d+)(?:\\s*/\\s*\\d{4})?(?:(\\s*[-/]\\s*|\\s+)(${CODE})(?:(\\s*[-/]\\s*)(${CODE}))?)?`,
+  'g',
+);
 const SLASH = /^\s*[-/]\s*$/;
 /** Enough text before a number for the longest type name ("Thông báo kết luận số"). */
 const LOOK_BACK = 40;
@@ -110,8 +117,10 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     const found = new Set<string>();
     for (const m of text.matchAll(DOCUMENT_NUMBER)) {
       const [, digits = '', separator, code, secondSeparator, secondCode] = m;
+      // A number glued to a word ("K12", "A4") is not a document number.
+      if (m.index > 0 && isWordChar(text.charCodeAt(m.index - 1))) continue;
       const number = digits.replace(/^0+(?=\d)/, '');
-      const before = table.wordsOf(text.slice(Math.max(0, (m.index ?? 0) - LOOK_BACK), m.index)).map((w) => w.folded);
+      const before = table.wordsOf(text.slice(Math.max(0, m.index - LOOK_BACK), m.index)).map((w) => w.folded);
       const named = typeBefore(before, before.length);
       if (named) found.add(`${UNIT}${number}:${named}`);
       if (code === undefined || separator === undefined) continue;

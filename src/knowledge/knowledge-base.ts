@@ -127,25 +127,27 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
-  // Passages under one heading share its headings array, and a document's details are the same for all
-  // its passages: analyse each once.
-  const headings = new Map<readonly string[], Analysis>();
-  const details = new Map<PlanDocument, Analysis>();
+  // A passage's heading line, the headings above it and its document's details are shared with other
+  // passages: analyse each once, and the passage's own lines apart.
+  const shared = new Map<unknown, Analysis>();
+  const once = (key: unknown, text: () => string): Analysis => {
+    let analysis = shared.get(key);
+    if (!analysis) shared.set(key, (analysis = analyse(text(), lang)));
+    return analysis;
+  };
   const index = SearchIndex.build(entries.length, (p) => {
     const { doc, passage } = entries[p] as Entry;
-    let headingsOf = headings.get(passage.headings);
-    if (!headingsOf) headings.set(passage.headings, (headingsOf = analyse(passage.headings.join('\n'), lang)));
-    let detailsOf = details.get(doc);
-    if (!detailsOf) {
-      const { title, number, province, issuer } = doc.meta;
-      details.set(doc, (detailsOf = analyse([title, number, province, issuer].join('\n'), lang)));
-    }
+    const heading = once(passage.heading, () => passage.heading);
+    const own = analyse(passage.heading ? passage.text.slice(passage.heading.length + 1) : passage.text, lang);
+    const { title, number, province, issuer } = doc.meta;
     return {
-      text: analyse(passage.text, lang),
+      text: own,
       context: [
-        { analysis: headingsOf, weight: FIELD_WEIGHT.headings },
-        { analysis: detailsOf, weight: FIELD_WEIGHT.document },
+        { analysis: heading, weight: 1 },
+        { analysis: once(passage.headings, () => passage.headings.join('\n')), weight: FIELD_WEIGHT.headings },
+        { analysis: once(doc, () => [title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
       ],
+      length: own.tokens.length + heading.tokens.length,
     };
   });
   return { index, entries };

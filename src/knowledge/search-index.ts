@@ -12,6 +12,8 @@ export interface IndexInput {
   readonly text: Analysis;
   /** Shared by many passages: the same Analysis object is turned into terms only once. */
   readonly context: ReadonlyArray<{ readonly analysis: Analysis; readonly weight: number }>;
+  /** Length for normalisation, in tokens. */
+  readonly length: number;
 }
 
 export interface ScoredPassage {
@@ -181,8 +183,8 @@ export class SearchIndex {
     };
 
     for (let p = 0; p < count; p++) {
-      const { text, context } = inputOf(p);
-      lengths[p] = text.tokens.length;
+      const { text, context, length } = inputOf(p);
+      lengths[p] = length;
       ids.length = 0;
       terms.collect(text, ids);
       const shared = context.map(({ analysis, weight }) => {
