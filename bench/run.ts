@@ -11,6 +11,7 @@ export interface BenchLine {
 type BenchModule = { run(): AsyncIterable<BenchLine> };
 
 const benches: Record<string, () => Promise<BenchModule>> = {
+  broadcast: () => import('./broadcast.js'),
   qa: () => import('./qa.js'),
   sessions: () => import('./sessions.js'),
   webhook: () => import('./webhook.js'),

@@ -3,6 +3,7 @@ import { web } from '../channels/web/capability.js';
 import { zalo } from '../channels/zalo/capability.js';
 import { navigation } from '../engine/commands.js';
 import { outbound } from '../outbound/capability.js';
+import { broadcast } from '../broadcast/capability.js';
 import { ops } from '../http/ops.js';
 import { learning } from '../learning/capability.js';
 import { privacy } from '../privacy/capability.js';
@@ -13,4 +14,4 @@ import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo, learning, reminders, outbound];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo, learning, reminders, outbound, broadcast];

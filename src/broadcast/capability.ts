@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import type { App, Capability } from '../app/app.js';
+import type { AdminIO } from '../admin/commands.js';
+import { campaignStatuses, forgetRecipient, STATUS_TTL_S, statusKey } from '../outbound/deliver.js';
+import { STATUSES } from './campaigns.js';
+import { registerBroadcastChat } from './chat.js';
+import { Broadcasts, outboundKey, vnIso } from './service.js';
+import { sendTimeInput } from './time-input.js';
+
+const instances = new WeakMap<App, Broadcasts>();
+
+/** The broadcasts of a running app (tests and other capabilities look them up here). */
+export function broadcastsOf(app: App): Broadcasts {
+  const b = instances.get(app);
+  if (!b) throw new Error('the broadcast capability is not registered');
+  return b;
+}
+
+/** Organisers broadcast to their area: the chat flow, the schedule, delivery reports, operator commands. */
+export const broadcast: Capability = {
+  name: 'broadcast',
+  register(app) {
+    const broadcasts = new Broadcasts(app);
+    instances.set(app, broadcasts);
+    app.registry.inputKind('send_time', sendTimeInput);
+    registerBroadcastChat(app, broadcasts);
+    app.onStart(() => broadcasts.start());
+    app.onStop(() => broadcasts.stop());
+
+    app.admin.add({
+      name: 'broadcast report',
+      usage: 'broadcast report <id> [--recipients]',
+      run: (args, io) => reportCommand(app, broadcasts, args, io),
+    });
+    app.admin.add({
+      name: 'broadcast list',
+      usage: 'broadcast list [--status scheduled|sending|done|cancelled] [--limit 20]',
+      run: (args, io) => listCommand(broadcasts, args, io),
+    });
+
+    app.privacy.add({
+      name: 'broadcast',
+      async describe(user, t) {
+        const lines: string[] = [];
+        const made = await broadcasts.store.list({ by: user, limit: 1000 });
+        if (made.length) lines.push(t('broadcast.data_made', { count: made.length }));
+        const received = await recentReceived(app, broadcasts, user);
+        if (received.length) lines.push(t('broadcast.data_received', { count: received.length }));
+        return lines;
+      },
+      // Their line in each recent report goes; the broadcasts an organiser made stay, as the record of
+      // what was sent in the programme's name (the /mydata line says so).
+      async erase(user) {
+        for (const id of await recentReceived(app, broadcasts, user)) await forgetRecipient(app, { campaign: id, key: outboundKey(id), user });
+      },
+    });
+  },
+};
+
+/** Broadcasts of the last 90 days whose report names this person. */
+async function recentReceived(app: App, broadcasts: Broadcasts, user: string): Promise<string[]> {
+  const ids = await broadcasts.store.createdSince(app.clock.now().getTime() - STATUS_TTL_S * 1000);
+  const seen = await Promise.all(ids.map((id) => app.redis.hexists(statusKey(app, id), user)));
+  return ids.filter((_, i) => seen[i] === 1);
+}
+
+async function reportCommand(app: App, broadcasts: Broadcasts, argv: string[], io: AdminIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { recipients: { type: 'boolean', default: false } } });
+  const id = positionals[0];
+  if (!id || positionals.length > 1) return fail(io, 'Usage: broadcast report <id> [--recipients]   (ids are listed by: broadcast list)');
+  const report = await broadcasts.report(id);
+  if (!report) return fail(io, `No broadcast "${id}". The ids look like bc-20261001-a1b2c3; see: broadcast list`);
+  const { campaign: c, stats } = report;
+  io.out(
+    JSON.stringify({
+      id: c.id,
+      by: c.by,
+      createdAt: vnIso(c.createdAt),
+      at: vnIso(c.at),
+      status: c.status,
+      ...(c.cancelReason ? { cancelReason: c.cancelReason } : {}),
+      audience: c.audience,
+      content: c.content,
+      recipients: c.recipients ?? null,
+      queued: stats.queued ?? 0,
+      sent: stats.sent ?? 0,
+      failed: stats.failed ?? 0,
+      blocked: stats.blocked ?? 0,
+      opted_out: stats.opted_out ?? 0,
+      undeliverable: stats.undeliverable ?? 0,
+      ...(c.doneAt ? { doneAt: vnIso(c.doneAt) } : {}),
+    }),
+  );
+  if (values.recipients) for await (const page of campaignStatuses(app, c.id)) for (const r of page) io.out(JSON.stringify(r));
+  return 0;
+}
+
+async function listCommand(broadcasts: Broadcasts, argv: string[], io: AdminIO): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { status: { type: 'string' }, limit: { type: 'string', default: '20' } } });
+  const status = values.status === undefined ? undefined : STATUSES.find((s) => s === values.status);
+  if (values.status !== undefined && !status) return fail(io, `--status must be one of ${STATUSES.join(', ')}`);
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail(io, '--limit must be a whole number from 1 to 1000');
+  for (const c of await broadcasts.store.list({ status, limit }))
+    io.out(JSON.stringify({ id: c.id, by: c.by, createdAt: vnIso(c.createdAt), at: vnIso(c.at), status: c.status, areas: c.audience.areas, recipients: c.recipients ?? null }));
+  return 0;
+}
+
+function fail(io: AdminIO, message: string): number {
+  io.err(message);
+  return 2;
+}

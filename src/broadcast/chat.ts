@@ -1,0 +1,269 @@
+import { z } from 'zod';
+import type { App } from '../app/app.js';
+import { vnDateTime, vnInstant } from '../core/clock.js';
+import { CHANNELS, type Choice } from '../core/message.js';
+import type { Turn } from '../engine/turn.js';
+import { languageSchema, type Language } from '../i18n/index.js';
+import { resolveAudience } from './audience.js';
+import { audienceSchema, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
+import { areaNames, renderBroadcast } from './message.js';
+import type { Broadcasts, Scope } from './service.js';
+
+const TEMPLATE_PREFIX = 'template:';
+const MATCHES_SHOWN = 8;
+
+/** The broadcast being prepared, as the flow saves it in the session (read back through zod). */
+const draftSchema = z.object({
+  areas: z.array(z.string()).default([]),
+  area_answer: z.string().optional(),
+  matches: z.array(z.string()).optional(),
+  area_pick: z.string().optional(),
+  role: audienceSchema.shape.role.optional(),
+  lang: audienceSchema.shape.lang.optional(),
+  channel: audienceSchema.shape.channel.optional(),
+  count: z.number().optional(),
+  langs: z.array(languageSchema).optional(),
+  content_answer: z.string().optional(),
+  link: z.string().optional(),
+  when: z.string().optional(),
+  date: z.string().optional(),
+  time: z.string().optional(),
+  pick: z.string().optional(),
+});
+type Draft = z.infer<typeof draftSchema>;
+
+function draftOf(turn: Turn): Draft {
+  return draftSchema.catch({ areas: [] }).parse(turn.data.bc ?? {});
+}
+
+function saveDraft(turn: Turn, draft: Draft): void {
+  turn.data.bc = draft;
+}
+
+function audienceOf(d: Draft): Audience | undefined {
+  const parsed = audienceSchema.safeParse({ areas: d.areas, role: d.role, lang: d.lang, channel: d.channel });
+  return parsed.success ? parsed.data : undefined;
+}
+
+function contentOf(d: Draft): Content | undefined {
+  const answer = d.content_answer;
+  if (!answer) return undefined;
+  const template = answer.startsWith(TEMPLATE_PREFIX) ? templateSchema.safeParse(answer.slice(TEMPLATE_PREFIX.length)) : undefined;
+  const link = d.link ? { link: d.link } : {};
+  return template?.success ? { template: template.data, ...link } : { text: answer.slice(0, MAX_TEXT), ...link };
+}
+
+function sendAt(turn: Turn, d: Draft): number {
+  if (d.when !== 'later' || !d.date || !d.time) return turn.now().getTime();
+  const [hh, mm] = d.time.split(':').map(Number) as [number, number];
+  return vnInstant(d.date, hh, mm).getTime();
+}
+
+/** The registry names flows/broadcast.yaml uses. */
+export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
+  const scopeName = (turn: Turn, scope: Scope) => (scope.everywhere ? turn.t('broadcast.everywhere') : (app.areas.get(scope.area)?.fullName ?? scope.area));
+  const scopeOf = async (turn: Turn): Promise<Scope> => {
+    const scope = await broadcasts.scopeOf(turn.user);
+    // The flow requires the organiser role; this only happens if it was withdrawn mid-way.
+    if (!scope) throw new Error(`${turn.user} reached the broadcast flow without the organiser role`);
+    return scope;
+  };
+  const describe = (turn: Turn, a: Audience) => ({
+    areas: areaNames(app, turn.lang, a.areas),
+    role: turn.t(`broadcast.choice.${a.role}`),
+    lang: turn.t(`broadcast.choice.${a.lang}`),
+    channel: a.channel === 'any' ? turn.t('broadcast.channel_any') : turn.t(`broadcast.channel.${a.channel}`),
+  });
+  const snippet = (lang: Language, c: Campaign) => {
+    const text = renderBroadcast(app, lang, c).text.replace(/\s+/g, ' ');
+    return text.length > 40 ? `${text.slice(0, 40).replace(/\s+\S*$/, '')}…` : text;
+  };
+
+  app.registry
+    .command({
+      name: 'broadcast',
+      async run() {
+        return { goto: 'broadcast' };
+      },
+    })
+    .action('broadcast.begin', async (turn) => {
+      await scopeOf(turn);
+      saveDraft(turn, { areas: [] });
+    })
+    .choices('broadcast.areaChoices', async (turn) => {
+      const scope = await scopeOf(turn);
+      const d = draftOf(turn);
+      const choices: Choice[] = [];
+      if (d.areas.length) choices.push({ value: 'done', label: turn.t('broadcast.area_done', { count: d.areas.length }) });
+      choices.push({ value: 'whole', label: turn.t('broadcast.area_whole', { area: scopeName(turn, scope) }) });
+      return choices;
+    })
+    .action('broadcast.findArea', async (turn) => {
+      const scope = await scopeOf(turn);
+      const d = draftOf(turn);
+      const answer = d.area_answer ?? '';
+      if (answer === 'whole') {
+        saveDraft(turn, { ...d, areas: broadcasts.wholeScope(scope) });
+        return { next: 'role' };
+      }
+      if (answer === 'done') return { next: d.areas.length ? 'role' : 'area' };
+      const within = scope.everywhere ? undefined : scope.area;
+      const found = app.areas.search(answer, { within, limit: MATCHES_SHOWN });
+      if (!found.length) {
+        const elsewhere = within ? app.areas.search(answer, { limit: 1 })[0] : undefined;
+        if (elsewhere) turn.say('broadcast.area_outside', { name: elsewhere.fullName, scope: scopeName(turn, scope) });
+        else turn.say('broadcast.area_not_found', { typed: answer.slice(0, 60), scope: scopeName(turn, scope) });
+        return { next: 'area' };
+      }
+      if (found.length > 1) {
+        saveDraft(turn, { ...d, matches: found.map((a) => a.id) });
+        return { next: 'pick_area' };
+      }
+      return addArea(turn, scope, d, (found[0] as { id: string }).id);
+    })
+    .choices('broadcast.areaMatches', async (turn) =>
+      (draftOf(turn).matches ?? []).flatMap((id) => {
+        const area = app.areas.get(id);
+        return area ? [{ value: id, label: area.fullName }] : [];
+      }),
+    )
+    .action('broadcast.addArea', async (turn) => {
+      const d = draftOf(turn);
+      return addArea(turn, await scopeOf(turn), d, d.area_pick ?? '');
+    })
+    .choices('broadcast.channelChoices', async (turn) => [
+      { value: 'any', label: turn.t('broadcast.channel_any') },
+      ...CHANNELS.filter((c) => app.senders.has(c)).map((c) => ({ value: c, label: turn.t(`broadcast.channel.${c}`) })),
+    ])
+    .action('broadcast.count', async (turn) => {
+      const d = draftOf(turn);
+      const audience = audienceOf(d);
+      if (!audience) return { next: 'begin' };
+      const count = await resolveAudience(app, audience);
+      const n = count.recipients.length;
+      const channels = Object.entries(count.channels)
+        .map(([c, k]) => `${turn.t(`broadcast.channel.${c}`)}: ${k}`)
+        .join(', ');
+      saveDraft(turn, { ...d, count: n, langs: count.langs });
+      if (n - count.stopped - count.blocked <= 0) {
+        turn.say('broadcast.nobody', { ...describe(turn, audience), count: n });
+        saveDraft(turn, { areas: [] });
+        return { next: 'area' };
+      }
+      turn.say('broadcast.count', { ...describe(turn, audience), count: n, channels, stopped: count.stopped, blocked: count.blocked });
+      return { next: 'content' };
+    })
+    .choices('broadcast.templateChoices', async (turn) =>
+      TEMPLATES.map((id) => ({ value: `${TEMPLATE_PREFIX}${id}`, label: turn.t(`broadcast.template.${id}.label`) })),
+    )
+    .validator('broadcast.link', async (value) => {
+      if (value === 'skip') return { ok: true, value: '' };
+      const url = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(500).safeParse(String(value).trim());
+      return url.success ? { ok: true, value: url.data } : { ok: false, error: 'broadcast.bad_link' };
+    })
+    .action('broadcast.preview', async (turn) => {
+      const d = draftOf(turn);
+      const audience = audienceOf(d);
+      const content = contentOf(d);
+      if (!audience || !content) return { next: 'begin' };
+      const langs: Language[] = audience.lang === 'any' ? (d.langs?.length ? d.langs : ['vi']) : [audience.lang];
+      // Each language's message on its own, exactly as recipients get it; the next question explains.
+      for (const lang of langs) turn.reply(renderBroadcast(app, lang, { audience, content, at: turn.now().getTime() }));
+    })
+    .validator('broadcast.futureTime', async (value, turn) => {
+      const d = draftOf(turn);
+      const [hh, mm] = String(value).split(':').map(Number) as [number, number];
+      if (!d.date) return { ok: false, error: 'broadcast.bad_time' };
+      const at = vnInstant(d.date, hh, mm).getTime();
+      if (at < turn.now().getTime() + 60_000) return { ok: false, error: 'broadcast.time_past', params: { now: vnDateTime(turn.now()) } };
+      return { ok: true, value };
+    })
+    .action('broadcast.summary', async (turn) => {
+      const d = draftOf(turn);
+      const audience = audienceOf(d);
+      if (!audience || !contentOf(d)) return { next: 'begin' };
+      const at = sendAt(turn, d);
+      const when = d.when === 'later' ? turn.t('broadcast.when_at', { at: vnDateTime(new Date(at)) }) : turn.t('broadcast.when_now');
+      turn.say('broadcast.summary', { ...describe(turn, audience), count: d.count ?? 0, when });
+    })
+    .action('broadcast.create', async (turn) => {
+      const d = draftOf(turn);
+      const audience = audienceOf(d);
+      const content = contentOf(d);
+      if (!audience || !content) return { next: 'begin' };
+      const result = await broadcasts.create(turn.user, { audience, content, at: sendAt(turn, d) });
+      delete turn.data.bc;
+      if (!result.ok) {
+        const area = result.area ? (app.areas.get(result.area)?.fullName ?? result.area) : '';
+        turn.say(`broadcast.refused.${result.reason}`, { area });
+        return;
+      }
+      const c = result.campaign;
+      turn.say(d.when === 'later' ? 'broadcast.created_later' : 'broadcast.created_now', { id: c.id, at: vnDateTime(new Date(c.at)) });
+    })
+    .action('broadcast.listScheduled', async (turn) => {
+      const mine = await scheduledFor(turn);
+      if (mine.length) return { next: 'pick_scheduled' };
+      turn.say('broadcast.none_scheduled');
+      return { next: 'home' };
+    })
+    .choices('broadcast.scheduledChoices', async (turn) =>
+      (await scheduledFor(turn)).map((c) => ({ value: c.id, label: `${vnDateTime(new Date(c.at))} · ${snippet(turn.lang, c)}` })),
+    )
+    .action('broadcast.showScheduled', async (turn) => {
+      const c = await broadcasts.store.get(draftOf(turn).pick ?? '');
+      if (!c || c.status !== 'scheduled') {
+        turn.say('broadcast.cancel_not_scheduled');
+        return { next: 'home' };
+      }
+      turn.say('broadcast.scheduled_detail', { id: c.id, at: vnDateTime(new Date(c.at)), ...describe(turn, c.audience) });
+      turn.reply(renderBroadcast(app, turn.lang, c));
+    })
+    .action('broadcast.cancel', async (turn) => {
+      const result = await broadcasts.cancel(draftOf(turn).pick ?? '', turn.user);
+      turn.say(`broadcast.cancel_${result}`);
+      delete turn.data.bc;
+    })
+    .action('broadcast.history', async (turn) => {
+      const admin = app.roles.isAdmin(turn.user);
+      const recent = await broadcasts.store.list({ by: admin ? undefined : turn.user, limit: 5 });
+      if (!recent.length) {
+        turn.say('broadcast.history_empty');
+        return;
+      }
+      const lines: string[] = [];
+      for (const c of recent) {
+        const r = await broadcasts.report(c.id);
+        const s = r?.stats ?? {};
+        lines.push(
+          turn.t('broadcast.history_line', {
+            id: c.id,
+            at: vnDateTime(new Date(c.at)),
+            status: turn.t(`broadcast.status.${c.status}`),
+            text: snippet(turn.lang, c),
+            sent: s.sent ?? 0,
+            queued: s.queued ?? 0,
+          }),
+        );
+      }
+      turn.say('broadcast.history', { lines: lines.join('\n') });
+    });
+
+  async function scheduledFor(turn: Turn): Promise<Campaign[]> {
+    const admin = app.roles.isAdmin(turn.user);
+    const list = await broadcasts.store.list({ by: admin ? undefined : turn.user, status: 'scheduled', limit: 10 });
+    return list.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  }
+
+  function addArea(turn: Turn, scope: Scope, d: Draft, id: string): { next: string } {
+    const outside = broadcasts.firstOutside(scope, [id]);
+    if (outside) {
+      turn.say('broadcast.area_outside', { name: app.areas.get(id)?.fullName ?? id, scope: scopeName(turn, scope) });
+      return { next: 'area' };
+    }
+    const areas = d.areas.includes(id) ? d.areas : [...d.areas, id];
+    saveDraft(turn, { ...d, areas, matches: undefined, area_pick: undefined });
+    turn.say('broadcast.area_added', { name: app.areas.get(id)?.fullName ?? id, areas: areaNames(app, turn.lang, areas) });
+    return { next: 'area' };
+  }
+}

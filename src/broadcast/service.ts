@@ -1,0 +1,209 @@
+import type { App } from '../app/app.js';
+import { vnDateTime } from '../core/clock.js';
+import type { Reply } from '../core/message.js';
+import type { Language } from '../i18n/index.js';
+import { campaignStats } from '../outbound/deliver.js';
+import type { OutboundMessage } from '../outbound/types.js';
+import { resolveAudience } from './audience.js';
+import { audienceSchema, CampaignStore, contentSchema, type Audience, type Campaign, type Content } from './campaigns.js';
+import { areaNames, renderBroadcast } from './message.js';
+
+/** Who may send where: administrators everywhere, an organiser inside the area of their role. */
+export type Scope = { everywhere: true } | { everywhere: false; area: string };
+
+export type Refusal = 'not_organiser' | 'invalid' | 'unknown_area' | 'outside_area' | 'past';
+
+/** How long a starting broadcast is held by the instance queueing it before another may take it over. */
+const LEASE_MS = 2 * 60_000;
+const TICK_MS = 5_000;
+const ENQUEUE_CHUNK = 1_000;
+/** The organisers' "your broadcast is done" notices have their own delivery report. */
+export const REPORT_CAMPAIGN = 'broadcast-reports';
+const FINAL = ['sent', 'failed', 'blocked', 'opted_out', 'undeliverable'] as const;
+
+export const outboundKey = (id: string) => `bc:${id}`;
+
+/** "2026-10-01T08:00+07:00": the time as people in Viet Nam read it, unambiguous for machines. */
+export function vnIso(ms: number): string {
+  return `${vnDateTime(new Date(ms)).replace(' ', 'T')}+07:00`;
+}
+
+/**
+ * Broadcasts: created by organisers for their own area, kept as a durable log, started when their time
+ * comes by whichever instance claims them first, fanned out through the outbound queue (which checks
+ * opt-out and blocks at send time and counts each outcome), and reported to their organiser when done.
+ */
+export class Broadcasts {
+  readonly store: CampaignStore;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+
+  constructor(private readonly app: App) {
+    this.store = new CampaignStore(app.redis, app.prefix);
+  }
+
+  async scopeOf(user: string): Promise<Scope | undefined> {
+    if (this.app.roles.isAdmin(user)) return { everywhere: true };
+    const grant = await this.app.roles.grantOf(user, 'organiser');
+    return grant ? { everywhere: false, area: grant.area } : undefined;
+  }
+
+  /** The areas this scope may send to, as the whole choice: the organiser's own area, or every province. */
+  wholeScope(scope: Scope): string[] {
+    return scope.everywhere ? this.app.areas.roots().map((a) => a.id) : [scope.area];
+  }
+
+  /** The first area that does not exist or lies outside the scope. */
+  firstOutside(scope: Scope, areas: string[]): { area: string; reason: 'unknown_area' | 'outside_area' } | undefined {
+    for (const area of areas) {
+      if (!this.app.areas.get(area)) return { area, reason: 'unknown_area' };
+      if (!scope.everywhere && !this.app.areas.isWithin(area, scope.area)) return { area, reason: 'outside_area' };
+    }
+    return undefined;
+  }
+
+  async create(
+    by: string,
+    draft: { audience: Audience; content: Content; at: number },
+  ): Promise<{ ok: true; campaign: Campaign } | { ok: false; reason: Refusal; area?: string }> {
+    const scope = await this.scopeOf(by);
+    if (!scope) return { ok: false, reason: 'not_organiser' };
+    const audience = audienceSchema.safeParse(draft.audience);
+    const content = contentSchema.safeParse(draft.content);
+    if (!audience.success || !content.success) return { ok: false, reason: 'invalid' };
+    const outside = this.firstOutside(scope, audience.data.areas);
+    if (outside) return { ok: false, ...outside };
+    const now = this.app.clock.now().getTime();
+    if (draft.at < now - 60_000) return { ok: false, reason: 'past' };
+    const campaign = await this.store.create({
+      id: CampaignStore.newId(new Date(now)),
+      by,
+      createdAt: now,
+      at: Math.max(draft.at, now),
+      audience: audience.data,
+      content: content.data,
+    });
+    this.app.log.info({ broadcast: campaign.id, by, at: vnIso(campaign.at), audience: campaign.audience, content: campaign.content }, 'broadcast created');
+    // "Send now" does not wait for the next tick.
+    if (campaign.at <= now) void this.tick();
+    return { ok: true, campaign };
+  }
+
+  async cancel(id: string, by: string): Promise<'cancelled' | 'not_found' | 'not_yours' | 'not_scheduled'> {
+    const c = await this.store.get(id);
+    if (!c) return 'not_found';
+    if (c.by !== by && !this.app.roles.isAdmin(by)) return 'not_yours';
+    const result = await this.store.cancel(id, by, this.app.clock.now().getTime());
+    if (result !== 'OK') return 'not_scheduled';
+    this.app.log.info({ broadcast: id, by }, 'broadcast cancelled');
+    return 'cancelled';
+  }
+
+  /** Starts due broadcasts and reports finished ones; runs every few seconds while the bot runs. */
+  tick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.work();
+      } while (this.again);
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async work(): Promise<void> {
+    try {
+      const now = this.app.clock.now().getTime();
+      for (const id of await this.store.claimDue(now, now + LEASE_MS)) {
+        await this.fire(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast could not be queued; it will be tried again'));
+      }
+      for (const id of await this.store.sending()) {
+        await this.finishIfDone(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast report failed'));
+      }
+    } catch (err) {
+      this.app.log.error({ err }, 'broadcast tick failed');
+    }
+  }
+
+  /** Queues one message per recipient; queueing again after a crash adds nothing already queued. */
+  private async fire(id: string): Promise<void> {
+    const c = await this.store.get(id);
+    if (!c) return;
+    const now = () => this.app.clock.now().getTime();
+    // The organiser may have lost the role, or been moved to another area, since it was scheduled.
+    const scope = await this.scopeOf(c.by);
+    if (!scope || this.firstOutside(scope, c.audience.areas)) {
+      await this.store.cancel(id, 'system', now(), { reason: 'organiser_not_allowed', from: 'sending' });
+      this.app.log.warn({ broadcast: id, by: c.by }, 'broadcast stopped: its organiser may no longer send to this area');
+      return;
+    }
+    const { recipients } = await resolveAudience(this.app, c.audience);
+    const replies = new Map<Language, Reply>();
+    const replyFor = (lang: Language) => {
+      let r = replies.get(lang);
+      if (!r) replies.set(lang, (r = renderBroadcast(this.app, lang, c)));
+      return r;
+    };
+    for (let i = 0; i < recipients.length; i += ENQUEUE_CHUNK) {
+      const messages: OutboundMessage[] = recipients
+        .slice(i, i + ENQUEUE_CHUNK)
+        .map((r) => ({ user: r.user, campaign: c.id, key: outboundKey(c.id), kind: 'broadcast', replies: [replyFor(r.lang)] }));
+      await this.app.outbound.enqueue(messages);
+      await this.store.extendLease(id, now() + LEASE_MS);
+    }
+    await this.store.enqueued(id, recipients.length, now());
+    this.app.log.info({ broadcast: id, recipients: recipients.length }, 'broadcast queued');
+  }
+
+  private async finishIfDone(id: string): Promise<void> {
+    const stats = await campaignStats(this.app, id);
+    const finished = FINAL.reduce((sum, s) => sum + (stats[s] ?? 0), 0);
+    if (finished < (stats.queued ?? 0)) return;
+    if (!(await this.store.complete(id, this.app.clock.now().getTime()))) return;
+    const c = await this.store.get(id);
+    if (!c) return;
+    this.app.log.info({ broadcast: id, ...stats }, 'broadcast done');
+    const lang = (await this.app.users.get(c.by))?.lang ?? 'vi';
+    await this.app.outbound.enqueue([
+      { user: c.by, campaign: REPORT_CAMPAIGN, key: `bc-report:${id}`, kind: 'notice', replies: [{ text: this.reportText(lang, c, stats) }] },
+    ]);
+  }
+
+  /** The delivery report in words, for the organiser. */
+  reportText(lang: Language, c: Campaign, stats: Record<string, number>): string {
+    return this.app.i18n.t(lang, 'broadcast.report', {
+      id: c.id,
+      when: vnDateTime(new Date(c.at)),
+      area: areaNames(this.app, lang, c.audience.areas),
+      queued: stats.queued ?? 0,
+      sent: stats.sent ?? 0,
+      failed: stats.failed ?? 0,
+      blocked: stats.blocked ?? 0,
+      opted_out: stats.opted_out ?? 0,
+      undeliverable: stats.undeliverable ?? 0,
+    });
+  }
+
+  async report(id: string): Promise<{ campaign: Campaign; stats: Record<string, number> } | undefined> {
+    const campaign = await this.store.get(id);
+    return campaign && { campaign, stats: await campaignStats(this.app, id) };
+  }
+}

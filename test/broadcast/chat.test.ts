@@ -1,0 +1,182 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Audience } from '../../src/broadcast/campaigns.js';
+import type { Reply } from '../../src/core/message.js';
+import { campaignStats } from '../../src/outbound/deliver.js';
+import { choiceValues, textOf } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
+import { broadcastHarness, type BroadcastHarness } from './helpers.js';
+
+let h: BroadcastHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ORG = 'web:org-sonla';
+
+describe('an organiser broadcasting in chat', () => {
+  it('chooses the audience and sees how many it reaches, previews exactly what is sent, sends now, and gets the report', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    for (const id of ['1', '2', '3']) await h.resident(`telegram:${id}`, 'son-la.to-hieu');
+    await h.resident('telegram:4', 'son-la.to-hieu', 'en');
+    await h.resident('telegram:5', 'son-la.chieng-an');
+    await h.resident('web:neighbour', 'son-la.to-hieu');
+    await h.app.roles.grant('telegram:9', { role: 'officer', area: 'son-la.to-hieu', grantedAt: 0 });
+    await h.app.users.seen('telegram:9', 'vi');
+
+    const home = await h.send(ORG, '/broadcast');
+    expect(choiceValues(home)).toEqual(['new', 'scheduled', 'history', 'back']);
+    const area = await h.send(ORG, { choice: 'new' });
+    expect(area.at(-1)?.choices).toEqual([{ value: 'whole', label: 'Toàn bộ Tỉnh Sơn La' }]);
+    const added = await h.send(ORG, 'to hieu');
+    expect(textOf(added)).toContain('Đã thêm Phường Tô Hiệu, Tỉnh Sơn La');
+    expect(choiceValues(added)).toEqual(['done', 'whole']);
+    await h.send(ORG, { choice: 'done' });
+    await h.send(ORG, { choice: 'citizens' });
+    await h.send(ORG, { choice: 'any' });
+    const count = await h.send(ORG, { choice: 'telegram' });
+    // Citizens of Tô Hiệu on Telegram: 1-4 (not the officer who gave no area, not Chiềng An, not the web user).
+    expect(textOf(count)).toContain('Sẽ gửi tới 4 người (Telegram: 4) ở Phường Tô Hiệu');
+    expect(choiceValues(count)).toEqual(['template:llw_opening', 'template:book_day']);
+    await h.send(ORG, { choice: 'template:llw_opening' });
+    const preview = await h.send(ORG, 'https://sogd.sonla.gov.vn/tuan-le-hoc-tap');
+    // One bubble per language of the audience, each exactly as sent, then the question.
+    const [vi, en, question] = preview as [Reply, Reply, Reply];
+    expect(vi.text).toContain('Tuần lễ hưởng ứng học tập suốt đời năm 2026');
+    expect(vi.text).toContain('ở Phường Tô Hiệu');
+    expect(vi.link).toEqual({ label: 'Xem chi tiết', url: 'https://sogd.sonla.gov.vn/tuan-le-hoc-tap' });
+    expect(vi.choices).toEqual([{ label: 'Dừng nhận tin', value: '/stop' }]);
+    expect(en.text).toContain('Lifelong Learning Week 2026 has opened');
+    expect(en.choices).toEqual([{ label: 'Stop messages', value: '/stop' }]);
+    expect(question.text).toContain('bản xem trước');
+    expect(choiceValues([question])).toEqual(['now', 'later', 'edit']);
+    const summary = await h.send(ORG, { choice: 'now' });
+    expect(textOf(summary)).toContain('Người dân, Mọi ngôn ngữ, Telegram (4 người)');
+    expect(textOf(summary)).toContain('ngay bây giờ');
+    const done = await h.send(ORG, { choice: 'yes' });
+    const id = /thông báo (bc-\d{8}-[a-z0-9]{6})/.exec(textOf(done))?.[1] as string;
+    expect(id).toBeDefined();
+
+    await h.settle();
+    expect([...h.telegram.got.entries()].sort()).toEqual([['1', 1], ['2', 1], ['3', 1], ['4', 1]]);
+    expect(h.telegram.last.get('1')).toEqual([vi]);
+    expect(h.telegram.last.get('4')).toEqual([en]);
+    expect(await campaignStats(h.app, id)).toEqual({ queued: 4, sent: 4 });
+    expect((await h.broadcasts.store.get(id))?.status).toBe('done');
+    const [report] = await h.inbox(ORG);
+    expect(report?.text).toContain(`Thông báo ${id} gửi tới Phường Tô Hiệu`);
+    expect(report?.text).toContain('• Đã gửi: 4');
+    // The report comes once, however often the scheduler looks again.
+    await h.settle();
+    expect(await h.inbox(ORG)).toEqual([]);
+
+    await h.send(ORG, '/broadcast');
+    const history = await h.send(ORG, { choice: 'history' });
+    expect(textOf(history)).toContain(`${id}`);
+    expect(textOf(history)).toContain('đã gửi xong): đã gửi 4/4');
+  });
+
+  it('keeps an organiser to their own area, and refuses people without the role', async () => {
+    h = await broadcastHarness({ start: false });
+    await h.organiser(ORG, 'son-la.to-hieu');
+    await h.send(ORG, '/broadcast');
+    const area = await h.send(ORG, { choice: 'new' });
+    expect(area.at(-1)?.choices).toEqual([{ value: 'whole', label: 'Toàn bộ Phường Tô Hiệu, Tỉnh Sơn La' }]);
+    const refused = await h.send(ORG, 'Chiềng An');
+    expect(textOf(refused)).toContain('Phường Chiềng An, Tỉnh Sơn La không thuộc địa bàn của Anh/Chị (Phường Tô Hiệu, Tỉnh Sơn La)');
+    expect(choiceValues(refused)).toEqual(['whole']);
+    const province = await h.send(ORG, 'Tỉnh Sơn La');
+    expect(textOf(province)).toContain('không thuộc địa bàn của Anh/Chị');
+    expect(textOf(await h.send(ORG, 'Hoàn Kiếm xyz'))).toContain('Tôi không tìm thấy nơi nào tên "Hoàn Kiếm xyz"');
+
+    // The service checks again, whatever the chat allowed.
+    const audience: Audience = { areas: ['son-la'], role: 'everyone', lang: 'any', channel: 'any' };
+    const draft = { audience, content: { text: 'Họp dân tối nay' }, at: Date.now() };
+    expect(await h.broadcasts.create(ORG, draft)).toEqual({ ok: false, reason: 'outside_area', area: 'son-la' });
+    expect(await h.broadcasts.create(ORG, { ...draft, audience: { ...draft.audience, areas: ['atlantis'] } })).toEqual({ ok: false, reason: 'unknown_area', area: 'atlantis' });
+    expect(await h.broadcasts.create('web:citizen', { ...draft, audience: { ...draft.audience, areas: ['son-la.to-hieu'] } })).toEqual({ ok: false, reason: 'not_organiser' });
+    expect(await h.broadcasts.store.list()).toEqual([]);
+
+    await h.send('web:citizen', '/start');
+    const citizen = await h.send('web:citizen', '/broadcast');
+    expect(textOf(citizen)).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+    expect(choiceValues(citizen)).not.toContain('broadcast');
+    await h.app.roles.grant('web:officer', { role: 'officer', area: 'son-la.to-hieu', grantedAt: 0 });
+    expect(textOf(await h.send('web:officer', '/broadcast'))).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+  });
+
+  it('schedules for a date and time, lists and cancels; the cancelled one never goes out, the other at its time', async () => {
+    const clock = new FakeClock('2026-09-30T02:00:00Z'); // 09:00 in Viet Nam
+    h = await broadcastHarness({ clock });
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:21', 'son-la.moc-chau');
+
+    const schedule = async (text: string, time: string) => {
+      await h!.send(ORG, '/broadcast');
+      await h!.send(ORG, { choice: 'new' });
+      await h!.send(ORG, { choice: 'whole' });
+      await h!.send(ORG, { choice: 'everyone' });
+      await h!.send(ORG, { choice: 'any' });
+      await h!.send(ORG, { choice: 'any' });
+      await h!.send(ORG, text);
+      await h!.send(ORG, { choice: 'skip' });
+      await h!.send(ORG, { choice: 'later' });
+      await h!.send(ORG, '01/10/2026');
+      return h!.send(ORG, time);
+    };
+    const summary = await schedule('Khai mạc Tuần lễ học tập lúc 7:30 sáng 1/10 tại Nhà văn hóa tỉnh.', '8h');
+    expect(textOf(summary)).toContain('lúc 2026-10-01 08:00');
+    expect(textOf(await h.send(ORG, { choice: 'yes' }))).toContain('Đã hẹn gửi thông báo');
+    await schedule('Tin sẽ bị hủy: lịch họp thay đổi, xin thông báo sau.', '07:45');
+    await h.send(ORG, { choice: 'yes' });
+
+    await h.send(ORG, '/broadcast');
+    const list = await h.send(ORG, { choice: 'scheduled' });
+    expect(list.at(-1)?.choices?.map((c) => c.label)).toEqual([
+      '2026-10-01 07:45 · Tin sẽ bị hủy: lịch họp thay đổi, xin…',
+      '2026-10-01 08:00 · Khai mạc Tuần lễ học tập lúc 7:30 sáng…',
+    ]);
+    const toCancel = list.at(-1)?.choices?.[0]?.value as string;
+    const detail = await h.send(ORG, { choice: toCancel });
+    expect(textOf(detail)).toContain('hẹn gửi lúc 2026-10-01 07:45');
+    expect(textOf(await h.send(ORG, { choice: 'yes' }))).toContain('Đã hủy');
+    expect(textOf(await h.send(ORG, { choice: 'scheduled' }))).not.toContain('Tin sẽ bị hủy');
+
+    clock.set('2026-10-01T00:59:00Z'); // 07:59
+    await h.settle();
+    expect(h.telegram.calls).toBe(0);
+    clock.set('2026-10-01T01:00:00Z'); // 08:00
+    await h.settle();
+    expect(h.telegram.got.get('21')).toBe(1);
+    expect(h.telegram.last.get('21')?.[0]?.text).toBe('Khai mạc Tuần lễ học tập lúc 7:30 sáng 1/10 tại Nhà văn hóa tỉnh.');
+    const cancelled = await h.broadcasts.store.get(toCancel);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelledBy: ORG });
+    expect(await campaignStats(h.app, toCancel)).toEqual({});
+  });
+
+  it('asks again for a time already past, a broken link or a text too short, and changes nothing', async () => {
+    const clock = new FakeClock('2026-09-30T02:00:00Z');
+    h = await broadcastHarness({ clock, start: false });
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:31', 'son-la');
+    await h.send(ORG, '/broadcast');
+    await h.send(ORG, { choice: 'new' });
+    await h.send(ORG, { choice: 'whole' });
+    await h.send(ORG, { choice: 'everyone' });
+    await h.send(ORG, { choice: 'any' });
+    await h.send(ORG, { choice: 'any' });
+    expect(textOf(await h.send(ORG, 'Họp'))).toContain('ngắn quá');
+    await h.send(ORG, 'Mời bà con dự buổi đọc sách tại thư viện xã.');
+    expect(textOf(await h.send(ORG, 'javascript:alert(1)'))).toContain('Link chưa đúng');
+    expect(textOf(await h.send(ORG, 'www'))).toContain('Link chưa đúng');
+    await h.send(ORG, { choice: 'skip' });
+    await h.send(ORG, { choice: 'later' });
+    await h.send(ORG, '30/09/2026');
+    expect(textOf(await h.send(ORG, '8:30'))).toContain('Thời điểm này đã qua (bây giờ là 2026-09-30 09:00)');
+    expect(textOf(await h.send(ORG, '25:00'))).toContain('Giờ chưa đúng');
+    expect(textOf(await h.send(ORG, '21h15'))).toContain('lúc 2026-09-30 21:15');
+    await h.send(ORG, { choice: 'no' });
+    expect(await h.broadcasts.store.list()).toEqual([]);
+  });
+});

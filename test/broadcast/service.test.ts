@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminIO } from '../../src/admin/commands.js';
+import type { Audience } from '../../src/broadcast/campaigns.js';
+import { outboundKey } from '../../src/broadcast/service.js';
+import { campaignStats } from '../../src/outbound/deliver.js';
+import { textOf } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
+import { broadcastHarness, type BroadcastHarness } from './helpers.js';
+
+let h: BroadcastHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ORG = 'web:org';
+const everyone = (areas: string[]): Audience => ({ areas, role: 'everyone', lang: 'any', channel: 'any' });
+
+async function admin(argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const found = h!.app.admin.find(argv);
+  if (!found) throw new Error(`no admin command ${argv.join(' ')}`);
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: AdminIO = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  return { code: await found.cmd.run(found.args, io), out, err };
+}
+
+describe('broadcast fan-out and reports', () => {
+  it('gets a broadcast to 2,000 people of a province exactly once, even when its start runs twice', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    const communes = h.app.areas.children('son-la').map((a) => a.id);
+    const users = Array.from({ length: 2000 }, (_, i) => `telegram:${300_000 + i}`);
+    for (let i = 0; i < users.length; i += 250)
+      await Promise.all(users.slice(i, i + 250).map((u, j) => h!.resident(u, communes[(i + j) % communes.length] as string)));
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la']), content: { text: 'Mời bà con dự lễ khai mạc Tuần lễ học tập.' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    const id = created.campaign.id;
+    const queue = h.app.outbound;
+    const results: { queued: number; duplicates: number }[] = [];
+    h.app.outbound = {
+      async enqueue(messages) {
+        const r = await queue.enqueue(messages);
+        if (messages[0]?.campaign === id) results.push(r);
+        return r;
+      },
+      idle: () => queue.idle?.() ?? Promise.resolve(),
+    };
+    await h.broadcasts.tick();
+    // As if the instance died after queueing and another took the broadcast up again.
+    expect(await h.app.redis.zadd(`${h.prefix}bc:due`, 0, id)).toBe(1);
+    await h.broadcasts.tick();
+    await h.settle();
+    const total = (k: 'queued' | 'duplicates') => results.reduce((n, r) => n + r[k], 0);
+    expect([total('queued'), total('duplicates')]).toEqual([2000, 2000]);
+    expect(h.telegram.got.size).toBe(2000);
+    expect(h.telegram.duplicates()).toEqual([]);
+    expect(await campaignStats(h.app, id)).toEqual({ queued: 2000, sent: 2000 });
+    expect(await h.broadcasts.store.get(id)).toMatchObject({ status: 'done', recipients: 2000 });
+    expect((await h.inbox(ORG)).map((r) => r.text)).toEqual([expect.stringContaining('• Đã gửi: 2000')]);
+  });
+
+  it('skips people who said /stop after it was scheduled and people who blocked the bot, and counts them', async () => {
+    const clock = new FakeClock('2026-10-01T00:00:00Z');
+    h = await broadcastHarness({
+      clock,
+      telegram: { respond: (id) => (id === '43' ? { status: 'blocked', reason: '403 Forbidden: bot was blocked by the user' } : undefined) },
+    });
+    await h.organiser(ORG, 'son-la.to-hieu');
+    for (const u of ['telegram:41', 'telegram:42', 'telegram:43', 'telegram:44', 'web:45']) await h.resident(u, 'son-la.to-hieu');
+    await h.app.users.markInactive('telegram:44', 'unfollowed');
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.to-hieu']), content: { template: 'book_day' }, at: Date.parse('2026-10-01T01:00:00Z') });
+    if (!created.ok) throw new Error(created.reason);
+    const stopped = await h.send('telegram:42', '/stop');
+    expect(textOf(stopped)).toContain('Đã dừng gửi tin');
+    clock.set('2026-10-01T01:00:00Z');
+    await h.settle();
+    expect([...h.telegram.got.keys()]).toEqual(['41']);
+    const web = await h.inbox('web:45');
+    expect(web[0]?.text).toContain('Ngày Sách và Văn hóa đọc Việt Nam 21/4 năm 2026');
+    expect(web[0]?.choices).toEqual([{ label: 'Dừng nhận tin', value: '/stop' }]);
+    const id = created.campaign.id;
+    expect(await campaignStats(h.app, id)).toEqual({ queued: 5, sent: 2, opted_out: 1, blocked: 2 });
+    const [report] = await h.inbox(ORG);
+    expect(report?.text).toContain('• Đã dừng nhận tin: 1\n• Đã chặn hoặc bỏ theo dõi: 2');
+
+    // "Dừng nhận tin" on the broadcast itself is the global /stop.
+    await h.send('web:45', { choice: '/stop' });
+    expect((await h.app.users.get('web:45'))?.optOut).toBeDefined();
+  });
+
+  it('stops a scheduled broadcast whose organiser lost the role before its time', async () => {
+    const clock = new FakeClock('2026-10-01T00:00:00Z');
+    h = await broadcastHarness({ clock });
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:51', 'son-la');
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la']), content: { text: 'Tin của người không còn vai trò.' }, at: Date.parse('2026-10-01T02:00:00Z') });
+    if (!created.ok) throw new Error(created.reason);
+    await h.app.roles.forget(ORG);
+    clock.set('2026-10-01T03:00:00Z');
+    await h.settle();
+    expect(h.telegram.calls).toBe(0);
+    expect(await h.broadcasts.store.get(created.campaign.id)).toMatchObject({ status: 'cancelled', cancelReason: 'organiser_not_allowed' });
+  });
+
+  it('reports through `npm run admin -- broadcast report <id>`, lists broadcasts, and explains a wrong id', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:61', 'son-la.muong-la');
+    await h.resident('telegram:62', 'son-la.muong-la');
+    await h.app.users.setOptOut('telegram:62', true);
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.muong-la']), content: { text: 'Lớp tin học miễn phí tối thứ Bảy.', link: 'https://example.vn/lop' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    await h.settle();
+    const id = created.campaign.id;
+
+    const report = await admin(['broadcast', 'report', id, '--recipients']);
+    expect(report.code).toBe(0);
+    const [summary, ...recipients] = report.out.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(summary).toMatchObject({
+      id,
+      by: ORG,
+      status: 'done',
+      audience: everyone(['son-la.muong-la']),
+      content: { text: 'Lớp tin học miễn phí tối thứ Bảy.', link: 'https://example.vn/lop' },
+      recipients: 2,
+      queued: 2,
+      sent: 1,
+      opted_out: 1,
+      failed: 0,
+      blocked: 0,
+      undeliverable: 0,
+    });
+    expect(summary?.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}\+07:00$/);
+    expect(recipients.sort((a, b) => String(a.user).localeCompare(String(b.user)))).toEqual([
+      { user: 'telegram:61', status: 'sent' },
+      { user: 'telegram:62', status: 'opted_out' },
+    ]);
+
+    const list = await admin(['broadcast', 'list', '--status', 'done']);
+    expect(list.out.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([id]);
+    expect(await admin(['broadcast', 'report', 'bc-20990101-zzzzzz'])).toMatchObject({ code: 2, err: [expect.stringContaining('No broadcast "bc-20990101-zzzzzz"')] });
+    expect(await admin(['broadcast', 'report'])).toMatchObject({ code: 2, err: [expect.stringContaining('Usage: broadcast report <id>')] });
+    expect(await admin(['broadcast', 'list', '--status', 'sent'])).toMatchObject({ code: 2, err: [expect.stringContaining('--status must be one of')] });
+
+    // A record damaged in Redis is not trusted: it reads as missing, and nothing crashes.
+    await h.app.redis.hset(`${h.prefix}bc:c:${id}`, 'spec', '{"id":');
+    expect(await admin(['broadcast', 'report', id])).toMatchObject({ code: 2 });
+    expect(await admin(['broadcast', 'list'])).toMatchObject({ code: 0, out: [] });
+  });
+
+  it('shows a recipient and an organiser what is kept about broadcasts, and erases a recipient’s lines', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    await h.resident('web:71', 'son-la.van-ho');
+    await h.send('web:71', '/start');
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.van-ho']), content: { text: 'Hội thi đọc sách cấp xã.' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    await h.settle();
+    expect(textOf(await h.send(ORG, '/mydata'))).toContain('Thông báo Anh/Chị đã tạo: 1');
+    expect(textOf(await h.send('web:71', '/mydata'))).toContain('Kết quả gửi 1 thông báo gần đây tới Anh/Chị');
+    await h.send('web:71', '/deletedata');
+    await h.send('web:71', { choice: 'yes' });
+    const id = created.campaign.id;
+    expect(await h.app.redis.hexists(`${h.prefix}out:status:${id}`, 'web:71')).toBe(0);
+    expect(await h.app.redis.exists(`${h.prefix}out:once:${outboundKey(id)}:web:71`)).toBe(0);
+    // The counts, which name nobody, stay.
+    expect(await campaignStats(h.app, id)).toEqual({ queued: 1, sent: 1 });
+  });
+});
