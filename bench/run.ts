@@ -13,6 +13,7 @@ type BenchModule = { run(): AsyncIterable<BenchLine> };
 const benches: Record<string, () => Promise<BenchModule>> = {
   broadcast: () => import('./broadcast.js'),
   qa: () => import('./qa.js'),
+  reminders: () => import('./reminders.js'),
   sessions: () => import('./sessions.js'),
   webhook: () => import('./webhook.js'),
   zalo: () => import('./zalo.js'),

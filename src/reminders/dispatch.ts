@@ -75,6 +75,7 @@ async function deadlineReminders(r: Reminders, day: string, now: Date, people: P
   for (const { unit, due } of byUnit.values()) {
     const reported = await r.marks.reportedSet(due.map((d) => d.occurrence.id), unit);
     const members = await r.subs.members(unit);
+    await Promise.all(members.map((user) => people.get(user)));
     for (const d of due) {
       if (reported.has(d.occurrence.id)) continue;
       for (const user of members) {
@@ -121,9 +122,11 @@ async function news(r: Reminders, day: string, now: Date, people: People, batch:
       // Skip the subscriber scan unless some area's start date makes today an announcement day.
       const starts = new Set([r.events.datesFor(event, year, undefined, new Map()).start, ...[...settings.values()].map((s) => s.start)]);
       if (![...starts].some((s) => event.announce.includes(daysBetween(day, s)))) continue;
-      for await (const page of r.subs.newsSubscribers())
-        for (const user of page) {
-          const { lang, area } = await people.get(user);
+      for await (const page of r.subs.newsSubscribers()) {
+        // One round trip for the page's people rather than one per person.
+        const found = await Promise.all(page.map((user) => people.get(user)));
+        for (const [i, user] of page.entries()) {
+          const { lang, area } = found[i] as Awaited<ReturnType<People['get']>>;
           if (!r.events.reaches(event, area)) continue;
           const dates = r.events.datesFor(event, year, area, settings);
           const lead = daysBetween(day, dates.start);
@@ -136,6 +139,7 @@ async function news(r: Reminders, day: string, now: Date, people: People, batch:
             replies: [newsReply(event, dates, lead, lang, r.app.i18n.for(lang), late)],
           });
         }
+      }
     }
 }
 

@@ -122,11 +122,18 @@ export function registerOfficer(r: Reminders): void {
       setFlowData(turn, { has_link: false });
     });
 
-  /** The occurrence a button names, or for "đã nộp" typed as words the last one reminded. */
+  /**
+   * The officer's unit and the occurrence a button names (for "đã nộp" typed as words, the last one
+   * reminded), if that unit owes it.
+   */
   async function occurrenceFor(turn: Turn, args: string) {
+    const sub = await r.subs.of(turn.user);
     const id = args.split(/\s+/)[0] || (await r.marks.last(turn.user));
     const parsed = id ? parseOccurrenceId(id) : undefined;
-    return parsed && id ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
+    const occurrence = parsed && id ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
+    if (!sub || !occurrence) return undefined;
+    const unit = { kind: sub.kind, area: sub.area };
+    return r.calendar.forUnit(unit).includes(occurrence.obligation) ? { occurrence, unit } : undefined;
   }
 
   app.registry
@@ -134,13 +141,12 @@ export function registerOfficer(r: Reminders): void {
       name: REPORTED_COMMAND,
       aliases: ['đã nộp', 'đã nộp rồi'],
       async run(turn, args) {
-        const occurrence = await occurrenceFor(turn, args);
-        const sub = await r.subs.of(turn.user);
-        if (!occurrence || !sub) {
+        const found = await occurrenceFor(turn, args);
+        if (!found) {
           turn.say('reminders.command.unknown');
           return { reprompt: true };
         }
-        const unit = { kind: sub.kind, area: sub.area };
+        const { occurrence, unit } = found;
         const title = r.calendar.title(occurrence.obligation, turn.lang);
         const fresh = await r.marks.markReported(occurrence.id, unit, turn.now().getTime());
         turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', {
@@ -155,15 +161,15 @@ export function registerOfficer(r: Reminders): void {
       name: SNOOZE_COMMAND,
       aliases: ['nhắc lại sau', 'nhắc lại'],
       async run(turn, args) {
-        const occurrence = await occurrenceFor(turn, args);
-        const sub = await r.subs.of(turn.user);
-        if (!occurrence || !sub) {
+        const found = await occurrenceFor(turn, args);
+        if (!found) {
           turn.say('reminders.command.unknown');
           return { reprompt: true };
         }
+        const { occurrence, unit } = found;
         const title = r.calendar.title(occurrence.obligation, turn.lang);
-        if (await r.marks.reported(occurrence.id, { kind: sub.kind, area: sub.area })) {
-          turn.say('reminders.command.already_reported', { title, date: formatVnDate(occurrence.due), ...unitLabel(r, sub, turn.lang) });
+        if (await r.marks.reported(occurrence.id, unit)) {
+          turn.say('reminders.command.already_reported', { title, date: formatVnDate(occurrence.due), ...unitLabel(r, unit, turn.lang) });
           return { reprompt: true };
         }
         const tomorrow = addDays(vnDate(turn.now()), 1);

@@ -120,8 +120,10 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
   it('refuses a forged or unknown occurrence without marking anything', async () => {
     const h = await harness();
     await subscribedOfficer(h);
-    for (const forged of ['/reported sl_2547_bao_cao_6_thang@20260611', '/reported nope@20260610', '/reported ../../x', '/snooze sl_2547_bao_cao_6_thang@2026061'])
+    // Not a due date, no such obligation, not an id, cut short, and a real deadline of another unit kind.
+    for (const forged of ['/reported sl_2547_bao_cao_6_thang@20260611', '/reported nope@20260610', '/reported ../../x', '/snooze sl_2547_bao_cao_6_thang@2026061', '/reported sl_2547_bao_cao_nam@20261210'])
       expect(textOf(await h.send(OFFICER, forged))).toContain('không tìm thấy hạn báo cáo');
+    expect(await h.app.redis.keys(`${h.app.prefix}rem:done:*`)).toEqual([]);
     await h.tickAt('2026-06-10T08:00:30+07:00');
     expect(textOf(await h.inbox(OFFICER))).toContain('Hôm nay là hạn');
   });
