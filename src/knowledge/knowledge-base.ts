@@ -138,7 +138,7 @@ function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
   const index = SearchIndex.build(entries.length, (p) => {
     const { doc, passage } = entries[p] as Entry;
     const heading = once(passage.heading, () => passage.heading);
-    const own = analyse(passage.heading ? passage.text.slice(passage.heading.length + 1) : passage.text, lang);
+    const own = analyse(passage.body, lang);
     const { title, number, province, issuer } = doc.meta;
     return {
       text: own,

@@ -13,6 +13,8 @@ export interface Passage {
   readonly text: string;
   /** The heading line `text` starts with; empty for text before the first heading. */
   readonly heading: string;
+  /** `text` without its heading line: the passage's own paragraphs and bullets. */
+  readonly body: string;
 }
 
 /** A numbered line longer than this is a paragraph that happens to be numbered, not a heading. */
@@ -75,7 +77,9 @@ const isNumbered = (line: string): boolean => NUMBERINGS.some(({ pattern }) => p
 /** Lines of content, with page and line breaks inside a sentence joined back. */
 function contentLines(text: string): Array<{ line: string; depth: number }> {
   const out: Array<{ line: string; depth: number }> = [];
-  for (const raw of text.normalize('NFC').split(/\r?\n/)) {
+  // Only combining marks need composing; skipping the copy matters when hundreds of documents load.
+  const composed = /[\u0300-\u036f]/.test(text) ? text.normalize('NFC') : text;
+  for (const raw of composed.split(/\r?\n/)) {
     const cleaned = cleanLine(raw);
     if (isClosingBlock(cleaned.line)) break;
     if (!hasWords(cleaned.line)) continue;
@@ -161,7 +165,8 @@ export function splitPassages(text: string): Passage[] {
     const section = (heading || node.level === 0 ? ownShown : [...ownShown, node.label]).join(' › ');
     const headings = own.map((n) => n.line).filter((line) => line !== headingLine);
     for (const chunk of pack(blocks)) {
-      out.push({ headings, section, text: headingLine ? `${headingLine}\n${chunk}` : chunk, heading: headingLine });
+      const text = headingLine ? `${headingLine}\n${chunk}` : chunk;
+      out.push({ headings, section, text, heading: headingLine, body: chunk });
     }
     for (const child of node.children) walk(child, own, ownShown, headingLine);
   };
