@@ -58,14 +58,21 @@ export class Bot {
       stopTimer();
       return verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
     }
+    let seen: Promise<void> = Promise.resolve();
     try {
       const replies = await sessions.transact(inbound.user, async (loaded) => {
         if (loaded.kind === 'ok') lang = loaded.session.lang;
         const result = await this.engine.handle(loaded, inbound);
-        // Someone who just erased their data is not recorded again by this very message.
-        if (result.session) await users.seen(inbound.user, result.session.lang);
+        // Someone who just erased their data is not recorded again by this very message. The record
+        // goes out alongside the session write (one round trip instead of two) and is awaited below,
+        // so that its failure still fails the message; the catch only keeps it from going unobserved.
+        if (result.session) {
+          seen = users.seen(inbound.user, result.session.lang);
+          seen.catch(() => undefined);
+        }
         return { session: result.session, result: result.replies };
       });
+      await seen;
       return replies;
     } catch (err) {
       const outage = isStoreOutage(err);
