@@ -5,7 +5,10 @@ import { addDays } from '../../src/core/clock.js';
 import type { ChannelSender, ProactiveOptions } from '../../src/core/delivery.js';
 import type { Reply } from '../../src/core/message.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
+import { remindersOf } from '../../src/reminders/capability.js';
+import { whenReady } from '../../src/store/redis.js';
 import { textOf } from '../support/app.js';
+import { startRedisServer } from '../support/redis-server.js';
 import { FakeClock } from '../support/clock.js';
 import { remindersHarness, reportedValue, type RemindersHarness } from './helpers.js';
 
@@ -261,4 +264,41 @@ it('sends nothing to an officer who said /stop, and says why in the delivery log
   await h.tickAt('2026-06-09T08:00:30+07:00');
   expect(await h.inbox(OFFICER)).toEqual([]);
   expect(await campaignStats(h.app, 'reminders:2026-06-09')).toMatchObject({ opted_out: 1 });
+});
+
+it('goes out through the durable outbound queue once the bot has started', async () => {
+  const h = await harness({ start: '2026-06-09T07:00:00+07:00' });
+  await subscribedOfficer(h);
+  await h.app.start();
+  // The test drives the ticks itself.
+  await remindersOf(h.app).scheduler.stop();
+  expect(h.app.outbound.constructor.name).toBe('DurableOutbound');
+  await h.tickAt('2026-06-09T08:00:30+07:00');
+  await expect.poll(async () => textOf(await h.inbox(OFFICER)), { timeout: 10_000 }).toContain('còn 1 ngày');
+  // Running the same morning again (as after a crash before the tick was recorded) adds nothing.
+  await h.app.redis.set(`${h.app.prefix}rem:last-tick`, String(Date.parse('2026-06-09T07:59:00+07:00')));
+  expect(await h.tickAt('2026-06-09T08:05:00+07:00')).toMatchObject({ status: 'done', days: ['2026-06-09'], counts: { reminders: 1 } });
+  await new Promise((r) => setTimeout(r, 500));
+  expect(await h.inbox(OFFICER)).toEqual([]);
+});
+
+it('survives Redis going down during a tick: the tick fails, and the next one after Redis is back sends what was missed, marked late', async () => {
+  const server = await startRedisServer({ appendonly: true });
+  try {
+    const h = await harness({ redisUrl: server.url, start: '2026-06-09T07:00:00+07:00' });
+    await subscribedOfficer(h);
+    await h.tickAt('2026-06-09T07:00:00+07:00');
+    await server.crash();
+    await expect(h.tickAt('2026-06-09T08:00:30+07:00')).rejects.toThrow();
+    await server.start();
+    await whenReady(h.app.redis);
+    await h.tickAt('2026-06-09T08:30:00+07:00');
+    const [late] = await h.inbox(OFFICER);
+    expect(late?.text).toContain('Nhắc muộn');
+    expect(late?.text).toContain('còn 1 ngày');
+    await h.close();
+    open = open.filter((x) => x !== h);
+  } finally {
+    await server.dispose();
+  }
 });
