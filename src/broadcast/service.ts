@@ -188,7 +188,7 @@ export class Broadcasts {
   }
 
   /** The delivery report in words, for the organiser. */
-  reportText(lang: Language, c: Campaign, stats: Record<string, number>): string {
+  private reportText(lang: Language, c: Campaign, stats: Record<string, number>): string {
     return this.app.i18n.t(lang, 'broadcast.report', {
       id: c.id,
       when: vnDateTime(new Date(c.at)),

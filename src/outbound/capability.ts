@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { App, Capability } from '../app/app.js';
 import type { Config } from '../config.js';
 import type { ChannelName } from '../core/message.js';
@@ -31,6 +31,18 @@ export const outbound: Capability = {
       help: 'Proactive messages by channel and final status',
       labelNames: ['channel', 'status'],
       registers: [app.metrics.registry],
+    });
+    new Gauge({
+      name: 'xhht_outbound_backlog',
+      help: 'Proactive messages waiting, delayed or being sent in the durable queue, per channel',
+      labelNames: ['channel'],
+      registers: [app.metrics.registry],
+      async collect() {
+        const queue = durableOutbound(app);
+        // While Redis is away /metrics still answers, without this gauge.
+        const backlog = await queue?.backlog().catch(() => undefined);
+        for (const [channel, n] of Object.entries(backlog ?? {})) this.set({ channel }, n);
+      },
     });
     if (app.inMemory) {
       app.onStart(() =>

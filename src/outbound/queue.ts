@@ -115,16 +115,6 @@ export class DurableOutbound implements Outbound {
     return this.queues.get(channel) as Queue;
   }
 
-  private get jobOptions() {
-    return {
-      attempts: this.opts.attempts ?? 6,
-      backoff: { type: 'exponential' as const, delay: this.opts.backoffMs ?? 2_000 },
-      // Completed jobs go at once: the ledger and the report keep what matters, and memory stays flat.
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 86_400, count: 10_000 },
-    };
-  }
-
   async enqueue(messages: OutboundMessage[]): Promise<{ queued: number; duplicates: number }> {
     if (this.closed) throw new Error('the outbound queue is closed: the bot is stopping');
     let queued = 0;
@@ -153,7 +143,15 @@ export class DurableOutbound implements Outbound {
   }
 
   private jobOpts(m: OutboundMessage, now: number) {
-    return { ...this.jobOptions, jobId: jobIdOf(m.key, m.user), delay: Math.max(0, (m.notBefore ?? 0) - now) };
+    return {
+      jobId: jobIdOf(m.key, m.user),
+      delay: Math.max(0, (m.notBefore ?? 0) - now),
+      attempts: this.opts.attempts ?? 6,
+      backoff: { type: 'exponential' as const, delay: this.opts.backoffMs ?? 2_000 },
+      // Completed jobs go at once: the ledger and the report keep what matters, and memory stays flat.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400, count: 10_000 },
+    };
   }
 
   /** Starts one worker per channel in this process. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
 import type { Audience } from '../../src/broadcast/campaigns.js';
-import { outboundKey } from '../../src/broadcast/service.js';
+import { Broadcasts, outboundKey } from '../../src/broadcast/service.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
 import { textOf } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
@@ -58,6 +58,45 @@ describe('broadcast fan-out and reports', () => {
     expect(await campaignStats(h.app, id)).toEqual({ queued: 2000, sent: 2000 });
     expect(await h.broadcasts.store.get(id)).toMatchObject({ status: 'done', recipients: 2000 });
     expect((await h.inbox(ORG)).map((r) => r.text)).toEqual([expect.stringContaining('• Đã gửi: 2000')]);
+  });
+
+  it('starts a due broadcast once when several instances look at the same moment', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    const users = Array.from({ length: 50 }, (_, i) => `telegram:${400_000 + i}`);
+    for (const u of users) await h.resident(u, 'son-la.mai-son');
+    const queue = h.app.outbound;
+    let calls = 0;
+    h.app.outbound = { enqueue: (m) => (calls++, queue.enqueue(m)), idle: () => queue.idle?.() ?? Promise.resolve() };
+    const instances = [h.broadcasts, new Broadcasts(h.app), new Broadcasts(h.app)];
+    const created = await instances[1]!.store.create({
+      id: 'bc-20261001-aaaaaa',
+      by: ORG,
+      createdAt: Date.now(),
+      at: Date.now() - 1,
+      audience: everyone(['son-la.mai-son']),
+      content: { text: 'Ba máy chủ, một lần gửi.' },
+    });
+    await Promise.all(instances.map((b) => b.tick()));
+    await h.settle();
+    expect(calls).toBe(2); // the broadcast's one batch, then its report
+    expect(h.telegram.got.size).toBe(50);
+    expect(h.telegram.duplicates()).toEqual([]);
+    expect(await h.broadcasts.store.get(created.id)).toMatchObject({ status: 'done', recipients: 50 });
+  });
+
+  it('works without Redis too (in-memory mode, sent in-process)', async () => {
+    h = await broadcastHarness({ store: 'memory' });
+    await h.organiser(ORG, 'son-la');
+    await h.resident('web:81', 'son-la.song-ma');
+    await h.resident('telegram:82', 'son-la.song-ma');
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.song-ma']), content: { text: 'Thư viện xã mở cửa cả Chủ nhật.' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    await h.settle();
+    expect((await h.inbox('web:81'))[0]?.text).toBe('Thư viện xã mở cửa cả Chủ nhật.');
+    expect(h.telegram.got.get('82')).toBe(1);
+    expect(await campaignStats(h.app, created.campaign.id)).toEqual({ queued: 2, sent: 2 });
+    expect((await h.inbox(ORG))[0]?.text).toContain('• Đã gửi: 2');
   });
 
   it('skips people who said /stop after it was scheduled and people who blocked the bot, and counts them', async () => {

@@ -6,6 +6,7 @@ import { campaignStats, campaignStatuses } from '../../src/outbound/deliver.js';
 import { DurableOutbound } from '../../src/outbound/queue.js';
 import type { OutboundMessage } from '../../src/outbound/types.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import { startRedisServer } from '../support/redis-server.js';
 import { FakeChannel, type FakeChannelOptions } from './fake-channel.js';
 import { KILL_TEST_OPTIONS, receivedKey } from './kill-options.js';
 
@@ -51,6 +52,9 @@ describe('the durable outbound queue (BullMQ)', () => {
     expect(fake.duplicates()).toEqual([]);
     expect(fake.last.get('1999')).toEqual([{ text: 'Khai mạc Tuần lễ hưởng ứng học tập suốt đời' }]);
     expect(await campaignStats(t.app, 'c1')).toEqual({ queued: 2000, sent: 2000 });
+    const metrics = await t.app.metrics.registry.metrics();
+    expect(metrics).toContain('xhht_outbound_messages_total{channel="telegram",status="sent"} 2000');
+    expect(metrics).toContain('xhht_outbound_backlog{channel="telegram"} 0');
     // Completed jobs are removed: the queue does not keep 2,000 finished jobs in Redis.
     expect(await t.app.redis.keys(`${t.prefix}bull:out-telegram:*`).then((k) => k.filter((x) => /:\d|%3A/.test(x)).length)).toBe(0);
   });
@@ -190,6 +194,29 @@ describe('the durable outbound queue (BullMQ)', () => {
     await out.idle();
     expect(fake.got.get('92001')).toBe(1);
     expect(fake.calls).toBe(1);
+  });
+});
+
+describe('the durable outbound queue when Redis goes away', () => {
+  it('refuses to queue with a clear error while Redis is down, loses nothing queued before, and sends once afterwards', async () => {
+    const redis = await startRedisServer({ appendonly: true });
+    cleanups.push(() => redis.dispose());
+    const fake = new FakeChannel();
+    const t = await testApp({ redisUrl: redis.url, env: { TELEGRAM_RATE_PER_SECOND: '0' } });
+    t.app.senders.set('telegram', fake);
+    await t.app.start();
+    const out = durableOutbound(t.app) as DurableOutbound;
+    await meet(t, ['telegram:93001', 'telegram:93002']);
+    await out.enqueue([{ ...message('telegram:93001', 'outage'), notBefore: Date.now() + 1_500 }]);
+
+    await redis.stop();
+    await expect(out.enqueue([message('telegram:93002', 'outage')])).rejects.toThrow(/enableOfflineQueue|Connection is closed|ECONNREFUSED/);
+    await redis.restart();
+    await expect.poll(() => t.app.redis.ping().catch(() => 'down'), { timeout: 10_000 }).toBe('PONG');
+    await expect.poll(() => out.enqueue([message('telegram:93002', 'outage')]).catch(() => 'down'), { timeout: 10_000 }).toEqual({ queued: 1, duplicates: 0 });
+    await out.idle();
+    expect([...fake.got.entries()].sort()).toEqual([['93001', 1], ['93002', 1]]);
+    expect(await campaignStats(t.app, 'outage')).toEqual({ queued: 2, sent: 2 });
   });
 });
 
