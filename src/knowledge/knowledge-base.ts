@@ -126,7 +126,9 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
   });
 }
 
-function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
+function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language): Shelf {
+  const entries: Entry[] = documents.flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage })));
+  const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
   // passages: analyse each once, and the passage's own lines apart.
   const shared = new Map<unknown, Analysis>();
@@ -145,9 +147,12 @@ function buildShelf(entries: Entry[], analyse: Analyse, lang: Language): Shelf {
       context: [
         { analysis: heading, weight: 1 },
         { analysis: once(passage.headings, () => passage.headings.join('\n')), weight: FIELD_WEIGHT.headings },
-        { analysis: once(doc, () => [title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
       ],
       length: own.tokens.length + heading.tokens.length,
+      group: groups.get(doc) as number,
+      groupContext: [
+        { analysis: once(doc, () => [title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
+      ],
     };
   });
   return { index, entries };
@@ -158,9 +163,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   const analyse = createAnalyser(lexicon);
   const shelves = perLanguage((lang) =>
     buildShelf(
-      documents
-        .filter((doc) => doc.meta.lang === lang)
-        .flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage }))),
+      documents.filter((doc) => doc.meta.lang === lang),
       analyse,
       lang,
     ),

@@ -7,13 +7,25 @@
  */
 import { pairs, type Analysis } from './analyse.js';
 
-/** One passage as the index sees it: its text, and weighted context (headings, document details). */
+export interface WeightedAnalysis {
+  readonly analysis: Analysis;
+  readonly weight: number;
+}
+
+/**
+ * One passage as the index sees it: its own text, weighted context (its headings, say) and the group
+ * it belongs to (its document), whose context (the document's details) counts for each of its passages.
+ */
 export interface IndexInput {
   readonly text: Analysis;
   /** Shared by many passages: the same Analysis object is turned into terms only once. */
-  readonly context: ReadonlyArray<{ readonly analysis: Analysis; readonly weight: number }>;
+  readonly context: readonly WeightedAnalysis[];
   /** Length for normalisation, in tokens. */
   readonly length: number;
+  /** Groups are numbered from 0 and their passages come one after another. */
+  readonly group: number;
+  /** Read once, with the group's first passage. */
+  readonly groupContext: readonly WeightedAnalysis[];
 }
 
 export interface ScoredPassage {
@@ -125,14 +137,14 @@ class Terms {
   }
 }
 
-/** Postings as they are found, passage by passage: three growable columns. */
+/** Postings as they are found, owner by owner (passage or group): three growable columns. */
 class Found {
   term = new Int32Array(1 << 16);
-  passage = new Int32Array(1 << 16);
+  owner = new Int32Array(1 << 16);
   tf = new Float32Array(1 << 16);
   length = 0;
 
-  push(term: number, passage: number, tf: number): void {
+  push(term: number, owner: number, tf: number): void {
     if (this.length === this.term.length) {
       const grow = <T extends Int32Array | Float32Array>(a: T, make: (n: number) => T): T => {
         const bigger = make(a.length * 2);
@@ -140,22 +152,69 @@ class Found {
         return bigger;
       };
       this.term = grow(this.term, (n) => new Int32Array(n));
-      this.passage = grow(this.passage, (n) => new Int32Array(n));
+      this.owner = grow(this.owner, (n) => new Int32Array(n));
       this.tf = grow(this.tf, (n) => new Float32Array(n));
     }
     this.term[this.length] = term;
-    this.passage[this.length] = passage;
+    this.owner[this.length] = owner;
     this.tf[this.length++] = tf;
+  }
+
+  /**
+   * The postings sorted by term (a counting sort, which keeps each term's owners in the ascending order
+   * they were added in): owners of term t are owners[start[t] .. start[t + 1]).
+   */
+  sorted(terms: number): Postings {
+    const start = new Int32Array(terms + 1);
+    const termOf = this.term.subarray(0, this.length);
+    for (const t of termOf) (start[t + 1] as number)++;
+    for (let t = 0; t < terms; t++) start[t + 1] = (start[t + 1] as number) + (start[t] as number);
+    const next = start.slice(0, terms);
+    const owners = new Int32Array(this.length);
+    const tf = new Float32Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const at = (next[termOf[i] as number] as number)++;
+      owners[at] = this.owner[i] as number;
+      tf[at] = this.tf[i] as number;
+    }
+    return new Postings(start, owners, tf);
+  }
+}
+
+/** Weighted term frequencies by term, then by owner. */
+class Postings {
+  constructor(
+    readonly start: Int32Array,
+    readonly owners: Int32Array,
+    readonly tf: Float32Array,
+  ) {}
+
+  /** Position of an owner in term t's postings, or -1 (binary search). */
+  find(t: number, owner: number): number {
+    if (t + 1 >= this.start.length) return -1;
+    let lo = this.start[t] as number;
+    let hi = (this.start[t + 1] as number) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const value = this.owners[mid] as number;
+      if (value === owner) return mid;
+      if (value < owner) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 }
 
 export class SearchIndex {
   private constructor(
     private readonly terms: Terms,
-    /** Postings of term t: passages[start[t] .. start[t + 1]), ascending, with their weighted frequencies. */
-    private readonly start: Int32Array,
-    private readonly passages: Int32Array,
-    private readonly tf: Float32Array,
+    private readonly passages: Postings,
+    private readonly groups: Postings,
+    private readonly groupOf: Int32Array,
+    /** Passages of group g: groupStart[g] .. groupStart[g + 1]. */
+    private readonly groupStart: Int32Array,
+    /** Passages each term occurs in, in any field. */
+    private readonly df: Int32Array,
     private readonly norm: Float32Array,
     readonly size: number,
   ) {}
@@ -163,80 +222,98 @@ export class SearchIndex {
   /**
    * Indexes `count` passages, asking for each in turn: a passage's analysis can be dropped as soon as
    * it is counted, which keeps building hundreds of documents out of the slow, old-generation heap.
+   * A group's context is indexed once for the group rather than once per passage (BM25F still adds it
+   * to each passage's frequencies when scoring), which saves about a third of the postings.
    */
   static build(count: number, inputOf: (passage: number) => IndexInput): SearchIndex {
     const terms = new Terms();
     const lengths = new Float32Array(count);
-    const found = new Found();
-    // Weighted frequencies of the passage being indexed, by term id, and the ids it has touched.
+    const groupOf = new Int32Array(count);
+    const groupStarts: number[] = [];
+    const passageFound = new Found();
+    const groupFound = new Found();
+    // Weighted frequencies of what is being indexed, by term id, and the ids it has touched.
     let weights = new Float64Array(1 << 16);
     const touched: number[] = [];
     const ids: number[] = [];
     const contextIds = new Map<Analysis, Int32Array>();
 
+    const idsOf = (analysis: Analysis): Int32Array => {
+      let list = contextIds.get(analysis);
+      if (!list) {
+        const collected: number[] = [];
+        terms.collect(analysis, collected);
+        contextIds.set(analysis, (list = Int32Array.from(collected)));
+      }
+      return list;
+    };
     const tally = (list: ArrayLike<number>, weight: number): void => {
+      if (terms.size > weights.length) {
+        const bigger = new Float64Array(Math.max(terms.size, weights.length * 2));
+        bigger.set(weights);
+        weights = bigger;
+      }
       for (let i = 0; i < list.length; i++) {
         const id = list[i] as number;
         if (weights[id] === 0) touched.push(id);
         weights[id] = (weights[id] as number) + weight;
       }
     };
-
-    for (let p = 0; p < count; p++) {
-      const { text, context, length } = inputOf(p);
-      lengths[p] = length;
-      ids.length = 0;
-      terms.collect(text, ids);
-      const shared = context.map(({ analysis, weight }) => {
-        let list = contextIds.get(analysis);
-        if (!list) {
-          const collected: number[] = [];
-          terms.collect(analysis, collected);
-          contextIds.set(analysis, (list = Int32Array.from(collected)));
-        }
-        return { list, weight };
-      });
-      if (terms.size > weights.length) {
-        const bigger = new Float64Array(Math.max(terms.size, weights.length * 2));
-        bigger.set(weights);
-        weights = bigger;
-      }
-      tally(ids, 1);
-      for (const { list, weight } of shared) tally(list, weight);
+    const flush = (found: Found, owner: number): void => {
       for (const id of touched) {
-        found.push(id, p, weights[id] as number);
+        found.push(id, owner, weights[id] as number);
         weights[id] = 0;
       }
       touched.length = 0;
+    };
+
+    for (let p = 0; p < count; p++) {
+      const { text, context, length, group, groupContext } = inputOf(p);
+      if (group === groupStarts.length) {
+        groupStarts.push(p);
+        for (const { analysis, weight } of groupContext) tally(idsOf(analysis), weight);
+        flush(groupFound, group);
+      } else if (group !== groupStarts.length - 1) {
+        throw new Error(`passage ${p}: group ${group} does not follow on from group ${groupStarts.length - 1}`);
+      }
+      groupOf[p] = group;
+      lengths[p] = length;
+      ids.length = 0;
+      terms.collect(text, ids);
+      tally(ids, 1);
+      for (const { analysis, weight } of context) tally(idsOf(analysis), weight);
+      flush(passageFound, p);
     }
 
     const avgLength = lengths.reduce((sum, n) => sum + n, 0) / Math.max(count, 1) || 1;
     const norm = lengths.map((n) => K1 * (1 - B + (B * n) / avgLength));
-    // Counting sort by term; it keeps each term's passages in the ascending order they were added in.
-    const start = new Int32Array(terms.size + 1);
-    const termOf = found.term.subarray(0, found.length);
-    for (const t of termOf) (start[t + 1] as number)++;
-    for (let t = 0; t < terms.size; t++) start[t + 1] = (start[t + 1] as number) + (start[t] as number);
-    const next = start.slice(0, terms.size);
-    const passages = new Int32Array(termOf.length);
-    const tf = new Float32Array(termOf.length);
-    const passageOf = found.passage;
-    const tfOf = found.tf;
-    for (let i = 0; i < termOf.length; i++) {
-      const at = (next[termOf[i] as number] as number)++;
-      passages[at] = passageOf[i] as number;
-      tf[at] = tfOf[i] as number;
-    }
-    return new SearchIndex(terms, start, passages, tf, norm, count);
-  }
+    const groupStart = Int32Array.from([...groupStarts, count]);
+    const passages = passageFound.sorted(terms.size);
+    const groups = groupFound.sorted(terms.size);
 
-  private frequency(id: number | undefined): number {
-    return id === undefined ? 0 : (this.start[id + 1] as number) - (this.start[id] as number);
+    // A term is in a passage when it is in the passage's own fields or in its group's context.
+    const df = new Int32Array(terms.size);
+    const inGroup = new Uint8Array(groupStarts.length);
+    for (let t = 0; t < terms.size; t++) {
+      let n = 0;
+      for (let i = groups.start[t] as number; i < (groups.start[t + 1] as number); i++) {
+        const g = groups.owners[i] as number;
+        inGroup[g] = 1;
+        n += (groupStart[g + 1] as number) - (groupStart[g] as number);
+      }
+      for (let i = passages.start[t] as number; i < (passages.start[t + 1] as number); i++) {
+        if (inGroup[groupOf[passages.owners[i] as number] as number] === 0) n++;
+      }
+      for (let i = groups.start[t] as number; i < (groups.start[t + 1] as number); i++) inGroup[groups.owners[i] as number] = 0;
+      df[t] = n;
+    }
+    return new SearchIndex(terms, passages, groups, groupOf, groupStart, df, norm, count);
   }
 
   /** Inverse document frequency; a term the corpus never uses gets the highest value. */
   idf(term: string): number {
-    const df = this.frequency(this.terms.find(term));
+    const id = this.terms.find(term);
+    const df = id === undefined ? 0 : (this.df[id] as number);
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
@@ -254,36 +331,45 @@ export class SearchIndex {
     return ids;
   }
 
-  /** Whether a passage contains the term with this id (binary search in the sorted postings). */
+  /** Whether a passage, or its group's context, contains the term with this id. */
   containsId(passage: number, id: number): boolean {
-    let lo = this.start[id] as number;
-    let hi = (this.start[id + 1] as number) - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const value = this.passages[mid] as number;
-      if (value === passage) return true;
-      if (value < passage) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return this.passages.find(id, passage) >= 0 || this.groups.find(id, this.groupOf[passage] as number) >= 0;
   }
 
   /** The `limit` best passages for weighted query terms, best first. */
   top(query: ReadonlyMap<string, number>, limit: number): ScoredPassage[] {
     const scores = new Float64Array(this.size);
     const touched: number[] = [];
+    const groupTf = new Float64Array(this.groupStart.length - 1);
+    const seen = new Uint8Array(this.size);
+    const add = (p: number, f: number, idf: number): void => {
+      const before = scores[p] as number;
+      if (before === 0) touched.push(p);
+      scores[p] = before + (idf * f * (K1 + 1)) / (f + (this.norm[p] as number));
+    };
     for (const [term, weight] of query) {
       const id = this.terms.find(term);
       if (id === undefined) continue;
       const idf = this.idf(term) * weight;
-      const end = this.start[id + 1] as number;
-      for (let i = this.start[id] as number; i < end; i++) {
-        const p = this.passages[i] as number;
-        const f = this.tf[i] as number;
-        const before = scores[p] as number;
-        if (before === 0) touched.push(p);
-        scores[p] = before + (idf * f * (K1 + 1)) / (f + (this.norm[p] as number));
+      const groupsFrom = this.groups.start[id] as number;
+      const groupsTo = this.groups.start[id + 1] as number;
+      for (let i = groupsFrom; i < groupsTo; i++) groupTf[this.groups.owners[i] as number] = this.groups.tf[i] as number;
+      const end = this.passages.start[id + 1] as number;
+      for (let i = this.passages.start[id] as number; i < end; i++) {
+        const p = this.passages.owners[i] as number;
+        seen[p] = 1;
+        add(p, (this.passages.tf[i] as number) + (groupTf[this.groupOf[p] as number] as number), idf);
       }
+      // Passages that have the term only through their group's context.
+      for (let i = groupsFrom; i < groupsTo; i++) {
+        const g = this.groups.owners[i] as number;
+        const f = groupTf[g] as number;
+        for (let p = this.groupStart[g] as number; p < (this.groupStart[g + 1] as number); p++) {
+          if (seen[p] === 0) add(p, f, idf);
+        }
+        groupTf[g] = 0;
+      }
+      for (let i = this.passages.start[id] as number; i < end; i++) seen[this.passages.owners[i] as number] = 0;
     }
     // Keep the best `limit` in a small sorted list: most passages never beat its last entry.
     const best: ScoredPassage[] = [];
