@@ -1,7 +1,7 @@
 import type { Language } from '../i18n/index.js';
-import { fold, isWordChar } from './fold.js';
+import { fold } from './fold.js';
 import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
-import { WordTable } from './word-table.js';
+import { isWordChar, WordTable } from './words.js';
 
 /** A text as the index sees it. */
 export interface Analysis {

@@ -1,5 +1,6 @@
 import type { Language } from '../i18n/index.js';
-import { fold, wordsOf } from './fold.js';
+import { fold } from './fold.js';
+import { wordsOf } from './words.js';
 
 /**
  * Which language a question is written in: the one whose vocabulary (its documents' words and its stop

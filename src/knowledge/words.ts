@@ -1,4 +1,46 @@
-import { isWordChar, PERCENT } from './fold.js';
+/**
+ * What a word is, and finding the words of a text fast. Both scanners live here with the character
+ * table they share: they run over every character of every document.
+ */
+
+/** Per UTF-16 code unit: 1 when it belongs to a word (letter, digit or combining mark), 2 when not, 0 not yet known. */
+const WORD_CHAR = new Uint8Array(0x10000);
+const WORD_CLASS = /[\p{L}\p{N}\p{M}]/u;
+const PERCENT = 0x25;
+
+/** Whether a UTF-16 code unit belongs to a word. Surrogates (emoji and other astral characters) do not. */
+export function isWordChar(code: number): boolean {
+  if (code >= 0xd800 && code <= 0xdfff) return false;
+  let known = WORD_CHAR[code] as number;
+  if (known === 0) {
+    known = WORD_CLASS.test(String.fromCharCode(code)) ? 1 : 2;
+    WORD_CHAR[code] = known;
+  }
+  return known === 1;
+}
+
+/**
+ * The words of a text as written: runs of letters, digits and combining marks; "%" is a word of its
+ * own ("60%" is "60" "%"). A loop over code units with a class table: three times faster than a
+ * Unicode-property regex, which matters when indexing hundreds of documents. Characters outside the
+ * Basic Multilingual Plane (emoji) separate words.
+ */
+export function wordsOf(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isWordChar(code)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) words.push(text.slice(start, i));
+    start = -1;
+    if (code === PERCENT) words.push('%');
+  }
+  if (start >= 0) words.push(text.slice(start));
+  return words;
+}
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
