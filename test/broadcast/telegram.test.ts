@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastsOf } from '../../src/broadcast/capability.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
@@ -41,6 +42,11 @@ describe('a broadcast over Telegram (Bot API emulator)', () => {
     await emu.waitFor(() => [organiser, ...people].every((p) => emu.sentTo(p.id).length > 0));
     for (const p of people) await bot.app.users.setArea(`telegram:${p.id}`, 'son-la.chieng-sinh');
     await bot.app.roles.grant(`telegram:${organiser.id}`, { role: 'organiser', area: 'son-la', grantedAt: Date.now() });
+    const calls: { to: string; at: number }[] = [];
+    const telegram = bot.app.senders.get('telegram');
+    if (!telegram) throw new Error('no Telegram sender');
+    const send = telegram.send.bind(telegram);
+    bot.app.senders.set('telegram', { channel: 'telegram', send: (to, replies, opts) => (calls.push({ to, at: performance.now() }), send(to, replies, opts)) });
     emu.block(blocker.id);
     emu.tooManyRequests('sendMessage', 1, { chatId: throttled.id });
 
@@ -71,10 +77,13 @@ describe('a broadcast over Telegram (Bot API emulator)', () => {
       expect(copies, `copies to ${p.id}`).toHaveLength(1);
       expect(copies[0]?.keyboard?.flat()).toEqual([{ text: 'Dừng nhận tin', callback_data: '/stop' }]);
     }
-    // No second in which Telegram got more than the configured rate from the queue.
-    const sends = emu.calls.slice(before).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) !== String(organiser.id));
-    const times = sends.map((c) => c.at).sort((a, b) => a - b);
-    for (let i = 0; i < times.length; i++) expect(times.filter((t) => t >= (times[i] as number) && t < (times[i] as number) + 1000).length).toBeLessThanOrEqual(RATE);
+    // Never more than the configured rate in any second, as the bot made the calls (the emulator's own
+    // clock also counts the HTTP hop, whose jitter on a loaded test machine is not the bot's doing).
+    const times = calls.filter((c) => c.to !== String(organiser.id)).map((c) => c.at);
+    const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(busiest).toBeLessThanOrEqual(RATE);
+    expect(busiest).toBeGreaterThanOrEqual(RATE - 2);
+    const sends = emu.calls.slice(before).filter((c) => c.method === 'sendMessage');
     expect(sends.filter((c) => String(c.params.chat_id) === String(throttled.id)).map((c) => c.status)).toEqual([429, 200]);
 
     const [id] = (await broadcastsOf(bot.app).store.list()).map((c) => c.id);
