@@ -75,7 +75,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
           if (news !== undefined) lines.push(t('reminders.data.news', { since: vnDateTime(new Date(news)) }));
           if (await r.tokens.has(user)) lines.push(t('reminders.data.link'));
           const snoozed = (await r.marks.snoozesOf(user)).length;
-          if (snoozed) lines.push(t('reminders.data.snoozes', { count: snoozed }));
+          if (snoozed) lines.push(t('reminders.data.snoozes', { n: snoozed }));
           return lines;
         },
         async erase(user) {

@@ -37,9 +37,9 @@ export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): R
   const lines: string[] = [];
   if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
   if (f.again) lines.push(t('reminders.remind.again'));
-  if (f.lead > 0) lines.push(t('reminders.remind.ahead', { title, date, count: f.lead }));
+  if (f.lead > 0) lines.push(t('reminders.remind.ahead', { title, date, days: f.lead }));
   else if (f.lead === 0) lines.push(t('reminders.remind.today', { title, date }));
-  else lines.push(t('reminders.remind.overdue', { title, date, count: -f.lead }));
+  else lines.push(t('reminders.remind.overdue', { title, date, days: -f.lead }));
   lines.push(t('reminders.remind.unit', unitLabel(r, f.unit, lang)));
   lines.push(t('reminders.remind.source', { source: sourceLabel(r, f.occurrence, t) }));
   lines.push(t('reminders.remind.hint'));
@@ -73,7 +73,7 @@ export function escalationReply(r: Reminders, f: { occurrence: Occurrence; unit:
       ...unitLabel(r, f.unit, lang),
       title: r.calendar.title(f.occurrence.obligation, lang),
       date: formatVnDate(f.occurrence.due),
-      count: f.daysLate,
+      days: f.daysLate,
     }),
   );
   lines.push(t('reminders.remind.source', { source: sourceLabel(r, f.occurrence, t) }));
@@ -97,7 +97,7 @@ export function newsReply(event: NewsEvent, dates: EventDates, lead: number, lan
   if (lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(lateSince) }));
   lines.push(
     lead > 0
-      ? t('reminders.news.ahead', { name: event.name[lang], count: lead })
+      ? t('reminders.news.ahead', { name: event.name[lang], days: lead })
       : t('reminders.news.today', { name: event.name[lang] }),
   );
   lines.push(...eventLines(event, dates, t, lang));

@@ -11,7 +11,7 @@ const AREA_MATCHES = 6;
 /** The longest Learning Week an organiser may set. */
 const WEEK_MAX_DAYS = 31;
 /** The choice that leaves the theme empty. */
-export const NO_THEME = 'no_theme';
+const NO_THEME = 'no_theme';
 const RETYPE = 'retype';
 
 const optinSchema = z.object({ query: z.string().optional(), matches: z.array(z.string()).optional(), area: z.string().optional() }).loose();
@@ -92,8 +92,6 @@ export function registerNews(r: Reminders): void {
       await r.subs.subscribeNews(turn.user);
       // Saying yes here is asking for messages again, also after /stop.
       await app.users.setOptOut(turn.user, false);
-      const area = (await app.users.get(turn.user))?.area;
-      turn.data.optin = { ...optin(turn), area_name: area ? (app.areas.get(area)?.fullName ?? area) : '' };
     })
     .action('reminders.unsubscribeNews', async (turn) => {
       await r.subs.unsubscribeNews(turn.user);

@@ -93,10 +93,10 @@ export function registerOfficer(r: Reminders): void {
         const when = reported.has(o.id)
           ? turn.t('reminders.deadlines.reported')
           : days > 0
-            ? turn.t('reminders.deadlines.in_days', { count: days })
+            ? turn.t('reminders.deadlines.in_days', { days })
             : days === 0
               ? turn.t('reminders.deadlines.due_today')
-              : turn.t('reminders.deadlines.overdue', { count: -days });
+              : turn.t('reminders.deadlines.overdue', { days: -days });
         return turn.t('reminders.deadlines.item', { n: i + 1, date: formatVnDate(o.due), title: r.calendar.title(o.obligation, turn.lang), when });
       });
       turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
