@@ -50,8 +50,8 @@ export function walker(firstUserId: number, firstUpdateId: number) {
   };
 }
 
-/** Posts updates for `seconds` over `connections` keep-alive connections; only 127.0.0.1. */
-export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string }): Promise<LoadResult> {
+/** Posts updates for `seconds` over `connections` keep-alive connections, as fast as answered or at `rate` per second; only 127.0.0.1. */
+export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string; rate?: number }): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error('the benchmark only targets 127.0.0.1');
   const latenciesMs: number[] = [];
   let updates = 0;
@@ -64,6 +64,7 @@ export async function load(url: string, secret: string, opts: { seconds: number;
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
     requests: [{ setupRequest: (req) => ({ ...req, body: opts.next() }) }],
     timeout: 10,
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
   });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) {
