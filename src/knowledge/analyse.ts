@@ -149,16 +149,17 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
   return (text, lang) => {
     const found = table.wordsOf(text);
     const words = found.some((w) => w.shortForms) ? expandAbbreviations(found) : found;
-    const n = words.length;
-    const tokens = new Array<string>(n);
-    const content = new Array<boolean>(n);
-    const asking = new Array<boolean>(n).fill(false);
-    for (let i = 0; i < n; i++) {
-      const word = words[i] as Word;
-      tokens[i] = word.token[lang];
-      content[i] = !word.stop[lang];
+    const tokens: string[] = [];
+    const content: boolean[] = [];
+    const asking: boolean[] = [];
+    let asks = false;
+    for (const word of words) {
+      tokens.push(word.token[lang]);
+      content.push(!word.stop[lang]);
+      asking.push(false);
+      asks ||= word.asks[lang] !== undefined;
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; asks && i < words.length; i++) {
       const phrase = phraseFrom((words[i] as Word).asks[lang], words, i);
       for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
         content[i + k] = false;
