@@ -5,7 +5,7 @@
  * Reads only the repository's plans/.
  */
 import { createInterface } from 'node:readline';
-import { loadKnowledgeBase, type Answer } from './knowledge-base.js';
+import { loadKnowledgeBase, type Answer } from './index.js';
 
 function asJson(question: string, answer: Answer): string {
   return JSON.stringify({
