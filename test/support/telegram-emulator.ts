@@ -97,6 +97,8 @@ export class TelegramEmulator {
   /** What the bot answered to each webhook POST. */
   readonly webhookResponses: { status: number; body: string }[] = [];
   getUpdatesCalls = 0;
+  /** Calls made with a token other than the bot's. */
+  unauthorized = 0;
 
   private queue: Update[] = [];
   private waiters = new Set<() => void>();
@@ -288,7 +290,10 @@ export class TelegramEmulator {
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
     if (!m) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = m as unknown as [string, string, string];
-    if (token !== this.token) return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (token !== this.token) {
+      this.unauthorized++;
+      return this.reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    }
     const { params, file } = await paramsOf(req, url);
     if (method === 'getUpdates') return this.getUpdates(res, params);
     const { status, body } = this.apply(method, params, file, 'api');

@@ -201,7 +201,11 @@ export class TelegramChannel implements ChannelSender {
     const api = this.telegraf.telegram;
     const me = await this.retrying('getMe', () => api.getMe());
     this.telegraf.botInfo = me;
-    await this.retrying('setMyCommands', () => this.setCommands());
+    // The command menu is a convenience: a refusal is logged and the bot serves all the same.
+    await this.retrying('setMyCommands', () => this.setCommands()).catch((err: unknown) => {
+      if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu');
+    });
+    if (this.stopped.signal.aborted) return;
     if (this.settings.webhookUrl) {
       const url = this.settings.webhookUrl;
       await this.retrying('setWebhook', () =>
@@ -212,6 +216,7 @@ export class TelegramChannel implements ChannelSender {
     } else {
       // getUpdates is refused while a webhook is set (e.g. by an earlier deployment).
       await this.retrying('deleteWebhook', () => api.deleteWebhook());
+      if (this.stopped.signal.aborted) return;
       this.me = { id: me.id, username: me.username };
       // launch() resolves only when polling ends; getMe is not asked again (botInfo is set).
       this.polling = this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
@@ -228,7 +233,10 @@ export class TelegramChannel implements ChannelSender {
     await this.telegraf.telegram.setMyCommands(commands(DEFAULT_LANGUAGE));
   }
 
-  /** Retries a start-up call until it works or the bot stops; a refused token ends the channel at once. */
+  /**
+   * Retries a start-up call while the Bot API is unreachable, busy or rate limiting, until it works or
+   * the bot stops; a refused token ends the channel at once, any other refusal is thrown.
+   */
   private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -237,8 +245,11 @@ export class TelegramChannel implements ChannelSender {
         if (err instanceof TelegramError && (err.code === 401 || err.code === 404)) {
           throw new Error(`Telegram refused TELEGRAM_BOT_TOKEN (${what}: ${err.description}); the Telegram channel is off`);
         }
+        const failure = classify(err);
+        if (failure.kind === 'blocked' || (failure.kind === 'failed' && !failure.transient)) throw err;
         if (attempt === 0) this.app.log.warn({ err, call: what }, 'Telegram Bot API unreachable; retrying in the background');
-        await sleep(Math.min(500 * 2 ** attempt, 30_000), undefined, { signal: this.stopped.signal });
+        const wait = failure.kind === 'rate' ? failure.afterMs : Math.min(500 * 2 ** attempt, 30_000);
+        await sleep(wait, undefined, { signal: this.stopped.signal });
       }
     }
   }
