@@ -35,6 +35,22 @@ describe('the Telegram channel starting up', () => {
     }
   });
 
+  it('serves in memory, without Redis, with duplicates still dropped', async () => {
+    const emu = await TelegramEmulator.start();
+    const bot = await startTelegramBot(emu, 'webhook', { store: 'memory' });
+    try {
+      const p = TelegramEmulator.person(4003);
+      const u = emu.textUpdate(p, '/help');
+      expect(await emu.deliver(u, u)).toEqual([200, 200]);
+      expect(emu.sentTo(p.id)).toHaveLength(1);
+      await emu.press(p, 'settings');
+      expect(readable(emu.sentTo(p.id).at(-1)?.text ?? '')).toContain('Cài đặt');
+    } finally {
+      await bot.close();
+      await emu.close();
+    }
+  });
+
   it('turns the channel off on a refused token, and the rest of the bot carries on', async () => {
     const emu = await TelegramEmulator.start();
     const t = await createTestApp({ env: { TELEGRAM_BOT_TOKEN: '999:not-the-right-one', TELEGRAM_API_ROOT: emu.apiRoot } });
