@@ -5,7 +5,10 @@
  */
 
 export interface Passage {
-  /** Heading titles above the passage that its text does not already start with, in full. */
+  /**
+   * Heading titles above the passage that its text does not already start with, in full; for the later
+   * passages of a numbered paragraph, its first line too.
+   */
   readonly headings: readonly string[];
   /** The heading path for people: titles shortened, joined with " › ". Empty before the first heading. */
   readonly section: string;
@@ -164,10 +167,13 @@ export function splitPassages(text: string): Passage[] {
     const ownShown = heading ? [...shown, shorten(node.line)] : shown;
     const section = (heading || node.level === 0 ? ownShown : [...ownShown, node.label]).join(' › ');
     const headings = own.map((n) => n.line).filter((line) => line !== headingLine);
-    for (const chunk of pack(blocks)) {
+    // Later passages of a numbered paragraph ("b) Sở Giáo dục … chủ trì …", then "Chủ trì tổng kết …")
+    // are about what its first line names: they keep that line as context.
+    const itemHeadings = heading || node.level === 0 ? headings : [...headings, node.line];
+    pack(blocks).forEach((chunk, n) => {
       const text = headingLine ? `${headingLine}\n${chunk}` : chunk;
-      out.push({ headings, section, text, heading: headingLine, body: chunk });
-    }
+      out.push({ headings: n === 0 ? headings : itemHeadings, section, text, heading: headingLine, body: chunk });
+    });
     for (const child of node.children) walk(child, own, ownShown, headingLine);
   };
   walk(parseTree(text), [], [], '');
