@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/app.js';
+import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { listen, postJson } from '../support/http.js';
 
 interface ChatReply {
@@ -111,5 +111,21 @@ describe('web chat over HTTP with Redis sessions', () => {
     expect(metrics).toContain('xhht_handler_seconds_bucket');
     expect((await fetch(`${http.url}/nope`)).status).toBe(404);
     expect((await fetch(`${http.url}/api/chat`)).status).toBe(405);
+  });
+});
+
+describe('web inbox and personal data', () => {
+  it('counts unread proactive messages in /mydata and drops them with /deletedata', async () => {
+    const t = await createTestApp();
+    try {
+      await t.send('web:reader', '/start');
+      await t.app.senders.get('web')?.send('reader', [{ text: 'Tin 1' }, { text: 'Tin 2' }]);
+      expect(textOf(await t.send('web:reader', '/mydata'))).toContain('2 tin nhắn đang chờ');
+      await t.send('web:reader', '/deletedata');
+      await t.send('web:reader', { choice: 'yes' });
+      expect(await t.app.redis.exists(`${t.prefix}web:outbox:reader`)).toBe(0);
+    } finally {
+      await t.close();
+    }
   });
 });

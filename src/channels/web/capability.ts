@@ -49,6 +49,19 @@ export const web: Capability = {
     };
     app.senders.set('web', sender);
 
+    // Unread proactive messages are personal data too: /mydata counts them, /deletedata drops them.
+    app.privacy.add({
+      name: 'web-inbox',
+      async describe(user, t) {
+        if (!user.startsWith('web:')) return [];
+        const waiting = await app.redis.llen(outboxKey(user.slice(4)));
+        return waiting ? [t('privacy.line_web_inbox', { count: waiting })] : [];
+      },
+      async erase(user) {
+        if (user.startsWith('web:')) await app.redis.del(outboxKey(user.slice(4)));
+      },
+    });
+
     app.router
       .on('POST', '/api/chat', async (req, res) => {
         const body = parseJsonBody(await readBody(req), chatRequestSchema);
