@@ -46,6 +46,8 @@ describe('Telegram over long polling', () => {
     await bot?.close();
     await emu?.close();
   });
+  /** Waits until the main menu (the last message of a greeting) has gone to the chat. */
+  const untilMenu = (chatId: number) => emu.waitFor(() => emu.sentTo(chatId).some((m) => m.keyboard?.flat().some((b) => b.callback_data === 'settings')), 10_000, 'the menu');
 
   it('sets the command menu in Vietnamese, English and by default (Vietnamese)', () => {
     expect([...emu.commands.keys()].sort()).toEqual(['', 'en', 'vi']);
@@ -96,7 +98,7 @@ describe('Telegram over long polling', () => {
     const p = TelegramEmulator.person(8401);
     const user = `telegram:${p.id}`;
     await emu.sendText(p, '/start');
-    await emu.messagesTo(p.id, 1);
+    await untilMenu(p.id);
     emu.block(p.id);
     await emu.sendText(p, '/help');
     await emu.waitFor(() => emu.calls.some((c) => c.status === 403 && String(c.params.chat_id) === String(p.id)));
@@ -241,7 +243,7 @@ describe('Telegram over long polling', () => {
   it('takes a person who blocked the bot (my_chat_member) as inactive', async () => {
     const p: TgUser = TelegramEmulator.person(9401);
     await emu.sendText(p, '/start');
-    await emu.messagesTo(p.id, 1);
+    await untilMenu(p.id);
     await emu.deliver({
       update_id: emu.newUpdateId(),
       my_chat_member: { chat: { id: p.id, type: 'private' }, from: p, date: 0, old_chat_member: { status: 'member', user: emu.botUser }, new_chat_member: { status: 'kicked', user: emu.botUser, until_date: 0 } },
