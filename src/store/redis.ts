@@ -16,6 +16,9 @@ export function connectRedis(url: string, log: Logger): Redis {
     // syscalls were the largest cost of a conversation turn under load (bench webhook).
     enableAutoPipelining: true,
     maxRetriesPerRequest: 1,
+    // A command caught by a disconnect fails; replaying it later (a session lock, a stale write)
+    // would act on a conversation that has moved on and lock the person out after Redis returns.
+    autoResendUnfulfilledCommands: false,
     connectTimeout: 5_000,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
   });
