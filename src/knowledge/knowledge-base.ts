@@ -130,28 +130,30 @@ function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: 
   const entries: Entry[] = documents.flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage })));
   const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
-  // passages: analyse each once, and the passage's own lines apart.
-  const shared = new Map<unknown, Analysis>();
-  const once = (key: unknown, text: () => string): Analysis => {
-    let analysis = shared.get(key);
-    if (!analysis) shared.set(key, (analysis = analyse(text(), lang)));
-    return analysis;
-  };
+  // passages (the same string, array or document): the index reads each once. Only the heading's length
+  // is needed for every passage.
+  const headingLengths = new Map<string, number>();
   const index = SearchIndex.build(entries.length, (p) => {
     const { doc, passage } = entries[p] as Entry;
-    const heading = once(passage.heading, () => passage.heading);
+    const { heading, headings } = passage;
+    let headingWords: Analysis | undefined;
+    let headingLength = headingLengths.get(heading);
+    if (headingLength === undefined) {
+      headingWords = analyse(heading, lang);
+      headingLengths.set(heading, (headingLength = headingWords.tokens.length));
+    }
     const own = analyse(passage.body, lang);
     const { title, number, province, issuer } = doc.meta;
     return {
       text: own,
       context: [
-        { analysis: heading, weight: 1 },
-        { analysis: once(passage.headings, () => passage.headings.join('\n')), weight: FIELD_WEIGHT.headings },
+        { key: heading, analyse: () => headingWords ?? analyse(heading, lang), weight: 1 },
+        { key: headings, analyse: () => analyse(headings.join('\n'), lang), weight: FIELD_WEIGHT.headings },
       ],
-      length: own.tokens.length + heading.tokens.length,
+      length: own.tokens.length + headingLength,
       group: groups.get(doc) as number,
       groupContext: [
-        { analysis: once(doc, () => [title, number, province, issuer].join('\n')), weight: FIELD_WEIGHT.document },
+        { key: doc, analyse: () => analyse([title, number, province, issuer].join('\n'), lang), weight: FIELD_WEIGHT.document },
       ],
     };
   });

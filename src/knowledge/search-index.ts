@@ -8,8 +8,10 @@
  */
 import { pairs, type Analysis } from './analyse.js';
 
-export interface WeightedAnalysis {
-  readonly analysis: Analysis;
+/** Context shared by many passages, analysed only the first time its key is seen. */
+export interface SharedField {
+  readonly key: unknown;
+  readonly analyse: () => Analysis;
   readonly weight: number;
 }
 
@@ -19,14 +21,13 @@ export interface WeightedAnalysis {
  */
 export interface IndexInput {
   readonly text: Analysis;
-  /** Shared by many passages: the same Analysis object is turned into terms only once. */
-  readonly context: readonly WeightedAnalysis[];
+  readonly context: readonly SharedField[];
   /** Length for normalisation, in tokens. */
   readonly length: number;
   /** Groups are numbered from 0 and their passages come one after another. */
   readonly group: number;
   /** Read once, with the group's first passage. */
-  readonly groupContext: readonly WeightedAnalysis[];
+  readonly groupContext: readonly SharedField[];
 }
 
 export interface ScoredPassage {
@@ -237,14 +238,15 @@ export class SearchIndex {
     let weights = new Float64Array(1 << 16);
     const touched: number[] = [];
     const ids: number[] = [];
-    const contextIds = new Map<Analysis, Int32Array>();
+    // Term ids of shared context by key: its analysis is dropped as soon as it is counted.
+    const contextIds = new Map<unknown, Int32Array>();
 
-    const idsOf = (analysis: Analysis): Int32Array => {
-      let list = contextIds.get(analysis);
+    const idsOf = ({ key, analyse }: SharedField): Int32Array => {
+      let list = contextIds.get(key);
       if (!list) {
         const collected: number[] = [];
-        terms.collect(analysis, collected);
-        contextIds.set(analysis, (list = Int32Array.from(collected)));
+        terms.collect(analyse(), collected);
+        contextIds.set(key, (list = Int32Array.from(collected)));
       }
       return list;
     };
@@ -272,7 +274,7 @@ export class SearchIndex {
       const { text, context, length, group, groupContext } = inputOf(p);
       if (group === groupStarts.length) {
         groupStarts.push(p);
-        for (const { analysis, weight } of groupContext) tally(idsOf(analysis), weight);
+        for (const field of groupContext) tally(idsOf(field), field.weight);
         flush(groupFound, group);
       } else if (group !== groupStarts.length - 1) {
         throw new Error(`passage ${p}: group ${group} does not follow on from group ${groupStarts.length - 1}`);
@@ -282,7 +284,7 @@ export class SearchIndex {
       ids.length = 0;
       terms.collect(text, ids);
       tally(ids, 1);
-      for (const { analysis, weight } of context) tally(idsOf(analysis), weight);
+      for (const field of context) tally(idsOf(field), field.weight);
       flush(passageFound, p);
     }
 
