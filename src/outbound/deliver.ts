@@ -78,6 +78,8 @@ export interface DeliverHooks {
    * rate-limit slot; whatever it throws leaves deliverOne unchanged (nothing was sent).
    */
   beforeSend?(): Promise<void>;
+  /** Told synchronously as soon as the platform call has been made (rate windows stamp it). */
+  called?(): void;
 }
 
 /**
@@ -95,7 +97,9 @@ export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHoo
   await hooks.beforeSend?.();
   let outcome: DeliveryOutcome;
   try {
-    outcome = await sender.send(nativeId, m.replies, m.template ? { template: m.template } : undefined);
+    const call = sender.send(nativeId, m.replies, m.template ? { template: m.template } : undefined);
+    hooks.called?.();
+    outcome = await call;
   } catch (err) {
     outcome = { status: 'failed', reason: err instanceof Error ? err.message : String(err), transient: true };
   }

@@ -15,16 +15,16 @@ export interface Rate {
 export const HEADROOM = 0.99;
 
 /**
- * Hands out send slots spaced evenly in time (a GCRA: the key holds the earliest next slot, in µs of
- * Redis's clock), shared by every worker of every instance. A slot further ahead than the lookahead is
- * not taken: the caller gives the job back instead of holding a worker while it waits.
+ * Hands out send slots spaced evenly in time (a GCRA: the key holds the next slot, in µs of Redis's
+ * clock), shared by every worker of every instance. A slot further ahead than the lookahead is not
+ * taken: the caller gives the job back instead of holding a worker while it waits.
  */
 const RESERVE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local wait = tat - now
+if tat < now - tonumber(ARGV[3]) then tat = now - tonumber(ARGV[3]) end
+local wait = math.max(0, tat - now)
 if wait > tonumber(ARGV[2]) then return -math.floor(wait) end
 local nxt = tat + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - now) / 1000) + 1000)
@@ -60,14 +60,28 @@ return math.max(1, math.floor(tonumber(oldest[2]) + window - now))`);
 export type Slot = { waitMs: number } | { deferMs: number };
 
 /**
- * This process's own sends in the last window, by its own clock at the moment of the call: a busy
- * event loop can hold an admitted send back and then release several at once, and this last local
- * check keeps even those within the cap. Synchronous, so nothing runs between it and the send.
+ * Slots missed by up to this much (a busy event loop, a slow Redis reply) are still handed out, so a
+ * short stall is caught up instead of lowering the rate; the window checks keep the catch-up within the cap.
+ */
+const CATCH_UP_MS = 100;
+
+/** A send let through by SendWindow: in flight until the platform call has been made, then stamped with that time. */
+export interface WindowEntry {
+  at: number;
+  called: boolean;
+}
+
+/** An entry whose call never came (the job failed in between) stops counting after this long. */
+const IN_FLIGHT_MAX_MS = 10_000;
+
+/**
+ * This process's own sends in the last window, by its own clock at the moment of each platform call.
+ * The Redis checks hold for every instance at the time of asking, but a busy event loop (or the OS)
+ * can hold a process between asking and calling, then let several calls go at once; stamping each
+ * send when its call is actually made keeps even those within the cap as the platform counts them.
  */
 export class SendWindow {
-  private readonly times: number[] = [];
-  private head = 0;
-
+  private entries: WindowEntry[] = [];
   private readonly windowMs: number;
 
   constructor(private readonly rate: Rate) {
@@ -76,18 +90,22 @@ export class SendWindow {
     this.windowMs = rate.perMs * (2 - HEADROOM);
   }
 
-  /** 0 and the send is counted; otherwise ms until one leaves the window. */
-  take(now = performance.now()): number {
-    while (this.head < this.times.length && (this.times[this.head] as number) <= now - this.windowMs) this.head++;
-    if (this.head > 1024) {
-      this.times.splice(0, this.head);
-      this.head = 0;
+  /** A place in the window (mark it `called` when the call is made), or how many ms to wait for one. */
+  take(now = performance.now()): { entry: WindowEntry } | { waitMs: number } {
+    this.entries = this.entries.filter((e) => e.at > now - this.windowMs - (e.called ? 0 : IN_FLIGHT_MAX_MS));
+    if (this.entries.length < this.rate.count) {
+      const entry = { at: now, called: false };
+      this.entries.push(entry);
+      return { entry };
     }
-    if (this.times.length - this.head < this.rate.count) {
-      this.times.push(now);
-      return 0;
-    }
-    return Math.max(1, Math.ceil((this.times[this.head] as number) + this.windowMs - now));
+    const leaving = this.entries.filter((e) => e.called).map((e) => e.at + this.windowMs);
+    // All in flight: their calls are being made right now.
+    return { waitMs: leaving.length ? Math.max(1, Math.ceil(Math.min(...leaving) - now)) : 5 };
+  }
+
+  called(entry: WindowEntry, now = performance.now()): void {
+    entry.at = now;
+    entry.called = true;
   }
 }
 
@@ -112,7 +130,7 @@ export class RateGate {
 
   /** Takes the next slot: wait `waitMs` then send; or, when the channel is paused or busy that long ahead, defer. */
   async reserve(): Promise<Slot> {
-    const us = Number(await RESERVE.run(this.redis, [this.key], [this.intervalUs, this.lookaheadMs * 1000]));
+    const us = Number(await RESERVE.run(this.redis, [this.key], [this.intervalUs, this.lookaheadMs * 1000, CATCH_UP_MS * 1000]));
     return us < 0 ? { deferMs: Math.ceil(-us / 1000) } : { waitMs: Math.ceil(us / 1000) };
   }
 

@@ -6,7 +6,7 @@ import type { App } from '../app/app.js';
 import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
 import type { Redis } from '../store/redis.js';
 import { deliverOne, type DeliveryResult } from './deliver.js';
-import { RateGate, type Rate } from './gate.js';
+import { RateGate, type Rate, type WindowEntry } from './gate.js';
 import { OutboundLedger } from './ledger.js';
 import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, Outbound, OutboundMessage } from './types.js';
@@ -148,9 +148,6 @@ export class DurableOutbound implements Outbound {
       delay: Math.max(0, (m.notBefore ?? 0) - now),
       attempts: this.opts.attempts ?? 6,
       backoff: { type: 'exponential' as const, delay: this.opts.backoffMs ?? 2_000 },
-      // Completed jobs go at once: the ledger and the report keep what matters, and memory stays flat.
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 86_400, count: 10_000 },
     };
   }
 
@@ -178,6 +175,10 @@ export class DurableOutbound implements Outbound {
         lockDuration: this.opts.lockDurationMs ?? 30_000,
         stalledInterval: this.opts.stalledIntervalMs ?? 30_000,
         maxStalledCount: 2,
+        // Set on the workers rather than on each job, which keeps every queued job smaller. Completed
+        // jobs go at once (the ledger and the report keep what matters) so memory does not grow.
+        removeOnComplete: { count: 0 },
+        removeOnFail: { age: 7 * 86_400, count: 10_000 },
       });
       ctx.worker.on('failed', (job, err) => void this.failedForGood(ctx, job, err));
       ctx.worker.on('error', (err) => this.app.log.warn({ err: err.message, channel }, 'outbound worker error'));
@@ -237,6 +238,7 @@ export class DurableOutbound implements Outbound {
 
     const token = randomBytes(8).toString('hex');
     let began = false;
+    let place: WindowEntry | undefined;
     let result: DeliveryResult;
     try {
       result = await deliverOne(this.app, { user: d.u, campaign: d.c, key: d.k, ...payload }, {
@@ -246,12 +248,16 @@ export class DurableOutbound implements Outbound {
           // for a slot leaves nothing ambiguous behind.
           if (!(await ledger.begin(who, token))) throw new Taken();
           began = true;
-          if (ctx.gate) for (let wait = ctx.gate.local.take(); wait > 0; wait = ctx.gate.local.take()) await sleep(wait);
+          place = await this.lastLook(ctx);
+        },
+        called: () => {
+          if (place) ctx.gate?.local.called(place);
         },
       });
     } catch (err) {
       if (err instanceof Taken) return;
       if (err instanceof Deferred) {
+        if (began) await ledger.release(who, token);
         await ctx.queue.rateLimit(err.ms);
         throw Worker.RateLimitError();
       }
@@ -274,8 +280,26 @@ export class DurableOutbound implements Outbound {
   }
 
   /** Waits for this channel's next send slot; defers the job when the channel is paused or booked far ahead. */
+  private pausedFor(ctx: WorkerContext): number {
+    return (this.pausedUntil.get(ctx.channel) ?? 0) - Date.now();
+  }
+
+  /**
+   * Right before the call, with nothing asynchronous between this and the send: a pause that began
+   * meanwhile, and this process's own count of the last second (see SendWindow).
+   */
+  private async lastLook(ctx: WorkerContext): Promise<WindowEntry | undefined> {
+    for (;;) {
+      if (this.pausedFor(ctx) > 0) throw new Deferred(this.pausedFor(ctx));
+      if (!ctx.gate) return undefined;
+      const place = ctx.gate.local.take();
+      if ('entry' in place) return place.entry;
+      await sleep(place.waitMs);
+    }
+  }
+
   private async slot(ctx: WorkerContext): Promise<void> {
-    const pausedFor = () => (this.pausedUntil.get(ctx.channel) ?? 0) - Date.now();
+    const pausedFor = () => this.pausedFor(ctx);
     if (pausedFor() > 0) throw new Deferred(pausedFor());
     if (!ctx.gate) return;
     const slot = await ctx.gate.reserve();
