@@ -55,7 +55,11 @@ function normaliseToken(token: string, lang: Language): string {
 
 /** The longest phrase of a table that starts at word i. */
 export function phraseAt(table: PhraseTable, words: readonly string[], i: number): Phrase | undefined {
-  return table.get(words[i] as string)?.find((p) => p.words.every((w, k) => words[i + k] === w));
+  next: for (const phrase of table.get(words[i] as string) ?? []) {
+    for (let k = 0; k < phrase.words.length; k++) if (words[i + k] !== phrase.words[k]) continue next;
+    return phrase;
+  }
+  return undefined;
 }
 
 /** What the analyser needs to know of one written word, worked out once per distinct word. */
@@ -71,9 +75,15 @@ interface Word {
   readonly asks: Readonly<Record<Language, readonly Phrase[] | undefined>>;
 }
 
-/** The first of `candidates` (longest first) whose words follow position i. */
-const phraseFrom = (candidates: readonly Phrase[] | undefined, words: readonly Word[], i: number): Phrase | undefined =>
-  candidates?.find((p) => p.words.every((w, k) => words[i + k]?.folded === w));
+/** The first of `candidates` (longest first) whose words follow position i. Plain loops: this runs for most words. */
+function phraseFrom(candidates: readonly Phrase[] | undefined, words: readonly Word[], i: number): Phrase | undefined {
+  if (candidates === undefined) return undefined;
+  next: for (const phrase of candidates) {
+    for (let k = 0; k < phrase.words.length; k++) if (words[i + k]?.folded !== phrase.words[k]) continue next;
+    return phrase;
+  }
+  return undefined;
+}
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
   const wordOf = (written: string): Word => {
