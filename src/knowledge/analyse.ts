@@ -36,7 +36,8 @@ const LOOK_BACK = 40;
 
 /**
  * Vietnamese writes the same syllable with final "y" or "i" ("kỹ"/"kĩ", "quý"/"quí", "lý"/"lí"):
- * one consonant onset followed by a lone "y" becomes "i". "uy" in "thủy", "quy" stays apart from "ui".
+ * a consonant onset followed by a lone "y" becomes "i" ("quy" too). "uy" after another onset ("thủy",
+ * "huy") is a different vowel and stays.
  */
 const Y_SPELLING = /^(b|c|ch|d|g|gh|h|k|kh|l|m|n|ng|nh|p|ph|qu|r|s|t|th|tr|v|x)y$/;
 const DIGITS = /^\d+$/;
@@ -53,7 +54,7 @@ function normaliseToken(token: string, lang: Language): string {
   return lang === 'vi' ? token.replace(Y_SPELLING, '$1i') : englishStem(token);
 }
 
-/** The longest phrase of a table that starts at word i. */
+/** The longest phrase of a table that starts at word i. Plain loops: this runs for most words of a text. */
 export function phraseAt(table: PhraseTable, words: readonly string[], i: number): Phrase | undefined {
   next: for (const phrase of table.get(words[i] as string) ?? []) {
     for (let k = 0; k < phrase.words.length; k++) if (words[i + k] !== phrase.words[k]) continue next;
@@ -69,20 +70,10 @@ interface Word {
   readonly token: Readonly<Record<Language, string>>;
   /** Whether it carries no content, per language; judged as written, before normalising ("does"). */
   readonly stop: Readonly<Record<Language, boolean>>;
-  /** Short forms that start with it. */
-  readonly shortForms: readonly Phrase[] | undefined;
-  /** Stop phrases that start with it, per language. */
-  readonly asks: Readonly<Record<Language, readonly Phrase[] | undefined>>;
-}
-
-/** The first of `candidates` (longest first) whose words follow position i. Plain loops: this runs for most words. */
-function phraseFrom(candidates: readonly Phrase[] | undefined, words: readonly Word[], i: number): Phrase | undefined {
-  if (candidates === undefined) return undefined;
-  next: for (const phrase of candidates) {
-    for (let k = 0; k < phrase.words.length; k++) if (words[i + k]?.folded !== phrase.words[k]) continue next;
-    return phrase;
-  }
-  return undefined;
+  /** Whether a short form starts with it. */
+  readonly abbreviates: boolean;
+  /** Whether a stop phrase starts with it, per language. */
+  readonly asks: Readonly<Record<Language, boolean>>;
 }
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
@@ -93,8 +84,8 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
       folded,
       token: { vi: normaliseToken(folded, 'vi'), en: normaliseToken(folded, 'en') },
       stop: { vi: lone || lexicon.stopWords.vi.has(folded), en: lone || lexicon.stopWords.en.has(folded) },
-      shortForms: lexicon.abbreviations.get(folded),
-      asks: { vi: lexicon.stopPhrases.vi.get(folded), en: lexicon.stopPhrases.en.get(folded) },
+      abbreviates: lexicon.abbreviations.has(folded),
+      asks: { vi: lexicon.stopPhrases.vi.has(folded), en: lexicon.stopPhrases.en.has(folded) },
     };
   };
   // Everything about a word is worked out once per distinct written word.
@@ -145,9 +136,10 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
   }
 
   function expandAbbreviations(words: readonly Word[]): Word[] {
+    const folded = words.map((w) => w.folded);
     const out: Word[] = [];
     for (let i = 0; i < words.length; ) {
-      const short = phraseFrom((words[i] as Word).shortForms, words, i);
+      const short = (words[i] as Word).abbreviates ? phraseAt(lexicon.abbreviations, folded, i) : undefined;
       if (short) {
         for (const full of short.full) out.push(wordFor(full));
         i += short.words.length;
@@ -158,7 +150,8 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
 
   return (text, lang) => {
     const found = table.wordsOf(text);
-    const words = found.some((w) => w.shortForms) ? expandAbbreviations(found) : found;
+    const words = found.some((w) => w.abbreviates) ? expandAbbreviations(found) : found;
+    const folded = words.map((w) => w.folded);
     const tokens: string[] = [];
     const content: boolean[] = [];
     const asking: boolean[] = [];
@@ -167,10 +160,10 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
       tokens.push(word.token[lang]);
       content.push(!word.stop[lang]);
       asking.push(false);
-      asks ||= word.asks[lang] !== undefined;
+      asks ||= word.asks[lang];
     }
     for (let i = 0; asks && i < words.length; i++) {
-      const phrase = phraseFrom((words[i] as Word).asks[lang], words, i);
+      const phrase = (words[i] as Word).asks[lang] ? phraseAt(lexicon.stopPhrases[lang], folded, i) : undefined;
       for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
         content[i + k] = false;
         asking[i + k] = true;
