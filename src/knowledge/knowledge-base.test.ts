@@ -121,6 +121,17 @@ describe('answer', () => {
   });
 });
 
+describe('wording', () => {
+  it('has every Q&A sentence in Vietnamese and in English', () => {
+    const keys = ['answer', 'cite', 'cite_number', 'cite_date', 'cite_section', 'truncated', 'empty', 'unknown'];
+    const chat = ['more_passages', 'ask_another', 'no_more'];
+    for (const key of [...keys, ...chat]) {
+      expect(i18n.exists(`qa.${key}`, 'vi'), `vi qa.${key}`).toBe(true);
+      expect(i18n.exists(`qa.${key}`, 'en'), `en qa.${key}`).toBe(true);
+    }
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['empty', ''],
