@@ -4,7 +4,6 @@
  */
 export {
   loadKnowledgeBase,
-  createKnowledgeBase,
   QUESTION_MAX,
   type Answer,
   type Hit,
