@@ -38,6 +38,7 @@ export class Broadcasts {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private again = false;
+  private failing = false;
 
   constructor(private readonly app: App) {
     this.store = new CampaignStore(app.redis, app.prefix);
@@ -131,15 +132,23 @@ export class Broadcasts {
 
   private async work(): Promise<void> {
     try {
-      const now = this.app.clock.now().getTime();
-      for (const id of await this.store.claimDue(now, now + LEASE_MS)) {
-        await this.fire(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast could not be queued; it will be tried again'));
-      }
-      for (const id of await this.store.sending()) {
-        await this.finishIfDone(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast report failed'));
-      }
+      await this.due();
+      if (this.failing) this.app.log.info('broadcast scheduler working again');
+      this.failing = false;
     } catch (err) {
-      this.app.log.error({ err }, 'broadcast tick failed');
+      // Once per outage, not at every tick.
+      if (!this.failing) this.app.log.error({ err }, 'broadcast scheduler failed; trying again at every tick');
+      this.failing = true;
+    }
+  }
+
+  private async due(): Promise<void> {
+    const now = this.app.clock.now().getTime();
+    for (const id of await this.store.claimDue(now, now + LEASE_MS)) {
+      await this.fire(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast could not be queued; it will be tried again'));
+    }
+    for (const id of await this.store.sending()) {
+      await this.finishIfDone(id).catch((err: unknown) => this.app.log.error({ err, broadcast: id }, 'broadcast report failed'));
     }
   }
 

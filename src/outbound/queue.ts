@@ -31,6 +31,8 @@ export interface DurableOutboundOptions {
   /** How soon a crashed worker's jobs are taken up again (BullMQ lock and stalled check). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** How long stopping waits for the messages being sent (default 10 s). */
+  closeWaitMs?: number;
   /** Told of every recorded outcome (metrics). */
   onOutcome?(channel: ChannelName, status: DeliveryStatus): void;
 }
@@ -59,18 +61,48 @@ interface WorkerContext {
   gate?: RateGate;
 }
 
-/** Logs a connection's outage once, not at every retry. */
-function watched(conn: Redis, app: App, what: string): Redis {
-  let down = false;
-  conn.on('error', (err: Error) => {
-    if (down) return;
-    down = true;
-    app.log.error({ err: err.message, connection: what }, 'outbound queue: Redis unreachable; retrying');
-  });
-  conn.on('ready', () => {
-    down = false;
-  });
-  return conn;
+/** How long stopping waits for the messages being sent before it lets go (their jobs resume at the next start). */
+const CLOSE_WAIT_MS = 10_000;
+
+/** True when `p` settled within `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const CONNECTION_TROUBLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|enableOfflineQueue|Stream isn't writeable/i;
+
+/** Logs Redis going away once for all the queue's connections, workers and queues, and once when it is back. */
+class OutageLog {
+  private readonly down = new Set<string>();
+
+  constructor(private readonly app: App) {}
+
+  watch(conn: Redis, name: string): Redis {
+    conn.on('error', (err: Error) => {
+      if (!this.down.size) this.app.log.error({ err: err.message }, 'outbound queue: Redis unreachable; messages wait until it is back');
+      this.down.add(name);
+    });
+    conn.on('ready', () => {
+      if (this.down.delete(name) && !this.down.size) this.app.log.info('outbound queue: Redis reachable again');
+    });
+    return conn;
+  }
+
+  isDown(): boolean {
+    return this.down.size > 0;
+  }
+
+  /** BullMQ's own error events: connection trouble is already logged once above. */
+  other(err: Error, channel: ChannelName, what: string): void {
+    if (this.down.size || CONNECTION_TROUBLE.test(err.message)) return;
+    this.app.log.warn({ err: err.message, channel }, `outbound ${what} error`);
+  }
 }
 
 /**
@@ -88,19 +120,23 @@ export class DurableOutbound implements Outbound {
   private workers: WorkerContext[] = [];
   private readonly prefix: string;
   private closed = false;
+  private readonly outage: OutageLog;
+  /** Jobs this process is working on, so that stopping can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly app: App,
     private readonly opts: DurableOutboundOptions,
   ) {
     this.prefix = `${app.prefix}bull`;
+    this.outage = new OutageLog(app);
     // Enqueueing fails fast while Redis is down, as every write from a conversation does.
-    this.conn = watched(app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: false }), app, 'queue');
+    this.conn = this.outage.watch(app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: false }), 'queue');
     this.ledger = new OutboundLedger(app, this.conn);
     this.payloads = new PayloadStore(app, this.conn);
     for (const channel of CHANNELS) {
       const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: this.prefix });
-      queue.on('error', (err) => app.log.warn({ err: err.message, channel }, 'outbound queue error'));
+      queue.on('error', (err) => this.outage.other(err, channel, 'queue'));
       this.queues.set(channel, queue);
     }
   }
@@ -156,7 +192,7 @@ export class DurableOutbound implements Outbound {
     if (this.workers.length) return;
     for (const channel of CHANNELS) {
       // Workers wait through a Redis outage (BullMQ needs maxRetriesPerRequest: null for them).
-      const conn = watched(this.app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), this.app, `worker-${channel}`);
+      const conn = this.outage.watch(this.app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), `worker-${channel}`);
       const rate = this.opts.rates[channel];
       const ctx: WorkerContext = {
         channel,
@@ -167,7 +203,7 @@ export class DurableOutbound implements Outbound {
         gate: rate.count > 0 ? new RateGate(conn, `${this.app.prefix}out:gate:${channel}`, rate, this.opts.concurrency) : undefined,
         worker: undefined as unknown as Worker,
       };
-      ctx.worker = new Worker(`out-${channel}`, (job) => this.process(ctx, job), {
+      ctx.worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
         connection: conn,
         prefix: this.prefix,
         concurrency: this.opts.concurrency,
@@ -181,7 +217,7 @@ export class DurableOutbound implements Outbound {
         removeOnFail: { age: 7 * 86_400, count: 10_000 },
       });
       ctx.worker.on('failed', (job, err) => void this.failedForGood(ctx, job, err));
-      ctx.worker.on('error', (err) => this.app.log.warn({ err: err.message, channel }, 'outbound worker error'));
+      ctx.worker.on('error', (err) => this.outage.other(err, channel, 'worker'));
       this.workers.push(ctx);
     }
     const rates = Object.fromEntries(CHANNELS.map((c) => [c, this.opts.rates[c].count ? `${this.opts.rates[c].count}/${this.opts.rates[c].perMs / 1000}s` : 'no cap']));
@@ -194,9 +230,15 @@ export class DurableOutbound implements Outbound {
     this.closed = true;
     const workers = this.workers;
     this.workers = [];
-    await Promise.all(workers.map((w) => w.worker.close()));
+    await Promise.all(workers.map((w) => w.worker.pause(true)));
+    const finished = await within(Promise.allSettled([...this.inFlight]), this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
+    // BullMQ's graceful close waits on Redis and never returns while it is away: then let go (what was
+    // being sent is taken up again at the next start, and the ledger keeps it from going out twice).
+    const force = !finished || this.outage.isDown();
+    if (force) this.app.log.warn('outbound queue: stopping without waiting for Redis; unfinished messages resume at the next start');
+    await within(Promise.all(workers.map((w) => w.worker.close(force))), 2_000);
     for (const w of workers) w.conn.disconnect();
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await within(Promise.all([...this.queues.values()].map((q) => q.close())), 2_000);
     this.conn.disconnect();
   }
 
@@ -217,6 +259,11 @@ export class DurableOutbound implements Outbound {
       out[channel] = Object.values(c).reduce((a, b) => a + b, 0);
     }
     return out;
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work);
+    return work.finally(() => this.inFlight.delete(work));
   }
 
   private counted(channel: ChannelName, status: DeliveryStatus, recorded: boolean): void {

@@ -220,6 +220,36 @@ describe('the durable outbound queue when Redis goes away', () => {
   });
 });
 
+describe('stopping while Redis is away', () => {
+  it('does not hang, and what was queued goes out once after the next start', async () => {
+    const redis = await startRedisServer({ appendonly: true });
+    cleanups.push(() => redis.dispose());
+    const t = await testApp({ redisUrl: redis.url });
+    const fake = new FakeChannel();
+    t.app.senders.set('telegram', fake);
+    const options = { ...KILL_TEST_OPTIONS, closeWaitMs: 500 };
+    const first = new DurableOutbound(t.app, options);
+    await first.ready();
+    first.start();
+    const users = ids(20, 94_001);
+    await meet(t, users);
+    await first.enqueue(users.map((u) => ({ ...message(u, 'held'), notBefore: Date.now() + 1_000 })));
+    await redis.stop();
+    await first.close();
+    expect(fake.calls).toBe(0);
+
+    await redis.restart();
+    await expect.poll(() => t.app.redis.ping().catch(() => 'down'), { timeout: 10_000 }).toBe('PONG');
+    const second = new DurableOutbound(t.app, options);
+    cleanups.push(() => second.close());
+    await second.ready();
+    second.start();
+    await expect.poll(() => campaignStats(t.app, 'held'), { timeout: 15_000 }).toEqual({ queued: 20, sent: 20 });
+    expect(fake.got.size).toBe(20);
+    expect(fake.duplicates()).toEqual([]);
+  });
+});
+
 describe('without Redis (in-memory mode)', () => {
   it('keeps the in-process sender and says so when the bot starts', async () => {
     const t = await testApp({ store: 'memory' });
