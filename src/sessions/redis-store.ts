@@ -20,7 +20,7 @@ export class LockTimeoutError extends Error {}
 /**
  * Sessions as JSON strings with a TTL. Inside one process a user's messages queue up; across
  * processes a short lock (SET NX PX) keeps them apart. Taking the lock and reading the session share
- * one round trip, and so do writing and releasing it.
+ * one round trip, and so do writing and releasing it (in one transaction).
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
@@ -73,18 +73,13 @@ export class RedisSessionStore implements SessionStore {
   private async lockAndRead(user: string, token: string): Promise<LoadedSession> {
     const deadline = Date.now() + this.waitMs;
     for (let attempt = 0; ; attempt++) {
-      const results = await this.redis
-        .pipeline()
-        .set(this.lockKey(user), token, 'PX', this.lockMs, 'NX')
-        .get(this.key(user))
-        .exec();
-      const [lockErr, locked] = results?.[0] ?? [new Error('no reply')];
-      if (lockErr) throw lockErr;
-      if (locked === 'OK') {
-        const [readErr, raw] = results?.[1] ?? [new Error('no reply')];
-        if (readErr) throw readErr;
-        return decodeSession(raw as string | null);
-      }
+      // Issued together, so they share a write with each other and, through the client's
+      // auto-pipelining, with the commands of other people's messages (an explicit pipeline would not).
+      const [locked, raw] = await Promise.all([
+        this.redis.set(this.lockKey(user), token, 'PX', this.lockMs, 'NX'),
+        this.redis.get(this.key(user)),
+      ]);
+      if (locked === 'OK') return decodeSession(raw);
       if (Date.now() > deadline) throw new LockTimeoutError(`session of ${user} stayed locked for ${this.waitMs} ms`);
       await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 50)));
     }

@@ -39,13 +39,14 @@ export class UserDirectory {
   /** Called for every inbound message; someone who writes again is reachable again. */
   async seen(user: string, lang: Language): Promise<void> {
     const now = String(this.clock.now().getTime());
-    await this.redis
-      .multi()
-      .hsetnx(this.key(user), 'firstSeen', now)
-      .hset(this.key(user), 'lastSeen', now, 'lang', lang)
-      .hdel(this.key(user), 'inactive')
-      .sadd(this.allKey, user)
-      .exec();
+    // Not a transaction: each write stands alone and the next message repeats it, and plain commands
+    // share socket writes with other messages' commands (the client auto-pipelines; a MULTI would not).
+    await Promise.all([
+      this.redis.hsetnx(this.key(user), 'firstSeen', now),
+      this.redis.hset(this.key(user), 'lastSeen', now, 'lang', lang),
+      this.redis.hdel(this.key(user), 'inactive'),
+      this.redis.sadd(this.allKey, user),
+    ]);
   }
 
   async get(user: string): Promise<UserRecord | undefined> {
