@@ -40,7 +40,7 @@ export interface AppOptions {
   log?: Logger;
   /** An existing client (tests); otherwise one is made from REDIS_URL, or an in-memory one without it. */
   redis?: Redis;
-  dirs?: { flows?: string; locales?: string; data?: string };
+  dirs?: { flows?: string; locales?: string; data?: string; plans?: string };
   engine?: Partial<EngineOptions>;
   /** Per-person flood limit; null turns it off (tests that fire many messages at once). */
   throttle?: ThrottleOptions | null;
@@ -74,7 +74,7 @@ export class App {
   /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
   outbound: Outbound;
   readonly sessions: SessionStore;
-  readonly dirs: { flows: string; locales: string; data: string };
+  readonly dirs: { flows: string; locales: string; data: string; plans: string };
   readonly throttleOptions: ThrottleOptions | null;
   private readonly startHooks: Hook[] = [];
   private readonly stopHooks: Hook[] = [];
@@ -86,7 +86,7 @@ export class App {
     this.log = opts.log ?? createLogger(opts.config.LOG_LEVEL);
     this.clock = opts.clock ?? systemClock;
     this.prefix = opts.config.REDIS_PREFIX;
-    this.dirs = { flows: dataPaths.flows, locales: dataPaths.locales, data: dataPaths.data, ...opts.dirs };
+    this.dirs = { flows: dataPaths.flows, locales: dataPaths.locales, data: dataPaths.data, plans: dataPaths.plans, ...opts.dirs };
     this.inMemory = !opts.redis && !opts.config.REDIS_URL;
     this.redis = opts.redis ?? (opts.config.REDIS_URL ? connectRedis(opts.config.REDIS_URL, this.log) : inMemoryRedis());
     this.i18n = createI18n(this.dirs.locales);

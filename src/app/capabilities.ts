@@ -5,6 +5,7 @@ import { navigation } from '../engine/commands.js';
 import { outbound } from '../outbound/capability.js';
 import { broadcast } from '../broadcast/capability.js';
 import { ops } from '../http/ops.js';
+import { qa } from '../knowledge/capability.js';
 import { learning } from '../learning/capability.js';
 import { privacy } from '../privacy/capability.js';
 import { reminders } from '../reminders/capability.js';
@@ -14,4 +15,4 @@ import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, web, telegram, zalo, learning, reminders, outbound, broadcast];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, qa, web, telegram, zalo, learning, reminders, outbound, broadcast];
