@@ -8,6 +8,7 @@ import type { Redis } from '../store/redis.js';
 import { deliverOne, type DeliveryResult } from './deliver.js';
 import { RateGate, type Rate, type WindowEntry } from './gate.js';
 import { OutboundLedger } from './ledger.js';
+import { OutageLog, within } from './outage.js';
 import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, Outbound, OutboundMessage } from './types.js';
 
@@ -51,11 +52,10 @@ class Deferred extends Error {
 /** Another run of the same job holds or finished the send. */
 class Taken extends Error {}
 
+/** What one channel's worker uses to send, on its own connection. */
 interface WorkerContext {
   channel: ChannelName;
   queue: Queue;
-  worker: Worker;
-  conn: Redis;
   ledger: OutboundLedger;
   payloads: PayloadStore;
   gate?: RateGate;
@@ -63,47 +63,6 @@ interface WorkerContext {
 
 /** How long stopping waits for the messages being sent before it lets go (their jobs resume at the next start). */
 const CLOSE_WAIT_MS = 10_000;
-
-/** True when `p` settled within `ms`. */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const CONNECTION_TROUBLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|enableOfflineQueue|Stream isn't writeable/i;
-
-/** Logs Redis going away once for all the queue's connections, workers and queues, and once when it is back. */
-class OutageLog {
-  private readonly down = new Set<string>();
-
-  constructor(private readonly app: App) {}
-
-  watch(conn: Redis, name: string): Redis {
-    conn.on('error', (err: Error) => {
-      if (!this.down.size) this.app.log.error({ err: err.message }, 'outbound queue: Redis unreachable; messages wait until it is back');
-      this.down.add(name);
-    });
-    conn.on('ready', () => {
-      if (this.down.delete(name) && !this.down.size) this.app.log.info('outbound queue: Redis reachable again');
-    });
-    return conn;
-  }
-
-  isDown(): boolean {
-    return this.down.size > 0;
-  }
-
-  /** BullMQ's own error events: connection trouble is already logged once above. */
-  other(err: Error, channel: ChannelName, what: string): void {
-    if (this.down.size || CONNECTION_TROUBLE.test(err.message)) return;
-    this.app.log.warn({ err: err.message, channel }, `outbound ${what} error`);
-  }
-}
 
 /**
  * The durable outbound path: one BullMQ queue per channel on the bot's Redis, one job per recipient
@@ -117,7 +76,7 @@ export class DurableOutbound implements Outbound {
   private readonly ledger: OutboundLedger;
   private readonly payloads: PayloadStore;
   private readonly pausedUntil = new Map<ChannelName, number>();
-  private workers: WorkerContext[] = [];
+  private workers: { worker: Worker; conn: Redis }[] = [];
   private readonly prefix: string;
   private closed = false;
   private readonly outage: OutageLog;
@@ -197,13 +156,11 @@ export class DurableOutbound implements Outbound {
       const ctx: WorkerContext = {
         channel,
         queue: this.queue(channel),
-        conn,
         ledger: new OutboundLedger(this.app, conn),
         payloads: new PayloadStore(this.app, conn),
         gate: rate.count > 0 ? new RateGate(conn, `${this.app.prefix}out:gate:${channel}`, rate, this.opts.concurrency) : undefined,
-        worker: undefined as unknown as Worker,
       };
-      ctx.worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
+      const worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
         connection: conn,
         prefix: this.prefix,
         concurrency: this.opts.concurrency,
@@ -216,9 +173,9 @@ export class DurableOutbound implements Outbound {
         removeOnComplete: { count: 0 },
         removeOnFail: { age: 7 * 86_400, count: 10_000 },
       });
-      ctx.worker.on('failed', (job, err) => void this.failedForGood(ctx, job, err));
-      ctx.worker.on('error', (err) => this.outage.other(err, channel, 'worker'));
-      this.workers.push(ctx);
+      worker.on('failed', (job, err) => void this.failedForGood(ctx, job, err));
+      worker.on('error', (err) => this.outage.other(err, channel, 'worker'));
+      this.workers.push({ worker, conn });
     }
     const rates = Object.fromEntries(CHANNELS.map((c) => [c, this.opts.rates[c].count ? `${this.opts.rates[c].count}/${this.opts.rates[c].perMs / 1000}s` : 'no cap']));
     this.app.log.info({ rates, concurrency: this.opts.concurrency }, 'outbound queue (BullMQ) workers started');
@@ -251,7 +208,7 @@ export class DurableOutbound implements Outbound {
     }
   }
 
-  /** Jobs waiting or running per channel, for /metrics and the admin report. */
+  /** Jobs waiting, delayed or running per channel (for /metrics). */
   async backlog(): Promise<Record<ChannelName, number>> {
     const out = {} as Record<ChannelName, number>;
     for (const [channel, q] of this.queues) {
@@ -326,7 +283,6 @@ export class DurableOutbound implements Outbound {
     this.counted(channel, result.status, await ledger.finish(who, began ? token : undefined, result.status, result.reason));
   }
 
-  /** Waits for this channel's next send slot; defers the job when the channel is paused or booked far ahead. */
   private pausedFor(ctx: WorkerContext): number {
     return (this.pausedUntil.get(ctx.channel) ?? 0) - Date.now();
   }
@@ -345,6 +301,7 @@ export class DurableOutbound implements Outbound {
     }
   }
 
+  /** Waits for this channel's next send slot; defers the job when the channel is paused or booked far ahead. */
   private async slot(ctx: WorkerContext): Promise<void> {
     const pausedFor = () => this.pausedFor(ctx);
     if (pausedFor() > 0) throw new Deferred(pausedFor());
