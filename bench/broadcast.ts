@@ -96,7 +96,7 @@ async function capped(url: string): Promise<BenchLine> {
       sent: stats.sent ?? 0,
       duplicates: fake.duplicates().length,
       seconds: round((last - first) / 1000, 2),
-      rate: round(rate, 1),
+      rate: round(rate, 2),
       ofCap: round(rate / CAP, 4),
       maxInAnySecond: fake.maxInAnySecond(),
       refusedForCap: fake.refusedForCap,
