@@ -19,6 +19,11 @@ type JobData = z.infer<typeof jobDataSchema>;
 const BATCH = 500;
 /** A job the platform keeps rate-limiting is given up after this many starts. */
 const MAX_STARTS = 200;
+/**
+ * The queue's own connections copy the bot's Redis settings but for these: BullMQ needs
+ * maxRetriesPerRequest null, and its maintainers advise against ioredis auto-pipelining with it.
+ */
+const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, enableAutoPipelining: false } as const;
 /** Only there so that queue.rateLimit() can pause the workers: the rate itself is the RateGate's. */
 const PAUSE_LIMITER = { max: 1_000_000, duration: 1_000 };
 
@@ -89,8 +94,8 @@ export class DurableOutbound implements Outbound {
   ) {
     this.prefix = `${app.prefix}bull`;
     this.outage = new OutageLog(app);
-    // Enqueueing fails fast while Redis is down, as every write from a conversation does.
-    this.conn = this.outage.watch(app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: false }), 'queue');
+    // Enqueueing fails fast while Redis is down, as every write from a conversation does; workers wait.
+    this.conn = this.outage.watch(app.redis.duplicate({ ...BULLMQ_CONNECTION, enableOfflineQueue: false }), 'queue');
     this.ledger = new OutboundLedger(app, this.conn);
     this.payloads = new PayloadStore(app, this.conn);
     for (const channel of CHANNELS) {
@@ -150,8 +155,7 @@ export class DurableOutbound implements Outbound {
   start(): void {
     if (this.workers.length) return;
     for (const channel of CHANNELS) {
-      // Workers wait through a Redis outage (BullMQ needs maxRetriesPerRequest: null for them).
-      const conn = this.outage.watch(this.app.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true }), `worker-${channel}`);
+      const conn = this.outage.watch(this.app.redis.duplicate({ ...BULLMQ_CONNECTION, enableOfflineQueue: true }), `worker-${channel}`);
       const rate = this.opts.rates[channel];
       const ctx: WorkerContext = {
         channel,
