@@ -14,7 +14,6 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     requests?: { setupRequest?: (req: Request) => Request }[];
     timeout?: number;
-    overallRate?: number;
   }
   interface Result {
     duration: number;

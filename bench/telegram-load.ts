@@ -5,6 +5,7 @@
  * users than connections a user's next update leaves only after the previous one was answered.
  */
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 export const USERS = 1_000;
 
@@ -50,8 +51,8 @@ export function walker(firstUserId: number, firstUpdateId: number) {
   };
 }
 
-/** Posts updates for `seconds` over `connections` keep-alive connections, as fast as answered or at `rate` per second; only 127.0.0.1. */
-export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string; rate?: number }): Promise<LoadResult> {
+/** Posts updates for `seconds` over `connections` keep-alive connections, each as soon as the previous is answered; only 127.0.0.1. */
+export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string }): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error('the benchmark only targets 127.0.0.1');
   const latenciesMs: number[] = [];
   let updates = 0;
@@ -64,7 +65,6 @@ export async function load(url: string, secret: string, opts: { seconds: number;
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
     requests: [{ setupRequest: (req) => ({ ...req, body: opts.next() }) }],
     timeout: 10,
-    ...(opts.rate ? { overallRate: opts.rate } : {}),
   });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) {
@@ -74,4 +74,48 @@ export async function load(url: string, secret: string, opts: { seconds: number;
   });
   const result = await instance;
   return { updates, non2xx, errors: result.errors + result.timeouts, seconds: result.duration, latenciesMs };
+}
+
+/**
+ * Posts updates at a steady `rate` per second (an open loop: an update is sent when it is due, not
+ * when the previous one is answered), over at most `connections` connections; only 127.0.0.1.
+ * autocannon's own rate option sends each second's quota in a burst, which measures the burst.
+ */
+export async function paced(url: string, secret: string, opts: { seconds: number; rate: number; connections: number; next: () => string }): Promise<LoadResult> {
+  const target = new URL(url);
+  if (target.hostname !== '127.0.0.1') throw new Error('the benchmark only targets 127.0.0.1');
+  const pool = new Pool(target.origin, { connections: opts.connections, pipelining: 1 });
+  const latenciesMs: number[] = [];
+  let updates = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  const inflight = new Set<Promise<void>>();
+  const started = performance.now();
+  const end = started + opts.seconds * 1000;
+  const post = async (body: string) => {
+    const at = performance.now();
+    try {
+      const res = await pool.request({ path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
+      await res.body.dump();
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        updates++;
+        latenciesMs.push(performance.now() - at);
+      } else non2xx++;
+    } catch {
+      errors++;
+    }
+  };
+  while (performance.now() < end) {
+    const due = Math.floor(((performance.now() - started) * opts.rate) / 1000) - sent;
+    for (let i = 0; i < due; i++, sent++) {
+      const p = post(opts.next());
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inflight);
+  await pool.close();
+  return { updates, non2xx, errors, seconds: (performance.now() - started) / 1000, latenciesMs };
 }

@@ -16,7 +16,7 @@ import { projectRoot } from '../src/core/paths.js';
 import { freePort } from '../test/support/redis-server.js';
 import type { BenchLine } from './run.js';
 import { benchRedis } from './support/redis.js';
-import { load, USERS, walker, type LoadResult } from './telegram-load.js';
+import { load, paced, USERS, walker, type LoadResult } from './telegram-load.js';
 
 // BENCH_WEBHOOK_SECONDS shortens the run while working on the hot path; the figures quoted are at 20 s.
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20);
@@ -158,18 +158,18 @@ export async function* run(): AsyncGenerator<BenchLine> {
     targets.push(ours);
     // Taking turns in slices, so that work elsewhere on the machine weighs on both alike.
     for (let i = 0; i < SLICES; i++) for (const t of targets) await slice(t, api.port, SECONDS / SLICES);
-    const paced = new Map<Target, ReturnType<typeof latency>>();
-    for (const t of targets) paced.set(t, latency(await load(t.url, SECRET, { seconds: PACED_SECONDS, connections: CONNECTIONS, next: t.next, rate: PACED_RATE })));
+    const steady = new Map<Target, ReturnType<typeof latency>>();
+    for (const t of targets) steady.set(t, latency(await paced(t.url, SECRET, { seconds: PACED_SECONDS, rate: PACED_RATE, connections: CONNECTIONS, next: t.next })));
     const common = { users: USERS, connections: CONNECTIONS, seconds: SECONDS };
     const echoFigures = figures(echo.total, echo.calls, echo.cpu);
-    yield { bench: 'telegraf-echo', ...common, ...echoFigures, paced: paced.get(echo) };
+    yield { bench: 'telegraf-echo', ...common, ...echoFigures, paced: steady.get(echo) };
     const ourFigures = figures(ours.total, ours.calls, ours.cpu);
     yield {
       bench: 'webhook',
       ...common,
       ...ourFigures,
       ratio: round(ourFigures.updates_per_s / echoFigures.updates_per_s, 3),
-      paced: paced.get(ours),
+      paced: steady.get(ours),
       replies: 'sendMessage calls of their own, made before the webhook is answered; a button answer rides in the webhook response',
     };
   } finally {
