@@ -19,8 +19,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /**
  * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
  * before the body is read; a mismatch is a 403 and nothing else happens. The answer goes out once
- * the update's replies have been sent through the Bot API (so that a 403 or a 429 on a reply is
- * seen and dealt with), so Telegram redelivers what a crash lost; it carries the button answer, if any.
+ * the update's replies have been sent through Bot API calls of their own (so that a 403 or a 429 on
+ * a reply is seen and dealt with, which a reply inside the webhook response would hide); it carries
+ * the button answer, if any, whose result nobody needs.
  */
 export function telegramWebhook(channel: TelegramChannel, secret: string): RouteHandler {
   const expected = digest(secret);
