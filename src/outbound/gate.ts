@@ -22,8 +22,9 @@ export const HEADROOM = 0.99;
 const RESERVE = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now - tonumber(ARGV[3]) then tat = now - tonumber(ARGV[3]) end
+local held = redis.call('GET', KEYS[1])
+-- A channel at work catches up a short stall; an idle one (the key expired) starts evenly from now.
+local tat = held and math.max(tonumber(held), now - tonumber(ARGV[3])) or now
 local wait = math.max(0, tat - now)
 if wait > tonumber(ARGV[2]) then return -math.floor(wait) end
 local nxt = tat + tonumber(ARGV[1])
@@ -61,7 +62,8 @@ export type Slot = { waitMs: number } | { deferMs: number };
 
 /**
  * Slots missed by up to this much (a busy event loop, a slow Redis reply) are still handed out, so a
- * short stall is caught up instead of lowering the rate; the window checks keep the catch-up within the cap.
+ * short stall is caught up instead of lowering the rate; the window checks keep the catch-up within
+ * the cap. An idle channel gets no such head start.
  */
 const CATCH_UP_MS = 100;
 

@@ -45,9 +45,9 @@ describe('the shared rate gate (Redis)', () => {
       waits.push(slot.waitMs);
       slots.push(performance.now() + slot.waitMs);
     }
-    // An idle gate hands out 100 ms worth of slots at once (a stall is caught up), then one every
-    // 1/(100 × 0.99) s: slots 20 to 49 span 29 intervals of about 10.1 ms.
-    expect(waits.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+    // One slot every 1/(100 × 0.99) s from the first: slots 20 to 49 span 29 intervals of about 10.1 ms.
+    expect(waits[0]).toBe(0);
+    expect(waits[10]).toBeGreaterThan(50);
     const span = (slots[49] as number) - (slots[20] as number);
     expect(span).toBeGreaterThan((29 * 1000) / (100 * HEADROOM) - 8);
     expect(span).toBeLessThan((29 * 1000) / (100 * HEADROOM) + 8);
