@@ -13,9 +13,12 @@ export type TemplateId = z.infer<typeof templateSchema>;
 /** Zalo's text messages hold up to 2,000 characters; Telegram's 4,096. */
 export const MAX_TEXT = 2000;
 
+/** Areas one broadcast may name (each includes everything inside it). */
+export const MAX_AREAS = 50;
+
 export const audienceSchema = z.object({
   /** Provinces or communes; each includes everything inside it. */
-  areas: z.array(z.string().min(1).max(100)).min(1).max(50),
+  areas: z.array(z.string().min(1).max(100)).min(1).max(MAX_AREAS),
   role: z.enum(['citizens', 'officers', 'everyone']),
   lang: z.enum(['vi', 'en', 'any']),
   channel: z.enum(['web', 'telegram', 'zalo', 'any']),

@@ -5,7 +5,7 @@ import { CHANNELS, type Choice } from '../core/message.js';
 import type { Turn } from '../engine/turn.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import { resolveAudience } from './audience.js';
-import { audienceSchema, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
+import { audienceSchema, MAX_AREAS, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
 import { areaNames, renderBroadcast } from './message.js';
 import type { Broadcasts, Scope } from './service.js';
 
@@ -259,6 +259,10 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
     const outside = broadcasts.firstOutside(scope, [id]);
     if (outside) {
       turn.say('broadcast.area_outside', { name: app.areas.get(id)?.fullName ?? id, scope: scopeName(turn, scope) });
+      return { next: 'area' };
+    }
+    if (!d.areas.includes(id) && d.areas.length >= MAX_AREAS) {
+      turn.say('broadcast.area_limit', { max: MAX_AREAS });
       return { next: 'area' };
     }
     const areas = d.areas.includes(id) ? d.areas : [...d.areas, id];
