@@ -30,14 +30,16 @@ describe.each<TelegramMode>(['polling', 'webhook'])('a Telegram conversation (%s
     else await emu.press(lan, input.button);
     const sent = await emu.messagesTo(lan.id, web.length, before);
     expect(sent.map((s) => readable(s.text))).toEqual(web.map((r) => r.text));
+    // A value too long for a button travels as a short key (see callback-data.ts).
+    const data = (value: string) => (Buffer.byteLength(value) <= 64 && !value.startsWith('~') ? value : expect.stringMatching(/^~.{16}$/));
     expect(sent.map((s) => s.keyboard?.flat().map((b) => [b.text, b.callback_data]) ?? [])).toEqual(
-      web.map((r) => r.choices?.map((c) => [c.label, c.value]) ?? []),
+      web.map((r) => r.choices?.map((c) => [c.label, data(c.value)]) ?? []),
     );
     for (const s of sent) expect(s.parse_mode).toBe('HTML');
     return { sent, web };
   }
 
-  it('walks /start → menu → a question → /lang en → a button, like the web chat', async () => {
+  it('walks /start → menu → a question → /lang en → /menu → buttons, like the web chat', async () => {
     const hello = await step({ text: '/start' });
     const menu = hello.sent.at(-1) as Sent;
     expect(readable(hello.sent[0]?.text ?? '')).toContain('Xin chào Anh/Chị');
@@ -51,7 +53,8 @@ describe.each<TelegramMode>(['polling', 'webhook'])('a Telegram conversation (%s
 
     const english = await step({ text: '/lang en' });
     expect(readable(english.sent.map((s) => s.text).join('\n'))).toContain('Switched to English');
-    expect(english.sent.at(-1)?.keyboard?.flat()[0]?.text).toBe('Ask about the plans');
+    const menuAgain = await step({ text: '/menu' });
+    expect(menuAgain.sent.at(-1)?.keyboard?.flat()[0]?.text).toBe('Ask about the plans');
 
     const answersBefore = emu.callbackAnswers.length;
     const settings = await step({ button: 'settings' });
