@@ -25,11 +25,12 @@ describe('rendering replies for Telegram', () => {
     expect(out.map((o) => o.method === 'sendMessage' && Boolean(o.keyboard))).toEqual([false, false, true]);
   });
 
-  it('shows a web link as a URL button, other links as text, and a file as a document after its text', async () => {
+  it('shows a public web link as a URL button, other links (and the bot\'s own local address) as text, and a file as a document after its text', async () => {
     const out = await render(
       [
         { text: 'Lịch', link: { label: 'Mở lịch', url: 'https://example.vn/lich.ics' }, file: { name: 'lich.ics', mime: 'text/calendar', content: 'BEGIN:VCALENDAR' } },
         { text: 'Gọi', link: { label: 'Số', url: 'tel:0912345678' } },
+        { text: 'Tải', link: { label: 'Lịch', url: 'http://127.0.0.1:3000/api/calendar/x.ics' } },
       ],
       asIs,
     );
@@ -37,6 +38,7 @@ describe('rendering replies for Telegram', () => {
       { method: 'sendMessage', html: 'Lịch', keyboard: [[{ text: 'Mở lịch', url: 'https://example.vn/lich.ics' }]] },
       { method: 'sendDocument', name: 'lich.ics', mime: 'text/calendar', content: 'BEGIN:VCALENDAR' },
       { method: 'sendMessage', html: 'Gọi\n\nSố: tel:0912345678' },
+      { method: 'sendMessage', html: 'Tải\n\nLịch: http://127.0.0.1:3000/api/calendar/x.ics' },
     ]);
   });
 

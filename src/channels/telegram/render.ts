@@ -19,9 +19,11 @@ function rowsOf(buttons: Button[]): Button[][] {
   return rows;
 }
 
-function isWebUrl(url: string): boolean {
+/** Telegram refuses a URL button to anything but a public web address (the default calendar base is the bot's own http://127.0.0.1:3000). */
+function isPublicWebUrl(url: string): boolean {
   try {
-    return ['http:', 'https:'].includes(new URL(url).protocol);
+    const { protocol, hostname } = new URL(url);
+    return ['http:', 'https:'].includes(protocol) && !/^(localhost|127\.|0\.0\.0\.0|\[::1?\]|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.)/.test(hostname);
   } catch {
     return false;
   }
@@ -39,8 +41,8 @@ export async function render(replies: Reply[], encodeChoice: (value: string) => 
     let text = reply.text;
     const rows: Button[][] = [];
     if (reply.link) {
-      if (isWebUrl(reply.link.url)) rows.push([{ text: reply.link.label, url: reply.link.url }]);
-      // Telegram takes only web addresses in buttons; anything else is shown as text.
+      if (isPublicWebUrl(reply.link.url)) rows.push([{ text: reply.link.label, url: reply.link.url }]);
+      // Anything else is shown as text.
       else text = `${text}\n\n${reply.link.label}: ${reply.link.url}`;
     }
     if (reply.choices?.length) {
