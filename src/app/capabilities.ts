@@ -14,5 +14,9 @@ import { settings } from '../settings/capability.js';
 import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
-/** Everything the bot is made of, in the order it registers. Add a capability here. */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, qa, web, telegram, zalo, learning, reminders, outbound, broadcast];
+/**
+ * Everything the bot is made of, in the order it registers and starts (and the reverse order it stops).
+ * Channels and the outbound queue come before the capabilities that send proactive messages through
+ * them. Add a capability here.
+ */
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, qa, web, telegram, zalo, outbound, learning, reminders, broadcast];
