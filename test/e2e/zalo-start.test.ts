@@ -16,13 +16,18 @@ interface WebReply {
   choices: { label: string; value: string }[];
 }
 
-/** The web chat's answer rendered the way a Zalo reader must see it: every text, every choice numbered. */
+/**
+ * The web chat's answer rendered the way a Zalo reader must see it: every text, the question's choices
+ * numbered, and command choices (offers beside the question) as the command to type.
+ */
 function expectZaloToMatchWeb(zaloText: string | undefined, web: WebReply[]): void {
   expect(web.length).toBeGreaterThan(0);
   for (const reply of web) {
     expect(zaloText).toContain(reply.text.trim());
-    const list = reply.choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
+    const answers = reply.choices.filter((c) => !c.value.startsWith('/'));
+    const list = answers.map((c, i) => `${i + 1}. ${c.label}`).join('\n');
     if (list) expect(zaloText).toContain(list);
+    for (const c of reply.choices.filter((c) => c.value.startsWith('/'))) expect(zaloText).toContain(`${c.label}: gõ ${c.value}`);
   }
 }
 

@@ -28,12 +28,14 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
     return replies;
   };
 
-  /** The Zalo text carries every reply's text and every choice, numbered in order. */
+  /** The Zalo text carries every reply's text, the question's choices numbered in order, and offers as commands to type. */
   const expectSameAsWeb = (zaloText: string | undefined, web: Reply[]) => {
     for (const reply of web) {
       expect(zaloText).toContain(reply.text.trim());
-      const list = (reply.choices ?? []).map((c, i) => `${i + 1}. ${c.label}`).join('\n');
+      const choices = reply.choices ?? [];
+      const list = choices.filter((c) => !c.value.startsWith('/')).map((c, i) => `${i + 1}. ${c.label}`).join('\n');
       if (list) expect(zaloText).toContain(list);
+      for (const c of choices.filter((c) => c.value.startsWith('/'))) expect(zaloText).toContain(`${c.label}: gõ ${c.value}`);
     }
   };
 

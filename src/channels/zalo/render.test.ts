@@ -20,7 +20,15 @@ describe('Zalo rendering', () => {
 
   it('spells out command choices in a proactive message, since numbers would answer another question', () => {
     const reminder = { text: 'Hạn nộp: 10/12.', choices: [{ label: 'Đã nộp', value: '/reported x1' }, { label: 'Xem thêm', value: 'more' }] };
-    expect(renderReply(reminder, vi, 'proactive')).toBe('Hạn nộp: 10/12.\n\n• Đã nộp: gõ /reported x1\n• Xem thêm');
+    expect(renderReply(reminder, vi, 'proactive')).toBe('Hạn nộp: 10/12.\n\n• Xem thêm\n\n• Đã nộp: gõ /reported x1');
+  });
+
+  it('spells out command choices in a reply too, numbering only the answers to the question', () => {
+    const offer = { text: 'Nhận tin Tuần lễ học tập?', choices: [{ label: 'Có', value: '/news_on' }, { label: 'Không', value: '/news_off' }] };
+    const text = renderReplies([offer, menu], vi, 'reply').join('\n\n');
+    expect(text).toContain('• Có: gõ /news_on\n• Không: gõ /news_off');
+    expect(text).toContain('1. Hỏi về kế hoạch\n2. Công dân học tập\n3. Cài đặt');
+    expect(text).not.toMatch(/1\. Có/);
   });
 
   it('writes links out and drops files it cannot attach', () => {

@@ -12,21 +12,23 @@ export const ZALO_TEXT_LIMIT = 2000;
 export type RenderMode = 'reply' | 'proactive';
 
 /**
- * Zalo v3 text has no buttons. In a reply, choices become a numbered list with a line saying how to
- * answer (the engine takes the number or the label). In a proactive message, a choice whose value
- * is a command is shown as the command to type, and the others as plain items. Links are written
- * out; files cannot be attached, so their reply shows its text only.
+ * Zalo v3 text has no buttons. A choice whose value is a command (an offer beside the question, a
+ * reminder's "Đã nộp") is shown as the command to type, since a number answers the question the chat
+ * waits at. In a reply the other choices are that question's: a numbered list with a line saying how to
+ * answer (the engine takes the number or the label). In a proactive message they are plain items.
+ * Links are written out; files cannot be attached, so their reply shows its text only.
  */
 export function renderReply(reply: Reply, t: Translate, mode: RenderMode): string {
   const parts = [reply.text.trim()];
   if (reply.link) parts.push(`${reply.link.label}: ${reply.link.url}`);
   const choices = reply.choices ?? [];
-  if (choices.length && mode === 'reply') {
-    parts.push(choices.map((c, i) => `${i + 1}. ${c.label}`).join('\n'));
-    parts.push(t('zalo.choose', { numbers: choices.map((_, i) => i + 1).join(', ') }));
-  } else if (choices.length) {
-    parts.push(choices.map((c) => (c.value.startsWith('/') ? t('zalo.command', { label: c.label, command: c.value }) : `• ${c.label}`)).join('\n'));
-  }
+  const commands = choices.filter((c) => c.value.startsWith('/'));
+  const answers = choices.filter((c) => !c.value.startsWith('/'));
+  if (answers.length && mode === 'reply') {
+    parts.push(answers.map((c, i) => `${i + 1}. ${c.label}`).join('\n'));
+    parts.push(t('zalo.choose', { numbers: answers.map((_, i) => i + 1).join(', ') }));
+  } else if (answers.length) parts.push(answers.map((c) => `• ${c.label}`).join('\n'));
+  if (commands.length) parts.push(commands.map((c) => t('zalo.command', { label: c.label, command: c.value })).join('\n'));
   return parts.filter(Boolean).join('\n\n');
 }
 
