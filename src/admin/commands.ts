@@ -4,6 +4,12 @@ export interface AdminIO {
   err(line: string): void;
 }
 
+/** Says what is wrong with the command's arguments; exit code 2, as for any usage error. */
+export function usageError(io: Pick<AdminIO, 'err'>, message: string): number {
+  io.err(message);
+  return 2;
+}
+
 export interface AdminCommand {
   /** One or two words: "invite", "export learning", "reminders preview". */
   name: string;

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { App, Capability } from '../app/app.js';
-import type { AdminIO } from '../admin/commands.js';
-import { campaignStatuses, forgetRecipient, STATUS_TTL_S, statusKey } from '../outbound/deliver.js';
+import { usageError, type AdminIO } from '../admin/commands.js';
+import { campaignStatuses, forgetRecipient, reportCounts, STATUS_TTL_S, statusKey } from '../outbound/deliver.js';
 import { STATUSES } from './campaigns.js';
 import { registerBroadcastChat } from './chat.js';
 import { Broadcasts, outboundKey, vnIso } from './service.js';
@@ -67,9 +67,9 @@ async function recentReceived(app: App, broadcasts: Broadcasts, user: string): P
 async function reportCommand(app: App, broadcasts: Broadcasts, argv: string[], io: AdminIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { recipients: { type: 'boolean', default: false } } });
   const id = positionals[0];
-  if (!id || positionals.length > 1) return fail(io, 'Usage: broadcast report <id> [--recipients]   (ids are listed by: broadcast list)');
+  if (!id || positionals.length > 1) return usageError(io, 'Usage: broadcast report <id> [--recipients]   (ids are listed by: broadcast list)');
   const report = await broadcasts.report(id);
-  if (!report) return fail(io, `No broadcast "${id}". The ids look like bc-20261001-a1b2c3; see: broadcast list`);
+  if (!report) return usageError(io, `No broadcast "${id}". The ids look like bc-20261001-a1b2c3; see: broadcast list`);
   const { campaign: c, stats } = report;
   io.out(
     JSON.stringify({
@@ -82,12 +82,7 @@ async function reportCommand(app: App, broadcasts: Broadcasts, argv: string[], i
       audience: c.audience,
       content: c.content,
       recipients: c.recipients ?? null,
-      queued: stats.queued ?? 0,
-      sent: stats.sent ?? 0,
-      failed: stats.failed ?? 0,
-      blocked: stats.blocked ?? 0,
-      opted_out: stats.opted_out ?? 0,
-      undeliverable: stats.undeliverable ?? 0,
+      ...reportCounts(stats),
       ...(c.doneAt ? { doneAt: vnIso(c.doneAt) } : {}),
     }),
   );
@@ -98,15 +93,10 @@ async function reportCommand(app: App, broadcasts: Broadcasts, argv: string[], i
 async function listCommand(broadcasts: Broadcasts, argv: string[], io: AdminIO): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { status: { type: 'string' }, limit: { type: 'string', default: '20' } } });
   const status = values.status === undefined ? undefined : STATUSES.find((s) => s === values.status);
-  if (values.status !== undefined && !status) return fail(io, `--status must be one of ${STATUSES.join(', ')}`);
+  if (values.status !== undefined && !status) return usageError(io, `--status must be one of ${STATUSES.join(', ')}`);
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return fail(io, '--limit must be a whole number from 1 to 1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return usageError(io, '--limit must be a whole number from 1 to 1000');
   for (const c of await broadcasts.store.list({ status, limit }))
     io.out(JSON.stringify({ id: c.id, by: c.by, createdAt: vnIso(c.createdAt), at: vnIso(c.at), status: c.status, areas: c.audience.areas, recipients: c.recipients ?? null }));
   return 0;
-}
-
-function fail(io: AdminIO, message: string): number {
-  io.err(message);
-  return 2;
 }

@@ -2,7 +2,7 @@ import type { App } from '../app/app.js';
 import { vnDateTime } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language } from '../i18n/index.js';
-import { campaignStats } from '../outbound/deliver.js';
+import { campaignStats, reportCounts } from '../outbound/deliver.js';
 import type { OutboundMessage } from '../outbound/types.js';
 import { resolveAudience } from './audience.js';
 import { audienceSchema, CampaignStore, contentSchema, type Audience, type Campaign, type Content } from './campaigns.js';
@@ -202,12 +202,7 @@ export class Broadcasts {
       id: c.id,
       when: vnDateTime(new Date(c.at)),
       area: areaNames(this.app, lang, c.audience.areas),
-      queued: stats.queued ?? 0,
-      sent: stats.sent ?? 0,
-      failed: stats.failed ?? 0,
-      blocked: stats.blocked ?? 0,
-      opted_out: stats.opted_out ?? 0,
-      undeliverable: stats.undeliverable ?? 0,
+      ...reportCounts(stats),
     });
   }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AdminCommand } from '../admin/commands.js';
+import { type AdminCommand, usageError } from '../admin/commands.js';
 import { vnDateTime } from '../core/clock.js';
 import { languageSchema, type Translate } from '../i18n/index.js';
 import type { LearningContext } from './context.js';
@@ -73,18 +73,15 @@ export function exportCommand(ctx: LearningContext): AdminCommand {
         options: { area: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string', default: 'vi' } },
       });
       if (!values.area || !ctx.app.areas.get(values.area)) {
-        io.err(`--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
-        return 2;
+        return usageError(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
       }
       const year = parseYear(values.year);
       if (!year) {
-        io.err(`--year must be a year like 2026 (got ${values.year ?? 'nothing'})`);
-        return 2;
+        return usageError(io, `--year must be a year like 2026 (got ${values.year ?? 'nothing'})`);
       }
       const lang = languageSchema.safeParse(values.lang);
       if (!lang.success) {
-        io.err('--lang must be vi or en');
-        return 2;
+        return usageError(io, '--lang must be vi or en');
       }
       const rows = await exportRows(ctx, values.area, year, ctx.app.i18n.for(lang.data));
       const csv = toCsv(rows);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { AdminCommand } from '../admin/commands.js';
+import { type AdminCommand, usageError } from '../admin/commands.js';
 import type { LearningContext } from './context.js';
 import { parseYear } from './export.js';
 import type { FileStatus } from './records.js';
@@ -60,8 +60,7 @@ export function statsCommand(ctx: LearningContext): AdminCommand {
       const { values } = parseArgs({ args: argv, options: { year: { type: 'string' } } });
       const year = parseYear(values.year);
       if (!year) {
-        io.err(`--year must be a year like 2026 (got ${values.year ?? 'nothing'})`);
-        return 2;
+        return usageError(io, `--year must be a year like 2026 (got ${values.year ?? 'nothing'})`);
       }
       const target = ctx.criteria.targetFor(year);
       const targets = ctx.criteria.file.targets.map((t) => `${percent(t.share)} by ${t.year}`).join(', ');

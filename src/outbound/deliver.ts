@@ -56,6 +56,14 @@ export async function campaignStats(app: App, campaign: string): Promise<Record<
   return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
 }
 
+/** The statuses a delivery report shows, in the order it shows them. */
+export const REPORT_STATUSES = ['queued', 'sent', 'failed', 'blocked', 'opted_out', 'undeliverable'] as const;
+
+/** Every status of a report with its count, zero where nothing had it. */
+export function reportCounts(stats: Record<string, number>): Record<(typeof REPORT_STATUSES)[number], number> {
+  return Object.fromEntries(REPORT_STATUSES.map((s) => [s, stats[s] ?? 0])) as Record<(typeof REPORT_STATUSES)[number], number>;
+}
+
 /** Every recipient of a campaign with their status and its reason, in pages (kept 90 days). */
 export async function* campaignStatuses(app: App, campaign: string): AsyncGenerator<{ user: string; status: string; reason?: string }[]> {
   let cursor = '0';

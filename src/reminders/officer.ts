@@ -136,24 +136,28 @@ export function registerOfficer(r: Reminders): void {
     return r.calendar.forUnit(unit).includes(occurrence.obligation) ? { occurrence, unit } : undefined;
   }
 
+  /** The occurrence a command names and the words that name it; when there is none, the officer is told so. */
+  async function commandTarget(turn: Turn, args: string) {
+    const found = await occurrenceFor(turn, args);
+    if (!found) {
+      turn.say('reminders.command.unknown');
+      return undefined;
+    }
+    const { occurrence, unit } = found;
+    const named = { title: r.calendar.title(occurrence.obligation, turn.lang), date: formatVnDate(occurrence.due), ...unitLabel(r, unit, turn.lang) };
+    return { occurrence, unit, named };
+  }
+
   app.registry
     .command({
       name: REPORTED_COMMAND,
       aliases: ['đã nộp', 'đã nộp rồi'],
       async run(turn, args) {
-        const found = await occurrenceFor(turn, args);
-        if (!found) {
-          turn.say('reminders.command.unknown');
-          return { reprompt: true };
+        const target = await commandTarget(turn, args);
+        if (target) {
+          const fresh = await r.marks.markReported(target.occurrence.id, target.unit, turn.now().getTime());
+          turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', target.named);
         }
-        const { occurrence, unit } = found;
-        const title = r.calendar.title(occurrence.obligation, turn.lang);
-        const fresh = await r.marks.markReported(occurrence.id, unit, turn.now().getTime());
-        turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', {
-          title,
-          date: formatVnDate(occurrence.due),
-          ...unitLabel(r, unit, turn.lang),
-        });
         return { reprompt: true };
       },
     })
@@ -161,20 +165,15 @@ export function registerOfficer(r: Reminders): void {
       name: SNOOZE_COMMAND,
       aliases: ['nhắc lại sau', 'nhắc lại'],
       async run(turn, args) {
-        const found = await occurrenceFor(turn, args);
-        if (!found) {
-          turn.say('reminders.command.unknown');
-          return { reprompt: true };
-        }
-        const { occurrence, unit } = found;
-        const title = r.calendar.title(occurrence.obligation, turn.lang);
-        if (await r.marks.reported(occurrence.id, unit)) {
-          turn.say('reminders.command.already_reported', { title, date: formatVnDate(occurrence.due), ...unitLabel(r, unit, turn.lang) });
+        const target = await commandTarget(turn, args);
+        if (!target) return { reprompt: true };
+        if (await r.marks.reported(target.occurrence.id, target.unit)) {
+          turn.say('reminders.command.already_reported', target.named);
           return { reprompt: true };
         }
         const tomorrow = addDays(vnDate(turn.now()), 1);
-        await r.marks.snooze(occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
-        turn.say('reminders.command.snoozed', { title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
+        await r.marks.snooze(target.occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
+        turn.say('reminders.command.snoozed', { title: target.named.title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
         return { reprompt: true };
       },
     });

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { usageError } from '../admin/commands.js';
 import type { Capability } from '../app/app.js';
 import { grantableRoleSchema } from './roles.js';
 import { parseDuration } from './invites.js';
@@ -57,11 +58,11 @@ export const roles: Capability = {
           options: { role: { type: 'string' }, area: { type: 'string' }, unit: { type: 'string' }, expires: { type: 'string', default: '7d' } },
         });
         const role = grantableRoleSchema.safeParse(values.role);
-        if (!role.success) return fail(io, '--role must be officer or organiser');
-        if (!values.area || !app.areas.get(values.area)) return fail(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
-        if (values.unit !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.unit)) return fail(io, '--unit must be a unit kind like so_gddt');
+        if (!role.success) return usageError(io, '--role must be officer or organiser');
+        if (!values.area || !app.areas.get(values.area)) return usageError(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
+        if (values.unit !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.unit)) return usageError(io, '--unit must be a unit kind like so_gddt');
         const ttlMs = parseDuration(values.expires);
-        if (!ttlMs) return fail(io, '--expires must be a duration like 7d, 12h or 30m');
+        if (!ttlMs) return usageError(io, '--expires must be a duration like 7d, 12h or 30m');
         const { code, expiresAt } = await app.invites.create({ role: role.data, area: values.area, unit: values.unit, ttlMs, createdBy: 'cli' });
         io.out(code);
         io.err(`Single-use code for ${role.data} of ${app.areas.get(values.area)?.fullName}, valid until ${expiresAt.toISOString()}. The holder sends: /join ${code}`);
@@ -70,8 +71,3 @@ export const roles: Capability = {
     });
   },
 };
-
-function fail(io: { err(line: string): void }, message: string): number {
-  io.err(message);
-  return 2;
-}
