@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { usageError } from '../admin/commands.js';
 import type { Capability } from '../app/app.js';
+import { UnitKinds } from '../reminders/units.js';
 import { grantableRoleSchema } from './roles.js';
 import { parseDuration } from './invites.js';
 
@@ -60,7 +62,8 @@ export const roles: Capability = {
         const role = grantableRoleSchema.safeParse(values.role);
         if (!role.success) return usageError(io, '--role must be officer or organiser');
         if (!values.area || !app.areas.get(values.area)) return usageError(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
-        if (values.unit !== undefined && !/^[a-z][a-z0-9_]*$/.test(values.unit)) return usageError(io, '--unit must be a unit kind like so_gddt');
+        if (values.unit !== undefined && !UnitKinds.load(join(app.dirs.data, 'units.yaml')).get(values.unit))
+          return usageError(io, `--unit must be a unit kind from data/units.yaml, e.g. ubnd_xa (got ${values.unit})`);
         const ttlMs = parseDuration(values.expires);
         if (!ttlMs) return usageError(io, '--expires must be a duration like 7d, 12h or 30m');
         const { code, expiresAt } = await app.invites.create({ role: role.data, area: values.area, unit: values.unit, ttlMs, createdBy: 'cli' });

@@ -63,6 +63,9 @@ describe('roles by single-use invite code', () => {
     const badArea = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'atlantis'], { env, encoding: 'utf8' });
     expect(badArea.status).toBe(2);
     expect(badArea.stderr).toContain('--area must be an area id');
+    const badUnit = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la', '--unit', 'ubnd_huyen'], { env, encoding: 'utf8' });
+    expect(badUnit.status).toBe(2);
+    expect(badUnit.stderr).toContain('--unit must be a unit kind from data/units.yaml');
     const badRole = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'king', '--area', 'son-la'], { env, encoding: 'utf8' });
     expect(badRole.status).toBe(2);
     expect(badRole.stderr).toContain('--role must be officer or organiser');
