@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
+import { projectRoot } from '../../src/core/paths.js';
 
 describe('configuration from the environment', () => {
   it('runs with nothing set: web chat on 127.0.0.1:3000, in-memory store', () => {
@@ -39,5 +42,15 @@ describe('configuration from the environment', () => {
     const text = (error as Error).message;
     expect(text).toContain(message);
     expect(text.split('\n')).toHaveLength(1);
+  });
+
+  it('documents every variable in .env.example, with values that start the bot', () => {
+    const env: Record<string, string> = {};
+    for (const line of readFileSync(join(projectRoot, '.env.example'), 'utf8').split('\n')) {
+      const m = /^([A-Z_]+)=(.*)$/.exec(line);
+      if (m?.[1]) env[m[1]] = m[2] ?? '';
+    }
+    expect(Object.keys(configSchema.shape).filter((name) => !(name in env))).toEqual([]);
+    expect(() => loadConfig(env)).not.toThrow();
   });
 });
