@@ -1,5 +1,5 @@
 import type { Language } from '../i18n/index.js';
-import { fold } from './fold.js';
+import { fold } from '../core/fold.js';
 import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
 import { isWordChar, WordTable } from './words.js';
 

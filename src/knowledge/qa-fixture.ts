@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { fold } from './fold.js';
+import { fold } from '../core/fold.js';
 
 /**
  * The question files in test/fixtures (qa-dev.jsonl and our own qa-extra.jsonl): one JSON object a line,
