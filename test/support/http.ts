@@ -3,9 +3,15 @@ import type { Server } from 'node:http';
 import { createHttpServer } from '../../src/http/server.js';
 import type { App } from '../../src/app/app.js';
 
-/** The app's HTTP server on a free port. */
-export async function listen(app: App): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createHttpServer(app.router, app.log);
+export interface LocalServer {
+  url: string;
+  server: Server;
+  /** Closes the server and every connection it still holds. */
+  close(): Promise<void>;
+}
+
+/** A server (the bot's, or a fake platform's) listening on a free port of 127.0.0.1. */
+export async function listenLocal(server: Server): Promise<LocalServer> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
@@ -17,6 +23,11 @@ export async function listen(app: App): Promise<{ url: string; server: Server; c
         server.close(() => r());
       }),
   };
+}
+
+/** The app's HTTP server on a free port. */
+export function listen(app: App): Promise<LocalServer> {
+  return listenLocal(createHttpServer(app.router, app.log));
 }
 
 export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {

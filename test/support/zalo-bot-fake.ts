@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocal, type LocalServer } from './http.js';
 
 export const ZALO_BOT_TEST_ENV = {
   ZALO_BOT_TOKEN: '1459232241454765289:BotSecretAbc-123',
@@ -17,23 +17,19 @@ export class FakeZaloBot {
   readonly webhooks: { url: string; secretToken: string }[] = [];
   private readonly blocked = new Set<string>();
   private tooMany = 0;
-  private server?: Server;
+  private http?: LocalServer;
   url = '';
 
   constructor(readonly token: string = ZALO_BOT_TEST_ENV.ZALO_BOT_TOKEN) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.route(req, res));
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.http = await listenLocal(createServer((req, res) => void this.route(req, res)));
+    this.url = this.http.url;
     return this;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await this.http?.close();
   }
 
   /** The next `n` calls answer 429. */

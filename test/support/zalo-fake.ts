@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenLocal, type LocalServer } from './http.js';
 
 /** One message the fake accepted (error 0), as Zalo would have delivered it. */
 export interface ZaloDelivered {
@@ -63,7 +63,7 @@ export class FakeZalo {
   private rateLimited = 0;
   private oauthDelayMs = 0;
   private messageDelay: (raw: string) => number = () => 0;
-  private server?: Server;
+  private http?: LocalServer;
   url = '';
 
   constructor(
@@ -75,22 +75,20 @@ export class FakeZalo {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.route(req, res).catch((err: unknown) => {
-        res.writeHead(500);
-        res.end(String(err));
-      });
-    });
-    await new Promise<void>((r) => this.server?.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.http = await listenLocal(
+      createServer((req, res) => {
+        void this.route(req, res).catch((err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        });
+      }),
+    );
+    this.url = this.http.url;
     return this;
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
+    await this.http?.close();
   }
 
   /** Every access token issued so far is now expired (Zalo answers -220). */
