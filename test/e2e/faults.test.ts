@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whenReady } from '../../src/store/redis.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startRedisServer, untilAnswers, type RedisServer } from '../support/redis-server.js';
 
 describe('Redis crashing in the middle of a conversation (AOF on)', () => {
   let redis: RedisServer;
@@ -27,7 +26,7 @@ describe('Redis crashing in the middle of a conversation (AOF on)', () => {
     expect(textOf(await t.send('web:new', 'hello'))).toContain('thử lại');
 
     await redis.start();
-    await whenReady(t.app.redis);
+    await untilAnswers(t.app.redis);
     // The answer sent during the outage was not half-applied: the same question is still open.
     const after = await t.send('web:a', 'English');
     expect(textOf(after)).toContain('Switched to English');

@@ -6,7 +6,7 @@ import { decide } from '../../src/learning/review.js';
 import { LearningStore, RecordError } from '../../src/learning/store.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startRedisServer, untilAnswers, type RedisServer } from '../support/redis-server.js';
 import { as, logActivity, register } from './helpers.js';
 
 describe('learning records in Redis', () => {
@@ -84,9 +84,6 @@ describe('learning records survive a Redis restart (append-only file on)', () =>
     await server.dispose();
   });
 
-  async function whenReady(): Promise<void> {
-    for (let i = 0; i < 200 && t.app.redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 25));
-  }
 
   it('finds the profile, the file and the activities after redis-server restarts, and the conversation resumes', async () => {
     const send = as(t, 'web:durable');
@@ -100,7 +97,7 @@ describe('learning records survive a Redis restart (append-only file on)', () =>
     // While Redis is down the person is asked to try again, and nothing they had is lost.
     expect(textOf(await send({ choice: 'course' }))).toContain('hệ thống đang bận');
     await server.restart();
-    await whenReady();
+    await untilAnswers(t.app.redis);
 
     const store = new LearningStore(t.app.redis, t.prefix, clock, t.app.log);
     expect(await store.profile('web:durable')).toMatchObject({ name: 'Nguyễn Văn An', area: 'son-la.to-hieu' });

@@ -37,7 +37,7 @@ describe('"Hạn báo cáo" for officers', () => {
     await h.officer('web:xa', 'son-la.muong-bu');
     const ask = await h.send('web:xa', { choice: 'deadlines' });
     expect(textOf(ask)).toContain('Đơn vị của Anh/Chị thuộc loại nào?');
-    expect(choiceValues(ask)).toEqual(['ubnd_xa', 'dang_uy_xa']);
+    expect(choiceValues(ask)).toEqual(['ubnd_xa', 'dang_uy_xa', 'hoi_khuyen_hoc_xa']);
     expect(textOf(await h.send('web:xa', '1'))).toContain('UBND xã, phường, đặc khu, Xã Mường Bú');
     expect(textOf(await h.send('web:xa', { choice: 'yes' }))).toContain('1. 10/06/2026: Báo cáo 6 tháng');
     await h.tickAt('2026-06-03T08:00:30+07:00');

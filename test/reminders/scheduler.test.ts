@@ -6,9 +6,8 @@ import type { ChannelSender, ProactiveOptions } from '../../src/core/delivery.js
 import type { Reply } from '../../src/core/message.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
 import { remindersOf } from '../../src/reminders/capability.js';
-import { whenReady } from '../../src/store/redis.js';
 import { textOf } from '../support/app.js';
-import { startRedisServer } from '../support/redis-server.js';
+import { startRedisServer, untilAnswers } from '../support/redis-server.js';
 import { FakeClock } from '../support/clock.js';
 import { remindersHarness, reportedValue, type RemindersHarness } from './helpers.js';
 
@@ -291,7 +290,7 @@ it('survives Redis going down during a tick: the tick fails, and the next one af
     await server.crash();
     await expect(h.tickAt('2026-06-09T08:00:30+07:00')).rejects.toThrow();
     await server.start();
-    await whenReady(h.app.redis);
+    await untilAnswers(h.app.redis);
     await h.tickAt('2026-06-09T08:30:00+07:00');
     const [late] = await h.inbox(OFFICER);
     expect(late?.text).toContain('Nhắc muộn');

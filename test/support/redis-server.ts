@@ -63,6 +63,19 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`redis-server on port ${port} did not answer PING within 10 s`);
 }
 
+/**
+ * Waits until a client's commands get through again after its server came back. The client's own
+ * "ready" can come before it has noticed the old connection is gone, so this asks with PING.
+ */
+export async function untilAnswers(client: { ping(): Promise<string> }, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if ((await client.ping().catch(() => undefined)) === 'PONG') return;
+    if (Date.now() > deadline) throw new Error(`Redis did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServer> {
   const bin = redisServerBinary();
   const port = opts.port ?? (await freePort());
