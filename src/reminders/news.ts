@@ -58,6 +58,16 @@ export function registerNews(r: Reminders): void {
     });
   }
 
+  const knownArea = async (turn: Turn): Promise<boolean> => {
+    const area = (await app.users.get(turn.user))?.area;
+    return Boolean(area && app.areas.get(area));
+  };
+  const subscribe = async (turn: Turn): Promise<void> => {
+    await r.subs.subscribeNews(turn.user);
+    // Saying yes is asking for messages again, also after /stop.
+    await app.users.setOptOut(turn.user, false);
+  };
+
   app.registry
     // After /start only (not every greeting).
     .action('reminders.offerNews', async (turn) => {
@@ -67,8 +77,7 @@ export function registerNews(r: Reminders): void {
       await offer(turn);
     })
     .action('reminders.optinHasArea', async (turn) => {
-      const area = (await app.users.get(turn.user))?.area;
-      if (area && app.areas.get(area)) return { next: 'subscribe' };
+      if (await knownArea(turn)) return { next: 'subscribe' };
     })
     .action('reminders.findArea', async (turn) => {
       const found = app.areas.search(optin(turn).query ?? '', { limit: AREA_MATCHES });
@@ -88,11 +97,7 @@ export function registerNews(r: Reminders): void {
       if (!area || area === RETYPE || !matches?.includes(area)) return { next: 'ask_area' };
       await app.users.setArea(turn.user, area);
     })
-    .action('reminders.subscribeNews', async (turn) => {
-      await r.subs.subscribeNews(turn.user);
-      // Saying yes here is asking for messages again, also after /stop.
-      await app.users.setOptOut(turn.user, false);
-    })
+    .action('reminders.subscribeNews', subscribe)
     .action('reminders.unsubscribeNews', async (turn) => {
       await r.subs.unsubscribeNews(turn.user);
     })
@@ -147,8 +152,12 @@ export function registerNews(r: Reminders): void {
     .command({
       name: NEWS_ON,
       aliases: ['có, nhận tin', 'có nhận tin', 'yes, send news'],
-      async run() {
-        return { goto: 'reminders_optin.check_area' };
+      async run(turn) {
+        // Someone whose commune is known (e.g. just registered) is signed up where they are.
+        if (!(await knownArea(turn))) return { goto: 'reminders_optin.check_area' };
+        await subscribe(turn);
+        turn.say('reminders.optin.subscribed');
+        return { reprompt: true };
       },
     })
     .command({

@@ -72,7 +72,10 @@ describe('Lifelong Learning Week news: opting in', () => {
     expect(offerOf(done)?.text).toContain('Anh/Chị có muốn nhận tin về Tuần lễ');
     // The learning menu is still the question.
     expect(done.at(-1)?.choices?.map((c) => c.value)).toContain('log');
-    expect(textOf(await h.send('web:hoc-vien', { choice: '/news_on' }))).toContain('Cảm ơn Anh/Chị!');
+    const yes = await h.send('web:hoc-vien', { choice: '/news_on' });
+    expect(textOf(yes)).toContain('Cảm ơn Anh/Chị!');
+    // Signed up where they were: the learning menu is asked again, not the main menu.
+    expect(yes.at(-1)?.choices?.map((c) => c.value)).toContain('log');
     await h.tickAt('2026-04-18T08:00:30+07:00');
     expect(textOf(await h.inbox('web:hoc-vien'))).toContain('Còn 3 ngày nữa là Ngày Sách');
 
