@@ -6,9 +6,8 @@ import type { Turn } from '../engine/turn.js';
 import { sessionPart, type LearningContext } from './context.js';
 import { activityLine, formatNumber, totalHours } from './format.js';
 import { activitySchema, evidenceSchema, isEditable, type Activity, type LearningFile } from './records.js';
+import { pageOf, withPaging } from './paging.js';
 
-/** Short pages for small screens. */
-export const PAGE_SIZE = 5;
 const TITLE_IN_BUTTON = 28;
 
 const draftSchema = z.object({
@@ -55,11 +54,7 @@ export function registerActivities(ctx: LearningContext): void {
   const page = async (turn: Turn) => {
     const file = await store.latestFile(turn.user);
     const activities = file ? await store.activities(turn.user, file.year) : [];
-    const pages = Math.max(1, Math.ceil(activities.length / PAGE_SIZE));
-    const lc = sessionPart(turn, 'lc');
-    const index = Math.min(Math.max(0, Number(lc.page) || 0), pages - 1);
-    lc.page = index;
-    return { file, activities, index, pages, items: activities.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE) };
+    return { file, activities, ...pageOf(activities, sessionPart(turn, 'lc')) };
   };
 
   app.registry
@@ -172,14 +167,12 @@ export function registerActivities(ctx: LearningContext): void {
       return undefined;
     })
     .choices('learning.activityChoices', async (turn) => {
-      const { items, index, pages } = await page(turn);
-      const choices: Choice[] = items.map((a) => ({
+      const current = await page(turn);
+      const choices: Choice[] = current.items.map((a) => ({
         value: a.id,
         label: `${formatVnDate(a.date).slice(0, 5)} ${shorten(a.title, TITLE_IN_BUTTON)}`,
       }));
-      if (pages > 1) choices.push({ value: 'more', label: turn.t('learning.choice.more', { page: ((index + 1) % pages) + 1 }) });
-      choices.push({ value: 'back', label: turn.t('learning.choice.back') });
-      return choices;
+      return withPaging(turn, choices, current, 'learning');
     })
     .action('learning.pickActivity', async (turn) => {
       const lc = sessionPart(turn, 'lc');

@@ -6,8 +6,8 @@ import { sessionPart, type LearningContext } from './context.js';
 import { activityLine, areaName, formatNumber, profileText, scoreBar, scoreLines, totalHours } from './format.js';
 import type { LearningFile } from './records.js';
 import type { OwnedFile } from './store.js';
+import { pageOf, withPaging } from './paging.js';
 
-const PAGE_SIZE = 5;
 /** The campaigns proactive learning messages are reported under. */
 export const DECISION_CAMPAIGN = 'learning-decision';
 export const SUBMITTED_CAMPAIGN = 'learning-submitted';
@@ -105,11 +105,7 @@ export function registerReview(ctx: LearningContext): void {
 
   const page = async (turn: Turn) => {
     const files = await reviewQueue(ctx, turn.user);
-    const rv = sessionPart(turn, 'rv');
-    const pages = Math.max(1, Math.ceil(files.length / PAGE_SIZE));
-    const index = Math.min(Math.max(0, Number(rv.page) || 0), pages - 1);
-    rv.page = index;
-    return { files, index, pages, items: files.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE) };
+    return { files, ...pageOf(files, sessionPart(turn, 'rv')) };
   };
 
   const refusal = (turn: Turn, reason: Exclude<DecideResult, { ok: true }>['reason'], fileArea?: string) =>
@@ -167,15 +163,13 @@ export function registerReview(ctx: LearningContext): void {
       return undefined;
     })
     .choices('review.queueChoices', async (turn) => {
-      const { items, index, pages } = await page(turn);
+      const current = await page(turn);
       // Labels carry no names: the officer's session keeps the choices, and it is not the citizen's.
-      const choices = items.map(({ file }, i) => ({
+      const choices = current.items.map(({ file }, i) => ({
         value: file.id,
         label: turn.t('review.item_label', { n: i + 1, area: app.areas.get(file.area)?.name ?? file.area, total: criteria.progress(file.scores).total }),
       }));
-      if (pages > 1) choices.push({ value: 'more', label: turn.t('review.choice.more', { page: ((index + 1) % pages) + 1 }) });
-      choices.push({ value: 'back', label: turn.t('review.choice.back') });
-      return choices;
+      return withPaging(turn, choices, current, 'review');
     })
     .action('review.open', async (turn) => {
       const rv = sessionPart(turn, 'rv');
