@@ -32,7 +32,8 @@ export class RedisSessionStore implements SessionStore {
     private readonly redis: Redis,
     private readonly opts: RedisSessionOptions,
   ) {
-    this.lockMs = opts.lockMs ?? 30_000;
+    // Short, so a lock left by a crash (it survives in the AOF) holds the person up briefly; a turn takes milliseconds.
+    this.lockMs = opts.lockMs ?? 15_000;
     this.waitMs = opts.waitMs ?? 10_000;
   }
 
