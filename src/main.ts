@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  if (app.inMemory) log.warn('REDIS_URL is not set: using the in-memory store; conversations and records will not survive a restart');
+  if (app.inMemory) log.warn('REDIS_URL is not set: using the in-memory store; conversations, records and proactive messages waiting to be sent will not survive a restart');
   const server = createHttpServer(app.router, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -44,12 +44,8 @@ export const outbound: Capability = {
         for (const [channel, n] of Object.entries(backlog ?? {})) this.set({ channel }, n);
       },
     });
-    if (app.inMemory) {
-      app.onStart(() =>
-        app.log.warn('no REDIS_URL: proactive messages (reminders, broadcasts) are sent in this process without a durable queue, since BullMQ needs a real Redis; what is waiting is lost on restart'),
-      );
-      return;
-    }
+    // BullMQ needs a real Redis: in memory the DirectOutbound stays (start-up says once what is not durable).
+    if (app.inMemory) return;
     let queue: DurableOutbound | undefined;
     app.onStart(async () => {
       queue = new DurableOutbound(app, {
