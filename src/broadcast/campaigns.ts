@@ -8,7 +8,6 @@ import type { Redis } from '../store/redis.js';
 
 export const TEMPLATES = ['llw_opening', 'book_day'] as const;
 export const templateSchema = z.enum(TEMPLATES);
-export type TemplateId = z.infer<typeof templateSchema>;
 
 /** Zalo's text messages hold up to 2,000 characters; Telegram's 4,096. */
 export const MAX_TEXT = 2000;

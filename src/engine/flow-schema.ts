@@ -63,11 +63,9 @@ export const choicesSpecSchema = z.union([
   z.array(choiceItemSchema).min(1),
   z.object({ from: handlerNameSchema }).strict(),
 ]);
-export type ChoicesSpec = z.infer<typeof choicesSpecSchema>;
 
 /** Options are checked against the input kind's own schema when the flow is loaded. */
 export const inputSpecSchema = z.looseObject({ type: idSchema });
-export type InputSpec = z.infer<typeof inputSpecSchema>;
 
 const keyOrKeys = z.union([i18nKeySchema, z.array(i18nKeySchema).min(1)]);
 

@@ -27,7 +27,7 @@ export function registerHub(ctx: LearningContext): void {
       }
       turn.say('learning.hub_status', { year: file.year, status: statusText(t(turn), file), bar: scoreBar(criteria, file) });
       if (file.decision && !file.decision.seen) {
-        turn.say('learning.decision_unseen', { text: decisionText(ctx, t(turn), file) });
+        turn.say('learning.decision_unseen', { text: decisionText(t(turn), file) });
         await store.updateFile(turn.user, file.year, (f) => (f.decision ? { ...f, decision: { ...f.decision, seen: true } } : f));
       }
       return undefined;

@@ -69,7 +69,6 @@ export const decisionSchema = z
     seen: z.boolean(),
   })
   .strict();
-export type Decision = z.infer<typeof decisionSchema>;
 
 /** One citizen's file for one year: the registration, the self-score, and where it stands in review. */
 export const fileSchema = z

@@ -68,7 +68,7 @@ export async function decide(ctx: LearningContext, officer: string, fileId: stri
 }
 
 /** The decision as the citizen reads it, in their language. */
-export function decisionText(ctx: LearningContext, t: Translate, file: LearningFile): string {
+export function decisionText(t: Translate, file: LearningFile): string {
   const d = file.decision;
   if (!d) return '';
   const unit = t(`learning.unit.${d.unit}`);
@@ -83,7 +83,7 @@ async function tellCitizen(ctx: LearningContext, user: string, file: LearningFil
   const key = decisionKey(file);
   await store.rememberNotice(user, DECISION_CAMPAIGN, key);
   await app.outbound.enqueue([
-    { user, campaign: DECISION_CAMPAIGN, key, kind: 'notice', replies: [{ text: decisionText(ctx, app.i18n.for(lang), file) }] },
+    { user, campaign: DECISION_CAMPAIGN, key, kind: 'notice', replies: [{ text: decisionText(app.i18n.for(lang), file) }] },
   ]);
 }
 

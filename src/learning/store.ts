@@ -18,7 +18,6 @@ import {
 } from './records.js';
 
 const fileRefSchema = z.object({ user: z.string().min(1), year: z.number().int() }).strict();
-export type FileRef = z.infer<typeof fileRefSchema>;
 
 /** A file together with whose it is. */
 export interface OwnedFile {

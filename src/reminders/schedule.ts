@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { addDays } from '../core/clock.js';
 
 /** Dates are Viet Nam calendar days, "YYYY-MM-DD"; they compare as strings. */
 
@@ -88,11 +87,4 @@ export function parseOccurrenceId(id: string): { obligation: string; due: string
 /** Days from `a` to `b` (positive when b is later). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000);
-}
-
-/** Every day from `from` to `to`, both included. */
-export function eachDay(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
 }

@@ -8,7 +8,7 @@ import { DurableOutbound } from '../../src/outbound/queue.js';
 import type { OutboundMessage } from '../../src/outbound/types.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { startRedisServer } from '../support/redis-server.js';
-import { FakeChannel, type FakeChannelOptions } from './fake-channel.js';
+import { FakeChannel } from './fake-channel.js';
 import { KILL_TEST_OPTIONS, receivedKey } from './kill-options.js';
 
 const cleanups: (() => Promise<void>)[] = [];
