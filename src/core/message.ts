@@ -50,11 +50,30 @@ export type ParsedInbound = z.output<typeof inboundSchema>;
 export const choiceSchema = z.object({ label: z.string(), value: z.string() });
 export type Choice = z.infer<typeof choiceSchema>;
 
+/**
+ * A photo or file a person sent earlier, shown again (an officer reviewing evidence). Only its own
+ * platform can fetch a file id; a URL (Zalo gives URLs) can be shown anywhere.
+ */
+export const mediaSchema = z.object({
+  kind: attachmentSchema.shape.kind,
+  fileId: z.string().min(1).max(2048),
+  channel: channelSchema,
+  caption: z.string().max(300).optional(),
+});
+export type Media = z.infer<typeof mediaSchema>;
+
+/** Whether a channel can show this media: its own file ids, or a web address anywhere. */
+export function mediaReachable(media: Media, channel: ChannelName): boolean {
+  return media.channel === channel || /^https?:\/\//.test(media.fileId);
+}
+
 export const replySchema = z.object({
   text: z.string(),
   choices: z.array(choiceSchema).optional(),
   link: z.object({ label: z.string(), url: z.string() }).optional(),
   /** A file to send along (e.g. an iCalendar export); channels that cannot attach show the text only. */
   file: z.object({ name: z.string(), mime: z.string(), content: z.string() }).optional(),
+  /** Photos or files to show after the text, where the channel can. */
+  media: z.array(mediaSchema).optional(),
 });
 export type Reply = z.infer<typeof replySchema>;

@@ -318,7 +318,7 @@ export function compact(replies: Reply[]): Reply[] {
   const out: Reply[] = [];
   let pending: string[] = [];
   for (const r of replies) {
-    const plain = !r.choices?.length && !r.link && !r.file;
+    const plain = !r.choices?.length && !r.link && !r.file && !r.media?.length;
     const joined = [...pending, r.text].join('\n\n');
     if (joined.length > MERGE_LIMIT && pending.length) {
       out.push({ text: pending.join('\n\n') });

@@ -218,5 +218,10 @@ export function registerReview(ctx: LearningContext): void {
     });
     turn.say('review.file_activities', { count: activities.length, hours: formatNumber(t(turn), totalHours(activities)) });
     for (const [i, a] of activities.entries()) turn.reply({ text: `${i + 1}. ${activityLine(t(turn), a)}` });
+    // Photos and files follow, numbered as their activity, where the officer's channel can show them.
+    const media = activities.flatMap((a, i) =>
+      a.evidence?.type === 'file' ? [{ kind: a.evidence.kind, fileId: a.evidence.fileId, channel: a.evidence.channel, caption: `${i + 1}. ${a.title}` }] : [],
+    );
+    if (media.length) turn.reply({ text: turn.t('review.file_media', { count: media.length }), media });
   }
 }

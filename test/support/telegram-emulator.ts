@@ -32,8 +32,10 @@ export interface Button {
 export interface Sent {
   message_id: number;
   chat_id: string;
-  method: 'sendMessage' | 'sendDocument';
+  method: 'sendMessage' | 'sendDocument' | 'sendPhoto' | 'sendAudio' | 'sendVideo';
   text: string;
+  /** A photo or file sent by its file_id or URL (not uploaded). */
+  media?: string;
   parse_mode?: string;
   keyboard?: Button[][];
   document?: { name: string; content: string };
@@ -59,7 +61,7 @@ interface Fault {
   times: number;
 }
 
-const SEND_METHODS = new Set(['sendMessage', 'sendDocument']);
+const SEND_METHODS = new Set(['sendMessage', 'sendDocument', 'sendPhoto', 'sendAudio', 'sendVideo']);
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -336,7 +338,10 @@ export class TelegramEmulator {
         this.callbackAnswers.push({ callback_query_id: String(params.callback_query_id), ...(params.text !== undefined ? { text: String(params.text) } : {}), at: Date.now(), via });
         return ok(true);
       case 'sendMessage':
-      case 'sendDocument': {
+      case 'sendDocument':
+      case 'sendPhoto':
+      case 'sendAudio':
+      case 'sendVideo': {
         if (!chatId) return fail(400, 'Bad Request: chat_id is empty');
         const text = String(params.text ?? params.caption ?? '');
         if (method === 'sendMessage' && (text.length === 0 || text.length > 4096)) return fail(400, `Bad Request: message text is ${text.length ? 'too long' : 'empty'}`);
@@ -349,6 +354,9 @@ export class TelegramEmulator {
           ...(params.parse_mode ? { parse_mode: String(params.parse_mode) } : {}),
           ...(markup?.inline_keyboard ? { keyboard: markup.inline_keyboard } : {}),
           ...(file ? { document: file } : {}),
+          ...(!file && typeof (params.photo ?? params.document ?? params.audio ?? params.video) === 'string'
+            ? { media: String(params.photo ?? params.document ?? params.audio ?? params.video) }
+            : {}),
           at: Date.now(),
         };
         this.sent.push(sent);

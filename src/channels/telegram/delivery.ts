@@ -37,8 +37,14 @@ export async function perform(telegram: Telegram, chatId: number | string, o: Ou
       parse_mode: 'HTML',
       ...(o.keyboard ? { reply_markup: { inline_keyboard: o.keyboard } } : {}),
     });
-  } else {
+  } else if (o.method === 'sendDocument') {
     await telegram.sendDocument(chatId, Input.fromBuffer(Buffer.from(o.content, 'utf8'), o.name));
+  } else {
+    const extra = o.caption ? { caption: o.caption } : {};
+    if (o.kind === 'photo') await telegram.sendPhoto(chatId, o.file, extra);
+    else if (o.kind === 'audio') await telegram.sendAudio(chatId, o.file, extra);
+    else if (o.kind === 'video') await telegram.sendVideo(chatId, o.file, extra);
+    else await telegram.sendDocument(chatId, o.file, extra);
   }
 }
 

@@ -46,4 +46,25 @@ describe('rendering replies for Telegram', () => {
     const [msg] = await render([{ text: 'x', choices: [{ label: 'A', value: '/reported 123' }] }], async (v) => `#${v.length}`);
     expect(msg?.method === 'sendMessage' && msg.keyboard).toEqual([[{ text: 'A', callback_data: '#13' }]]);
   });
+
+  it('sends media Telegram can fetch (its own file ids, web addresses) after the text, and leaves out other platforms\' file ids', async () => {
+    const out = await render(
+      [
+        {
+          text: 'Minh chứng',
+          media: [
+            { kind: 'photo', fileId: 'AgAC-1', channel: 'telegram', caption: '1. Lớp học' },
+            { kind: 'document', fileId: 'https://files.example.vn/a.pdf', channel: 'zalo' },
+            { kind: 'photo', fileId: 'zalo-private-id', channel: 'zalo' },
+          ],
+        },
+      ],
+      asIs,
+    );
+    expect(out).toEqual([
+      { method: 'sendMessage', html: 'Minh chứng' },
+      { method: 'sendMedia', kind: 'photo', file: 'AgAC-1', caption: '1. Lớp học' },
+      { method: 'sendMedia', kind: 'document', file: 'https://files.example.vn/a.pdf' },
+    ]);
+  });
 });

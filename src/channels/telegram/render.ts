@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../core/html.js';
-import type { Reply } from '../../core/message.js';
+import { mediaReachable, type Media, type Reply } from '../../core/message.js';
 import { splitText } from './split.js';
 
 export type Button = { text: string; callback_data: string } | { text: string; url: string };
@@ -7,7 +7,9 @@ export type Button = { text: string; callback_data: string } | { text: string; u
 /** One Bot API call that shows part of a reply. Text is HTML, already escaped. */
 export type Outgoing =
   | { method: 'sendMessage'; html: string; keyboard?: Button[][] }
-  | { method: 'sendDocument'; name: string; mime: string; content: string };
+  | { method: 'sendDocument'; name: string; mime: string; content: string }
+  /** A photo or file sent before, by its Telegram file id or a web address; plain caption. */
+  | { method: 'sendMedia'; kind: Media['kind']; file: string; caption?: string };
 
 /** Labels up to this long sit two to a row; longer ones get a row each so cheap phones show them whole. */
 const SHORT_LABEL = 18;
@@ -33,7 +35,8 @@ function isPublicWebUrl(url: string): boolean {
  * Turns replies into Bot API calls, for answers and proactive messages alike: text in HTML parse mode
  * with everything escaped (replies are plain text, some of it typed by people), split at Telegram's
  * length limit on paragraph breaks, choices as an inline keyboard under the last piece, a link as a
- * URL button, a file as a document after its text.
+ * URL button, a file as a document after its text, then the media Telegram can fetch (its own file ids
+ * or web addresses; others are described in the text already).
  */
 export async function render(replies: Reply[], encodeChoice: (value: string) => Promise<string>): Promise<Outgoing[]> {
   const out: Outgoing[] = [];
@@ -56,6 +59,8 @@ export async function render(replies: Reply[], encodeChoice: (value: string) => 
       out.push({ method: 'sendMessage', html: escapeHtml(piece), ...(last && rows.length ? { keyboard: rows } : {}) });
     });
     if (reply.file) out.push({ method: 'sendDocument', ...reply.file });
+    for (const m of reply.media ?? [])
+      if (mediaReachable(m, 'telegram')) out.push({ method: 'sendMedia', kind: m.kind, file: m.fileId, ...(m.caption ? { caption: m.caption } : {}) });
   }
   return out;
 }

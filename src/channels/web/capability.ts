@@ -7,7 +7,7 @@ import type { ChannelSender } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
 import { tryParseJson } from '../../core/json.js';
 import { dataPaths } from '../../core/paths.js';
-import { replySchema, type Reply } from '../../core/message.js';
+import { mediaReachable, replySchema, type Reply } from '../../core/message.js';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText } from '../../http/router.js';
 import { languageSchema } from '../../i18n/index.js';
 
@@ -27,7 +27,12 @@ const OUTBOX_MAX = 50;
 const OUTBOX_TTL_S = 7 * 86_400;
 
 function render(replies: Reply[]) {
-  return { replies: replies.map((r) => ({ text: r.text, choices: r.choices ?? [], ...(r.link ? { link: r.link } : {}), ...(r.file ? { file: r.file } : {}) })) };
+  return {
+    replies: replies.map((r) => {
+      const media = (r.media ?? []).filter((m) => mediaReachable(m, 'web'));
+      return { text: r.text, choices: r.choices ?? [], ...(r.link ? { link: r.link } : {}), ...(r.file ? { file: r.file } : {}), ...(media.length ? { media } : {}) };
+    }),
+  };
 }
 
 /** The local chat: a page at / and POST /api/chat, the contract that the page and tests use. */

@@ -31,6 +31,15 @@ describe('Zalo rendering', () => {
     expect(text).not.toMatch(/1\. Có/);
   });
 
+  it('writes out media at web addresses and leaves out other platforms\' file ids', () => {
+    const text = renderReply(
+      { text: 'Minh chứng', media: [{ kind: 'photo', fileId: 'https://zalo.example/p.jpg', channel: 'zalo', caption: '1. Lớp học' }, { kind: 'photo', fileId: 'AgAC-1', channel: 'telegram' }] },
+      vi,
+      'reply',
+    );
+    expect(text).toBe('Minh chứng\n\n📎 1. Lớp học: https://zalo.example/p.jpg');
+  });
+
   it('writes links out and drops files it cannot attach', () => {
     const text = renderReply({ text: 'Lịch:', link: { label: 'Tải lịch', url: 'https://bot.example.vn/c/abc.ics' }, file: { name: 'a.ics', mime: 'text/calendar', content: 'BEGIN' } }, vi, 'reply');
     expect(text).toBe('Lịch:\n\nTải lịch: https://bot.example.vn/c/abc.ics');

@@ -1,4 +1,4 @@
-import type { Reply } from '../../core/message.js';
+import { mediaReachable, type Reply } from '../../core/message.js';
 import type { Translate } from '../../i18n/index.js';
 
 /** Longest text one OA message may carry (Zalo documents 2,000 characters). */
@@ -16,11 +16,13 @@ export type RenderMode = 'reply' | 'proactive';
  * reminder's "Đã nộp") is shown as the command to type, since a number answers the question the chat
  * waits at. In a reply the other choices are that question's: a numbered list with a line saying how to
  * answer (the engine takes the number or the label). In a proactive message they are plain items.
- * Links are written out; files cannot be attached, so their reply shows its text only.
+ * Links are written out, and so are media at web addresses; files cannot be attached, so their reply
+ * shows its text only.
  */
 export function renderReply(reply: Reply, t: Translate, mode: RenderMode): string {
   const parts = [reply.text.trim()];
   if (reply.link) parts.push(`${reply.link.label}: ${reply.link.url}`);
+  for (const m of reply.media ?? []) if (mediaReachable(m, 'zalo')) parts.push(`📎 ${m.caption ? `${m.caption}: ` : ''}${m.fileId}`);
   const choices = reply.choices ?? [];
   const commands = choices.filter((c) => c.value.startsWith('/'));
   const answers = choices.filter((c) => !c.value.startsWith('/'));
