@@ -48,6 +48,10 @@ export const configSchema = z.object({
       ),
     ),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
+  FLOOD_BURST: intInRange(0, 100_000, 60),
+  /** Flood limit per person: messages per second that refill the burst. */
+  FLOOD_PER_SECOND: intInRange(1, 10_000, 10),
   TELEGRAM_BOT_TOKEN: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.string().trim().regex(/^\d+:[\w-]+$/, 'a bot token like 123456:ABC-xyz from @BotFather').optional(),
@@ -104,6 +108,8 @@ export type Config = z.infer<typeof configSchema>;
 
 export class ConfigError extends Error {}
 
+const SECRET_NAME = /TOKEN|SECRET|KEY/;
+
 /** Reads the environment; a wrong value throws one line per problem naming the variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
@@ -111,7 +117,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment');
     const got = env[name];
-    return `Invalid configuration: ${name} must be ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    // Tokens and secrets stay out of logs, even wrong ones.
+    const shown = got === undefined || SECRET_NAME.test(name) ? '' : ` (got ${JSON.stringify(got)})`;
+    return `Invalid configuration: ${name} must be ${issue.message}${shown}`;
   });
   throw new ConfigError(lines.join('\n'));
 }

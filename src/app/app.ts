@@ -46,8 +46,6 @@ export interface AppOptions {
   throttle?: ThrottleOptions | null;
 }
 
-/** Eight messages at once, then two a second: more than anyone types, less than a flood. */
-export const defaultThrottle: ThrottleOptions = { burst: 8, perSecond: 2 };
 
 type Hook = () => Promise<void> | void;
 
@@ -100,7 +98,8 @@ export class App {
       ? new MemorySessionStore(ttlMs, this.clock)
       : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs });
     this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
-    this.throttleOptions = opts.throttle === undefined ? defaultThrottle : opts.throttle;
+    const { FLOOD_BURST: burst, FLOOD_PER_SECOND: perSecond } = opts.config;
+    this.throttleOptions = opts.throttle !== undefined ? opts.throttle : burst > 0 ? { burst, perSecond } : null;
     this.outbound = new DirectOutbound(this);
     registerCoreInputs(this.registry);
   }

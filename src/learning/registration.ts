@@ -12,6 +12,8 @@ const MAX_PROVINCE_BUTTONS = 8;
 const MAX_COMMUNE_CHOICES = 8;
 const OLDEST_AGE = 110;
 const YOUNGEST_AGE = 5;
+/** The answer of someone whose commune the area data does not list. */
+const NOT_LISTED = 'not_listed';
 
 /** The registration answers as the flow saved them (edits start from the stored profile). */
 const draftSchema = z.object({
@@ -49,6 +51,16 @@ export function registerRegistration(ctx: LearningContext): void {
     group: p.group,
     ...(p.phone ? { phone: p.phone } : {}),
   });
+
+  /** Records the province itself as the person's area, with a word on why, and moves past the commune questions. */
+  const provinceAsArea = (turn: Turn, notice: string) => {
+    const lc = sessionPart(turn, 'lc');
+    const reg = lc.reg as Record<string, unknown>;
+    const province = String(reg.province);
+    reg.area = province;
+    turn.say(notice, { province: areaName(areas, province) });
+    return { next: lc.edit ? 'save' : 'group' };
+  };
 
   app.registry
     .action('learning.beginRegistration', async (turn) => {
@@ -98,15 +110,12 @@ export function registerRegistration(ctx: LearningContext): void {
       return fail('learning.bad_province');
     })
     .action('learning.afterProvince', async (turn) => {
-      const reg = sessionPart(turn, 'lc').reg as Record<string, unknown>;
-      const province = String(reg.province);
-      if (areas.children(province).length > 0) return undefined;
-      // The data does not list this province's communes yet: the province itself is the area.
-      reg.area = province;
-      turn.say('learning.province_only', { province: areaName(areas, province) });
-      return { next: sessionPart(turn, 'lc').edit ? 'save' : 'group' };
+      if (areas.children(String(draftOf(turn).province)).length > 0) return undefined;
+      return provinceAsArea(turn, 'learning.province_only');
     })
+    .action('learning.wholeProvince', async (turn) => provinceAsArea(turn, 'learning.commune_not_listed'))
     .validator('learning.communeQuery', async (value, turn) => {
+      if (value === NOT_LISTED) return ok(value);
       const province = draftOf(turn).province ?? '';
       const found = areas.search(String(value), { within: province }).filter((a) => a.id !== province);
       return found.length ? ok(String(value)) : fail('learning.bad_commune', { province: areaName(areas, province) });
@@ -117,6 +126,7 @@ export function registerRegistration(ctx: LearningContext): void {
       return [
         ...found.slice(0, MAX_COMMUNE_CHOICES).map((a) => ({ value: a.id, label: a.name })),
         { value: 'again', label: turn.t('learning.choice.again') },
+        { value: NOT_LISTED, label: turn.t('learning.choice.not_listed') },
       ];
     })
     .choices('learning.groups', async (turn) => criteria.file.groups.map((g) => ({ value: g, label: turn.t(`learning.group.${g}`) })))

@@ -44,6 +44,13 @@ describe('configuration from the environment', () => {
     expect(text.split('\n')).toHaveLength(1);
   });
 
+  it('keeps a wrong token or secret out of the error line, which ends up in logs', () => {
+    const env = { TELEGRAM_BOT_TOKEN: 'sekrit token', ZALO_BOT_WEBHOOK_SECRET: 'short' };
+    expect(() => loadConfig(env)).toThrow(/TELEGRAM_BOT_TOKEN must be a bot token/);
+    expect(() => loadConfig(env)).toThrow(/ZALO_BOT_WEBHOOK_SECRET must be 8-256 characters/);
+    expect(() => loadConfig(env)).not.toThrow(/sekrit|short/);
+  });
+
   it('documents every variable in .env.example, with values that start the bot', () => {
     const env: Record<string, string> = {};
     for (const line of readFileSync(join(projectRoot, '.env.example'), 'utf8').split('\n')) {

@@ -66,7 +66,7 @@ describe('learning citizen: consent and registration', () => {
     await send({ choice: 'tay-ninh' });
     expect(textOf(await send('bien hoa'))).toContain('Không thấy xã/phường này ở Tỉnh Tây Ninh');
     const matches = await send('long');
-    expect(choiceValues(matches)).toEqual(['tay-ninh.long-an', 'tay-ninh.long-hoa', 'again']);
+    expect(choiceValues(matches)).toEqual(['tay-ninh.long-an', 'tay-ninh.long-hoa', 'again', 'not_listed']);
     expect(textOf(await send({ choice: 'again' }))).toContain('Gõ tên xã/phường');
     await send({ choice: choiceLabelled(await send('hoa thanh'), 'Hòa Thành') });
     await send({ choice: 'worker' });
@@ -76,6 +76,38 @@ describe('learning citizen: consent and registration', () => {
     const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:web:binh`)) as string);
     expect(profile).toMatchObject({ area: 'tay-ninh.hoa-thanh', group: 'worker' });
     expect(profile.phone).toBeUndefined();
+  });
+
+  it('lets someone whose commune is missing from the data register under their province, typed or picked', async () => {
+    const typed = as(t, 'web:remote');
+    await typed('/menu');
+    await typed({ choice: 'learning' });
+    await typed({ choice: 'yes' });
+    await typed('Lò Thị Mai');
+    await typed('1992');
+    const ask = await typed({ choice: 'son-la' });
+    expect(choiceValues(ask)).toEqual(['not_listed']);
+    const missing = await typed('Mường Lạn');
+    expect(textOf(missing)).toContain('hoặc chọn "Không có trong danh sách"');
+    const group = await typed('khong co trong danh sach');
+    expect(textOf(group)).toContain('Tôi ghi địa bàn của Anh/Chị là Tỉnh Sơn La');
+    expect(textOf(group)).toContain('nhóm nào');
+    await typed({ choice: 'resident' });
+    expect(textOf(await typed({ choice: 'skip' }))).toContain('Đã đăng ký');
+    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:web:remote`)) as string);
+    expect(profile.area).toBe('son-la');
+    expect(await t.app.users.inArea('son-la')).toContain('web:remote');
+
+    // Also from the list of near matches when none of them is theirs.
+    const picked = as(t, 'web:remote2');
+    await picked('/menu');
+    await picked({ choice: 'learning' });
+    await picked({ choice: 'yes' });
+    await picked('Cầm Văn Sơn');
+    await picked('1980');
+    await picked({ choice: 'tay-ninh' });
+    await picked('long');
+    expect(textOf(await picked({ choice: 'not_listed' }))).toContain('Tỉnh Tây Ninh');
   });
 
   it('refuses a name with digits, an impossible birth year and an unknown province, asking again each time', async () => {

@@ -17,8 +17,8 @@ export interface TestAppOptions {
   dirs?: AppOptions['dirs'];
   capabilities?: Capability[];
   extra?: Capability[];
-  /** The per-person flood limit is off unless a test asks for it. */
-  throttle?: AppOptions['throttle'];
+  /** The per-person flood limit is off unless a test asks for it ("config": as FLOOD_* configure it). */
+  throttle?: AppOptions['throttle'] | 'config';
 }
 
 export interface TestApp {
@@ -38,7 +38,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : undefined;
   if (redis) await whenReady(redis);
   const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
-  const app = new App({ config, log, clock: opts.clock, redis, dirs: opts.dirs, throttle: opts.throttle ?? null });
+  const app = new App({ config, log, clock: opts.clock, redis, dirs: opts.dirs, throttle: opts.throttle === 'config' ? undefined : (opts.throttle ?? null) });
   await app.use(...(opts.capabilities ?? allCapabilities), ...(opts.extra ?? []));
   app.build();
   return {
