@@ -62,8 +62,8 @@ describe('web chat over HTTP with Redis sessions', () => {
       [{ user: 'strict', text: 'a', choice: 'b' }, /either text or choice/],
       [{ user: 'x'.repeat(129), text: 'hi' }, /at most 128/],
       [{ user: '', text: 'hi' }, /must not be empty/],
-      [{ user: 'has space', text: 'hi' }, /letters, digits/],
-      [{ user: 'strict', text: 'hi', extra: 1 }, /extra|Unrecognized/i],
+      [{ user: 'has space', text: 'hi' }, /must not contain spaces/],
+      [{ user: 'strict', text: 'hi', lang: 'fr' }, /lang/],
     ];
     for (const [body, error] of cases) {
       const { status, json } = await postJson(`${http.url}/api/chat`, body);
@@ -71,6 +71,12 @@ describe('web chat over HTTP with Redis sessions', () => {
       expect(json.error).toMatch(error);
     }
     expect(await t.app.sessions.get('web:strict')).toEqual(before);
+  });
+
+  it('takes any id without spaces, ignores keys it does not know and greets a newcomer in the page language', async () => {
+    const replies = await chat({ user: 'khach:01@tinh.vn', text: '/start', lang: 'en', client: 'kiosk' });
+    expect(all(replies)).toContain('Hello');
+    expect(await t.app.sessions.get('web:khach:01@tinh.vn')).toMatchObject({ kind: 'ok', session: { lang: 'en' } });
   });
 
   it('refuses a body over 64 KB with 413 and keeps serving', async () => {

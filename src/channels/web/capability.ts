@@ -11,15 +11,18 @@ import { mediaReachable, replySchema, type Reply } from '../../core/message.js';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText } from '../../http/router.js';
 import { languageSchema } from '../../i18n/index.js';
 
-const webUserSchema = z.string().min(1, 'user must not be empty').max(128, 'user must be at most 128 characters').regex(/^[A-Za-z0-9_.-]+$/, 'user may hold letters, digits, ".", "_" and "-" only');
+// Any id a page or a script picks, as long as it stays one token inside "web:<id>" keys and logs.
+const webUserSchema = z.string().min(1, 'user must not be empty').max(128, 'user must be at most 128 characters').regex(/^[^\s\p{Cc}]+$/u, 'user must not contain spaces or control characters');
 
+/** Unknown keys are ignored rather than refused: a client may send more than this contract names. */
 export const chatRequestSchema = z
   .object({
     user: webUserSchema,
     text: z.string({ error: 'text must be a string' }).optional(),
     choice: z.string({ error: 'choice must be a string' }).max(256).optional(),
+    /** The page's language, for a person the bot has not met yet. */
+    lang: languageSchema.optional(),
   })
-  .strict()
   .refine((b) => (b.text === undefined) !== (b.choice === undefined), 'give either text or choice');
 
 /** Proactive messages wait here until the page asks for them. */
@@ -72,7 +75,7 @@ export const web: Capability = {
         const body = parseJsonBody(await readBody(req), chatRequestSchema);
         let replies: Reply[];
         try {
-          replies = await app.bot.handle({ user: `web:${body.user}`, text: body.text, choice: body.choice });
+          replies = await app.bot.handle({ user: `web:${body.user}`, text: body.text, choice: body.choice, langHint: body.lang });
         } catch (err) {
           if (err instanceof InboundError) throw new HttpError(400, err.message);
           throw err;
