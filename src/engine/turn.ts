@@ -59,10 +59,8 @@ export class Turn {
     return this.deps.clock.now();
   }
 
-  /** Translates in the user's language; the flow's data fills {{placeholders}}. */
-  t(key: string, params?: Record<string, unknown>): string {
-    return this.deps.i18n.t(this.lang, key, { ...this.session.data, ...params });
-  }
+  /** Translates in the user's language; the flow's data fills {{placeholders}}. Bound, so it can be handed on. */
+  readonly t = (key: string, params?: Record<string, unknown>): string => this.deps.i18n.t(this.lang, key, { ...this.session.data, ...params });
 
   say(key: string, params?: Record<string, unknown>): void {
     this.replies.push({ text: this.t(key, params) });

@@ -160,7 +160,7 @@ export function registerActivities(ctx: LearningContext): void {
       turn.say('learning.list_head', {
         year: file.year,
         count: activities.length,
-        hours: formatNumber(turn.t.bind(turn), totalHours(activities)),
+        hours: formatNumber(turn.t, totalHours(activities)),
         page: index + 1,
         pages,
       });
@@ -203,7 +203,7 @@ export function registerActivities(ctx: LearningContext): void {
       lc.year = file.year;
       // Editing starts from what is stored: each question then changes one field.
       setDraft(turn, { id: activity.id, date: activity.date, kind: activity.kind, title: activity.title, hours: activity.hours, indicators: activity.indicators });
-      turn.say('learning.activity_detail', { line: activityLine(turn.t.bind(turn), activity) });
+      turn.say('learning.activity_detail', { line: activityLine(turn.t, activity) });
       if (!lc.editable) turn.say(`learning.locked.${file.status}`, { year: file.year });
       return undefined;
     })

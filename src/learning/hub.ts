@@ -8,7 +8,7 @@ import { decisionText, tellReviewers } from './review.js';
 /** The learning menu's state line and a decision not seen yet; submitting the year's file. */
 export function registerHub(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn) => turn.t.bind(turn);
+  const t = (turn: Turn) => turn.t;
 
   app.registry
     .action('learning.loadHub', async (turn) => {

@@ -79,7 +79,7 @@ export function registerRegistration(ctx: LearningContext): void {
         return undefined;
       }
       lc.reg = fromProfile(profile);
-      turn.say('learning.profile_show', { profile: profileText(turn.t.bind(turn), areas, profile) });
+      turn.say('learning.profile_show', { profile: profileText(turn.t, areas, profile) });
       return { next: 'confirm_profile' };
     })
     .validator('learning.fullName', async (value) => {
@@ -173,7 +173,7 @@ export function registerRegistration(ctx: LearningContext): void {
       const lc = sessionPart(turn, 'lc');
       lc.reg = fromProfile(profile);
       delete lc.edit;
-      turn.say('learning.profile_show', { profile: profileText(turn.t.bind(turn), areas, profile) });
+      turn.say('learning.profile_show', { profile: profileText(turn.t, areas, profile) });
       return undefined;
     });
 }

@@ -101,7 +101,7 @@ export async function tellReviewers(ctx: LearningContext, file: LearningFile, of
 
 export function registerReview(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn): Translate => turn.t.bind(turn);
+  const t = (turn: Turn): Translate => turn.t;
 
   const page = async (turn: Turn) => {
     const files = await reviewQueue(ctx, turn.user);

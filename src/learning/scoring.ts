@@ -12,7 +12,7 @@ const scoringSchema = z.object({ idx: z.number().int(), seq: z.boolean() });
 
 export function registerScoring(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn) => turn.t.bind(turn);
+  const t = (turn: Turn) => turn.t;
 
   const editableFile = async (turn: Turn): Promise<LearningFile | undefined> => {
     const file = await store.latestFile(turn.user);

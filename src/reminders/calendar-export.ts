@@ -2,7 +2,7 @@ import { vnDate } from '../core/clock.js';
 import { HttpError, sendText } from '../http/router.js';
 import type { Language } from '../i18n/index.js';
 import { unitKey, type UnitRef } from './calendar.js';
-import { sourceLabel, unitLabel } from './compose.js';
+import { dueLabel, sourceLabel, unitLabel } from './compose.js';
 import type { Reminders } from './context.js';
 import { icsCalendar } from './ical.js';
 
@@ -23,7 +23,7 @@ export function unitCalendar(r: Reminders, unit: UnitRef, lang: Language): strin
     .map((occurrence) => ({
       uid: `${occurrence.id}.${unitKey(unit).replace('|', '.')}@xhht-bot`,
       date: occurrence.due,
-      summary: t('reminders.ics.summary', { title: r.calendar.title(occurrence.obligation, lang) }),
+      summary: t('reminders.ics.summary', { title: r.calendar.title(occurrence.obligation, lang), date: dueLabel(occurrence, t) }),
       description: t('reminders.ics.description', { ...names, source: sourceLabel(r, occurrence, t) }),
     }));
   return icsCalendar({ name: t('reminders.ics.name', names), events, now });

@@ -31,6 +31,13 @@ const obligationSchema = z
     /** Occurrences before or after these dates do not count (the plan's period). */
     from: isoDateSchema.optional(),
     until: isoDateSchema.optional(),
+    /**
+     * The plan says "trước ngày D" (before D): the last day to send is the day before, and that is the
+     * occurrence's due date; officers read "trước ngày D".
+     */
+    before: z.boolean().default(false),
+    /** The plan names no day and the schedule's day was set locally: officers are told so. */
+    day_set_locally: z.boolean().default(false),
     /** Days before the due date on which to remind; 0 is the day itself. */
     leads: z.array(z.number().int().min(0).max(120)).min(1).default(DEFAULT_LEADS),
     /** Off: kept as an example that an operator may switch on for a province. */
@@ -60,6 +67,7 @@ export function parseUnitKey(key: string): UnitRef | undefined {
 export interface Occurrence {
   id: string;
   obligation: Obligation;
+  /** The last day to send the report. */
   due: string;
 }
 
@@ -126,7 +134,11 @@ export class DeadlineCalendar {
     const lo = o.from && o.from > from ? o.from : from;
     const hi = o.until && o.until < to ? o.until : to;
     if (lo > hi) return [];
-    return dueDates(o.schedule, lo, hi).map((due) => ({ id: occurrenceId(o.id, due), obligation: o, due }));
+    const shift = o.before ? 1 : 0;
+    return dueDates(o.schedule, addDays(lo, shift), addDays(hi, shift)).map((stated) => {
+      const due = addDays(stated, -shift);
+      return { id: occurrenceId(o.id, due), obligation: o, due };
+    });
   }
 
   /** The occurrence an id names, if the obligation is due on that day. */

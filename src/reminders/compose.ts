@@ -1,4 +1,4 @@
-import { formatVnDate, vnDateTime } from '../core/clock.js';
+import { addDays, formatVnDate, vnDateTime } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language, Translate } from '../i18n/index.js';
 import type { Occurrence, UnitRef } from './calendar.js';
@@ -29,11 +29,17 @@ export function sourceLabel(r: Reminders, occurrence: Occurrence, t: Translate):
   return section ? t('reminders.source', { doc, section }) : doc;
 }
 
+/** The deadline as the plan words it: "10/12/2026", or "trước ngày 10/12/2026" when the last day is the day before. */
+export function dueLabel(occurrence: Occurrence, t: Translate): string {
+  if (!occurrence.obligation.before) return formatVnDate(occurrence.due);
+  return t('reminders.before_date', { date: formatVnDate(addDays(occurrence.due, 1)) });
+}
+
 /** The reminder an officer reads, with "Đã nộp" and "Nhắc lại sau". */
 export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): Reply {
   const t = r.app.i18n.for(lang);
   const title = r.calendar.title(f.occurrence.obligation, lang);
-  const date = formatVnDate(f.occurrence.due);
+  const date = dueLabel(f.occurrence, t);
   const lines: string[] = [];
   if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
   if (f.again) lines.push(t('reminders.remind.again'));
@@ -42,6 +48,7 @@ export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): R
   else lines.push(t('reminders.remind.overdue', { title, date, days: -f.lead }));
   lines.push(t('reminders.remind.unit', unitLabel(r, f.unit, lang)));
   lines.push(t('reminders.remind.source', { source: sourceLabel(r, f.occurrence, t) }));
+  if (f.occurrence.obligation.day_set_locally) lines.push(t('reminders.remind.day_set_locally'));
   lines.push(t('reminders.remind.hint'));
   return {
     text: lines.join('\n'),
@@ -57,7 +64,7 @@ export function reminderTemplateData(r: Reminders, f: ReminderFacts): Record<str
   const { unit, area } = unitLabel(r, f.unit, 'vi');
   return {
     obligation: r.calendar.title(f.occurrence.obligation, 'vi'),
-    deadline: formatVnDate(f.occurrence.due),
+    deadline: dueLabel(f.occurrence, r.app.i18n.for('vi')),
     unit: `${unit}, ${area}`,
     days: String(f.lead),
   };
@@ -72,7 +79,7 @@ export function escalationReply(r: Reminders, f: { occurrence: Occurrence; unit:
     t('reminders.escalate', {
       ...unitLabel(r, f.unit, lang),
       title: r.calendar.title(f.occurrence.obligation, lang),
-      date: formatVnDate(f.occurrence.due),
+      date: dueLabel(f.occurrence, t),
       days: f.daysLate,
     }),
   );

@@ -3,7 +3,7 @@ import { addDays, formatVnDate, vnDate } from '../core/clock.js';
 import type { Turn } from '../engine/turn.js';
 import type { UnitRef } from './calendar.js';
 import { calendarFileName, ICS_MIME, unitCalendar } from './calendar-export.js';
-import { REPORTED_COMMAND, SNOOZE_COMMAND, unitLabel } from './compose.js';
+import { dueLabel, REPORTED_COMMAND, SNOOZE_COMMAND, unitLabel } from './compose.js';
 import { sendInstant, type Reminders } from './context.js';
 import { daysBetween, parseOccurrenceId } from './schedule.js';
 
@@ -97,7 +97,7 @@ export function registerOfficer(r: Reminders): void {
             : days === 0
               ? turn.t('reminders.deadlines.due_today')
               : turn.t('reminders.deadlines.overdue', { days: -days });
-        return turn.t('reminders.deadlines.item', { n: i + 1, date: formatVnDate(o.due), title: r.calendar.title(o.obligation, turn.lang), when });
+        return turn.t('reminders.deadlines.item', { n: i + 1, date: dueLabel(o, turn.t), title: r.calendar.title(o.obligation, turn.lang), when });
       });
       turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
     })
@@ -144,7 +144,7 @@ export function registerOfficer(r: Reminders): void {
       return undefined;
     }
     const { occurrence, unit } = found;
-    const named = { title: r.calendar.title(occurrence.obligation, turn.lang), date: formatVnDate(occurrence.due), ...unitLabel(r, unit, turn.lang) };
+    const named = { title: r.calendar.title(occurrence.obligation, turn.lang), date: dueLabel(occurrence, turn.t), ...unitLabel(r, unit, turn.lang) };
     return { occurrence, unit, named };
   }
 

@@ -47,10 +47,10 @@ describe('plans/deadlines.yaml', () => {
   it('holds the deadlines the plans set, citing document and section, for the right units and province', () => {
     const byId = (id: string) => real.get(id);
     const cases: [string, string, string, string[], string, string][] = [
-      // id, document, section, units, province, first occurrence from 2026
-      ['sl_162_bao_cao_nam', '000_64a8b29202494fd4.txt', 'III.1', ['dang_doan', 'dang_uy_xa'], 'son-la', '2026-12-15'],
-      ['tn_2042_so_ket_nam', '003_474c2da9f5b1b4bc.txt', 'III.1', ['so_nganh', 'ubnd_xa'], 'tay-ninh', '2026-10-15'],
-      ['sl_2547_bao_cao_nam', '004_e79c9be65417934e.txt', 'III.6.2', ['so_nganh'], 'son-la', '2026-12-10'],
+      // id, document, section, units, province, first last day to send from 2026 ("trước ngày 15/12": 14/12)
+      ['sl_162_bao_cao_nam', '000_64a8b29202494fd4.txt', 'III.1', ['dang_doan', 'dang_uy_xa'], 'son-la', '2026-12-14'],
+      ['tn_2042_so_ket_nam', '003_474c2da9f5b1b4bc.txt', 'III.1', ['so_nganh', 'ubnd_xa'], 'tay-ninh', '2026-10-14'],
+      ['sl_2547_bao_cao_nam', '004_e79c9be65417934e.txt', 'III.6.2', ['so_nganh'], 'son-la', '2026-12-09'],
       ['sl_2547_bao_cao_6_thang', '004_e79c9be65417934e.txt', 'V.14', ['ubnd_xa'], 'son-la', '2026-06-10'],
       ['sl_2547_tong_ket_2030', '004_e79c9be65417934e.txt', 'III.6.1', ['so_gddt'], 'son-la', '2030-12-31'],
     ];

@@ -68,12 +68,12 @@ describe("an officer's deadlines as a calendar", () => {
     expect(file).toMatchObject({ name: 'han-bao-cao-so_nganh-son-la.ics', mime: 'text/calendar' });
     expectWellFormed(file.content);
     const got = events(file.content);
-    // 004 III.6.2: departments report by 10 December every year while the plan runs (to 2030).
-    expect(got.map((e) => e.date)).toEqual(['2026-12-10', '2027-12-10', '2028-12-10', '2029-12-10', '2030-12-10']);
+    // 004 III.6.2: departments report before 10 December every year while the plan runs (to 2030): the 9th is the last day.
+    expect(got.map((e) => e.date)).toEqual(['2026-12-09', '2027-12-09', '2028-12-09', '2029-12-09', '2030-12-09']);
     expect(got[0]).toMatchObject({
       allDay: true,
-      uid: 'sl_2547_bao_cao_nam@20261210.so_nganh.son-la@xhht-bot',
-      summary: 'Hạn báo cáo: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo',
+      uid: 'sl_2547_bao_cao_nam@20261209.so_nganh.son-la@xhht-bot',
+      summary: 'Hạn báo cáo (trước ngày 10/12/2026): Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo',
       description: expect.stringContaining('Căn cứ: 2547/QĐ-UBND, mục III.6.2'),
     });
     expect(textOf(replies)).toContain('Anh/Chị muốn làm gì tiếp?');
@@ -92,7 +92,7 @@ describe("an officer's deadlines as a calendar", () => {
       expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
       const body = await res.text();
       expectWellFormed(body);
-      expect(events(body).map((e) => e.date)[0]).toBe('2026-12-10');
+      expect(events(body).map((e) => e.date)[0]).toBe('2026-12-09');
       // The token is kept only hashed.
       const keys = await t.app.redis.keys(`${t.app.prefix}rem:cal*`);
       for (const k of keys) expect(`${k} ${await t.app.redis.get(k)}`).not.toContain(url?.[1]);

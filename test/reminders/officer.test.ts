@@ -8,7 +8,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-describe('"Hạn báo cáo" for officers', () => {
+describe('"Hạn sắp tới" for officers', () => {
   it('takes an officer from the invite code to reminders and the list of next deadlines', async () => {
     h = await remindersHarness({ start: '2026-11-25T10:00:00+07:00' });
     const { code } = await h.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
@@ -16,20 +16,30 @@ describe('"Hạn báo cáo" for officers', () => {
     expect(choiceValues(await h.send('web:an', `/join ${code}`))).toContain('deadlines');
     expect(textOf(await h.send('web:an', { choice: 'deadlines' }))).toContain('nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
     const list = await h.send('web:an', { choice: 'yes' });
-    expect(textOf(list)).toContain('Hạn sắp tới của Sở, ban, ngành tỉnh, Tỉnh Sơn La:\n1. 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (còn 15 ngày)\n2. 10/12/2027:');
+    expect(textOf(list)).toContain('Hạn sắp tới của Sở, ban, ngành tỉnh, Tỉnh Sơn La:\n1. trước ngày 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (còn 14 ngày)\n2. trước ngày 10/12/2027:');
     expect(choiceValues(list)).toEqual(['calendar_file', 'calendar_link', 'unsubscribe', 'back']);
 
     // Back later: the list straight away, with what the unit reported.
-    await h.send('web:an', '/reported sl_2547_bao_cao_nam@20261210');
+    await h.send('web:an', '/reported sl_2547_bao_cao_nam@20261209');
     await h.send('web:an', '/menu');
     const again = textOf(await h.send('web:an', { choice: 'deadlines' }));
-    expect(again).toContain('1. 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (đã nộp)');
+    expect(again).toContain('1. trước ngày 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (đã nộp)');
     expect(textOf(await h.send('web:an', '/mydata'))).toContain('Nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
 
     await h.send('web:an', { choice: 'deadlines' });
     expect(textOf(await h.send('web:an', { choice: 'unsubscribe' }))).toContain('Đã tắt nhắc hạn');
     await h.tickAt('2026-12-03T08:00:30+07:00');
     expect(await h.inbox('web:an')).toEqual([]);
+  });
+
+  it('offers Zalo officers the calendar link only: Zalo cannot carry a file from the bot', async () => {
+    h = await remindersHarness({ start: '2026-11-25T10:00:00+07:00' });
+    const { code } = await h.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    await h.send('zalo:4455', '/start');
+    await h.send('zalo:4455', `/join ${code}`);
+    await h.send('zalo:4455', { choice: 'deadlines' });
+    const list = await h.send('zalo:4455', { choice: 'yes' });
+    expect(choiceValues(list)).toEqual(['calendar_link', 'unsubscribe', 'back']);
   });
 
   it('asks the kind of unit when the invite did not say, offering the kinds of the area’s level', async () => {

@@ -29,9 +29,10 @@ describe('npm run admin -- reminders preview', () => {
     expect(code).toBe(0);
     const days = (due: string, offsets: number[]) => offsets.map((o) => new Date(Date.parse(due) + o * 86_400_000).toISOString().slice(0, 10));
     expect(lines).toEqual(
-      days('2026-12-10', [-14, -7, -3, -1, 0, 1, 2, 3]).map((day, i) => ({
+      // "Trước ngày 10 tháng 12": the last day to send is 9 December.
+      days('2026-12-09', [-14, -7, -3, -1, 0, 1, 2, 3]).map((day, i) => ({
         at: `${day}T08:00:00+07:00`,
-        deadline: '2026-12-10',
+        deadline: '2026-12-09',
         obligation: 'sl_2547_bao_cao_nam',
         unit: 'so_nganh',
         lead: [14, 7, 3, 1, 0, -1, -2, -3][i],
@@ -45,8 +46,8 @@ describe('npm run admin -- reminders preview', () => {
     expect(lines.map((l) => l.at)).toEqual([...lines.map((l) => l.at as string)].sort());
     // A commune of Sơn La owes nothing in October; one of Tây Ninh owes the yearly review.
     expect((await preview(t, ['--from', '2026-10-01', '--to', '2026-10-31', '--area', 'son-la.to-hieu'])).lines).toEqual([]);
-    expect((await preview(t, ['--from', '2026-10-15', '--to', '2026-10-15', '--area', 'tay-ninh.tan-ninh'])).lines).toEqual([
-      { at: '2026-10-15T08:00:00+07:00', deadline: '2026-10-15', obligation: 'tn_2042_so_ket_nam', unit: 'ubnd_xa', lead: 0 },
+    expect((await preview(t, ['--from', '2026-10-14', '--to', '2026-10-14', '--area', 'tay-ninh.tan-ninh'])).lines).toEqual([
+      { at: '2026-10-14T08:00:00+07:00', deadline: '2026-10-14', obligation: 'tn_2042_so_ket_nam', unit: 'ubnd_xa', lead: 0 },
     ]);
   });
 

@@ -58,7 +58,7 @@ describe('deadline reminders over a year', () => {
       for (const c of reply.choices ?? []) expect(Buffer.byteLength(c.value)).toBeLessThanOrEqual(64);
     }
     expect(received[0]?.reply.text).toContain('còn 14 ngày');
-    expect(received[4]?.reply.text).toContain('Hôm nay là hạn');
+    expect(received[4]?.reply.text).toContain('Hôm nay là ngày cuối để nộp');
     expect(received[7]?.reply.text).toContain('quá hạn 3 ngày');
   });
 });
@@ -83,7 +83,10 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
     expect(await h.inbox('web:dong-nghiep')).toEqual([]);
     // The next occurrence is a new deadline: reminded again.
     await h.tickAt('2026-11-26T08:00:10+07:00');
-    expect(textOf(await h.inbox(OFFICER))).toContain('Hạn: 10/12/2026, còn 14 ngày');
+    const next = textOf(await h.inbox(OFFICER));
+    expect(next).toContain('Hạn: 10/12/2026, còn 14 ngày');
+    // 2547/QĐ-UBND V.14 names no day: the officer learns the 10th was chosen locally.
+    expect(next).toContain('Kế hoạch không nêu ngày cụ thể');
     const again = await h.send(OFFICER, { choice: reportedValue(first as Reply) });
     expect(textOf(again)).toContain('đã được ghi nhận là đã nộp');
   });
@@ -127,7 +130,7 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
       expect(textOf(await h.send(OFFICER, forged))).toContain('không tìm thấy hạn báo cáo');
     expect(await h.app.redis.keys(`${h.app.prefix}rem:done:*`)).toEqual([]);
     await h.tickAt('2026-06-10T08:00:30+07:00');
-    expect(textOf(await h.inbox(OFFICER))).toContain('Hôm nay là hạn');
+    expect(textOf(await h.inbox(OFFICER))).toContain('Hôm nay là ngày cuối để nộp');
   });
 });
 
@@ -189,7 +192,7 @@ describe('several instances and restarts', () => {
     expect(await second.inbox(OFFICER)).toEqual([]);
     await second.tickAt('2026-06-10T08:00:30+07:00');
     const [onTime] = await second.inbox(OFFICER);
-    expect(onTime?.text).toContain('Hôm nay là hạn');
+    expect(onTime?.text).toContain('Hôm nay là ngày cuối để nộp');
     expect(onTime?.text).not.toContain('Nhắc muộn');
   });
 
