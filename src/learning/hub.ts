@@ -1,4 +1,3 @@
-import type { Turn } from '../engine/turn.js';
 import { reviewersOf } from './access.js';
 import { thisYear, type LearningContext } from './context.js';
 import { areaName, formatNumber, scoreBar, statusText, totalHours } from './format.js';
@@ -8,7 +7,6 @@ import { decisionText, tellReviewers } from './review.js';
 /** The learning menu's state line and a decision not seen yet; submitting the year's file. */
 export function registerHub(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn) => turn.t;
 
   app.registry
     .action('learning.loadHub', async (turn) => {
@@ -25,9 +23,9 @@ export function registerHub(ctx: LearningContext): void {
         turn.say('learning.hub_unregistered', { year });
         return undefined;
       }
-      turn.say('learning.hub_status', { year: file.year, status: statusText(t(turn), file), bar: scoreBar(criteria, file) });
+      turn.say('learning.hub_status', { year: file.year, status: statusText(turn.t, file), bar: scoreBar(criteria, file) });
       if (file.decision && !file.decision.seen) {
-        turn.say('learning.decision_unseen', { text: decisionText(t(turn), file) });
+        turn.say('learning.decision_unseen', { text: decisionText(turn.t, file) });
         await store.updateFile(turn.user, file.year, (f) => (f.decision ? { ...f, decision: { ...f.decision, seen: true } } : f));
       }
       return undefined;
@@ -57,7 +55,7 @@ export function registerHub(ctx: LearningContext): void {
         year: file.year,
         bar: scoreBar(criteria, file),
         count: activities.length,
-        hours: formatNumber(t(turn), totalHours(activities)),
+        hours: formatNumber(turn.t, totalHours(activities)),
         area: areaName(app.areas, file.area),
         unit: turn.t(`learning.unit.${criteria.reviewerUnit(file.area, app.areas)}`),
       });

@@ -101,7 +101,6 @@ export async function tellReviewers(ctx: LearningContext, file: LearningFile, of
 
 export function registerReview(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn): Translate => turn.t;
 
   const page = async (turn: Turn) => {
     const files = await reviewQueue(ctx, turn.user);
@@ -210,14 +209,14 @@ export function registerReview(ctx: LearningContext): void {
     const p = criteria.progress(file.scores);
     turn.say('review.file_head', {
       year: file.year,
-      profile: profile ? profileText(t(turn), app.areas, profile) : '?',
+      profile: profile ? profileText(turn.t, app.areas, profile) : '?',
       bar: scoreBar(criteria, file),
       verdict: turn.t(p.passes ? 'review.passes' : 'review.does_not_pass'),
-      scores: scoreLines(t(turn), criteria, file).join('\n'),
+      scores: scoreLines(turn.t, criteria, file).join('\n'),
       submissions: file.submissions,
     });
-    turn.say('review.file_activities', { count: activities.length, hours: formatNumber(t(turn), totalHours(activities)) });
-    for (const [i, a] of activities.entries()) turn.reply({ text: `${i + 1}. ${activityLine(t(turn), a)}` });
+    turn.say('review.file_activities', { count: activities.length, hours: formatNumber(turn.t, totalHours(activities)) });
+    for (const [i, a] of activities.entries()) turn.reply({ text: `${i + 1}. ${activityLine(turn.t, a)}` });
     // Photos and files follow, numbered as their activity, where the officer's channel can show them.
     const media = activities.flatMap((a, i) =>
       a.evidence?.type === 'file' ? [{ kind: a.evidence.kind, fileId: a.evidence.fileId, channel: a.evidence.channel, caption: `${i + 1}. ${a.title}` }] : [],

@@ -12,7 +12,6 @@ const scoringSchema = z.object({ idx: z.number().int(), seq: z.boolean() });
 
 export function registerScoring(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
-  const t = (turn: Turn) => turn.t;
 
   const editableFile = async (turn: Turn): Promise<LearningFile | undefined> => {
     const file = await store.latestFile(turn.user);
@@ -33,7 +32,7 @@ export function registerScoring(ctx: LearningContext): void {
     const activities = await store.activities(turn.user, file.year);
     const lines = [
       turn.t('learning.progress_head', { year: file.year, bar: progressBar(p.total, p.max) }),
-      turn.t('learning.progress_activities', { count: activities.length, hours: formatNumber(t(turn), totalHours(activities)) }),
+      turn.t('learning.progress_activities', { count: activities.length, hours: formatNumber(turn.t, totalHours(activities)) }),
     ];
     if (p.unscored.length) lines.push(turn.t('learning.progress_unscored', { list: p.unscored.join(', ') }));
     const low = p.low.filter((n) => !p.unscored.includes(n));
@@ -99,7 +98,7 @@ export function registerScoring(ctx: LearningContext): void {
           competency: turn.t(`learning.competency.${criteria.competencyOf(n)}`),
           score: file.scores[String(n)] ?? '–',
         }),
-        ...(linked.length ? linked.slice(0, ACTIVITIES_UNDER_INDICATOR).map((a) => `• ${activityLine(t(turn), a)}`) : [turn.t('learning.indicator_no_activities')]),
+        ...(linked.length ? linked.slice(0, ACTIVITIES_UNDER_INDICATOR).map((a) => `• ${activityLine(turn.t, a)}`) : [turn.t('learning.indicator_no_activities')]),
       ];
       if (linked.length > ACTIVITIES_UNDER_INDICATOR) lines.push(turn.t('learning.and_more', { count: linked.length - ACTIVITIES_UNDER_INDICATOR }));
       turn.reply({ text: lines.join('\n') });
