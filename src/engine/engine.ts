@@ -6,7 +6,7 @@ import { evaluate } from './conditions.js';
 import { setPath } from './data-path.js';
 import type { Flow, Role, Step, Target } from './flow-schema.js';
 import { choiceLabelKey, choiceValue, inputOptions } from './flows.js';
-import { matchChoice } from './choice-match.js';
+import { foldAnswer, matchChoice, type AnswerWords } from './choice-match.js';
 import type { ActionResult, Command, InputResult, Registry } from './registry.js';
 import { Turn, type TurnDeps } from './turn.js';
 
@@ -51,6 +51,7 @@ export interface EngineResult {
  */
 export class Engine {
   private readonly aliases = new Map<string, Command>();
+  private readonly answerWords: AnswerWords;
 
   constructor(
     readonly flows: ReadonlyMap<string, Flow>,
@@ -60,6 +61,8 @@ export class Engine {
   ) {
     for (const cmd of registry.commands.values())
       for (const alias of cmd.aliases ?? []) this.aliases.set(foldVietnamese(alias), cmd);
+    const words = (key: string) => LANGUAGES.flatMap((l) => deps.i18n.t(l, key).split('|').map(foldAnswer));
+    this.answerWords = { yes: words('common.answer_words.yes'), no: words('common.answer_words.no') };
     const home = flows.get(opts.home.flow)?.steps[opts.home.step];
     if (!home?.ask) throw new FlowRuntimeError(`home step ${opts.home.flow}.${opts.home.step} must be an ask step`);
     if (!flows.has(opts.welcome)) throw new FlowRuntimeError(`welcome flow ${opts.welcome} does not exist`);
@@ -93,7 +96,8 @@ export class Engine {
       await this.reprompt(turn);
     } else {
       const command = this.matchCommand(inbound.choice ?? text);
-      if (command) {
+      // A word like "hủy" answers the question when the question offers it ("Hủy thông báo"), and is the global command otherwise.
+      if (command && !(command.alias && state === 'known' && (await this.stepTakes(turn)))) {
         const result = await command.cmd.run(turn, command.args);
         if (result?.goto) await this.go(turn, result.goto);
         else if (result?.reprompt) await this.reprompt(turn);
@@ -117,14 +121,22 @@ export class Engine {
   }
 
   /** "/name args", "/name@bot args", a button whose value is "/name", or a plain alias like "hủy". */
-  matchCommand(input: string): { cmd: Command; args: string } | undefined {
+  matchCommand(input: string): { cmd: Command; args: string; alias?: true } | undefined {
     const m = /^\/([a-zA-Z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(input);
     if (m?.[1]) {
       const cmd = this.registry.commands.get(m[1].toLowerCase()) ?? this.registry.commands.get('unknown');
       return cmd ? { cmd, args: (m[2] ?? '').trim() } : undefined;
     }
     const alias = this.aliases.get(foldVietnamese(input).replace(/[!.?]+$/, ''));
-    return alias ? { cmd: alias, args: '' } : undefined;
+    return alias ? { cmd: alias, args: '', alias: true } : undefined;
+  }
+
+  /** Whether the typed text picks one of the choices the waiting question offers. */
+  private async stepTakes(turn: Turn): Promise<boolean> {
+    const step = this.flows.get(turn.session.flow)?.steps[turn.session.step];
+    if (!step?.choices || turn.inbound.choice !== undefined) return false;
+    const { choices, alternatives } = await this.choicesAt(turn, step, true);
+    return matchChoice(choices, { text: turn.text }, alternatives, this.answerWords) !== undefined;
   }
 
   /** Sends the conversation to "flow" (its start) or "flow.step". */
@@ -165,7 +177,7 @@ export class Engine {
     if (step.choices) {
       // Labels in the other languages only matter for a typed answer, not for a pressed button.
       const { choices, alternatives } = await this.choicesAt(turn, step, inbound.choice === undefined);
-      const match = matchChoice(choices, { choice: inbound.choice, text }, alternatives);
+      const match = matchChoice(choices, { choice: inbound.choice, text }, alternatives, this.answerWords);
       if (match) {
         value = match.value;
         found = true;

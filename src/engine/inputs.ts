@@ -1,3 +1,4 @@
+import { foldVietnamese } from '../core/fold.js';
 import { z } from 'zod';
 import { addDays, vnDate } from '../core/clock.js';
 import type { InputKind, InputResult, Registry } from './registry.js';
@@ -20,16 +21,29 @@ export const textInput: InputKind<z.infer<typeof textOptions>> = {
 };
 
 const numberOptions = z
-  .object({ min: z.number().default(Number.MIN_SAFE_INTEGER), max: z.number().default(Number.MAX_SAFE_INTEGER), integer: z.boolean().default(false) })
+  .object({
+    min: z.number().default(Number.MIN_SAFE_INTEGER),
+    max: z.number().default(Number.MAX_SAFE_INTEGER),
+    integer: z.boolean().default(false),
+    /** Words allowed after the number (without diacritics) and what each multiplies it by, e.g. { phut: 0.0166667 }; without it any word is ignored. */
+    units: z.record(z.string().regex(/^[a-z ]+$/), z.number().positive()).optional(),
+  })
   .strict();
 
-/** Accepts "1,5" as well as "1.5": Vietnamese write a decimal comma. A unit after the number is ignored. */
+/** Accepts "1,5" as well as "1.5": Vietnamese write a decimal comma. A unit after the number is ignored unless the step lists its units. */
 export const numberInput: InputKind<z.infer<typeof numberOptions>> = {
   options: numberOptions,
-  parse({ text }, { min, max, integer }) {
-    const m = /^\s*(-?\d+(?:[.,]\d+)?)\s*(?:[\p{L}.]+\s*)?$/u.exec(text);
+  parse({ text }, { min, max, integer, units }) {
+    const m = /^\s*(-?\d+(?:[.,]\d+)?)\s*([\p{L}. ]+)?$/u.exec(text);
     if (!m?.[1]) return fail('common.invalid.number', { min, max });
-    const value = Number(m[1].replace(',', '.'));
+    let value = Number(m[1].replace(',', '.'));
+    const unit = m[2] ? foldVietnamese(m[2].replace(/\./g, ' ')).trim() : '';
+    if (units && unit) {
+      // "30 phút" where hours are asked is half an hour, not thirty hours.
+      const factor = units[unit];
+      if (factor === undefined) return fail('common.invalid.unit', { min, max });
+      value *= factor;
+    }
     if (integer && !Number.isInteger(value)) return fail('common.invalid.integer', { min, max });
     if (value < min || value > max) return fail('common.invalid.number_range', { min, max });
     return { ok: true, value };

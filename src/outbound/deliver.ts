@@ -92,12 +92,13 @@ export interface DeliverHooks {
 
 /**
  * Sends one message now, checking at send time what may have changed since it was queued: the person
- * said /stop, blocked the bot, or is on a channel this bot does not run. A 403 marks them inactive.
+ * said /stop (which spares notices), blocked the bot, or is on a channel this bot does not run. A 403 marks them inactive.
  */
 export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHooks = {}): Promise<DeliveryResult> {
   const person = await app.users.get(m.user);
   if (!person) return { status: 'undeliverable', reason: 'unknown_user' };
-  if (person.optOut) return { status: 'opted_out' };
+  // /stop is about what the bot sends unasked; a notice answers something the person did (their file's result).
+  if (person.optOut && m.kind !== 'notice') return { status: 'opted_out' };
   if (person.inactive) return { status: 'blocked', reason: person.inactive };
   const { channel, nativeId } = splitUserId(m.user);
   const sender = app.senders.get(channel);

@@ -127,7 +127,8 @@ describe('an organiser broadcasting in chat', () => {
     };
     const summary = await schedule('Khai mạc Tuần lễ học tập lúc 7:30 sáng 1/10 tại Nhà văn hóa tỉnh.', '8h');
     expect(textOf(summary)).toContain('lúc 2026-10-01 08:00');
-    expect(textOf(await h.send(ORG, { choice: 'yes' }))).toContain('Đã hẹn gửi thông báo');
+    // Typed as on Zalo, where there are no buttons: a plain "ok" confirms.
+    expect(textOf(await h.send(ORG, 'ok'))).toContain('Đã hẹn gửi thông báo');
     await schedule('Tin sẽ bị hủy: lịch họp thay đổi, xin thông báo sau.', '07:45');
     await h.send(ORG, { choice: 'yes' });
 
@@ -140,7 +141,8 @@ describe('an organiser broadcasting in chat', () => {
     const toCancel = list.at(-1)?.choices?.[0]?.value as string;
     const detail = await h.send(ORG, { choice: toCancel });
     expect(textOf(detail)).toContain('hẹn gửi lúc 2026-10-01 07:45');
-    expect(textOf(await h.send(ORG, { choice: 'yes' }))).toContain('Đã hủy');
+    // "hủy" answers this question ("Hủy thông báo") rather than cancelling the conversation.
+    expect(textOf(await h.send(ORG, 'huy'))).toContain('Đã hủy. Thông báo này sẽ không được gửi đi');
     expect(textOf(await h.send(ORG, { choice: 'scheduled' }))).not.toContain('Tin sẽ bị hủy');
 
     clock.set('2026-10-01T00:59:00Z'); // 07:59

@@ -78,14 +78,16 @@ describe('learning citizen: activity log with evidence', () => {
     expect(textOf(await send('-2'))).toContain('lớn hơn 0');
     expect(textOf(await send('500'))).toContain('tối đa 300 giờ');
     expect(textOf(await send('nhiều'))).toContain('nhập một con số');
-    await send('1');
+    expect(textOf(await send('2 tuần'))).toContain('chưa hiểu đơn vị');
+    // Minutes are minutes, not hours.
+    await send('45 phút');
     await send('1');
     await send({ choice: 'done' });
     expect(textOf(await send('!!'))).toContain('gửi ảnh/tệp, một đường link');
     expect(textOf(await send('https://'))).toContain('Đường link chưa đúng');
     await send('Phiếu đọc sách');
     expect(await acts('web:bad')).toHaveLength(1);
-    expect((await acts('web:bad'))[0]).toMatchObject({ date: '2026-01-01', hours: 1, indicators: [1] });
+    expect((await acts('web:bad'))[0]).toMatchObject({ date: '2026-01-01', hours: 0.8, indicators: [1] });
   });
 
   it('lists activities in short pages, and lets the owner edit and delete one', async () => {

@@ -25,6 +25,11 @@ describe('direct outbound (no durable queue)', () => {
     expect((await inbox('keen')).length).toBe(1);
     expect(await inbox('quiet')).toEqual([]);
     expect(await campaignStats(t.app, 'c1')).toEqual({ queued: 4, sent: 1, opted_out: 1, undeliverable: 2 });
+
+    // The result of their own file still reaches someone who said /stop.
+    await out.enqueue([{ user: 'web:quiet', campaign: 'c2', key: 'n1', kind: 'notice', replies: [{ text: 'Hồ sơ đã được công nhận' }] }]);
+    await out.idle();
+    expect((await inbox('quiet')).map((raw) => JSON.parse(raw).text)).toEqual(['Hồ sơ đã được công nhận']);
   });
 });
 
