@@ -53,8 +53,9 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping: finishing messages in flight');
     const closed = new Promise<void>((r) => server.close(() => r()));
     server.closeIdleConnections();
-    await app.stop();
+    // Messages being handled may still queue notices: the queues close only after them.
     await app.bot.drain();
+    await app.stop();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
     app.redis.disconnect();
     log.info('stopped');

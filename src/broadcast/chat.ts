@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../app/app.js';
-import { vnDateTime, vnInstant } from '../core/clock.js';
+import { formatVnDateTime, vnInstant } from '../core/clock.js';
 import { CHANNELS, type Choice } from '../core/message.js';
 import type { Turn } from '../engine/turn.js';
 import { languageSchema, type Language } from '../i18n/index.js';
@@ -175,7 +175,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const [hh, mm] = String(value).split(':').map(Number) as [number, number];
       if (!d.date) return { ok: false, error: 'broadcast.bad_time' };
       const at = vnInstant(d.date, hh, mm).getTime();
-      if (at < turn.now().getTime() + 60_000) return { ok: false, error: 'broadcast.time_past', params: { now: vnDateTime(turn.now()) } };
+      if (at < turn.now().getTime() + 60_000) return { ok: false, error: 'broadcast.time_past', params: { now: formatVnDateTime(turn.now()) } };
       return { ok: true, value };
     })
     .action('broadcast.summary', async (turn) => {
@@ -183,7 +183,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const audience = audienceOf(d);
       if (!audience || !contentOf(d)) return { next: 'begin' };
       const at = sendAt(turn, d);
-      const when = d.when === 'later' ? turn.t('broadcast.when_at', { at: vnDateTime(new Date(at)) }) : turn.t('broadcast.when_now');
+      const when = d.when === 'later' ? turn.t('broadcast.when_at', { at: formatVnDateTime(new Date(at)) }) : turn.t('broadcast.when_now');
       turn.say('broadcast.summary', { ...describe(turn, audience), count: d.count ?? 0, when });
     })
     .action('broadcast.create', async (turn) => {
@@ -199,7 +199,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         return;
       }
       const c = result.campaign;
-      turn.say(d.when === 'later' ? 'broadcast.created_later' : 'broadcast.created_now', { id: c.id, at: vnDateTime(new Date(c.at)) });
+      turn.say(d.when === 'later' ? 'broadcast.created_later' : 'broadcast.created_now', { id: c.id, at: formatVnDateTime(new Date(c.at)) });
     })
     .action('broadcast.listScheduled', async (turn) => {
       const mine = await scheduledFor(turn);
@@ -208,7 +208,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       return { next: 'home' };
     })
     .choices('broadcast.scheduledChoices', async (turn) =>
-      (await scheduledFor(turn)).map((c) => ({ value: c.id, label: `${vnDateTime(new Date(c.at))} · ${snippet(turn.lang, c)}` })),
+      (await scheduledFor(turn)).map((c) => ({ value: c.id, label: `${formatVnDateTime(new Date(c.at))} · ${snippet(turn.lang, c)}` })),
     )
     .action('broadcast.showScheduled', async (turn) => {
       const c = await broadcasts.store.get(draftOf(turn).pick ?? '');
@@ -216,7 +216,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         turn.say('broadcast.cancel_not_scheduled');
         return { next: 'home' };
       }
-      turn.say('broadcast.scheduled_detail', { id: c.id, at: vnDateTime(new Date(c.at)), ...describe(turn, c.audience) });
+      turn.say('broadcast.scheduled_detail', { id: c.id, at: formatVnDateTime(new Date(c.at)), ...describe(turn, c.audience) });
       turn.reply(renderBroadcast(app, turn.lang, c));
     })
     .action('broadcast.cancel', async (turn) => {
@@ -238,7 +238,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         lines.push(
           turn.t('broadcast.history_line', {
             id: c.id,
-            at: vnDateTime(new Date(c.at)),
+            at: formatVnDateTime(new Date(c.at)),
             status: turn.t(`broadcast.status.${c.status}`),
             text: snippet(turn.lang, c),
             sent: s.sent ?? 0,

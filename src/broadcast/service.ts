@@ -1,5 +1,5 @@
 import type { App } from '../app/app.js';
-import { vnDateTime } from '../core/clock.js';
+import { formatVnDateTime, vnDateTime } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language } from '../i18n/index.js';
 import { campaignStats, reportCounts } from '../outbound/deliver.js';
@@ -200,7 +200,7 @@ export class Broadcasts {
   private reportText(lang: Language, c: Campaign, stats: Record<string, number>): string {
     return this.app.i18n.t(lang, 'broadcast.report', {
       id: c.id,
-      when: vnDateTime(new Date(c.at)),
+      when: formatVnDateTime(new Date(c.at)),
       area: areaNames(this.app, lang, c.audience.areas),
       ...reportCounts(stats),
     });

@@ -19,6 +19,12 @@ export function vnDateTime(at: Date): string {
   return new Date(at.getTime() + VN_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** "HH:mm dd/mm/yyyy" in Viet Nam: a moment as people read it in a message. */
+export function formatVnDateTime(at: Date): string {
+  const [date, time] = vnDateTime(at).split(' ') as [string, string];
+  return `${time} ${formatVnDate(date)}`;
+}
+
 /** The instant a Viet Nam calendar date (and optional time) starts. */
 export function vnInstant(isoDate: string, hh = 0, mm = 0): Date {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];

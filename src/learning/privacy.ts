@@ -1,4 +1,4 @@
-import { formatVnDate, vnDate, vnDateTime } from '../core/clock.js';
+import { formatVnDate, vnDate, formatVnDateTime } from '../core/clock.js';
 import type { PersonalData } from '../privacy/registry.js';
 import { forgetRecipient } from '../outbound/deliver.js';
 import type { LearningContext } from './context.js';
@@ -12,7 +12,7 @@ export function learningData(ctx: LearningContext): PersonalData {
     async describe(user, t) {
       const lines: string[] = [];
       const consent = await store.consent(user);
-      if (consent) lines.push(t('learning.data.consent', { at: vnDateTime(new Date(consent.at)), version: consent.version }));
+      if (consent) lines.push(t('learning.data.consent', { at: formatVnDateTime(new Date(consent.at)), version: consent.version }));
       const profile = await store.profile(user);
       if (profile) lines.push(t('learning.data.profile', { profile: profileText(t, app.areas, profile) }));
       for (const year of await store.years(user)) {
@@ -26,7 +26,7 @@ export function learningData(ctx: LearningContext): PersonalData {
             scores: criteria.indicators.map((n) => `${n}:${file.scores[String(n)] ?? '–'}`).join(' '),
           }),
         );
-        if (file.submittedAt) lines.push(t('learning.data.submitted', { at: vnDateTime(new Date(file.submittedAt)), count: file.submissions }));
+        if (file.submittedAt) lines.push(t('learning.data.submitted', { at: formatVnDateTime(new Date(file.submittedAt)), count: file.submissions }));
         if (file.decision)
           lines.push(
             t(`learning.data.decision_${file.decision.outcome}`, {

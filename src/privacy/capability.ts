@@ -1,5 +1,5 @@
 import type { Capability } from '../app/app.js';
-import { vnDateTime } from '../core/clock.js';
+import { formatVnDateTime } from '../core/clock.js';
 
 /** /mydata shows everything the bot holds about the person; /deletedata erases it after a yes. */
 export const privacy: Capability = {
@@ -10,8 +10,8 @@ export const privacy: Capability = {
       async describe(user, t) {
         const rec = await app.users.get(user);
         if (!rec) return [];
-        const lines = [t('privacy.line_profile', { id: user, lang: t(`common.language.${rec.lang}`), first: vnDateTime(new Date(rec.firstSeen)), last: vnDateTime(new Date(rec.lastSeen)) })];
-        if (rec.optOut) lines.push(t('privacy.line_opt_out', { since: vnDateTime(new Date(rec.optOut)) }));
+        const lines = [t('privacy.line_profile', { id: user, lang: t(`common.language.${rec.lang}`), first: formatVnDateTime(new Date(rec.firstSeen)), last: formatVnDateTime(new Date(rec.lastSeen)) })];
+        if (rec.optOut) lines.push(t('privacy.line_opt_out', { since: formatVnDateTime(new Date(rec.optOut)) }));
         return lines;
       },
       erase: (user) => app.users.forget(user),

@@ -1,6 +1,6 @@
 import { join, relative, sep } from 'node:path';
 import type { App, Capability } from '../app/app.js';
-import { vnDateTime } from '../core/clock.js';
+import { formatVnDateTime } from '../core/clock.js';
 import { dataPaths, projectRoot } from '../core/paths.js';
 import { DeadlineCalendar } from './calendar.js';
 import { registerCalendarRoute } from './calendar-export.js';
@@ -70,9 +70,9 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
           const lines: string[] = [];
           const sub = await r.subs.of(user);
           const lang = (await app.users.get(user))?.lang ?? 'vi';
-          if (sub) lines.push(t('reminders.data.unit', { ...unitLabel(r, sub, lang), since: vnDateTime(new Date(sub.since)) }));
+          if (sub) lines.push(t('reminders.data.unit', { ...unitLabel(r, sub, lang), since: formatVnDateTime(new Date(sub.since)) }));
           const news = await r.subs.newsSince(user);
-          if (news !== undefined) lines.push(t('reminders.data.news', { since: vnDateTime(new Date(news)) }));
+          if (news !== undefined) lines.push(t('reminders.data.news', { since: formatVnDateTime(new Date(news)) }));
           if (await r.tokens.has(user)) lines.push(t('reminders.data.link'));
           const snoozed = (await r.marks.snoozesOf(user)).length;
           if (snoozed) lines.push(t('reminders.data.snoozes', { n: snoozed }));

@@ -1,4 +1,4 @@
-import { addDays, formatVnDate, vnDateTime } from '../core/clock.js';
+import { addDays, formatVnDate, formatVnDateTime } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language, Translate } from '../i18n/index.js';
 import type { Occurrence, UnitRef } from './calendar.js';
@@ -41,7 +41,7 @@ export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): R
   const title = r.calendar.title(f.occurrence.obligation, lang);
   const date = dueLabel(f.occurrence, t);
   const lines: string[] = [];
-  if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
+  if (f.lateSince) lines.push(t('reminders.remind.late', { time: formatVnDateTime(f.lateSince) }));
   if (f.again) lines.push(t('reminders.remind.again'));
   if (f.lead > 0) lines.push(t('reminders.remind.ahead', { title, date, days: f.lead }));
   else if (f.lead === 0) lines.push(t('reminders.remind.today', { title, date }));
@@ -74,7 +74,7 @@ export function reminderTemplateData(r: Reminders, f: ReminderFacts): Record<str
 export function escalationReply(r: Reminders, f: { occurrence: Occurrence; unit: UnitRef; daysLate: number; lateSince?: Date }, lang: Language): Reply {
   const t = r.app.i18n.for(lang);
   const lines: string[] = [];
-  if (f.lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(f.lateSince) }));
+  if (f.lateSince) lines.push(t('reminders.remind.late', { time: formatVnDateTime(f.lateSince) }));
   lines.push(
     t('reminders.escalate', {
       ...unitLabel(r, f.unit, lang),
@@ -101,7 +101,7 @@ export function eventLines(event: NewsEvent, dates: EventDates, t: Translate, la
 /** A news message: a week ahead, or on the day. */
 export function newsReply(event: NewsEvent, dates: EventDates, lead: number, lang: Language, t: Translate, lateSince?: Date): Reply {
   const lines: string[] = [];
-  if (lateSince) lines.push(t('reminders.remind.late', { time: vnDateTime(lateSince) }));
+  if (lateSince) lines.push(t('reminders.remind.late', { time: formatVnDateTime(lateSince) }));
   lines.push(
     lead > 0
       ? t('reminders.news.ahead', { name: event.name[lang], days: lead })

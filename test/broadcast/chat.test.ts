@@ -126,7 +126,7 @@ describe('an organiser broadcasting in chat', () => {
       return h!.send(ORG, time);
     };
     const summary = await schedule('Khai mạc Tuần lễ học tập lúc 7:30 sáng 1/10 tại Nhà văn hóa tỉnh.', '8h');
-    expect(textOf(summary)).toContain('lúc 2026-10-01 08:00');
+    expect(textOf(summary)).toContain('lúc 08:00 01/10/2026');
     // Typed as on Zalo, where there are no buttons: a plain "ok" confirms.
     expect(textOf(await h.send(ORG, 'ok'))).toContain('Đã hẹn gửi thông báo');
     await schedule('Tin sẽ bị hủy: lịch họp thay đổi, xin thông báo sau.', '07:45');
@@ -135,12 +135,12 @@ describe('an organiser broadcasting in chat', () => {
     await h.send(ORG, '/broadcast');
     const list = await h.send(ORG, { choice: 'scheduled' });
     expect(list.at(-1)?.choices?.map((c) => c.label)).toEqual([
-      '2026-10-01 07:45 · Tin sẽ bị hủy: lịch họp thay đổi, xin…',
-      '2026-10-01 08:00 · Khai mạc Tuần lễ học tập lúc 7:30 sáng…',
+      '07:45 01/10/2026 · Tin sẽ bị hủy: lịch họp thay đổi, xin…',
+      '08:00 01/10/2026 · Khai mạc Tuần lễ học tập lúc 7:30 sáng…',
     ]);
     const toCancel = list.at(-1)?.choices?.[0]?.value as string;
     const detail = await h.send(ORG, { choice: toCancel });
-    expect(textOf(detail)).toContain('hẹn gửi lúc 2026-10-01 07:45');
+    expect(textOf(detail)).toContain('hẹn gửi lúc 07:45 01/10/2026');
     // "hủy" answers this question ("Hủy thông báo") rather than cancelling the conversation.
     expect(textOf(await h.send(ORG, 'huy'))).toContain('Đã hủy. Thông báo này sẽ không được gửi đi');
     expect(textOf(await h.send(ORG, { choice: 'scheduled' }))).not.toContain('Tin sẽ bị hủy');
@@ -175,9 +175,9 @@ describe('an organiser broadcasting in chat', () => {
     await h.send(ORG, { choice: 'skip' });
     await h.send(ORG, { choice: 'later' });
     await h.send(ORG, '30/09/2026');
-    expect(textOf(await h.send(ORG, '8:30'))).toContain('Thời điểm này đã qua (bây giờ là 2026-09-30 09:00)');
+    expect(textOf(await h.send(ORG, '8:30'))).toContain('Thời điểm này đã qua (bây giờ là 09:00 30/09/2026)');
     expect(textOf(await h.send(ORG, '25:00'))).toContain('Giờ chưa đúng');
-    expect(textOf(await h.send(ORG, '21h15'))).toContain('lúc 2026-09-30 21:15');
+    expect(textOf(await h.send(ORG, '21h15'))).toContain('lúc 21:15 30/09/2026');
     await h.send(ORG, { choice: 'no' });
     expect(await h.broadcasts.store.list()).toEqual([]);
   });

@@ -44,11 +44,11 @@ describe('learning citizen: data rights', () => {
     expect(await decide(ctx, 'web:officer', id, 'returned', 'Cần thêm minh chứng')).toMatchObject({ ok: true });
     const shown = textOf(await send('Dữ liệu của tôi'));
     for (const part of [
-      'Đồng ý cho lưu dữ liệu Công dân học tập lúc 2026-11-20 10:00 (thông báo bản 2026-1)',
+      'Đồng ý cho lưu dữ liệu Công dân học tập lúc 10:00 20/11/2026 (thông báo bản 2026-1)',
       'Thông tin đăng ký: Đinh Thị Xem, sinh 1985',
       'Điện thoại: 0987654901',
       'Hồ sơ năm 2026: được trả lại để bổ sung, ▓▓▓▓▓▓▓▓▓░ 90/100; điểm từng chỉ số 1:9 2:9',
-      'Gửi duyệt lần gần nhất lúc 2026-11-20 10:00 (tổng 1 lần)',
+      'Gửi duyệt lần gần nhất lúc 10:00 20/11/2026 (tổng 1 lần)',
       'Được Hội Khuyến học xã/phường trả lại ngày 20/11/2026: Cần thêm minh chứng',
       'Hoạt động: 15/03/2026 · Lớp học của Đinh Thị Xem',
       '📎 ảnh Ảnh của Đinh Thị Xem',

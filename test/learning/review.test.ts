@@ -178,7 +178,7 @@ describe('learning citizen: review by the officers of the area', () => {
 
     const other = await officer('web:officer-ub', 'son-la.moc-chau', 'ubnd_xa');
     const empty = await openQueue(other);
-    expect(textOf(empty)).toContain('đơn vị công nhận là Hội Khuyến học xã/phường');
+    expect(textOf(empty)).toContain('do Hội Khuyến học xã/phường xét công nhận');
     const id = (await fileOf('web:em')).id;
     expect(await decide(ctx, 'web:officer-ub', id, 'approved')).toEqual({ ok: false, reason: 'wrong_unit' });
     // Which body recognises is data: configured so, the same officer may decide.

@@ -48,7 +48,7 @@ describe('Lifelong Learning Week news: opting in', () => {
 
     expect(offerOf(await h.send('web:lan', '/start'))).toBeUndefined();
     const mydata = textOf(await h.send('web:lan', '/mydata'));
-    expect(mydata).toContain('Nhận tin Tuần lễ học tập từ 2027-09-01');
+    expect(mydata).toContain('Nhận tin Tuần lễ học tập từ 09:00 01/09/2027');
   });
 
   it('takes "no", and a place can be skipped (news for everywhere then)', async () => {

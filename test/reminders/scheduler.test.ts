@@ -186,7 +186,7 @@ describe('several instances and restarts', () => {
     const result = await second.tickAt('2026-06-09T13:00:05+07:00');
     expect(result).toMatchObject({ status: 'done', days: ['2026-06-09'] });
     const [late] = await second.inbox(OFFICER);
-    expect(late?.text).toContain('Nhắc muộn: tin này lẽ ra đến lúc 2026-06-09 08:00');
+    expect(late?.text).toContain('Nhắc muộn: tin này lẽ ra đến lúc 08:00 09/06/2026');
     expect(late?.text).toContain('còn 1 ngày');
     await second.tickAt('2026-06-09T13:01:00+07:00');
     expect(await second.inbox(OFFICER)).toEqual([]);
