@@ -61,6 +61,20 @@ describe('deadline reminders over a year', () => {
     expect(received[4]?.reply.text).toContain('Hôm nay là ngày cuối để nộp');
     expect(received[7]?.reply.text).toContain('quá hạn 3 ngày');
   });
+
+  it('sends each reminder once when the scheduler ticks every minute, around the send time and the deadline', async () => {
+    const h = await harness();
+    await subscribedOfficer(h);
+    const perDay: Record<string, number> = {};
+    for (let day = '2026-06-08'; day <= '2026-06-12'; day = addDays(day, 1))
+      for (let minute = 0; minute < 24 * 60; minute += minute >= 7 * 60 + 50 && minute < 8 * 60 + 20 ? 1 : 10) {
+        const time = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+        await h.tickAt(`${day}T${time}:00+07:00`);
+        perDay[day] = (perDay[day] ?? 0) + (await h.inbox(OFFICER)).length;
+      }
+    // 9 June: one day ahead; 10 June: the day; 11 and 12 June: overdue. Each exactly once; 8 June is not a lead day.
+    expect(perDay).toEqual({ '2026-06-08': 0, '2026-06-09': 1, '2026-06-10': 1, '2026-06-11': 1, '2026-06-12': 1 });
+  });
 });
 
 describe('"Đã nộp" and "Nhắc lại sau"', () => {
