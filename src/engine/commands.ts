@@ -22,7 +22,7 @@ export const navigation: Capability = {
       })
       .command({
         name: 'menu',
-        aliases: ['menu', 'trở về', 'về menu', 'quay lại menu', 'main menu'],
+        aliases: ['menu', 'trở về', 'về menu', 'quay lại menu', 'main menu', 'quay lại', 'thoát'],
         async run(turn) {
           clearFlowData(turn);
           return { goto: home };

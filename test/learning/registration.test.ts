@@ -110,6 +110,17 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(await picked({ choice: 'not_listed' }))).toContain('Tỉnh Tây Ninh');
   });
 
+  it('takes a typed "quay lại" as the question\'s own back choice, and as the way to the menu where there is none', async () => {
+    const send = as(t, 'web:back');
+    await register(send);
+    await send({ choice: 'profile' });
+    expect(choiceValues(await send('quay lai'))).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
+    await send({ choice: 'log' });
+    const menu = await send('Quay lại');
+    expect(choiceValues(menu)).toContain('qa');
+    expect(choiceValues(menu)).toContain('learning');
+  });
+
   it('refuses a name with digits, an impossible birth year and an unknown province, asking again each time', async () => {
     const send = as(t, 'web:typo');
     await send('/menu');
