@@ -34,6 +34,7 @@ describe('analyse', () => {
     expect(terms).toContain('son la');
     expect(terms).not.toContain('bao nhieu');
     expect(terms).not.toContain('nhieu huyen');
+    expect(termsOf(vi('Công dân học tập có những chỉ số nào'))).not.toContain('so nao');
   });
 
   it('evens out the y/i spelling of one syllable', () => {
@@ -43,6 +44,8 @@ describe('analyse', () => {
   it('strips English plural endings and English question words', () => {
     const a = analyse('How many points does a learning citizen need?', 'en');
     expect(a.tokens.filter((_, i) => a.content[i])).toEqual(['point', 'learning', 'citizen']);
+    // "a learning" would make "What is a learning society?" look like an answer to it.
+    expect(termsOf(analyse('What is a learning citizen?', 'en'))).toEqual(['learning', 'learning citizen', 'citizen']);
   });
 });
 

@@ -9,8 +9,11 @@ export interface Analysis {
   readonly tokens: readonly string[];
   /** Per token: false for stop words, parts of stop phrases and lone letters. */
   readonly content: readonly boolean[];
-  /** Per token: true inside a stop phrase ("là gì", "bao nhiêu"): no bigram reaches into one. */
-  readonly asking: readonly boolean[];
+  /**
+   * Per token: true when it joins no bigram: inside a stop phrase ("là gì", "bao nhiêu"), and an English
+   * stop word ("a learning" says nothing). A Vietnamese stop word still joins ("sơn la").
+   */
+  readonly apart: readonly boolean[];
   /** Document numbers as whole units, e.g. "#489:qd" for "489/QĐ-TTg", "QĐ 489" or "Quyết định số 489". */
   readonly units: readonly string[];
 }
@@ -154,22 +157,22 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     const folded = words.map((w) => w.folded);
     const tokens: string[] = [];
     const content: boolean[] = [];
-    const asking: boolean[] = [];
+    const apart: boolean[] = [];
     let asks = false;
     for (const word of words) {
       tokens.push(word.token[lang]);
       content.push(!word.stop[lang]);
-      asking.push(false);
+      apart.push(lang === 'en' && word.stop.en);
       asks ||= word.asks[lang];
     }
     for (let i = 0; asks && i < words.length; i++) {
       const phrase = (words[i] as Word).asks[lang] ? phraseAt(lexicon.stopPhrases[lang], folded, i) : undefined;
       for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
         content[i + k] = false;
-        asking[i + k] = true;
+        apart[i + k] = true;
       }
     }
-    return { tokens, content, asking, units: findUnits(text) };
+    return { tokens, content, apart, units: findUnits(text) };
   };
 }
 
@@ -178,14 +181,14 @@ export const bigram = (a: string, b: string): string => `${a} ${b}`;
 
 /**
  * Whether tokens i and i+1 make a bigram term: at least one carries content ("sơn la" although "là"
- * is a stop word) and neither asks ("học tập là gì" must not meet a heading "… là gì?").
+ * is a stop word) and neither stands apart ("học tập là gì" must not meet a heading "… là gì?").
  */
 export const pairs = (analysis: Analysis, i: number): boolean =>
   i >= 0 &&
   i + 1 < analysis.tokens.length &&
   (analysis.content[i] === true || analysis.content[i + 1] === true) &&
-  !analysis.asking[i] &&
-  !analysis.asking[i + 1];
+  !analysis.apart[i] &&
+  !analysis.apart[i + 1];
 
 /**
  * The terms of an analysed text, repeated as often as they occur: content tokens, bigrams of neighbours

@@ -57,8 +57,10 @@ function clip(text: string, score: (t: string) => number): string {
 }
 
 /**
- * The sentences of a passage that answer the question, in their order, at most about EXCERPT_MAX
- * characters: the best-matching sentence, then its neighbours while they fit, the better one first.
+ * The sentences of a passage that answer the question, in their order, at most EXCERPT_MAX characters:
+ * the best-matching sentence, then its neighbours while they fit, the better one first. Whatever is left
+ * out is marked "…" where it was (the heading line excepted: the citation names the section), so a
+ * reader knows there is more in the cited passage.
  */
 export function excerpt(passage: Passage, query: Query, ctx: ExcerptContext): string {
   const score = scorer(ctx, query);
@@ -79,10 +81,12 @@ export function excerpt(passage: Passage, query: Query, ctx: ExcerptContext): st
   let lo = best;
   let hi = best;
   let length = first.text.length;
+  // Room for the marks of what is left out, unless the whole passage fits.
+  const room = passage.text.length <= EXCERPT_MAX ? EXCERPT_MAX : EXCERPT_MAX - 2 * (ELLIPSIS.length + 1);
   for (;;) {
     // On a tie the sentence after wins: the text usually goes on to say what the sentence announced.
     const candidates = [pieces[hi + 1], pieces[lo - 1]].filter(
-      (p): p is Piece => p !== undefined && length + p.text.length + 1 <= EXCERPT_MAX,
+      (p): p is Piece => p !== undefined && length + p.text.length + 1 <= room,
     );
     if (candidates.length === 0) break;
     const pick = candidates.reduce((a, b) => (b.score > a.score ? b : a));
@@ -90,8 +94,16 @@ export function excerpt(passage: Passage, query: Query, ctx: ExcerptContext): st
     else lo--;
     length += pick.text.length + 1;
   }
-  return pieces
-    .slice(lo, hi + 1)
-    .map((p, i, all) => (i > 0 && (all[i - 1] as Piece).line !== p.line ? '\n' : i > 0 ? ' ' : '') + p.text)
-    .join('');
+  const joined = (a: Piece, b: Piece): string => (a.line !== b.line ? '\n' : ' ');
+  const headingLeftOut = lo === 1 && passage.heading !== '';
+  const before = lo > 0 && !headingLeftOut ? ELLIPSIS + joined(pieces[lo - 1] as Piece, pieces[lo] as Piece) : '';
+  const after = hi < pieces.length - 1 ? joined(pieces[hi] as Piece, pieces[hi + 1] as Piece) + ELLIPSIS : '';
+  return (
+    before +
+    pieces
+      .slice(lo, hi + 1)
+      .map((p, i, all) => (i > 0 ? joined(all[i - 1] as Piece, p) : '') + p.text)
+      .join('') +
+    after
+  );
 }

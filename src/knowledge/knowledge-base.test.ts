@@ -58,6 +58,49 @@ describe('answer', () => {
     expect(a.answer).toContain('Hội nghị lần thứ 8');
   });
 
+  it('marks with "…" what it leaves out of a passage, and gives a whole list that fits', () => {
+    const questions = [...fixture('qa-dev.jsonl'), ...fixture('qa-extra.jsonl')].map((c) => c.q);
+    for (const q of questions) {
+      const a = kb.answer(q);
+      const text = a.sources[0]?.text ?? '';
+      // The heading line may go without a mark: the citation names the section.
+      const whole = a.answer.includes(text) || a.answer.includes(text.slice(text.indexOf('\n') + 1));
+      if (a.answered && !whole) expect(a.answer, q).toContain('…');
+    }
+    expect(kb.answer('Nghị quyết 29-NQ/TW là nghị quyết hội nghị nào?').answer.split('\n\nNguồn:')[0]).toMatch(/…$/);
+    for (const q of ['Mười chỉ số là gì', 'What are the ten indicators?']) {
+      const a = kb.answer(q);
+      expect(a.answer).toContain('(1)');
+      expect(a.answer).toContain('(10)');
+      expect(a.answer).not.toContain('…');
+    }
+  });
+
+  it('reads a deadline asked as "hạn" or "thời hạn" as the documents\' "trước ngày"', () => {
+    for (const q of [
+      'Hạn gửi báo cáo kết quả thực hiện Kết luận 49 về Ban Thường vụ Tỉnh ủy Sơn La?',
+      'Thời hạn báo cáo kết quả thực hiện Kết luận 49?',
+    ]) {
+      const a = kb.answer(q);
+      expect(a.answered, q).toBe(true);
+      expect(a.answer, q).toContain('trước ngày 15 tháng 12');
+    }
+    expect(kb.answer('What is the deadline for learning unit recognition files?').answer).toContain('due before 15 January');
+  });
+
+  it('gives the passage whose heading is the question before ones that only mention its words', () => {
+    const top = (q: string) => kb.answer(q).sources[0]?.section;
+    expect(top('Công dân học tập là gì?')).toMatch(/› “Công dân học tập” là gì\?$/);
+    expect(top('What is a learning citizen?')).toMatch(/› What is a learning citizen\?$/);
+    expect(top('Công dân học tập có những chỉ số nào')).toMatch(/› Ba nhóm năng lực và mười chỉ số$/);
+  });
+
+  it('does not answer a place, a bare number or a word every plan uses, alone or with a population question', () => {
+    for (const q of ['Sơn La', '1', 'q 1', '2025', 'kế hoạch', 'học tập', 'Tây Ninh có bao nhiêu dân', 'Dân số Sơn La là bao nhiêu?']) {
+      expect(kb.answer(q).answered, q).toBe(false);
+    }
+  });
+
   it('leaves out what the text does not say: no number or date for a document without them', () => {
     const a = kb.answer('Ban Chỉ đạo xây dựng xã hội học tập cấp huyện làm gì hằng năm?');
     expect(a.sources[0]?.document).toBe('001_e83df4c47cb3ad29.txt');

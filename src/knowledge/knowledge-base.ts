@@ -6,7 +6,7 @@ import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
 import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
 import { splitPassages, type Passage } from './passages.js';
-import { buildQuery, hasContent, match, type Match, type Query } from './query.js';
+import { buildQuery, hasContent, match, type Match, type Query, type TermStats, type Vocabulary } from './query.js';
 import { SearchIndex } from './search-index.js';
 
 /** One passage as the chat and `npm run ask` show it. */
@@ -58,18 +58,37 @@ export interface KnowledgeBase {
 /** Longer input is cut here: no question needs more, and it keeps the work per question bounded. */
 export const QUESTION_MAX = 500;
 /**
- * Share of the question's content words (see `match`) a passage must account for to be given as an
- * answer: 0.6, or 0.3 when both name the programme's own subject (lexicon domainTerms), since a question
- * about "khuyến học" worded differently from the plans is still about the plans. Set between what we
- * measured on the dev questions, our own and a further 60 we only looked at: answerable questions
- * scored 0.63-1 without a domain term and 0.4-1 with one; off-topic ones scored 0-0.5, named no domain
- * term, and the few above (a hospital in Sơn La, civil-service recruitment) are named in passing by the
- * plans, which no threshold on wording can tell apart.
+ * When a passage is given as an answer. It must match at least one telling term of the question (see
+ * `match`: not a place, not an administrative word, not a word most passages use (COMMON), not a
+ * bare number), so "kế hoạch", "1" or "Tây Ninh có bao nhiêu dân" get no passage. Then it must account for
+ * 0.3 of the question's content words when both name the programme's own subject (lexicon domainTerms)
+ * or the question names one of the documents by number, since a question about "khuyến học" worded
+ * differently from the plans is still about the plans; any other question needs 0.6 and two telling
+ * terms: one word in common ("dân số", "chủ tịch") is how the plans' passages meet questions about
+ * population or leaders that they do not answer. Set between what we measured on 174 questions (the dev
+ * set, our qa-extra set, test/knowledge/qa-neighbours.jsonl and a further 41 we only looked at): the
+ * answerable ones scored 0.33-1 with at least one telling term when on the subject, 0.66-1 with two or
+ * more otherwise; of the 69 off-topic ones none named the subject, and those that scored 0.6 or more
+ * ("Dân số Sơn La là bao nhiêu?") matched one telling term at most.
  */
 export const MIN_COVERAGE = { any: 0.6, onTopic: 0.3 } as const;
+const MIN_TELLING = { any: 2, onTopic: 1 } as const;
 
-const isAnswer = ({ share, onTopic }: Match): boolean =>
-  share >= MIN_COVERAGE.any || (onTopic && share >= MIN_COVERAGE.onTopic);
+const isAnswer = ({ share, onTopic, telling }: Match): boolean =>
+  onTopic
+    ? share >= MIN_COVERAGE.onTopic && telling >= MIN_TELLING.onTopic
+    : share >= MIN_COVERAGE.any && telling >= MIN_TELLING.any;
+/**
+ * A term in more than this share of the passages (and in more than COMMON.min of them, so that a small
+ * corpus such as the English notes keeps its words) tells nothing about which passage answers.
+ */
+const COMMON = { share: 0.15, min: 10 } as const;
+/**
+ * How much more a passage scores when its headings say what the question asks (see `headingFit`): up to
+ * twice as much. The chat shows only the first passage, and a short passage that mentions the question's
+ * words in passing ("không có chỉ số nào dưới 5 điểm") otherwise beats the section about them.
+ */
+const HEADING_FIT = 1;
 const CANDIDATES = 50;
 /**
  * A question that names a province, or the number of one of our documents, is not answered by another
@@ -181,9 +200,60 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     words: analyse(text, lang).tokens,
     full,
   });
-  const domainTerms = perLanguage((lang) => phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))));
   const provinceNames = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
   const provinces = perLanguage((lang) => phraseTable(provinceNames.map((name) => phrase(lang, name, [name]))));
+  const vocabulary = perLanguage(
+    (lang): Vocabulary => ({
+      domainTerms: phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))),
+      places: phraseTable([...provinceNames, ...lexicon.places].map((name) => phrase(lang, name))),
+      genericWords: phraseTable(lexicon.genericWords[lang].map((word) => phrase(lang, word))),
+      synonyms: phraseTable(
+        Object.entries(lexicon.synonyms[lang]).flatMap(([wording, asked]) =>
+          asked.map((words) => phrase(lang, words, analyse(wording, lang).tokens)),
+        ),
+      ),
+    }),
+  );
+  const stats = perLanguage((lang): TermStats => {
+    const { index } = shelves[lang];
+    const common = Math.max(COMMON.share * index.size, COMMON.min);
+    return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common };
+  });
+  /** Heading lines read as questions, and their terms. */
+  const headingQueries = perLanguage(() => new Map<string, { query: Query; terms: ReadonlySet<string> }>());
+  function headingOf(heading: string, lang: Language): { query: Query; terms: ReadonlySet<string> } {
+    let found = headingQueries[lang].get(heading);
+    if (!found) {
+      const query = buildQuery(analyse(heading, lang), lang, vocabulary[lang]);
+      headingQueries[lang].set(heading, (found = { query, terms: new Set(query.terms.keys()) }));
+    }
+    return found;
+  }
+  /** The terms of a passage's heading and the headings above it. */
+  const paths = new WeakMap<Entry, ReadonlySet<string>>();
+  function pathOf(entry: Entry, lang: Language): ReadonlySet<string> {
+    let terms = paths.get(entry);
+    if (!terms) {
+      const { heading, headings } = entry.passage;
+      terms = new Set([heading, ...headings].flatMap((h) => [...headingOf(h, lang).terms]));
+      paths.set(entry, terms);
+    }
+    return terms;
+  }
+  /**
+   * How well a passage's headings say what the question asks: 0 unless they account for all of it
+   * (places aside); then 0.5, plus half the share of its own heading line that the question accounts for,
+   * so "Công dân học tập là gì?" fits "công dân học tập là gì" better than "Mục tiêu cả nước về Công dân
+   * học tập" does.
+   */
+  function headingFit(entry: Entry, query: Query): number {
+    const { heading } = entry.passage;
+    if (!heading) return 0;
+    const path = pathOf(entry, query.lang);
+    if (match((term) => path.has(term), stats[query.lang], query).share < 1) return 0;
+    return 0.5 + 0.5 * match((term) => query.terms.has(term), stats[query.lang], headingOf(heading, query.lang).query).share;
+  }
+
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
   /** Which documents a question confines itself to; undefined when it names no province or document of ours. */
@@ -199,7 +269,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
 
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
-    const query = buildQuery(analyse(text, lang), lang, domainTerms[lang]);
+    const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
     const { index, entries } = shelves[lang];
     const inScope = scopeOf(query);
     const ids = index.ids(query.terms.keys());
@@ -212,12 +282,21 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               const id = ids.get(term);
               return id !== undefined && index.containsId(passage, id);
             };
-            const found = match(contains, (term) => index.idf(term), query);
-            // Among passages that score alike, the one that accounts for more of the question wins.
-            const weight = (0.5 + found.share) * (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
+            const owns = (term: string): boolean => {
+              const id = ids.get(term);
+              return id !== undefined && index.ownsId(passage, id);
+            };
+            const found = match(contains, stats[lang], query, owns);
+            // Among passages that score alike, the one that accounts for more of the question wins, and
+            // the one whose heading is what the question asks.
+            const weight =
+              (0.5 + found.share) *
+              (1 + HEADING_FIT * headingFit(entry, query)) *
+              (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
             return { entry, score: score * weight, match: found };
           })
-          .sort((a, b) => b.score - a.score)
+          // Passages that answer come first: the chat shows the first, and the best-scoring one may not answer.
+          .sort((a, b) => Number(isAnswer(b.match)) - Number(isAnswer(a.match)) || b.score - a.score)
       : [];
     return { query, ranked };
   }

@@ -10,12 +10,17 @@ export const LEXICON_FILE = 'lexicon.yaml';
 const wordList = z.array(z.string().min(1));
 const listsPerLanguage = z.object({ vi: wordList, en: wordList });
 
+const synonymsPerLanguage = z.object({ vi: z.record(z.string().min(1), wordList), en: z.record(z.string().min(1), wordList) });
+
 const lexiconSchema = z.object({
   abbreviations: z.record(z.string().min(1), wordList),
   documentTypes: z.record(z.string().min(1), wordList),
   stopWords: listsPerLanguage,
   stopPhrases: listsPerLanguage,
   domainTerms: listsPerLanguage,
+  places: wordList,
+  genericWords: listsPerLanguage,
+  synonyms: synonymsPerLanguage,
 });
 
 /** A run of folded words and what it stands for. */
@@ -40,6 +45,12 @@ export interface Lexicon {
   readonly stopPhrases: Readonly<Record<Language, PhraseTable>>;
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
   readonly domainTerms: Readonly<Record<Language, readonly string[]>>;
+  /** Place names besides the documents' provinces ("Việt Nam"), as written: where, not what. */
+  readonly places: readonly string[];
+  /** Words that say where or who rather than what ("tỉnh", "UBND"), as written. */
+  readonly genericWords: Readonly<Record<Language, readonly string[]>>;
+  /** The documents' wording ("trước ngày") and question wordings that mean the same ("hạn"), as written. */
+  readonly synonyms: Readonly<Record<Language, Readonly<Record<string, readonly string[]>>>>;
 }
 
 export function phraseTable(phrases: readonly Phrase[]): PhraseTable {
@@ -63,7 +74,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms } = parsed.data;
+  const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, places, genericWords, synonyms } = parsed.data;
 
   const types = new Map<string, string>();
   let documentTypeWords = 1;
@@ -88,6 +99,9 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
     domainTerms,
+    places,
+    genericWords,
+    synonyms,
   };
 }
 

@@ -320,6 +320,12 @@ export class SearchIndex {
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
   }
 
+  /** How many passages use a term in their own fields, leaving out their group's context. */
+  ownFrequency(term: string): number {
+    const id = this.terms.find(term);
+    return id === undefined ? 0 : (this.passages.start[id + 1] as number) - (this.passages.start[id] as number);
+  }
+
   has(term: string): boolean {
     return this.terms.find(term) !== undefined;
   }
@@ -336,7 +342,12 @@ export class SearchIndex {
 
   /** Whether a passage, or its group's context, contains the term with this id. */
   containsId(passage: number, id: number): boolean {
-    return this.passages.find(id, passage) >= 0 || this.groups.find(id, this.groupOf[passage] as number) >= 0;
+    return this.ownsId(passage, id) || this.groups.find(id, this.groupOf[passage] as number) >= 0;
+  }
+
+  /** Whether a passage's own fields contain the term with this id. */
+  ownsId(passage: number, id: number): boolean {
+    return this.passages.find(id, passage) >= 0;
   }
 
   /** The `limit` best passages for weighted query terms, best first. */
