@@ -9,7 +9,7 @@ export class InboundError extends Error {}
 /** ioredis reports an unreachable server in these words; anything else is our own failure. */
 function isStoreOutage(err: unknown): boolean {
   const text = err instanceof Error ? `${err.name} ${err.message}` : String(err);
-  return /Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|LOADING|stayed locked/i.test(text);
+  return /Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|LOADING|stayed locked|lock .* was lost/i.test(text);
 }
 
 /**

@@ -5,6 +5,11 @@ import { decodeSession, encodeSession, type LoadedSession } from './session.js';
 import type { SessionStore, SessionUpdate } from './store.js';
 
 const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+/** Writes (or, with an empty value, deletes) the session only while the lock is still this turn's, and releases it. */
+const WRITE_AND_RELEASE = `if redis.call('get', KEYS[2]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('del', KEYS[1]) else redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+redis.call('del', KEYS[2])
+return 1`;
 
 export interface RedisSessionOptions {
   prefix: string;
@@ -16,11 +21,13 @@ export interface RedisSessionOptions {
 }
 
 export class LockTimeoutError extends Error {}
+/** A turn outlived its lock and another turn may have run meanwhile: its session is not written over theirs. */
+export class LockLostError extends Error {}
 
 /**
  * Sessions as JSON strings with a TTL. Inside one process a user's messages queue up; across
  * processes a short lock (SET NX PX) keeps them apart. Taking the lock and reading the session share
- * one round trip, and so do writing and releasing it (in one transaction).
+ * one round trip, and so do writing and releasing it (one script, which writes only under our lock).
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
@@ -60,13 +67,9 @@ export class RedisSessionStore implements SessionStore {
         await this.redis.eval(RELEASE_LOCK, 1, this.lockKey(user), token);
         throw err;
       }
-      const tx = this.redis.multi();
-      if (update.session) tx.set(this.key(user), encodeSession(update.session), 'PX', this.opts.ttlMs);
-      else tx.del(this.key(user));
-      tx.eval(RELEASE_LOCK, 1, this.lockKey(user), token);
-      const results = await tx.exec();
-      const failed = results?.find(([err]) => err);
-      if (failed?.[0]) throw failed[0];
+      const value = update.session ? encodeSession(update.session) : '';
+      const written = await this.redis.eval(WRITE_AND_RELEASE, 2, this.key(user), this.lockKey(user), token, value, this.opts.ttlMs);
+      if (written !== 1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
       return update.result;
     });
   }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MemorySessionStore } from '../../src/sessions/memory-store.js';
-import { RedisSessionStore } from '../../src/sessions/redis-store.js';
+import { LockLostError, RedisSessionStore } from '../../src/sessions/redis-store.js';
 import type { Session } from '../../src/sessions/session.js';
 import type { SessionStore } from '../../src/sessions/store.js';
 import { FakeClock } from '../support/clock.js';
@@ -121,5 +121,22 @@ describe('redis session store across bot instances', () => {
     other.disconnect();
     if (loaded.kind !== 'ok') throw new Error('no session');
     expect([...(loaded.session.data.items as number[])].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('does not let a turn that outlived its lock overwrite the turn that took the lock after it', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}:`;
+    const other = new Redis(inject('redisUrl'));
+    const slow = new RedisSessionStore(redis, { prefix, ttlMs: 60_000, lockMs: 50 });
+    const fast = new RedisSessionStore(other, { prefix, ttlMs: 60_000, lockMs: 50 });
+    const stale = slow.transact('web:slow', async () => {
+      await new Promise((r) => setTimeout(r, 150));
+      return { session: session({ who: 'stale' }), result: undefined };
+    });
+    await new Promise((r) => setTimeout(r, 80));
+    await fast.transact('web:slow', async () => ({ session: session({ who: 'fresh' }), result: undefined }));
+    await expect(stale).rejects.toBeInstanceOf(LockLostError);
+    const loaded = await fast.get('web:slow');
+    other.disconnect();
+    expect(loaded).toMatchObject({ kind: 'ok', session: { data: { who: 'fresh' } } });
   });
 });
