@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZALO_REPLIES_CAMPAIGN } from '../../src/channels/zalo/conversations.js';
 import type { Reply } from '../../src/core/message.js';
+import { campaignStats, campaignStatuses } from '../../src/outbound/deliver.js';
 import { textOf } from '../support/app.js';
 import { startZaloBot, type ZaloBot } from '../support/zalo-app.js';
 import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
@@ -244,6 +246,17 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
     await bot.driver.text(v, '/start');
     await expect.poll(async () => (await bot.t.app.users.get(`zalo:${v}`))?.inactive).toBe('not_follower');
     fake.refuse(v, undefined);
+  });
+
+  it('records a reply Zalo refuses outside the 7-day window as undeliverable, with the reason', async () => {
+    const w = zaloUser();
+    fake.refuse(w, -230);
+    await bot.driver.text(w, '/start');
+    await expect.poll(async () => (await campaignStats(bot.t.app, ZALO_REPLIES_CAMPAIGN)).undeliverable).toBeGreaterThanOrEqual(1);
+    const statuses: { user: string; status: string; reason?: string }[] = [];
+    for await (const page of campaignStatuses(bot.t.app, ZALO_REPLIES_CAMPAIGN)) statuses.push(...page);
+    expect(statuses.find((s) => s.user === `zalo:${w}`)).toMatchObject({ status: 'undeliverable', reason: 'outside_7_day_window' });
+    fake.refuse(w, undefined);
   });
 
   it('backs off when Zalo rate-limits a reply (-32) and then delivers it', async () => {

@@ -1,9 +1,13 @@
 import type { App } from '../../app/app.js';
 import { userId, type Inbound, type Reply } from '../../core/message.js';
+import { record } from '../../outbound/deliver.js';
 import { KeyedQueue } from '../../sessions/keyed-queue.js';
 import type { ZaloEvent } from './events.js';
 import type { TextSender } from './messenger.js';
 import { renderReplies } from './render.js';
+
+/** Where the delivery log keeps the conversation replies Zalo refused, per person with the reason (90 days). */
+export const ZALO_REPLIES_CAMPAIGN = 'zalo-replies';
 
 export type AcceptedEvent = Exclude<ZaloEvent, { kind: 'ignored' }>;
 
@@ -63,6 +67,8 @@ export class ZaloConversations {
     const outcome = await this.messenger.sendTexts(nativeId, renderReplies(replies, this.app.i18n.for(lang), 'reply'), 'reply');
     if (outcome.status === 'sent') return;
     if (outcome.status === 'blocked') await this.app.users.markInactive(user, outcome.reason);
+    // Kept like a proactive message's status, so that operators can see who did not get an answer and why.
+    await record(this.app, { campaign: ZALO_REPLIES_CAMPAIGN, user }, outcome.status === 'retry' ? 'failed' : outcome.status, outcome.reason);
     this.app.metrics.errors.inc({ channel: 'zalo', kind: 'send' });
     this.app.log.warn({ user, outcome }, 'Zalo reply not delivered');
   }
