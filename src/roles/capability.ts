@@ -8,12 +8,45 @@ import { parseDuration } from './invites.js';
 
 /** Failed /join attempts allowed per person per hour, so codes cannot be guessed by trying. */
 const JOIN_ATTEMPTS_PER_HOUR = 5;
+/** How long a code made in the chat stays valid. */
+const CHAT_INVITE_DAYS = 7;
 
-/** Roles by invite: `npm run admin -- invite ...` makes a code, `/join <code>` redeems it. */
+/** Roles by invite: `npm run admin -- invite ...` or an admin's `/invite` makes a code, `/join <code>` redeems it. */
 export const roles: Capability = {
   name: 'roles',
   register(app) {
     const roleName = (lang: 'vi' | 'en', role: string) => app.i18n.t(lang, `roles.role.${role}`);
+    let unitKinds: UnitKinds | undefined;
+    /** What an invite is for, checked the same way for the command line and the chat. */
+    const inviteSpec = (role?: string, area?: string, unit?: string) => {
+      const granted = grantableRoleSchema.safeParse(role);
+      if (!granted.success) return { problem: 'role' as const };
+      if (!area || !app.areas.get(area)) return { problem: 'area' as const };
+      unitKinds ??= UnitKinds.load(join(app.dirs.data, 'units.yaml'));
+      if (unit !== undefined && !unitKinds.get(unit)) return { problem: 'unit' as const };
+      return { spec: { role: granted.data, area, unit } };
+    };
+
+    app.registry.command({
+      name: 'invite',
+      async run(turn, args) {
+        if (!(await turn.hasRole('admin'))) {
+          turn.say('common.not_allowed');
+          return { reprompt: true };
+        }
+        const [role, area, unit, ...rest] = args.split(/\s+/).filter(Boolean);
+        const checked = rest.length ? undefined : inviteSpec(role, area, unit);
+        if (!checked?.spec) {
+          if (args) turn.say(checked ? `roles.invite_bad_${checked.problem}` : 'roles.invite_bad_usage');
+          turn.say('roles.invite_usage');
+          return { reprompt: true };
+        }
+        const { spec } = checked;
+        const { code } = await app.invites.create({ ...spec, ttlMs: CHAT_INVITE_DAYS * 86_400_000, createdBy: turn.user });
+        turn.say('roles.invite_made', { code, role: roleName(turn.lang, spec.role), area: app.areas.get(spec.area)?.fullName ?? spec.area, days: CHAT_INVITE_DAYS });
+        return { reprompt: true };
+      },
+    });
 
     app.registry.command({
       name: 'join',
@@ -59,16 +92,16 @@ export const roles: Capability = {
           args: argv,
           options: { role: { type: 'string' }, area: { type: 'string' }, unit: { type: 'string' }, expires: { type: 'string', default: '7d' } },
         });
-        const role = grantableRoleSchema.safeParse(values.role);
-        if (!role.success) return usageError(io, '--role must be officer or organiser');
-        if (!values.area || !app.areas.get(values.area)) return usageError(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
-        if (values.unit !== undefined && !UnitKinds.load(join(app.dirs.data, 'units.yaml')).get(values.unit))
-          return usageError(io, `--unit must be a unit kind from data/units.yaml, e.g. ubnd_xa (got ${values.unit})`);
+        const checked = inviteSpec(values.role, values.area, values.unit);
+        if (checked.problem === 'role') return usageError(io, '--role must be officer or organiser');
+        if (checked.problem === 'area') return usageError(io, `--area must be an area id from data/areas.yaml (got ${values.area ?? 'nothing'})`);
+        if (checked.problem === 'unit') return usageError(io, `--unit must be a unit kind from data/units.yaml, e.g. ubnd_xa (got ${values.unit})`);
         const ttlMs = parseDuration(values.expires);
-        if (!ttlMs) return usageError(io, '--expires must be a duration like 7d, 12h or 30m');
-        const { code, expiresAt } = await app.invites.create({ role: role.data, area: values.area, unit: values.unit, ttlMs, createdBy: 'cli' });
+        if (!checked.spec || !ttlMs) return usageError(io, '--expires must be a duration like 7d, 12h or 30m');
+        const { spec } = checked;
+        const { code, expiresAt } = await app.invites.create({ ...spec, ttlMs, createdBy: 'cli' });
         io.out(code);
-        io.err(`Single-use code for ${role.data} of ${app.areas.get(values.area)?.fullName}, valid until ${expiresAt.toISOString()}. The holder sends: /join ${code}`);
+        io.err(`Single-use code for ${spec.role} of ${app.areas.get(spec.area)?.fullName}, valid until ${expiresAt.toISOString()}. The holder sends: /join ${code}`);
         return 0;
       },
     });

@@ -33,6 +33,26 @@ describe('roles by single-use invite code', () => {
     expect(textOf(await t.send('web:late', '/join'))).toContain('/join kèm mã mời');
   });
 
+  it('lets an admin make a code in the chat, explains a wrong request, and refuses everyone else', async () => {
+    const admin = await createTestApp({ clock, env: { ADMIN_IDS: 'telegram:900' } });
+    try {
+      const made = textOf(await admin.send('telegram:900', '/invite organiser son-la'));
+      expect(made).toContain('người tổ chức của Tỉnh Sơn La, hiệu lực 7 ngày');
+      const code = /\/join ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(made)?.[1];
+      expect(code).toBeDefined();
+      expect(textOf(await admin.send('web:organiser', `/join ${code}`))).toContain('Đã nhận vai trò người tổ chức của Tỉnh Sơn La');
+
+      expect(textOf(await admin.send('telegram:900', '/invite officer atlantis'))).toContain('Không có mã địa bàn này');
+      expect(textOf(await admin.send('telegram:900', '/invite officer son-la.to-hieu ubnd_tinh_xyz'))).toContain('Không có loại đơn vị này');
+      expect(textOf(await admin.send('telegram:900', '/invite'))).toContain('Cách tạo mã mời');
+      const refused = textOf(await admin.send('web:citizen', '/invite organiser son-la'));
+      expect(refused).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+      expect(refused).not.toMatch(/[0-9A-Z]{5}-[0-9A-Z]{5}/);
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('lets only one of two people racing with the same code win', async () => {
     const { code } = await t.app.invites.create({ role: 'organiser', area: 'tay-ninh', ttlMs: 86_400_000, createdBy: 'test' });
     const results = await Promise.all([t.app.invites.redeem('web:r1', code), t.app.invites.redeem('web:r2', code)]);
