@@ -1,6 +1,10 @@
 import type { Capability } from '../app/app.js';
-import { LANGUAGES, languageSchema } from '../i18n/index.js';
+import { foldVietnamese } from '../core/fold.js';
+import { LANGUAGES, languageSchema, type Language } from '../i18n/index.js';
 import type { Turn } from './turn.js';
+
+/** Languages by the names people type after /lang, besides their codes. */
+const LANGUAGE_NAMES: Record<string, Language> = { 'tieng viet': 'vi', viet: 'vi', vietnamese: 'vi', 'tieng anh': 'en', anh: 'en', english: 'en' };
 
 /** Drops what the flows were collecting; the language stays. */
 function clearFlowData(turn: Turn): void {
@@ -49,15 +53,32 @@ export const navigation: Capability = {
       .command({
         name: 'lang',
         async run(turn, args) {
-          const typed = args.toLowerCase();
+          const typed = foldVietnamese(args);
           // "/lang" alone switches to the other language.
-          const next = typed ? languageSchema.safeParse(typed).data : LANGUAGES.find((l) => l !== turn.lang);
+          const next = typed ? (languageSchema.safeParse(typed).data ?? LANGUAGE_NAMES[typed]) : LANGUAGES.find((l) => l !== turn.lang);
           if (!next) {
             turn.say('common.lang_unknown', { given: args.slice(0, 20) });
             return { reprompt: true };
           }
           turn.lang = next;
           turn.say('common.lang_set');
+          return { reprompt: true };
+        },
+      })
+      // Courtesies get a courteous word, not a search of the plans that finds nothing.
+      .command({
+        name: 'thanks',
+        aliases: ['cảm ơn', 'cám ơn', 'cảm ơn bạn', 'cảm ơn nhiều', 'cảm ơn nhé', 'thanks', 'thank you'],
+        async run(turn) {
+          turn.say('common.you_are_welcome');
+          return { reprompt: true };
+        },
+      })
+      .command({
+        name: 'hello',
+        aliases: ['xin chào', 'chào', 'chào bạn', 'chào em', 'alo', 'hello', 'hi'],
+        async run(turn) {
+          turn.say('common.hello_again');
           return { reprompt: true };
         },
       })

@@ -96,8 +96,10 @@ export class Engine {
       await this.reprompt(turn);
     } else {
       const command = this.matchCommand(inbound.choice ?? text);
-      // A word like "hủy" answers the question when the question offers it ("Hủy thông báo"), and is the global command otherwise.
-      if (command && !(command.alias && state === 'known' && (await this.stepTakes(turn)))) {
+      // A word like "hủy" answers the question when the question offers it ("Hủy thông báo"), and is the global
+      // command otherwise; someone new is greeted first, whatever their first words.
+      const aliasYields = command?.alias && (state === 'new' || (await this.stepTakes(turn)));
+      if (command && !aliasYields) {
         const result = await command.cmd.run(turn, command.args);
         if (result?.goto) await this.go(turn, result.goto);
         else if (result?.reprompt) await this.reprompt(turn);

@@ -65,17 +65,38 @@ function toDisplay(iso: string): string {
   return `${d}/${m}/${y}`;
 }
 
-/** dd/mm/yyyy, also with "-" or "." and one-digit day or month; saved as "YYYY-MM-DD". */
+/** Days named by a word, folded: "hôm nay", "hôm qua", "hôm kia" (typed with or without diacritics). */
+const NAMED_DAYS = new Map<string, number>([
+  ['hom nay', 0],
+  ['today', 0],
+  ['hom qua', -1],
+  ['yesterday', -1],
+  ['hom kia', -2],
+]);
+
+/**
+ * dd/mm/yyyy, also with "-" or "." and one-digit day or month; dd/mm/yy (20yy); dd/mm (this year in
+ * Viet Nam); "hôm nay", "hôm qua", "hôm kia". An optional "ngày" before the date is ignored. Saved as
+ * "YYYY-MM-DD".
+ */
 export const dateInput: InputKind<z.infer<typeof dateOptions>> = {
   options: dateOptions,
   parse({ text }, opts, { now }) {
-    const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(text);
-    if (!m) return fail('common.invalid.date');
-    const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    const date = new Date(Date.UTC(y, mo - 1, d));
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
-      return fail('common.invalid.date_unreal');
-    const iso = date.toISOString().slice(0, 10);
+    const today = vnDate(now);
+    const typed = foldVietnamese(text).replace(/[.!]+$/, '').replace(/^ngay\s+/, '');
+    const named = NAMED_DAYS.get(typed);
+    let iso: string;
+    if (named !== undefined) iso = addDays(today, named);
+    else {
+      const m = /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?$/.exec(typed);
+      if (!m) return fail('common.invalid.date');
+      const year = m[3] === undefined ? Number(today.slice(0, 4)) : m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+      const [d, mo, y] = [Number(m[1]), Number(m[2]), year];
+      const date = new Date(Date.UTC(y, mo - 1, d));
+      if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+        return fail('common.invalid.date_unreal');
+      iso = date.toISOString().slice(0, 10);
+    }
     const min = opts.min && resolveBound(opts.min, now);
     const max = opts.max && resolveBound(opts.max, now);
     if (min && iso < min) return fail('common.invalid.date_before', { min: toDisplay(min) });

@@ -45,6 +45,17 @@ describe('web chat over HTTP with Redis sessions', () => {
     expect(all(back)).toContain('Cài đặt');
   });
 
+  it('answers thanks and greetings politely, and takes a language by its name', async () => {
+    await chat({ user: 'polite', text: '/start' });
+    const thanks = await chat({ user: 'polite', text: 'cam on ban' });
+    expect(all(thanks)).toContain('không có gì');
+    expect(all(thanks)).not.toContain('chưa tìm thấy');
+    expect(thanks.at(-1)?.choices?.map((c) => c.value)).toContain('qa');
+    expect(all(await chat({ user: 'polite', text: 'Xin chào!' }))).toContain('Xin chào Anh/Chị');
+    expect(all(await chat({ user: 'polite', text: '/lang english' }))).toContain('Switched to English');
+    expect(all(await chat({ user: 'polite', text: '/lang tiếng việt' }))).toContain('Đã chuyển sang tiếng Việt');
+  });
+
   it('keeps each person their own conversation', async () => {
     await chat({ user: 'a1', text: '/lang en' });
     const other = await chat({ user: 'b1', text: '/start' });
