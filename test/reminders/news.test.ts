@@ -125,7 +125,7 @@ describe('Lifelong Learning Week news: what goes out', () => {
     await h.send('web:organiser', '02/10/2027');
     expect(textOf(await h.send('web:organiser', '01/10/2027'))).toContain('Ngày kết thúc cần từ ngày bắt đầu trở đi');
     expect(textOf(await h.send('web:organiser', '30/11/2027'))).toContain('dài nhất 31 ngày');
-    expect(textOf(await h.send('web:organiser', '08/10/2027'))).toContain('Chủ đề năm nay là gì?');
+    expect(textOf(await h.send('web:organiser', '08/10/2027'))).toContain('Chủ đề của Tuần lễ là gì?');
     const confirm = await h.send('web:organiser', 'Học tập suốt đời, vững bước tương lai');
     expect(textOf(confirm)).toContain('Lưu Tuần lễ hưởng ứng học tập suốt đời: 02/10/2027 – 08/10/2027 cho Tỉnh Sơn La?');
     expect(textOf(confirm)).toContain('Chủ đề: "Học tập suốt đời, vững bước tương lai"');
