@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { formatVnDate, vnDate } from '../core/clock.js';
+import { addDays, formatVnDate, vnDate } from '../core/clock.js';
 import type { Choice } from '../core/message.js';
 import type { ActionResult } from '../engine/registry.js';
 import type { Turn } from '../engine/turn.js';
 import { sessionPart, type LearningContext } from './context.js';
-import { activityLine, formatNumber, totalHours } from './format.js';
+import { activityLine, formatNumber, numberedLabel, totalHours } from './format.js';
 import { activitySchema, evidenceSchema, isEditable, type Activity, type LearningFile } from './records.js';
 import { pageOf, withPaging } from './paging.js';
 
@@ -66,7 +66,7 @@ export function registerActivities(ctx: LearningContext): void {
     })
     .validator('learning.activityDate', async (value, turn) => {
       const today = vnDate(turn.now());
-      const date = value === 'today' ? today : String(value);
+      const date = value === 'today' ? today : value === 'yesterday' ? addDays(today, -1) : String(value);
       const year = Number(sessionPart(turn, 'lc').year);
       if (date > today) return fail('learning.bad_date_future');
       if (Number(date.slice(0, 4)) !== year) return fail('learning.bad_date_year', { year });
@@ -82,10 +82,11 @@ export function registerActivities(ctx: LearningContext): void {
     })
     .choices('learning.indicatorToggles', async (turn) => {
       const picked = new Set(draftOf(turn).indicators ?? []);
+      // The indicators first and in order, so that a list number is the indicator's number.
       return [
         ...criteria.indicators.map((n) => ({
           value: `i${n}`,
-          label: `${picked.has(n) ? '☑' : '☐'} ${n}. ${turn.t(`learning.indicator_short.${n}`)}`,
+          label: `${picked.has(n) ? '☑' : '☐'} ${numberedLabel(turn.channel, n, turn.t(`learning.indicator_short.${n}`))}`,
         })),
         { value: 'done', label: turn.t('learning.choice.done') },
       ];

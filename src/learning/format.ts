@@ -1,10 +1,26 @@
 import type { Areas } from '../areas/areas.js';
 import { formatVnDate } from '../core/clock.js';
+import type { ChannelName } from '../core/message.js';
 import type { Translate } from '../i18n/index.js';
 import { progressBar, type Criteria } from './criteria.js';
 import type { Activity, Evidence, LearningFile, Profile } from './records.js';
 
 /** The short texts that several screens share (lists, the file an officer reads, /mydata). */
+
+/**
+ * Channels that show choices as a numbered list themselves ("1. …", src/channels/zalo/render.ts): a
+ * label there must not carry its own number as well.
+ */
+const NUMBERS_CHOICES: ReadonlySet<ChannelName> = new Set(['zalo']);
+
+/**
+ * The label of a choice people also know by a number (indicator 3): "3. Ngoại ngữ" on buttons, plain
+ * "Ngoại ngữ" where the channel numbers the list, which is the same number when such choices come
+ * first and in order.
+ */
+export function numberedLabel(channel: ChannelName, n: number, label: string): string {
+  return NUMBERS_CHOICES.has(channel) ? label : `${n}. ${label}`;
+}
 
 /** "1,5" in Vietnamese, "1.5" in English. */
 export function formatNumber(t: Translate, n: number): string {

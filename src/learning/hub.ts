@@ -20,7 +20,8 @@ export function registerHub(ctx: LearningContext): void {
         new_year: Boolean(file && file.year < year),
       };
       if (!file) {
-        turn.say('learning.hub_unregistered', { year });
+        // An officer back from the review queue reads their menu (with "Duyệt hồ sơ"), not a line meant for citizens.
+        if (!(await turn.hasRole('officer'))) turn.say('learning.hub_unregistered', { year });
         return undefined;
       }
       turn.say('learning.hub_status', { year: file.year, status: statusText(turn.t, file), bar: scoreBar(criteria, file) });

@@ -3,7 +3,7 @@ import type { Translate } from '../i18n/index.js';
 import type { Turn } from '../engine/turn.js';
 import { mayReview, reviewableAreas, reviewScope, type ReviewCheck } from './access.js';
 import { sessionPart, type LearningContext } from './context.js';
-import { activityLine, areaName, formatNumber, profileText, scoreBar, scoreLines, totalHours } from './format.js';
+import { activityLine, areaName, formatNumber, numberedLabel, profileText, scoreBar, scoreLines, totalHours } from './format.js';
 import type { LearningFile } from './records.js';
 import type { OwnedFile } from './store.js';
 import { pageOf, withPaging } from './paging.js';
@@ -11,6 +11,13 @@ import { pageOf, withPaging } from './paging.js';
 /** The campaigns proactive learning messages are reported under. */
 export const DECISION_CAMPAIGN = 'learning-decision';
 export const SUBMITTED_CAMPAIGN = 'learning-submitted';
+
+/**
+ * The buttons under those messages are global commands, so they work whatever step the chat is at:
+ * an officer opens the review queue, a citizen their file (the learning menu).
+ */
+export const REVIEW_COMMAND = 'review';
+export const LEARNING_COMMAND = 'learning';
 
 export type DecideResult =
   | { ok: true; file: LearningFile }
@@ -80,10 +87,17 @@ export function decisionText(t: Translate, file: LearningFile): string {
 async function tellCitizen(ctx: LearningContext, user: string, file: LearningFile): Promise<void> {
   const { app, store } = ctx;
   const lang = (await app.users.get(user))?.lang ?? 'vi';
+  const t = app.i18n.for(lang);
   const key = decisionKey(file);
   await store.rememberNotice(user, DECISION_CAMPAIGN, key);
   await app.outbound.enqueue([
-    { user, campaign: DECISION_CAMPAIGN, key, kind: 'notice', replies: [{ text: decisionText(app.i18n.for(lang), file) }] },
+    {
+      user,
+      campaign: DECISION_CAMPAIGN,
+      key,
+      kind: 'notice',
+      replies: [{ text: decisionText(t, file), choices: [{ label: t('learning.choice.open_file'), value: `/${LEARNING_COMMAND}` }] }],
+    },
   ]);
 }
 
@@ -93,8 +107,10 @@ export async function tellReviewers(ctx: LearningContext, file: LearningFile, of
   const messages = [];
   for (const officer of officers) {
     const lang = (await app.users.get(officer))?.lang ?? 'vi';
-    const text = app.i18n.t(lang, 'review.new_file', { area: areaName(app.areas, file.area), year: file.year });
-    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `lc-submitted:${file.id}:${file.submissions}`, kind: 'notice' as const, replies: [{ text }] });
+    const t = app.i18n.for(lang);
+    const text = t('review.new_file', { area: areaName(app.areas, file.area), year: file.year });
+    const choices = [{ label: t('review.choice.open_queue'), value: `/${REVIEW_COMMAND}` }];
+    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `lc-submitted:${file.id}:${file.submissions}`, kind: 'notice' as const, replies: [{ text, choices }] });
   }
   if (messages.length) await app.outbound.enqueue(messages);
 }
@@ -129,10 +145,16 @@ export function registerReview(ctx: LearningContext): void {
 
   app.registry
     .command({
-      name: 'review',
+      name: REVIEW_COMMAND,
       aliases: ['duyệt hồ sơ'],
       async run() {
         return { goto: 'review' };
+      },
+    })
+    .command({
+      name: LEARNING_COMMAND,
+      async run() {
+        return { goto: 'learning' };
       },
     })
     .action('review.showQueue', async (turn) => {
@@ -163,10 +185,11 @@ export function registerReview(ctx: LearningContext): void {
     })
     .choices('review.queueChoices', async (turn) => {
       const current = await page(turn);
-      // Labels carry no names: the officer's session keeps the choices, and it is not the citizen's.
+      // Labels carry no names: the officer's session keeps the choices, and it is not the citizen's. Their
+      // number is the queue line's, and the files come first, so Zalo's list number is the same.
       const choices = current.items.map(({ file }, i) => ({
         value: file.id,
-        label: turn.t('review.item_label', { n: i + 1, area: app.areas.get(file.area)?.name ?? file.area, total: criteria.progress(file.scores).total }),
+        label: numberedLabel(turn.channel, i + 1, turn.t('review.item_label', { area: app.areas.get(file.area)?.name ?? file.area, total: criteria.progress(file.scores).total })),
       }));
       return withPaging(turn, choices, current, 'review');
     })

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Turn } from '../engine/turn.js';
 import { sessionPart, type LearningContext } from './context.js';
-import { activityLine, formatNumber, totalHours } from './format.js';
+import { activityLine, formatNumber, numberedLabel, totalHours } from './format.js';
 import { progressBar } from './criteria.js';
 import { isEditable, type LearningFile } from './records.js';
 
@@ -37,7 +37,8 @@ export function registerScoring(ctx: LearningContext): void {
     if (p.unscored.length) lines.push(turn.t('learning.progress_unscored', { list: p.unscored.join(', ') }));
     const low = p.low.filter((n) => !p.unscored.includes(n));
     if (low.length) lines.push(turn.t('learning.progress_low', { min: min_each, list: low.map((n) => `${n} (${file.scores[String(n)]})`).join(', ') }));
-    if (p.passes) lines.push(turn.t('learning.progress_pass', { min: min_total, each: min_each }));
+    // What comes next depends on where the file stands: sending it, or waiting for (or having) the decision.
+    if (p.passes) lines.push(`${turn.t('learning.progress_pass', { min: min_total, each: min_each })} ${turn.t(`learning.progress_next.${file.status}`)}`);
     else {
       const todo: string[] = [];
       if (p.missingPoints > 0) todo.push(turn.t('learning.progress_missing_points', { points: p.missingPoints, min: min_total }));
@@ -60,10 +61,11 @@ export function registerScoring(ctx: LearningContext): void {
     })
     .choices('learning.scoreChoices', async (turn) => {
       const file = await store.latestFile(turn.user);
+      // The indicators first and in order, so that a list number is the indicator's number.
       return [
         ...criteria.indicators.map((n) => ({
           value: `i${n}`,
-          label: turn.t('learning.score_line', { n, name: turn.t(`learning.indicator_short.${n}`), score: file?.scores[String(n)] ?? '–' }),
+          label: numberedLabel(turn.channel, n, turn.t('learning.score_label', { name: turn.t(`learning.indicator_short.${n}`), score: file?.scores[String(n)] ?? '–' })),
         })),
         { value: 'all', label: turn.t('learning.choice.all') },
         { value: 'back', label: turn.t('learning.choice.back') },

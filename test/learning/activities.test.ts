@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderReplies } from '../../src/channels/zalo/render.js';
+import type { Reply } from '../../src/core/message.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { as, choiceLabelled, logActivity, register } from './helpers.js';
@@ -70,7 +72,7 @@ describe('learning citizen: activity log with evidence', () => {
     expect(textOf(await send('21/05/2026'))).toContain('không được sau 20/05/2026');
     expect(textOf(await send('31/12/2025'))).toContain('trong năm 2026');
     expect(textOf(await send('30/02/2026'))).toContain('không có trên lịch');
-    expect(textOf(await send('hôm qua'))).toContain('ngày/tháng/năm');
+    expect(textOf(await send('tuần trước'))).toContain('ngày/tháng/năm');
     await send('01/01/2026');
     await send({ choice: 'reading' });
     await send('Đọc báo');
@@ -88,6 +90,61 @@ describe('learning citizen: activity log with evidence', () => {
     await send('Phiếu đọc sách');
     expect(await acts('web:bad')).toHaveLength(1);
     expect((await acts('web:bad'))[0]).toMatchObject({ date: '2026-01-01', hours: 0.8, indicators: [1] });
+  });
+
+  it('takes dates as people write them: without the year, with a two-digit year, "hôm qua" typed or chosen', async () => {
+    const send = as(t, 'web:dates');
+    await register(send);
+    const asked = await send({ choice: 'log' });
+    expect(asked.at(-1)?.choices?.map((c) => c.label)).toEqual(['Hôm nay', 'Hôm qua']);
+    // The same checks as for a full date.
+    expect(textOf(await send('21/5'))).toContain('không được sau 20/05/2026');
+    expect(textOf(await send('31/12/25'))).toContain('trong năm 2026');
+    expect(textOf(await send('30/2'))).toContain('không có trên lịch');
+    await send({ choice: 'yesterday' });
+    await send({ choice: 'course' });
+    await send('Học bấm nút hôm qua');
+    await send('2');
+    await send('1 3 5');
+    expect(textOf(await send('Ghi chép buổi học'))).toContain('Đã lưu: Học bấm nút hôm qua (19/05/2026)');
+    for (const date of ['18/5', '17/05/26', 'hom qua', 'Hôm qua', 'ngày 3/1']) {
+      await send({ choice: 'back' });
+      await logActivity(send, { date, title: `Học ngày ${date}`, evidence: 'Ghi chép buổi học' });
+    }
+    const dates = Object.fromEntries((await acts('web:dates')).map((a) => [a.title, a.date]));
+    expect(dates).toEqual({
+      'Học bấm nút hôm qua': '2026-05-19',
+      'Học ngày 18/5': '2026-05-18',
+      'Học ngày 17/05/26': '2026-05-17',
+      'Học ngày hom qua': '2026-05-19',
+      'Học ngày Hôm qua': '2026-05-19',
+      'Học ngày ngày 3/1': '2026-01-03',
+    });
+  });
+
+  it('numbers the indicators once on Zalo, where the list is numbered, and says how to answer without buttons', async () => {
+    const send = as(t, 'zalo:9001');
+    const zalo = (replies: Reply[]) => renderReplies(replies, t.app.i18n.for('vi'), 'reply').join('\n\n');
+    await register(send);
+    await send({ choice: 'log' });
+    await send('hôm nay');
+    await send({ choice: 'reading' });
+    await send('Đọc sách');
+    const picker = zalo(await send('1'));
+    expect(picker).toContain('bấm hoặc gõ số');
+    expect(picker).toContain('1. ☐ Đọc, cập nhật thông tin\n2. ☐ Kế hoạch học tập');
+    expect(picker).toContain('10. ☐ Hợp tác, chia sẻ\n11. Xong');
+    expect(picker).not.toMatch(/\d\. ☐ \d/);
+    expect(zalo(await send('2'))).toContain('2. ☑ Kế hoạch học tập');
+    await send('11');
+    await send('Sổ tay đọc sách');
+    await send({ choice: 'back' });
+    const scores = zalo(await send({ choice: 'score' }));
+    expect(scores).toContain('1. Đọc, cập nhật thông tin: –\n2. Kế hoạch học tập: –');
+    expect(scores).toContain('11. Chấm lần lượt');
+    expect(scores).not.toMatch(/\d\. \d/);
+    expect(textOf(await send('2'))).toContain('Chỉ số 2: Lập kế hoạch học tập');
+    expect((await acts('zalo:9001'))[0]).toMatchObject({ indicators: [2], title: 'Đọc sách' });
   });
 
   it('lists activities in short pages, and lets the owner edit and delete one', async () => {

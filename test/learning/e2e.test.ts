@@ -71,7 +71,7 @@ describe('learning citizen end to end over POST /api/chat', () => {
       { date: '03/10/2026', kind: 'community', title: 'Tuần lễ học tập suốt đời', hours: '6', indicators: '3 6 8 9 10', evidence: 'https://xa.example.vn/tin/tuan-le-2026' },
     ];
     for (const a of activities) {
-      expect(all(await tap(lan, 'log'))).toContain('Ngày học');
+      expect(all(await tap(lan, 'log'))).toContain('học vào ngày nào');
       await say(lan, a.date);
       await tap(lan, a.kind);
       await say(lan, a.title);

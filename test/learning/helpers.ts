@@ -57,7 +57,7 @@ export interface ActivityInput {
 
 /** From the learning menu: one activity, answered by typing. Ends at "what next?". */
 export async function logActivity(send: Send, a: ActivityInput): Promise<Reply[]> {
-  expect(textOf(await send({ choice: 'log' }))).toContain('Ngày học');
+  expect(textOf(await send({ choice: 'log' }))).toContain('học vào ngày nào');
   await send(a.date ?? '15/03/2026');
   await send({ choice: a.kind ?? 'course' });
   await send(a.title);

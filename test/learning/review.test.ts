@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
+import { renderReply } from '../../src/channels/zalo/render.js';
 import { reviewersOf } from '../../src/learning/access.js';
 import type { LearningContext } from '../../src/learning/context.js';
 import { Criteria } from '../../src/learning/criteria.js';
@@ -18,14 +19,18 @@ describe('learning citizen: review by the officers of the area', () => {
   const tayNinh: Registration = { province: 'tay ninh', commune: 'hoa thanh', communeLabel: 'Hòa Thành' };
 
   /** Proactive messages a web user has been sent (what GET /api/chat/inbox hands the page). */
-  async function outbox(user: string, expected: number): Promise<string[]> {
+  async function outboxReplies(user: string, expected: number): Promise<Reply[]> {
     const key = `${t.prefix}web:outbox:${user.replace(/^web:/, '')}`;
     for (let i = 0; i < 100; i++) {
       const items = await t.app.redis.lrange(key, 0, -1);
-      if (items.length >= expected) return items.map((j) => (JSON.parse(j) as Reply).text);
+      if (items.length >= expected) return items.map((j) => JSON.parse(j) as Reply);
       await new Promise((r) => setTimeout(r, 20));
     }
-    return (await t.app.redis.lrange(key, 0, -1)).map((j) => (JSON.parse(j) as Reply).text);
+    return (await t.app.redis.lrange(key, 0, -1)).map((j) => JSON.parse(j) as Reply);
+  }
+
+  async function outbox(user: string, expected: number): Promise<string[]> {
+    return (await outboxReplies(user, expected)).map((r) => r.text);
   }
 
   async function submitted(user: string, registration: Registration = {}): Promise<Send> {
@@ -73,6 +78,12 @@ describe('learning citizen: review by the officers of the area', () => {
     expect(textOf(queue)).not.toContain('Hòa Thành');
     const lanFile = await fileOf('web:lan');
     expect(choiceValues(queue)).toEqual([lanFile.id, 'back']);
+    expect(queue.at(-1)?.choices?.[0]?.label).toBe('1. Phường Tô Hiệu · 85 điểm');
+    // On Zalo the list is numbered once, by the channel.
+    const onZalo = await openQueue(await officer('zalo:4242', 'son-la.to-hieu'));
+    const zaloText = renderReply(onZalo.at(-1) as Reply, t.app.i18n.for('vi'), 'reply');
+    expect(zaloText).toContain('\n1. Nguyễn Văn An · Phường Tô Hiệu · 85 điểm · gửi 20/11/2026');
+    expect(zaloText).toContain('Chọn hồ sơ để xem:\n\n1. Phường Tô Hiệu · 85 điểm\n2. Quay lại');
     // The officer's session keeps the choices: no names in them.
     expect(JSON.stringify(await t.app.sessions.get('web:officer-th'))).not.toContain('Nguyễn');
 
@@ -81,10 +92,14 @@ describe('learning citizen: review by the officers of the area', () => {
     for (const part of ['Hồ sơ năm 2026 (gửi lần 1)', 'Nguyễn Văn An, sinh 1985', 'Phường Tô Hiệu, Tỉnh Sơn La', 'Điện thoại: 0912345678', '▓▓▓▓▓▓▓▓░░ 85/100 · đạt ngưỡng', '5. Công nghệ thông tin: 9', 'Lớp kỹ năng số', '🔗 https://example.vn/chung-nhan/5'])
       expect(shown).toContain(part);
     expect(choiceValues(file)).toEqual(['approve', 'return', 'back']);
+    expect(file.at(-1)?.text).toMatch(/\nAnh\/Chị quyết định thế nào với hồ sơ này\?$/);
     expect(choiceValues(await officerSend({ choice: 'approve' }))).toEqual(['yes', 'no']);
     const approved = await officerSend({ choice: 'yes' });
     expect(textOf(approved)).toContain('Đã công nhận hồ sơ năm 2026 của Nguyễn Văn An');
     expect(textOf(approved)).toContain('Không có hồ sơ nào chờ duyệt');
+    // The officer has not registered as a citizen: their menu, not a line telling them so.
+    expect(textOf(approved)).not.toContain('chưa đăng ký');
+    expect(choiceValues(approved)).toContain('review');
 
     expect(await fileOf('web:lan')).toMatchObject({
       status: 'approved',
@@ -98,6 +113,39 @@ describe('learning citizen: review by the officers of the area', () => {
     expect(textOf(hub)).toContain('📣 🎉 Chúc mừng!');
     expect(textOf(hub)).toContain('đã được công nhận');
     expect(textOf(await lan('/menu').then(() => lan({ choice: 'learning' })))).not.toContain('📣');
+    const progress = textOf(await lan({ choice: 'progress' }));
+    expect(progress).toContain('Hồ sơ đã được công nhận');
+    expect(progress).not.toContain('có thể gửi');
+  });
+
+  it('puts a button on each notice that opens the file or the queue from any step, and Zalo shows it as a command to type', async () => {
+    const officerSend = await officer('web:officer-ca', 'son-la.chieng-an');
+    const citizen = await submitted('web:giang', { commune: 'chieng an', communeLabel: 'Chiềng An', name: 'Lường Văn Giang' });
+    const [told] = await outboxReplies('web:officer-ca', 1);
+    expect(told?.choices).toEqual([{ label: 'Duyệt hồ sơ', value: '/review' }]);
+    expect(renderReply(told as Reply, t.app.i18n.for('vi'), 'proactive')).toContain('• Duyệt hồ sơ: gõ /review');
+
+    // The officer's chat is at another question (the settings menu) when they tap it.
+    await officerSend('/menu');
+    await officerSend({ choice: 'settings' });
+    const queue = await officerSend({ choice: '/review' });
+    expect(textOf(queue)).toContain('Lường Văn Giang');
+    await officerSend({ choice: (await fileOf('web:giang')).id });
+    await officerSend({ choice: 'approve' });
+    await officerSend({ choice: 'yes' });
+
+    const [decision] = await outboxReplies('web:giang', 1);
+    expect(decision?.text).toContain('Chúc mừng');
+    expect(decision?.choices).toEqual([{ label: 'Xem hồ sơ', value: '/learning' }]);
+    expect(renderReply(decision as Reply, t.app.i18n.for('vi'), 'proactive')).toContain('• Xem hồ sơ: gõ /learning');
+    await citizen('/menu');
+    await citizen({ choice: 'qa' });
+    const hub = await citizen({ choice: '/learning' });
+    expect(textOf(hub)).toContain('Hồ sơ năm 2026: đã được công nhận');
+    expect(choiceValues(hub)).toContain('progress');
+    // Typed, too.
+    await citizen({ choice: 'progress' });
+    expect(textOf(await citizen('/learning'))).toContain('Hồ sơ năm 2026: đã được công nhận');
   });
 
   it('returns a file with a reason; the citizen fixes it and sends it again; each decision is told once', async () => {

@@ -71,6 +71,7 @@ describe('learning citizen: self-score, progress and submission', () => {
     const progress = await send('8 9 8 9 8 9 8 9 8 9');
     expect(textOf(progress)).toContain('▓▓▓▓▓▓▓▓░░ 85/100');
     expect(textOf(progress)).toContain('Đạt ngưỡng công nhận');
+    expect(textOf(progress)).toContain('Anh/Chị có thể gửi hồ sơ.');
   });
 
   it('refuses to send a file without activities or with indicators left unscored, and locks a sent file', async () => {
@@ -91,10 +92,21 @@ describe('learning citizen: self-score, progress and submission', () => {
     const summary = await send({ choice: 'submit' });
     expect(textOf(summary)).toContain('Gửi hồ sơ năm 2026 (▓▓▓▓▓▓▓▓▓░ 90/100, 1 hoạt động, 2 giờ) tới Hội Khuyến học xã/phường – Phường Tô Hiệu, Tỉnh Sơn La');
     expect(choiceValues(summary)).toEqual(['send', 'not_now']);
-    const sent = await send({ choice: 'send' });
+    expect(summary.at(-1)?.text).toContain('Anh/Chị gửi hồ sơ ngay bây giờ chứ?');
+    expect(summary.at(-1)?.choices?.map((c) => c.label)).toEqual(['Có, gửi ngay', 'Chưa gửi']);
+    // A plain no keeps the file; a plain yes sends it.
+    expect(textOf(await send('không'))).toContain('Hồ sơ năm 2026: đang chuẩn bị');
+    expect((await fileOf('web:early')).status).toBe('registered');
+    await send({ choice: 'submit' });
+    const sent = await send('có');
     expect(textOf(sent)).toContain('Đã gửi hồ sơ năm 2026');
     expect(textOf(sent)).toContain('đã gửi, chờ duyệt');
     expect(choiceValues(sent)).toEqual(['activities', 'progress', 'profile', 'back']);
+    // Progress no longer offers to send what has been sent.
+    const progress = textOf(await send({ choice: 'progress' }));
+    expect(progress).toContain('Đạt ngưỡng công nhận');
+    expect(progress).toContain('Hồ sơ đã gửi, đang chờ duyệt.');
+    expect(progress).not.toContain('có thể gửi');
     const file = await fileOf('web:early');
     expect(file).toMatchObject({ status: 'submitted', submissions: 1, submittedAt: clock.now().getTime() });
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:submitted:son-la.to-hieu`, 'web:early')).not.toBeNull();
