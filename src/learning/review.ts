@@ -153,6 +153,8 @@ export function registerReview(ctx: LearningContext): void {
     })
     .command({
       name: LEARNING_COMMAND,
+      // People ask to register in words rather than finding the menu entry; Q&A would only cite the plans.
+      aliases: ['đăng ký', 'đăng kí', 'đăng ký công dân học tập', 'đăng kí công dân học tập', 'tôi muốn đăng ký', 'tôi muốn đăng ký công dân học tập'],
       async run() {
         return { goto: 'learning' };
       },

@@ -25,6 +25,14 @@ describe('learning citizen: consent and registration', () => {
     expect(text).not.toContain('Họ và tên');
   });
 
+  it('takes "tôi muốn đăng ký công dân học tập" typed at the menu to the registration, not to a search', async () => {
+    const send = as(t, 'web:words');
+    await send('/menu');
+    const asked = await send('toi muon dang ky cong dan hoc tap');
+    expect(textOf(asked)).toContain('/deletedata');
+    expect(choiceValues(asked)).toEqual(['yes', 'no']);
+  });
+
   it('stores nothing personal and goes back to the menu when consent is refused', async () => {
     const send = as(t, 'web:refuser');
     await send('/menu');
