@@ -6,6 +6,14 @@ import type { Turn } from './turn.js';
 /** Languages by the names people type after /lang, besides their codes. */
 const LANGUAGE_NAMES: Record<string, Language> = { 'tieng viet': 'vi', viet: 'vi', vietnamese: 'vi', 'tieng anh': 'en', anh: 'en', english: 'en' };
 
+/** A command that only says something and asks the waiting question again. */
+function sayAndReprompt(key: string) {
+  return async (turn: Turn) => {
+    turn.say(key);
+    return { reprompt: true };
+  };
+}
+
 /** Drops what the flows were collecting; the language stays. */
 function clearFlowData(turn: Turn): void {
   turn.session.data = {};
@@ -35,10 +43,7 @@ export const navigation: Capability = {
       .command({
         name: 'help',
         aliases: ['trợ giúp', 'giúp', 'help'],
-        async run(turn) {
-          turn.say('common.help');
-          return { reprompt: true };
-        },
+        run: sayAndReprompt('common.help'),
       })
       .command({
         name: 'cancel',
@@ -69,25 +74,16 @@ export const navigation: Capability = {
       .command({
         name: 'thanks',
         aliases: ['cảm ơn', 'cám ơn', 'cảm ơn bạn', 'cảm ơn nhiều', 'cảm ơn nhé', 'thanks', 'thank you'],
-        async run(turn) {
-          turn.say('common.you_are_welcome');
-          return { reprompt: true };
-        },
+        run: sayAndReprompt('common.you_are_welcome'),
       })
       .command({
         name: 'hello',
         aliases: ['xin chào', 'chào', 'chào bạn', 'chào em', 'alo', 'hello', 'hi'],
-        async run(turn) {
-          turn.say('common.hello_again');
-          return { reprompt: true };
-        },
+        run: sayAndReprompt('common.hello_again'),
       })
       .command({
         name: 'unknown',
-        async run(turn) {
-          turn.say('common.unknown_command');
-          return { reprompt: true };
-        },
+        run: sayAndReprompt('common.unknown_command'),
       });
   },
 };
