@@ -13,6 +13,8 @@ export interface AudienceCount {
   /** Among them: people who said /stop, and people who blocked the bot; they are skipped when it is sent. */
   stopped: number;
   blocked: number;
+  /** The others, who will get it, by channel. */
+  reachable: number;
   channels: Partial<Record<ChannelName, number>>;
   langs: Language[];
 }
@@ -33,7 +35,7 @@ export async function resolveAudience(app: App, audience: Audience): Promise<Aud
     if (audience.role !== 'citizens') for (const u of await app.roles.holders('officer', area)) candidates.add(u);
   }
   const users = [...candidates].filter((u) => audience.channel === 'any' || u.startsWith(`${audience.channel}:`)).sort();
-  const out: AudienceCount = { recipients: [], stopped: 0, blocked: 0, channels: {}, langs: [] };
+  const out: AudienceCount = { recipients: [], stopped: 0, blocked: 0, reachable: 0, channels: {}, langs: [] };
   const langs = new Set<Language>();
   for (let i = 0; i < users.length; i += CHUNK) {
     const chunk = users.slice(i, i + CHUNK);
@@ -42,9 +44,12 @@ export async function resolveAudience(app: App, audience: Audience): Promise<Aud
       if (!rec || (audience.lang !== 'any' && rec.lang !== audience.lang)) return;
       out.recipients.push({ user: chunk[j] as string, lang: rec.lang });
       langs.add(rec.lang);
-      out.channels[rec.channel] = (out.channels[rec.channel] ?? 0) + 1;
       if (rec.optOut) out.stopped++;
       else if (rec.inactive) out.blocked++;
+      else {
+        out.reachable++;
+        out.channels[rec.channel] = (out.channels[rec.channel] ?? 0) + 1;
+      }
     });
   }
   out.langs = LANGUAGES.filter((l) => langs.has(l));

@@ -33,6 +33,13 @@ export const contentSchema = z
   .refine((c) => (c.text === undefined) !== (c.template === undefined), 'either a text or a template');
 export type Content = z.infer<typeof contentSchema>;
 
+/**
+ * In whose name it goes out, as recipients read it: the organiser's area and, when their invite named
+ * one, their unit (data/units.yaml). Records made before it was kept name the audience's area instead.
+ */
+export const senderSchema = z.object({ area: z.string().min(1).max(100).optional(), unit: z.string().min(1).max(32).optional() });
+export type Sender = z.infer<typeof senderSchema>;
+
 /** What never changes once a broadcast is confirmed: the log's who, when, to whom and what. */
 export const specSchema = z.object({
   id: z.string().regex(/^bc-\d{8}-[a-z0-9]{6}$/),
@@ -42,6 +49,7 @@ export const specSchema = z.object({
   at: z.number().int(),
   audience: audienceSchema,
   content: contentSchema,
+  sender: senderSchema.optional(),
 });
 export type Spec = z.infer<typeof specSchema>;
 

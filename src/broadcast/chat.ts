@@ -6,7 +6,7 @@ import type { Turn } from '../engine/turn.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import { resolveAudience } from './audience.js';
 import { audienceSchema, MAX_AREAS, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
-import { areaNames, renderBroadcast } from './message.js';
+import { areaNames, bodyText, renderBroadcast, type Renderable } from './message.js';
 import type { Broadcasts, Scope } from './service.js';
 
 const TEMPLATE_PREFIX = 'template:';
@@ -75,7 +75,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
     channel: a.channel === 'any' ? turn.t('broadcast.channel_any') : turn.t(`broadcast.channel.${a.channel}`),
   });
   const snippet = (lang: Language, c: Campaign) => {
-    const text = renderBroadcast(app, lang, c).text.replace(/\s+/g, ' ');
+    const text = bodyText(app, lang, c).replace(/\s+/g, ' ');
     return text.length > 40 ? `${text.slice(0, 40).replace(/\s+\S*$/, '')}…` : text;
   };
 
@@ -140,17 +140,25 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const audience = audienceOf(d);
       if (!audience) return { next: 'begin' };
       const count = await resolveAudience(app, audience);
-      const n = count.recipients.length;
+      const n = count.reachable;
       const channels = Object.entries(count.channels)
         .map(([c, k]) => `${turn.t(`broadcast.channel.${c}`)}: ${k}`)
         .join(', ');
       saveDraft(turn, { ...d, count: n, langs: count.langs });
-      if (n - count.stopped - count.blocked <= 0) {
-        turn.say('broadcast.nobody', { ...describe(turn, audience), count: n });
+      if (n <= 0) {
+        const found = count.recipients.length;
+        turn.say(found ? 'broadcast.nobody_reachable' : 'broadcast.nobody', { ...describe(turn, audience), found });
         saveDraft(turn, { areas: [] });
         return { next: 'area' };
       }
-      turn.say('broadcast.count', { ...describe(turn, audience), count: n, channels, stopped: count.stopped, blocked: count.blocked });
+      // Only the people it reaches; those it skips are named only when there are some.
+      const skipped = [
+        ...(count.stopped ? [turn.t('broadcast.skip_stopped', { n: count.stopped })] : []),
+        ...(count.blocked ? [turn.t('broadcast.skip_blocked', { n: count.blocked })] : []),
+      ];
+      const params = { ...describe(turn, audience), count: n, channels };
+      if (skipped.length) turn.say('broadcast.count_skipping', { ...params, skipped: skipped.join(turn.t('broadcast.and')) });
+      else turn.say('broadcast.count', params);
       return { next: 'content' };
     })
     .choices('broadcast.templateChoices', async (turn) =>
@@ -166,9 +174,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const audience = audienceOf(d);
       const content = contentOf(d);
       if (!audience || !content) return { next: 'begin' };
-      const langs: Language[] = audience.lang === 'any' ? (d.langs?.length ? d.langs : ['vi']) : [audience.lang];
-      // Each language's message on its own, exactly as recipients get it; the next question explains.
-      for (const lang of langs) turn.reply(renderBroadcast(app, lang, { audience, content, at: turn.now().getTime() }));
+      await showPreview(turn, d, { audience, content, at: turn.now().getTime() });
     })
     .validator('broadcast.futureTime', async (value, turn) => {
       const d = draftOf(turn);
@@ -181,10 +187,21 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
     .action('broadcast.summary', async (turn) => {
       const d = draftOf(turn);
       const audience = audienceOf(d);
-      if (!audience || !contentOf(d)) return { next: 'begin' };
+      const content = contentOf(d);
+      if (!audience || !content) return { next: 'begin' };
       const at = sendAt(turn, d);
       const when = d.when === 'later' ? turn.t('broadcast.when_at', { at: formatVnDateTime(new Date(at)) }) : turn.t('broadcast.when_now');
       turn.say('broadcast.summary', { ...describe(turn, audience), count: d.count ?? 0, when });
+      // A template names the year it goes out in (and that year's Learning Week): shown again when the
+      // chosen time changes what the first preview said.
+      if (content.template) {
+        const lang = audience.lang === 'any' ? turn.lang : audience.lang;
+        const [before, then] = await Promise.all([turn.now().getTime(), at].map((when) => renderBroadcast(app, lang, { audience, content, at: when })));
+        if (before?.text !== then?.text) {
+          turn.say('broadcast.preview_again');
+          await showPreview(turn, d, { audience, content, at });
+        }
+      }
     })
     .action('broadcast.create', async (turn) => {
       const d = draftOf(turn);
@@ -217,7 +234,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         return { next: 'home' };
       }
       turn.say('broadcast.scheduled_detail', { id: c.id, at: formatVnDateTime(new Date(c.at)), ...describe(turn, c.audience) });
-      turn.reply(renderBroadcast(app, turn.lang, c));
+      turn.reply(await renderBroadcast(app, turn.lang, c, { preview: true }));
     })
     .action('broadcast.cancel', async (turn) => {
       const result = await broadcasts.cancel(draftOf(turn).pick ?? '', turn.user);
@@ -235,19 +252,32 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       for (const c of recent) {
         const r = await broadcasts.report(c.id);
         const s = r?.stats ?? {};
+        const queued = s.queued ?? 0;
+        // How many it reached, once it went out to anyone (a scheduled one has no count yet).
         lines.push(
-          turn.t('broadcast.history_line', {
+          turn.t(queued ? 'broadcast.history_line_sent' : 'broadcast.history_line', {
             id: c.id,
             at: formatVnDateTime(new Date(c.at)),
             status: turn.t(`broadcast.status.${c.status}`),
             text: snippet(turn.lang, c),
             sent: s.sent ?? 0,
-            queued: s.queued ?? 0,
+            queued,
           }),
         );
       }
       turn.say('broadcast.history', { lines: lines.join('\n') });
     });
+
+  /**
+   * Each language's message on its own, exactly as recipients get it, with their "Dừng nhận tin"
+   * button shown as text (pressed by the organiser it would stop the organiser's own messages).
+   */
+  async function showPreview(turn: Turn, d: Draft, spec: Renderable): Promise<void> {
+    const { audience } = spec;
+    const langs: Language[] = audience.lang === 'any' ? (d.langs?.length ? d.langs : ['vi']) : [audience.lang];
+    const sender = await broadcasts.senderFor(turn.user, audience);
+    for (const lang of langs) turn.reply(await renderBroadcast(app, lang, { ...spec, sender }, { preview: true }));
+  }
 
   async function scheduledFor(turn: Turn): Promise<Campaign[]> {
     const admin = app.roles.isAdmin(turn.user);

@@ -2,11 +2,11 @@ import type { App } from '../app/app.js';
 import { formatVnDateTime, vnDateTime } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language } from '../i18n/index.js';
-import { campaignStats, reportCounts } from '../outbound/deliver.js';
+import { campaignStats, REPORT_STATUSES, reportCounts } from '../outbound/deliver.js';
 import type { OutboundMessage } from '../outbound/types.js';
 import { resolveAudience } from './audience.js';
-import { audienceSchema, CampaignStore, contentSchema, type Audience, type Campaign, type Content } from './campaigns.js';
-import { areaNames, renderBroadcast } from './message.js';
+import { audienceSchema, CampaignStore, contentSchema, type Audience, type Campaign, type Content, type Sender } from './campaigns.js';
+import { areaNames, commonArea, renderBroadcast } from './message.js';
 
 /** Who may send where: administrators everywhere, an organiser inside the area of their role. */
 export type Scope = { everywhere: true } | { everywhere: false; area: string };
@@ -20,6 +20,9 @@ const ENQUEUE_CHUNK = 1_000;
 /** The organisers' "your broadcast is done" notices have their own delivery report. */
 export const REPORT_CAMPAIGN = 'broadcast-reports';
 const FINAL = ['sent', 'failed', 'blocked', 'opted_out', 'undeliverable'] as const;
+
+/** The report's lines, in the order the organiser reads them (queued and sent always, the rest when not 0). */
+const REPORT_ORDER = ['queued', 'sent', 'opted_out', 'blocked', 'undeliverable', 'failed'] as const satisfies readonly (typeof REPORT_STATUSES)[number][];
 
 export const outboundKey = (id: string) => `bc:${id}`;
 
@@ -55,6 +58,17 @@ export class Broadcasts {
     return scope.everywhere ? this.app.areas.roots().map((a) => a.id) : [scope.area];
   }
 
+  /**
+   * In whose name a broadcast to `audience` goes out: the organiser's area (and unit, if their invite
+   * named one); for an administrator sending outside any role of theirs, the area the audience shares.
+   */
+  async senderFor(user: string, audience: Audience): Promise<Sender> {
+    const grant = await this.app.roles.grantOf(user, 'organiser');
+    if (grant && audience.areas.every((a) => this.app.areas.isWithin(a, grant.area))) return { area: grant.area, ...(grant.unit ? { unit: grant.unit } : {}) };
+    const area = commonArea(this.app, audience.areas);
+    return area ? { area } : {};
+  }
+
   /** The first area that does not exist or lies outside the scope. */
   firstOutside(scope: Scope, areas: string[]): { area: string; reason: 'unknown_area' | 'outside_area' } | undefined {
     for (const area of areas) {
@@ -84,6 +98,7 @@ export class Broadcasts {
       at: Math.max(draft.at, now),
       audience: audience.data,
       content: content.data,
+      sender: await this.senderFor(by, audience.data),
     });
     this.app.log.info({ broadcast: campaign.id, by, at: vnIso(campaign.at), audience: campaign.audience, content: campaign.content }, 'broadcast created');
     // "Send now" does not wait for the next tick.
@@ -166,11 +181,8 @@ export class Broadcasts {
     }
     const { recipients } = await resolveAudience(this.app, c.audience);
     const replies = new Map<Language, Reply>();
-    const replyFor = (lang: Language) => {
-      let r = replies.get(lang);
-      if (!r) replies.set(lang, (r = renderBroadcast(this.app, lang, c)));
-      return r;
-    };
+    for (const lang of new Set(recipients.map((r) => r.lang))) replies.set(lang, await renderBroadcast(this.app, lang, c));
+    const replyFor = (lang: Language) => replies.get(lang) as Reply;
     for (let i = 0; i < recipients.length; i += ENQUEUE_CHUNK) {
       const messages: OutboundMessage[] = recipients
         .slice(i, i + ENQUEUE_CHUNK)
@@ -196,14 +208,13 @@ export class Broadcasts {
     ]);
   }
 
-  /** The delivery report in words, for the organiser. */
+  /** The delivery report in words, for the organiser: how many it reached, and only the problems there were. */
   private reportText(lang: Language, c: Campaign, stats: Record<string, number>): string {
-    return this.app.i18n.t(lang, 'broadcast.report', {
-      id: c.id,
-      when: formatVnDateTime(new Date(c.at)),
-      area: areaNames(this.app, lang, c.audience.areas),
-      ...reportCounts(stats),
-    });
+    const t = this.app.i18n.for(lang);
+    const counts = reportCounts(stats);
+    const lines = [t('broadcast.report.title', { id: c.id, when: formatVnDateTime(new Date(c.at)), area: areaNames(this.app, lang, c.audience.areas) })];
+    for (const s of REPORT_ORDER) if (counts[s] || s === 'queued' || s === 'sent') lines.push(t(`broadcast.report.${s}`, { n: counts[s] }));
+    return lines.join('\n');
   }
 
   async report(id: string): Promise<{ campaign: Campaign; stats: Record<string, number> } | undefined> {

@@ -3,6 +3,7 @@ import type { AdminIO } from '../../src/admin/commands.js';
 import type { Audience } from '../../src/broadcast/campaigns.js';
 import { Broadcasts, outboundKey } from '../../src/broadcast/service.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
+import { remindersOf } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { broadcastHarness, type BroadcastHarness } from './helpers.js';
@@ -93,7 +94,7 @@ describe('broadcast fan-out and reports', () => {
     const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.song-ma']), content: { text: 'Thư viện xã mở cửa cả Chủ nhật.' }, at: Date.now() });
     if (!created.ok) throw new Error(created.reason);
     await h.settle();
-    expect((await h.inbox('web:81'))[0]?.text).toBe('Thư viện xã mở cửa cả Chủ nhật.');
+    expect((await h.inbox('web:81'))[0]?.text).toBe('📣 Thông báo từ Ban tổ chức Tuần lễ học tập suốt đời (Tỉnh Sơn La):\nThư viện xã mở cửa cả Chủ nhật.');
     expect(h.telegram.got.get('82')).toBe(1);
     expect(await campaignStats(h.app, created.campaign.id)).toEqual({ queued: 2, sent: 2 });
     expect((await h.inbox(ORG))[0]?.text).toContain('• Đã gửi: 2');
@@ -121,7 +122,10 @@ describe('broadcast fan-out and reports', () => {
     const id = created.campaign.id;
     expect(await campaignStats(h.app, id)).toEqual({ queued: 5, sent: 2, opted_out: 1, blocked: 2 });
     const [report] = await h.inbox(ORG);
-    expect(report?.text).toContain('• Đã dừng nhận tin: 1\n• Đã chặn hoặc bỏ theo dõi: 2');
+    expect(report?.text).toContain('\n• Người nhận: 5\n• Đã gửi: 2\n• Đã dừng nhận tin: 1\n• Đã chặn hoặc bỏ theo dõi: 2');
+    // Nothing failed and nothing was out of reach: no lines of zeros.
+    expect(report?.text).not.toContain('Lỗi');
+    expect(report?.text).not.toContain('Không gửi được');
 
     // "Dừng nhận tin" on the broadcast itself is the global /stop.
     await h.send('web:45', { choice: '/stop' });
@@ -205,5 +209,31 @@ describe('broadcast fan-out and reports', () => {
     expect(await h.app.redis.exists(`${h.prefix}out:once:${outboundKey(id)}:web:71`)).toBe(0);
     // The counts, which name nobody, stay.
     expect(await campaignStats(h.app, id)).toEqual({ queued: 1, sent: 1 });
+  });
+
+  it('says who sends it: for an administrator, the area the audience shares; the week only when all its areas have the same', async () => {
+    const clock = new FakeClock('2026-09-30T01:00:00Z');
+    h = await broadcastHarness({ clock, env: { ADMIN_IDS: 'web:admin' } });
+    await h.resident('web:91', 'son-la.to-hieu');
+    await h.resident('web:92', 'son-la.chieng-an');
+    // Tô Hiệu's week differs from the rest of the province's.
+    const { weeks } = remindersOf(h.app).reminders;
+    await weeks.set('learning_week', 'son-la', { start: '2026-10-01', end: '2026-10-07', theme: 'Học tập suốt đời', at: 0 });
+    await weeks.set('learning_week', 'son-la.to-hieu', { start: '2026-10-03', end: '2026-10-09', at: 0 });
+    const send = async (areas: string[]) => {
+      const created = await h!.broadcasts.create('web:admin', { audience: everyone(areas), content: { template: 'llw_opening' }, at: clock.now().getTime() });
+      if (!created.ok) throw new Error(created.reason);
+      await h!.settle();
+    };
+    await send(['son-la.to-hieu', 'son-la.chieng-an']);
+    const [both] = await h.inbox('web:91');
+    expect(both?.text).toMatch(/^📣 Thông báo từ Ban tổ chức Tuần lễ học tập suốt đời \(Tỉnh Sơn La\):\nTuần lễ hưởng ứng học tập suốt đời năm 2026 đã khai mạc!/);
+    // Two weeks would be one too many for one message: it names none rather than a wrong one.
+    expect(both?.text).not.toContain('Thời gian:');
+    await h.inbox('web:92');
+    await send(['son-la.chieng-an']);
+    const [one] = await h.inbox('web:92');
+    expect(one?.text).toMatch(/^📣 Thông báo từ Ban tổ chức Tuần lễ học tập suốt đời \(Phường Chiềng An, Tỉnh Sơn La\):\n/);
+    expect(one?.text).toContain('\nThời gian: 01/10/2026 – 07/10/2026.\nChủ đề: "Học tập suốt đời".');
   });
 });
