@@ -101,6 +101,37 @@ describe('answer', () => {
     }
   });
 
+  it('answers what a named body does, a section asked for by its heading, a count and a year, from the right passage', () => {
+    const first = (q: string) => {
+      const a = kb.answer(q);
+      expect(a.answered, q).toBe(true);
+      return a.sources[0];
+    };
+    expect(first('Sở Giáo dục và Đào tạo Tây Ninh có nhiệm vụ gì')?.text).toContain('Là cơ quan thường trực');
+    expect(first('Thư viện tỉnh làm gì?')?.section).toMatch(/Sở Văn hóa, Thể thao và Du lịch$/);
+    // The documents' name for a body ("Hội Liên hiệp Phụ nữ") answers to the shorter one people use.
+    expect(first('hoi phu nu lam gi')?.section).toMatch(/Hội Liên hiệp Phụ nữ tỉnh$/);
+    expect(first('Mục tiêu đến năm 2025 của Sơn La')?.section).toMatch(/Mục tiêu đến năm 2025/);
+    // "biết chữ" is the documents' "xóa mù chữ", and "2030" is not answered by the 2025 targets.
+    expect(first('chi tieu ty le biet chu 2030')?.section).toMatch(/Mục tiêu đến năm 2030 › 2\.2\.1/);
+    expect(first('Việt Nam có bao nhiêu tỉnh?')?.text).toContain('34 tỉnh');
+    expect(first('How many provinces does Vietnam have now?')?.text).toContain('34 provinces');
+    expect(first('Từ 1/7/2025 cả nước có bao nhiêu xã?')?.text).toContain('3.321');
+  });
+
+  it('does not answer who holds a post, or from another province\'s plan than the one asked about', () => {
+    for (const q of [
+      'Ai là chủ tịch UBND tỉnh Sơn La hiện nay?',
+      'Giám đốc Sở Giáo dục Tây Ninh tên gì?',
+      'Who is the chairman of the Tay Ninh People\'s Committee?',
+      'Email của Sở Giáo dục Sơn La',
+    ]) {
+      expect(kb.answer(q).answered, q).toBe(false);
+    }
+    // "Ban Bí thư" is a body, not the post "bí thư".
+    expect(kb.answer('Kết luận 49 của Ban Bí thư ban hành ngày nào?').answered).toBe(true);
+  });
+
   it('leaves out what the text does not say: no number or date for a document without them', () => {
     const a = kb.answer('Ban Chỉ đạo xây dựng xã hội học tập cấp huyện làm gì hằng năm?');
     expect(a.sources[0]?.document).toBe('001_e83df4c47cb3ad29.txt');

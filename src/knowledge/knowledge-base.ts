@@ -1,11 +1,11 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, phraseAt, type Analyse, type Analysis } from './analyse.js';
+import { createAnalyser, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
 import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
-import { splitPassages, type Passage } from './passages.js';
+import { headingTitle, splitPassages, type Passage } from './passages.js';
 import { buildQuery, hasContent, match, type Match, type Query, type TermStats, type Vocabulary } from './query.js';
 import { SearchIndex } from './search-index.js';
 
@@ -57,27 +57,50 @@ export interface KnowledgeBase {
 
 /** Longer input is cut here: no question needs more, and it keeps the work per question bounded. */
 export const QUESTION_MAX = 500;
+
+/** How a passage meets a question: the match, and what the passage's headings and counts add. */
+interface Verdict extends Match {
+  /** The passage's section is what the question asks: see `headingFit`. */
+  readonly heading: boolean;
+  /** The question asks how many of something ("bao nhiêu tỉnh") and the passage counts it ("34 tỉnh"). */
+  readonly count: boolean;
+  /** The question gives a date ("từ 1/7/2025") and the passage has it ("từ ngày 1 tháng 7 năm 2025"). */
+  readonly date: boolean;
+  /** The passage is of another province's plan than the one the question names, or another document than the one it names by number. */
+  readonly elsewhere: boolean;
+}
+
 /**
- * When a passage is given as an answer. It must match at least one telling term of the question (see
- * `match`: not a place, not an administrative word, not a word most passages use (COMMON), not a
- * bare number), so "kế hoạch", "1" or "Tây Ninh có bao nhiêu dân" get no passage. Then it must account for
- * 0.3 of the question's content words when both name the programme's own subject (lexicon domainTerms)
- * or the question names one of the documents by number, since a question about "khuyến học" worded
- * differently from the plans is still about the plans; any other question needs 0.6 and two telling
- * terms: one word in common ("dân số", "chủ tịch") is how the plans' passages meet questions about
- * population or leaders that they do not answer. Set between what we measured on 174 questions (the dev
- * set, our qa-extra set, test/knowledge/qa-neighbours.jsonl and a further 41 we only looked at): the
- * answerable ones scored 0.33-1 with at least one telling term when on the subject, 0.66-1 with two or
- * more otherwise; of the 69 off-topic ones none named the subject, and those that scored 0.6 or more
- * ("Dân số Sơn La là bao nhiêu?") matched one telling term at most.
+ * When a passage is given as an answer. First, it must account for enough of what the question asks
+ * (`share`, see `match`): what the question asks that the passage lacks is what makes an answer wrong.
+ * 0.3 is enough when the question names the programme's own subject (lexicon domainTerms) and the
+ * passage matches it, or names one of the documents by number: a question about "khuyến học" worded
+ * differently from the plans is still about the plans. Any other question needs 0.6 and something that
+ * shows the passage is about what it asks, not merely near it:
+ * - a body the plans give tasks to, named by both ("Sở Giáo dục và Đào tạo", "thư viện", lexicon bodies);
+ * - a section whose heading is what the question asks ("Mục tiêu đến năm 2025");
+ * - the count the question asks for ("bao nhiêu tỉnh": "34 tỉnh"), or the date it gives ("1/7/2025");
+ * - or two telling terms (see `match`: no place, no administrative word, no bare number, nothing most
+ *   passages use), since one word in common ("dân số", "dân tộc") is how the plans' passages meet
+ *   questions about population or ethnic groups that they do not answer.
+ * A passage of another province's plan than the one the question names, or of another document than the
+ * one it names by number, is never the answer ("Email của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
+ * A place, a number or a word most passages use never shows it alone: "Sơn La", "2025", "kế hoạch" and
+ * "Sơn La có bao nhiêu huyện" get no passage. Nor does a question about who holds a post ("chủ tịch",
+ * "giám đốc"; lexicon posts) unless it names a document by number: the plans name bodies, not the people
+ * at their head.
+ * Set on the 235 questions of the dev set, our qa-extra set and test/knowledge/qa-neighbours.jsonl:
+ * the answerable ones score 0.42-1 when on the subject and 0.6-1 otherwise; the off-topic ones that
+ * score 0.6 or more show nothing of the above (a place, a generic word, one telling term: "Dân số Sơn La
+ * là bao nhiêu?") or ask who holds a post.
  */
 export const MIN_COVERAGE = { any: 0.6, onTopic: 0.3 } as const;
-const MIN_TELLING = { any: 2, onTopic: 1 } as const;
 
-const isAnswer = ({ share, onTopic, telling }: Match): boolean =>
-  onTopic
-    ? share >= MIN_COVERAGE.onTopic && telling >= MIN_TELLING.onTopic
-    : share >= MIN_COVERAGE.any && telling >= MIN_TELLING.any;
+const isAnswer = (v: Verdict, query: Query): boolean => {
+  if (v.elsewhere || (query.post && !v.numbered)) return false;
+  if (v.onTopic) return v.share >= MIN_COVERAGE.onTopic && v.telling >= 1;
+  return v.share >= MIN_COVERAGE.any && (v.telling >= 2 || v.body || v.heading || v.count || v.date);
+};
 /**
  * A term in more than this share of the passages (and in more than COMMON.min of them, so that a small
  * corpus such as the English notes keeps its words) tells nothing about which passage answers.
@@ -89,12 +112,32 @@ const COMMON = { share: 0.15, min: 10 } as const;
  * words in passing ("không có chỉ số nào dưới 5 điểm") otherwise beats the section about them.
  */
 const HEADING_FIT = 1;
+/** How much of a heading's wording a question must have for the heading to name what it asks. */
+const HEADING_NAMED = 0.75;
 const CANDIDATES = 50;
 /**
  * A question that names a province, or the number of one of our documents, is not answered by another
  * province's plan or another document, whatever the wording: their passages count half.
  */
 const ELSEWHERE = 0.5;
+/**
+ * A section cut into several passages is what a question about its heading asks for as a whole; its
+ * first passage, which says what the section is about ("Là cơ quan thường trực …"), gets the full bonus
+ * of HEADING_FIT and the others this share of it.
+ */
+const LATER_PASSAGE_FIT = 0;
+/** How much more a passage scores when it gives the count the question asks for ("34 tỉnh"). */
+const COUNT_FIT = 0.5;
+/**
+ * How much more a passage scores when it matches the name of the programme's subject that the question
+ * uses ("huyện học tập"): its syllables are so common that the share of the question hardly shows it.
+ */
+const DOMAIN_FIT = 0.5;
+/**
+ * A question that names a province is answered from that province's plan before a document about no
+ * province (our notes): "Mục tiêu đến năm 2030 của Sơn La" asks for Sơn La's targets, not the national ones.
+ */
+const PROVINCE_LESS = 0.75;
 const SOURCES_SHOWN = 5;
 /** Weights of a passage's context against its own text (1). */
 const FIELD_WEIGHT = { headings: 0.5, document: 0.3 } as const;
@@ -102,6 +145,8 @@ const FIELD_WEIGHT = { headings: 0.5, document: 0.3 } as const;
 interface Entry {
   readonly doc: PlanDocument;
   readonly passage: Passage;
+  /** Whether it is the first passage of its section, the one that follows the heading line. */
+  readonly first: boolean;
 }
 
 interface Shelf {
@@ -112,7 +157,7 @@ interface Shelf {
 interface Ranked {
   readonly entry: Entry;
   readonly score: number;
-  readonly match: Match;
+  readonly verdict: Verdict;
 }
 
 function truncate(question: string): { text: string; truncated: boolean } {
@@ -145,8 +190,53 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
   });
 }
 
+const DIGITS = /^\d+$/;
+/**
+ * A count in a text: a number, or one written as a word, then a space and a word ("34 tỉnh", "mười chỉ
+ * số", "34 provinces"). Not a numbering ("1. Sở …", "(1) tìm đọc"), a number after another ("11/12
+ * huyện", "3.321"), a percentage, or "năm"/"một", which are also "year" and "a".
+ */
+const COUNT = /(?<![\p{L}\p{N}./-])(\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten)[ \t]+(\p{L}+)/giu;
+
+/**
+ * A date: "1/7/2025", "01-7", "1 tháng 7 năm 2025", "ngay 1 thang 7", "1 July 2025". Not a document number
+ * ("24/2023/TT-BGDĐT": the month has one or two digits and no digit follows).
+ */
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const DATE = new RegExp(
+  `(?<![\\p{N}/.-])(\\d{1,2})(?:\\s*[/-]\\s*(\\d{1,2})(?![\\p{N}])(?:\\s*[/-]\\s*(\\d{4}))?|\\s+(?:tháng|thang)\\s+(\\d{1,2})(?:\\s+(?:năm|nam)\\s+(\\d{4}))?|\\s+(${MONTHS.join('|')})(?:\\s+(\\d{4}))?)`,
+  'giu',
+);
+
+/** The dates of a text, as "1-7" and, with the year, "1-7-2025" too. */
+export function datesOf(text: string): Set<string> | undefined {
+  let dates: Set<string> | undefined;
+  for (const m of text.matchAll(DATE)) {
+    const [, day = '', slashMonth, slashYear, wordMonth, wordYear, monthName, nameYear] = m;
+    const month = slashMonth ?? wordMonth ?? (monthName ? String(MONTHS.indexOf(monthName.toLowerCase()) + 1) : '');
+    const year = slashYear ?? wordYear ?? nameYear;
+    const dm = `${Number(day)}-${Number(month)}`;
+    if (Number(day) < 1 || Number(day) > 31 || Number(month) < 1 || Number(month) > 12) continue;
+    (dates ??= new Set()).add(dm);
+    if (year) dates.add(`${dm}-${year}`);
+  }
+  return dates;
+}
+
+/** The words a passage gives a count of, as tokens ("tinh" for "34 tỉnh"). */
+function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> | undefined {
+  let counts: Set<string> | undefined;
+  for (const m of text.matchAll(COUNT)) {
+    const token = analyse(m[2] as string, lang).tokens[0];
+    if (token !== undefined) (counts ??= new Set()).add(token);
+  }
+  return counts;
+}
+
 function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language): Shelf {
-  const entries: Entry[] = documents.flatMap((doc) => splitPassages(doc.body).map((passage) => ({ doc, passage })));
+  const entries: Entry[] = documents.flatMap((doc) =>
+    splitPassages(doc.body).map((passage, i, all) => ({ doc, passage, first: i === 0 || all[i - 1]?.section !== passage.section })),
+  );
   const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
   // passages (the same string, array or document): the index reads each once. Only the heading's length
@@ -205,6 +295,13 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   const vocabulary = perLanguage(
     (lang): Vocabulary => ({
       domainTerms: phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))),
+      bodies: phraseTable(
+        Object.entries(lexicon.bodies[lang]).flatMap(([name, others]) => {
+          const full = analyse(name, lang).tokens;
+          return [name, ...others].map((words) => phrase(lang, words, full));
+        }),
+      ),
+      posts: phraseTable(lexicon.posts[lang].map((post) => phrase(lang, post))),
       places: phraseTable([...provinceNames, ...lexicon.places].map((name) => phrase(lang, name))),
       genericWords: phraseTable(lexicon.genericWords[lang].map((word) => phrase(lang, word))),
       synonyms: phraseTable(
@@ -224,7 +321,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   function headingOf(heading: string, lang: Language): { query: Query; terms: ReadonlySet<string> } {
     let found = headingQueries[lang].get(heading);
     if (!found) {
-      const query = buildQuery(analyse(heading, lang), lang, vocabulary[lang]);
+      const query = buildQuery(analyse(headingTitle(heading), lang), lang, vocabulary[lang]);
       headingQueries[lang].set(heading, (found = { query, terms: new Set(query.terms.keys()) }));
     }
     return found;
@@ -240,39 +337,83 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     }
     return terms;
   }
+  /** Every term counts the same: how much of a heading's wording a question has, word for word. */
+  const flat = perLanguage((lang): TermStats => ({ ...stats[lang], idf: () => 1 }));
   /**
-   * How well a passage's headings say what the question asks: 0 unless they account for all of it
-   * (places aside); then 0.5, plus half the share of its own heading line that the question accounts for,
-   * so "Công dân học tập là gì?" fits "công dân học tập là gì" better than "Mục tiêu cả nước về Công dân
-   * học tập" does.
+   * How well a passage's headings say what the question asks. `fit` is 0 unless they account for all of
+   * it (places aside); then 0.25, plus three quarters of the share of its own heading line that the
+   * question accounts for, so "Công dân học tập là gì?" fits "công dân học tập là gì" better than "Mục
+   * tiêu cả nước về Công dân học tập" does, and "Sở Giáo dục và Đào tạo … có nhiệm vụ gì" fits the section
+   * "Sở Giáo dục và Đào tạo" better than a paragraph "a) Sở Giáo dục và Đào tạo chủ trì, phối hợp …". `names` says that one of those headings is what the question asks: the question
+   * has at least HEADING_NAMED of its words, and more than a bare number ("Mục tiêu đến năm 2025" for
+   * "Mục tiêu đến năm 2025 của Sơn La"; not "Ủy ban nhân dân các huyện, thành phố" for "Sơn La có bao
+   * nhiêu huyện").
    */
-  function headingFit(entry: Entry, query: Query): number {
-    const { heading } = entry.passage;
-    if (!heading) return 0;
-    const path = pathOf(entry, query.lang);
-    if (match((term) => path.has(term), stats[query.lang], query).share < 1) return 0;
-    return 0.5 + 0.5 * match((term) => query.terms.has(term), stats[query.lang], headingOf(heading, query.lang).query).share;
+  function headingFit(entry: Entry, query: Query, named: Map<string, boolean>): { fit: number; names: boolean } {
+    const { heading, headings } = entry.passage;
+    if (!heading) return { fit: 0, names: false };
+    const { lang } = query;
+    const path = pathOf(entry, lang);
+    if (match(stats[lang], query, { contains: (term) => path.has(term), placesAside: true }).share < 1) return { fit: 0, names: false };
+    const asked = { contains: (term: string) => query.terms.has(term) };
+    const fit = 0.25 + 0.75 * match(stats[lang], headingOf(heading, lang).query, asked).share;
+    const { tokens, content } = query.analysis;
+    let names = false;
+    if (tokens.some((t, i) => content[i] && !query.place[i] && !query.generic[i] && !DIGITS.test(t))) {
+      for (const h of [heading, ...headings]) {
+        let yes = named.get(h);
+        if (yes === undefined) named.set(h, (yes = match(flat[lang], headingOf(h, lang).query, asked).share >= HEADING_NAMED));
+        if ((names = yes)) break;
+      }
+    }
+    return { fit, names };
+  }
+
+  /** The counts and dates of passages, found the first time a question asks for them. */
+  const counted = new WeakMap<Entry, ReadonlySet<string> | null>();
+  const dated = new WeakMap<Entry, ReadonlySet<string> | null>();
+  function countsIn(entry: Entry): ReadonlySet<string> | null {
+    let found = counted.get(entry);
+    if (found === undefined) counted.set(entry, (found = countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null));
+    return found;
+  }
+  function datesIn(entry: Entry): ReadonlySet<string> | null {
+    let found = dated.get(entry);
+    if (found === undefined) dated.set(entry, (found = datesOf(entry.passage.text) ?? null));
+    return found;
   }
 
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
-  /** Which documents a question confines itself to; undefined when it names no province or document of ours. */
-  function scopeOf(query: Query): ((doc: PlanDocument) => boolean) | undefined {
+  /**
+   * How much a document's passages count for a question: ELSEWHERE for another province's plan than the
+   * one the question names or another document than the one it names by number, PROVINCE_LESS for a
+   * document about no province when the question names one, and 1 otherwise.
+   */
+  function scopeOf(query: Query): (doc: PlanDocument) => number {
     const { tokens, units } = query.analysis;
     const named = new Set(tokens.flatMap((_, i) => phraseAt(provinces[query.lang], tokens, i)?.full ?? []));
     const numbered = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
-    if (named.size === 0 && numbered.length === 0) return undefined;
-    return (doc) =>
-      (named.size === 0 || doc.meta.province === '' || named.has(doc.meta.province)) &&
-      (numbered.length === 0 || numbered.includes(doc));
+    return (doc) => {
+      if (numbered.length > 0 && !numbered.includes(doc)) return ELSEWHERE;
+      if (named.size === 0) return 1;
+      if (doc.meta.province === '') return numbered.includes(doc) ? 1 : PROVINCE_LESS;
+      return named.has(doc.meta.province) ? 1 : ELSEWHERE;
+    };
   }
 
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
     const { index, entries } = shelves[lang];
-    const inScope = scopeOf(query);
+    const scope = scopeOf(query);
+    // Numbers the question gives by themselves (a year, "15 tuổi"), not as part of a document number.
+    const { tokens, content, units } = query.analysis;
+    const inUnits = new Set(units.map(unitNumber));
+    const numbers = tokens.filter((t, i) => content[i] && DIGITS.test(t) && !inUnits.has(t));
     const ids = index.ids(query.terms.keys());
+    const asked = datesOf(text);
+    const named = new Map<string, boolean>();
     const ranked = hasContent(query)
       ? index
           .top(query.terms, CANDIDATES)
@@ -286,17 +427,26 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               const id = ids.get(term);
               return id !== undefined && index.ownsId(passage, id);
             };
-            const found = match(contains, stats[lang], query, owns);
-            // Among passages that score alike, the one that accounts for more of the question wins, and
-            // the one whose heading is what the question asks.
+            const found = match(stats[lang], query, { contains, owns });
+            const fit = headingFit(entry, query, named);
+            const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
+            const date = asked !== undefined && [...asked].every((d) => datesIn(entry)?.has(d) ?? false);
+            const docScope = scope(entry.doc);
+            const verdict: Verdict = { ...found, heading: fit.names, count, date, elsewhere: docScope === ELSEWHERE };
+            // Among passages that score alike, the one that accounts for more of the question wins, the
+            // one whose heading is what the question asks, that gives the count it asks for or matches
+            // the programme's subject it names. A passage without a number the question gives ("đến 2030"
+            // is not answered by the 2025 targets) counts half, like another province's plan.
             const weight =
               (0.5 + found.share) *
-              (1 + HEADING_FIT * headingFit(entry, query)) *
-              (inScope && !inScope(entry.doc) ? ELSEWHERE : 1);
-            return { entry, score: score * weight, match: found };
+              (1 + HEADING_FIT * fit.fit * (entry.first ? 1 : LATER_PASSAGE_FIT)) *
+              (count ? 1 + COUNT_FIT : 1) *
+              (found.domain ? 1 + DOMAIN_FIT : 1) *
+              Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);
+            return { entry, score: score * weight, verdict };
           })
           // Passages that answer come first: the chat shows the first, and the best-scoring one may not answer.
-          .sort((a, b) => Number(isAnswer(b.match)) - Number(isAnswer(a.match)) || b.score - a.score)
+          .sort((a, b) => Number(isAnswer(b.verdict, query)) - Number(isAnswer(a.verdict, query)) || b.score - a.score)
       : [];
     return { query, ranked };
   }
@@ -329,14 +479,14 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
       const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
       const best = ranked[0];
       if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources };
-      if (!best || !isAnswer(best.match)) return { answered: false, answer: t('qa.unknown'), sources };
+      if (!best || !isAnswer(best.verdict, query)) return { answered: false, answer: t('qa.unknown'), sources };
       const body = reply(best, query, lang ?? query.lang);
       return { answered: true, answer: truncated ? `${t('qa.truncated')}\n${body}` : body, sources };
     },
 
     search(question, options = {}) {
       const { query, ranked } = rank(truncate(question).text);
-      const relevant = ranked.filter((r) => isAnswer(r.match));
+      const relevant = ranked.filter((r) => isAnswer(r.verdict, query));
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(0, options.limit ?? 3);
       const lang = options.lang ?? query.lang;

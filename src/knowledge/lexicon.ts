@@ -18,6 +18,8 @@ const lexiconSchema = z.object({
   stopWords: listsPerLanguage,
   stopPhrases: listsPerLanguage,
   domainTerms: listsPerLanguage,
+  bodies: synonymsPerLanguage,
+  posts: listsPerLanguage,
   places: wordList,
   genericWords: listsPerLanguage,
   synonyms: synonymsPerLanguage,
@@ -45,6 +47,13 @@ export interface Lexicon {
   readonly stopPhrases: Readonly<Record<Language, PhraseTable>>;
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
   readonly domainTerms: Readonly<Record<Language, readonly string[]>>;
+  /**
+   * Bodies the plans give tasks to, by the name the documents use ("Hội Liên hiệp Phụ nữ"), with shorter
+   * names people use for them ("Hội Phụ nữ"), as written.
+   */
+  readonly bodies: Readonly<Record<Language, Readonly<Record<string, readonly string[]>>>>;
+  /** Posts people hold ("chủ tịch", "giám đốc"): the plans say what bodies do, never who holds a post. */
+  readonly posts: Readonly<Record<Language, readonly string[]>>;
   /** Place names besides the documents' provinces ("Việt Nam"), as written: where, not what. */
   readonly places: readonly string[];
   /** Words that say where or who rather than what ("tỉnh", "UBND"), as written. */
@@ -74,7 +83,8 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, places, genericWords, synonyms } = parsed.data;
+  const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
+    parsed.data;
 
   const types = new Map<string, string>();
   let documentTypeWords = 1;
@@ -99,6 +109,8 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
     domainTerms,
+    bodies,
+    posts,
     places,
     genericWords,
     synonyms,

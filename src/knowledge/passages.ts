@@ -71,6 +71,15 @@ function cleanLine(raw: string): { line: string; depth: number } {
   return { line: line.trim(), depth };
 }
 
+/** A heading line without its numbering: "2.1. Mục tiêu đến năm 2025" → "Mục tiêu đến năm 2025". */
+export function headingTitle(line: string): string {
+  for (const { pattern } of NUMBERINGS) {
+    const m = pattern.exec(line);
+    if (m) return line.slice(m[0].length);
+  }
+  return line;
+}
+
 const isClosingBlock = (line: string): boolean => /^nơi nhận\s*:?/iu.test(line);
 const hasWords = (line: string): boolean => /[\p{L}\p{N}]/u.test(line);
 const endsSentence = (line: string): boolean => /[.:;!?…]["”»)]*$/.test(line);

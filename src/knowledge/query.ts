@@ -5,11 +5,16 @@ import type { PhraseTable } from './lexicon.js';
 /** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
 const WEIGHT = { token: 1, bigram: 1.5, unit: 3 } as const;
 const DIGITS = /^\d+$/;
+const YEAR = /^(19|20)\d\d$/;
 
 /** The lexicon's word lists a question is read with, analysed for its language. */
 export interface Vocabulary {
   /** Names of the programme's subject. */
   readonly domainTerms: PhraseTable;
+  /** Bodies the plans give tasks to, by any of their names (`words`), with the documents' name (`full`). */
+  readonly bodies: PhraseTable;
+  /** Posts people hold. */
+  readonly posts: PhraseTable;
   /** Places the documents are about: where, not what. */
   readonly places: PhraseTable;
   /** Words that say where or who rather than what. */
@@ -31,10 +36,36 @@ export interface Query {
   readonly analysis: Analysis;
   /** Distinct terms with their weights, the documents' wordings of synonyms included. */
   readonly terms: ReadonlyMap<string, number>;
-  /** Token positions of each name of the programme's subject found in the question. */
+  /**
+   * Token positions of each name of the programme's subject found in the question, or of a wording that
+   * the documents put as one ("biết chữ" for "xóa mù chữ").
+   */
   readonly domainSpans: readonly (readonly number[])[];
+  /**
+   * Each body the question names ("Hội Phụ nữ", "thư viện"): the terms of the question's name for it and
+   * of the documents' name ("Hội Liên hiệp Phụ nữ"); a passage names the body when it has either.
+   */
+  readonly bodies: readonly (readonly (readonly string[])[])[];
+  /**
+   * Whether the question names a post that is not part of a body's name ("chủ tịch", not "Ban Bí thư"): it
+   * asks about a person, and the plans name none.
+   */
+  readonly post: boolean;
+  /** The word after "bao nhiêu", "mấy" or "how many": what the question asks to count. */
+  readonly counted?: string;
   /** Per token position i, the bigram term of tokens i and i+1, if they make one. */
   readonly bigramAt: readonly (string | undefined)[];
+  /**
+   * Per token position i: whether a word ends between tokens i and i+1 because a phrase of the lexicon
+   * (a name of the subject, a body, a place, a generic word, a synonym, a post) starts or ends there.
+   */
+  readonly wordEnds: readonly boolean[];
+  /** Per token: a number. */
+  readonly numeric: readonly boolean[];
+  /** Per token: a year ("2025"). */
+  readonly year: readonly boolean[];
+  /** Per token: content that is no place and no generic word. */
+  readonly plain: readonly boolean[];
   /** Per token: part of a place name. */
   readonly place: readonly boolean[];
   /** Per token: part of a generic word. */
@@ -62,6 +93,21 @@ function flags(table: PhraseTable, tokens: readonly string[]): boolean[] {
 const termsOfWords = (words: readonly string[]): string[] =>
   words.length === 1 ? [...words] : words.slice(1).map((word, k) => bigram(words[k] as string, word));
 
+/** The words that ask for a count, folded, and how many tokens each takes. */
+const COUNT_ASKED: readonly (readonly string[])[] = [['bao', 'nhieu'], ['may'], ['how', 'many']];
+
+/** The first content word after a word that asks for a count, if any. */
+function countedIn(analysis: Analysis): string | undefined {
+  const { tokens, content } = analysis;
+  for (let i = 0; i < tokens.length; i++) {
+    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w));
+    if (!asked) continue;
+    const next = i + asked.length;
+    if (content[next] === true && !DIGITS.test(tokens[next] as string)) return tokens[next];
+  }
+  return undefined;
+}
+
 export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocabulary): Query {
   const terms = new Map<string, number>();
   for (const term of termsOf(analysis)) {
@@ -69,19 +115,52 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     terms.set(term, weight);
   }
   const { tokens } = analysis;
-  const synonyms = findPhrases(vocabulary.synonyms, tokens).map(({ span, full }) => ({ span, terms: termsOfWords(full) }));
+  const bodies = findPhrases(vocabulary.bodies, tokens);
+  // A body named otherwise than the documents name it is read like a synonym of their name.
+  const found = [
+    ...findPhrases(vocabulary.synonyms, tokens),
+    ...bodies.filter(({ span, full }) => span.length !== full.length || span.some((i, k) => tokens[i] !== full[k])),
+  ];
+  const synonyms = found.map(({ span, full }) => ({ span, terms: termsOfWords(full) }));
+  const domainSpans = findPhrases(vocabulary.domainTerms, tokens).map(({ span }) => span);
+  for (const { span, full } of found) {
+    if (phraseAt(vocabulary.domainTerms, full, 0)?.words.length === full.length) domainSpans.push(span);
+  }
+  const inBody = new Set(bodies.flatMap(({ span }) => span));
+  const post = findPhrases(vocabulary.posts, tokens).some(({ span }) => !span.some((i) => inBody.has(i)));
   for (const { terms: wording } of synonyms) {
     for (const term of wording) if (!terms.has(term)) terms.set(term, term.includes(' ') ? WEIGHT.bigram : WEIGHT.token);
   }
   const bigramAt = tokens.map((token, i) => (pairs(analysis, i) ? bigram(token, tokens[i + 1] as string) : undefined));
+  const wordEnds = tokens.map(() => false);
+  const place = flags(vocabulary.places, tokens);
+  const generic = flags(vocabulary.genericWords, tokens);
+  const spans = [
+    ...domainSpans,
+    ...bodies.map(({ span }) => span),
+    ...found.map(({ span }) => span),
+    ...[vocabulary.places, vocabulary.genericWords, vocabulary.posts].flatMap((table) => findPhrases(table, tokens).map(({ span }) => span)),
+  ];
+  for (const span of spans) {
+    const first = span[0] as number;
+    if (first > 0) wordEnds[first - 1] = true;
+    wordEnds[span[span.length - 1] as number] = true;
+  }
   return {
     lang,
     analysis,
     terms,
-    domainSpans: findPhrases(vocabulary.domainTerms, tokens).map(({ span }) => span),
+    domainSpans,
+    bodies: bodies.map(({ span, full }) => [termsOfWords(span.map((i) => tokens[i] as string)), termsOfWords(full)]),
+    post,
+    counted: countedIn(analysis),
     bigramAt,
-    place: flags(vocabulary.places, tokens),
-    generic: flags(vocabulary.genericWords, tokens),
+    wordEnds,
+    numeric: tokens.map((t) => DIGITS.test(t)),
+    year: tokens.map((t) => YEAR.test(t)),
+    plain: tokens.map((_, i) => analysis.content[i] === true && !place[i] && !generic[i]),
+    place,
+    generic,
     synonyms,
   };
 }
@@ -111,65 +190,92 @@ export interface Match {
   readonly onTopic: boolean;
   /**
    * How many telling terms the passage matches: words or bigrams that are no place, no generic word,
-   * no bare number and not common in the corpus; a name of the programme's subject or a document number
-   * counts once.
+   * no bare number and not common in the corpus; a name of the programme's subject, a body or a document
+   * number counts once.
    */
   readonly telling: number;
+  /** Whether the passage matches a name of the programme's subject that the question uses. */
+  readonly domain: boolean;
+  /** Whether the passage itself names a body the question names. */
+  readonly body: boolean;
+  /** Whether the passage belongs to, or names, a document the question names by number. */
+  readonly numbered: boolean;
+}
+
+export interface MatchSources {
+  /** Whether the passage or its document's details have a term. */
+  readonly contains: (term: string) => boolean;
+  /** Whether the passage's own text and headings have a term; by default `contains`. */
+  readonly owns?: (term: string) => boolean;
+  /** Leave places out of the question altogether, named by the passage or not. */
+  readonly placesAside?: boolean;
 }
 
 /**
- * How well a passage matches a question (`contains`: whether the passage or its document's details have
- * a term; `owns`: whether the passage's own text and headings do), the test for answering at all. Only
- * what the passage says itself is telling: every passage of a plan "has" the words of the plan's title. A Vietnamese syllable counts only when matched together with a neighbour (a
- * two-syllable word: "tài chính", not the "tài" of "khuyến tài"), unless it stands alone between
+ * How well a passage matches a question, the test for answering at all. Only what the passage says
+ * itself is telling: every passage of a plan "has" the words of the plan's title, and so does a number
+ * count only when the passage itself has it ("2030" of "giai đoạn 2021-2030" in the title does not make
+ * every passage a 2030 target). A Vietnamese syllable counts only when matched together with a neighbour
+ * (a two-syllable word: "tài chính", not the "tài" of "khuyến tài"), unless it stands alone between
  * question words; an English word and a number count by themselves, and a number also counts when the
  * document number it belongs to matches. Loose syllable matches are what make an off-topic question look
  * related, so they earn nothing here.
  */
-export function match(
-  contains: (term: string) => boolean,
-  stats: TermStats,
-  query: Query,
-  owns: (term: string) => boolean = contains,
-): Match {
+export function match(stats: TermStats, query: Query, sources: MatchSources): Match {
+  const { contains, placesAside = false } = sources;
+  const owns = sources.owns ?? contains;
   const { tokens, content, units } = query.analysis;
+  const { numeric, plain, wordEnds, bigramAt } = query;
   const matchedUnits = units.filter(contains);
   const matchedNumbers = new Set(matchedUnits.map(unitNumber));
-  const pairMatched = query.bigramAt.map((term) => term !== undefined && contains(term));
+  // A number counts only where the passage itself has it.
+  const pairMatched = bigramAt.map(
+    (term, i) => term !== undefined && (numeric[i] === true || numeric[i + 1] === true ? owns(term) : contains(term)),
+  );
   const telling = new Set<string>(matchedUnits);
-  const plain = (i: number): boolean => content[i] === true && !query.place[i] && !query.generic[i];
-  const tell = (term: string, ...at: number[]): void => {
-    if (at.every(plain) && !DIGITS.test(term) && !stats.common(term) && owns(term)) telling.add(term);
-  };
+  // A number alone is never telling, nor is a bigram with a year: "năm 2025" only says when.
+  const tellable = (term: string): boolean => !stats.common(term) && owns(term);
 
+  // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
+  // or a syllable between question words, or between a question word and a phrase of the lexicon
+  // ("Công dân học tập xét bao lâu"), is as specific as the question makes it.
   const covered = tokens.map((token, i) => {
-    // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
-    // or a syllable between question words is as specific as the question makes it.
-    const alone = query.lang === 'en' || DIGITS.test(token) || (!content[i - 1] && !content[i + 1]);
-    const found = alone && content[i] === true && contains(token);
-    if (found) tell(token, i);
-    if (pairMatched[i]) tell(query.bigramAt[i] as string, i, i + 1);
+    const alone =
+      query.lang === 'en' ||
+      numeric[i] === true ||
+      ((!content[i - 1] || wordEnds[i - 1] === true) && (!content[i + 1] || wordEnds[i] === true));
+    const found = alone && content[i] === true && (numeric[i] === true ? owns(token) : contains(token));
+    if (found && plain[i] && !numeric[i] && tellable(token)) telling.add(token);
+    const pair = bigramAt[i] as string;
+    if (pairMatched[i] && plain[i] && plain[i + 1] && !query.year[i] && !query.year[i + 1] && tellable(pair)) telling.add(pair);
     return matchedNumbers.has(token) || pairMatched[i - 1] === true || pairMatched[i] === true || found;
   });
   for (const { span, terms } of query.synonyms) {
     if (!terms.every(contains)) continue;
     for (const i of span) covered[i] = true;
-    if (span.every(plain) && !terms.every(stats.common) && terms.every(owns)) telling.add(terms.join('|'));
+    if (span.every((i) => plain[i]) && !terms.every(stats.common) && terms.every(owns)) telling.add(terms.join('|'));
   }
   let total = 0;
   let matched = 0;
-  tokens.forEach((token, i) => {
-    if (!content[i] || (query.place[i] && covered[i])) return;
-    const weight = stats.idf(token);
+  for (let i = 0; i < tokens.length; i++) {
+    if (!content[i] || (query.place[i] && (covered[i] || placesAside))) continue;
+    const weight = stats.idf(tokens[i] as string);
     total += weight;
     if (covered[i]) matched += weight;
-  });
+  }
   const share = total === 0 ? (matchedNumbers.size > 0 ? 1 : 0) : matched / total;
-  let onTopic = matchedUnits.length > 0;
+  let domain = false;
   query.domainSpans.forEach((span, n) => {
     if (!span.every((i) => !content[i] || covered[i])) return;
-    onTopic = true;
+    domain = true;
     telling.add(`domain ${n}`);
   });
-  return { share, onTopic, telling: telling.size };
+  let body = false;
+  query.bodies.forEach((names, n) => {
+    if (!names.some((terms) => terms.every(owns))) return;
+    body = true;
+    telling.add(`body ${n}`);
+  });
+  const numbered = matchedUnits.length > 0;
+  return { share, onTopic: domain || numbered, telling: telling.size, domain, body, numbered };
 }
