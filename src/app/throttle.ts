@@ -14,7 +14,10 @@ export type ThrottleVerdict = 'pass' | 'notify' | 'drop';
 interface Bucket {
   tokens: number;
   at: number;
-  /** Whether this flood has been told already: one notice per flood, not one per message. */
+  /**
+   * Whether this flood has been told already: one notice per flood, not one per message. A sustained
+   * flood still gets a message through at each refill; the flood ends only when the bucket is full again.
+   */
   told: boolean;
 }
 
@@ -29,10 +32,10 @@ export class Throttle {
     const b = this.buckets.get(key) ?? { tokens: this.opts.burst, at: now, told: false };
     b.tokens = Math.min(this.opts.burst, b.tokens + ((now - b.at) / 1000) * this.opts.perSecond);
     b.at = now;
+    if (b.tokens >= this.opts.burst) b.told = false;
     let verdict: ThrottleVerdict;
     if (b.tokens >= 1) {
       b.tokens -= 1;
-      b.told = false;
       verdict = 'pass';
     } else {
       verdict = b.told ? 'drop' : 'notify';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
+import { listen, type LocalServer } from '../support/http.js';
 import { startRedisServer, untilAnswers, type RedisServer } from '../support/redis-server.js';
 
 describe('Redis crashing in the middle of a conversation (AOF on)', () => {
@@ -37,10 +38,61 @@ describe('Redis crashing in the middle of a conversation (AOF on)', () => {
 
 describe('one person flooding the bot', () => {
   let t: TestApp;
+  let http: LocalServer;
   beforeAll(async () => {
     t = await createTestApp({ throttle: 'config' });
+    http = await listen(t.app);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await http.close();
+    await t.close();
+  });
+
+  /** One message over POST /api/chat: what the person reads and how long they waited. */
+  const post = async (user: string, text: string) => {
+    const started = performance.now();
+    const res = await fetch(`${http.url}/api/chat`, { method: 'POST', body: JSON.stringify({ user, text }) });
+    const { replies } = (await res.json()) as { replies: { text: string }[] };
+    return { status: res.status, text: replies.map((r) => r.text).join('\n'), ms: performance.now() - started };
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+  it('tells someone sending 100 messages a second once, lets through what the refill allows, and keeps another person quick', async () => {
+    const { FLOOD_BURST: burst, FLOOD_PER_SECOND: perSecond } = t.app.config;
+    await post('steady', '/start');
+    const before: number[] = [];
+    for (let i = 0; i < 10; i++) before.push((await post('steady', '/help')).ms);
+
+    const seconds = 2;
+    const flood: ReturnType<typeof post>[] = [];
+    const during: Awaited<ReturnType<typeof post>>[] = [];
+    const end = performance.now() + seconds * 1000;
+    const steady = (async () => {
+      while (performance.now() < end) {
+        during.push(await post('steady', '/help'));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    for (let i = 0; performance.now() < end; i++) {
+      flood.push(post('flooder', `tin ${i}`));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const flooded = await Promise.all(flood);
+    await steady;
+
+    expect(flooded.every((r) => r.status === 200)).toBe(true);
+    expect(flooded.length).toBeGreaterThan(100);
+    // One notice for the whole flood, not one after every refill.
+    expect(flooded.filter((r) => r.text.includes('nhắn nhanh quá'))).toHaveLength(1);
+    const handled = flooded.filter((r) => r.text && !r.text.includes('nhắn nhanh quá')).length;
+    expect(handled).toBeGreaterThanOrEqual(burst);
+    expect(handled).toBeLessThanOrEqual(burst + (seconds + 1) * perSecond);
+
+    expect(during.length).toBeGreaterThan(5);
+    for (const r of during) expect(r.text).toContain('/cancel');
+    // The steady person's latency stays about what it was before the flood.
+    expect(median(during.map((r) => r.ms))).toBeLessThan(median(before) * 3 + 20);
+  });
 
   it('is slowed down with one polite notice while another person is served first', async () => {
     const { FLOOD_BURST: burst } = t.app.config;
