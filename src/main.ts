@@ -3,7 +3,7 @@ import { createApp } from './app/create.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './core/logger.js';
 import { FlowLoadError } from './engine/flows.js';
-import { createHttpServer } from './http/server.js';
+import { closeHttpServer, createHttpServer } from './http/server.js';
 import { redactUrl, whenReady } from './store/redis.js';
 
 async function main(): Promise<void> {
@@ -51,8 +51,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing messages in flight');
-    const closed = new Promise<void>((r) => server.close(() => r()));
-    server.closeIdleConnections();
+    const closed = closeHttpServer(server);
     // Messages being handled may still queue notices: the queues close only after them.
     await app.bot.drain();
     await app.stop();

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -70,5 +71,33 @@ describe('the bot process', () => {
     expect(bot.output().match(/Redis is unreachable/g)).toHaveLength(1);
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
+  });
+
+  it('answers a message still in flight when SIGTERM arrives, then stops', async () => {
+    const port = await freePort();
+    redis = await startRedisServer();
+    const bot = startBot({ PORT: String(port), REDIS_URL: redis.url, REDIS_PREFIX: 'gs:' });
+    running.push(bot.child);
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
+    // Another instance holds this person's session, so the message waits inside the bot.
+    const other = new Redis(redis.url);
+    await other.set('gs:lock:s:web:late', 'other-instance', 'PX', 5_000);
+    const answer = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'late', text: '/start' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    bot.child.kill('SIGTERM');
+    await until(async () => (bot.output().includes('finishing messages in flight') ? true : undefined));
+    // Stopping means no new work, while the message in flight is still waiting.
+    const late = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 'refused');
+    expect(late).not.toBe(200);
+    await other.del('gs:lock:s:web:late');
+    const res = await answer;
+    const answeredAt = Date.now();
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
+    expect(await bot.exited).toBe(0);
+    // Its connection closed with the answer: the process does not sit out a timeout on it.
+    expect(Date.now() - answeredAt).toBeLessThan(3_000);
+    expect(await other.exists('gs:s:web:late')).toBe(1);
+    other.disconnect();
   });
 });
