@@ -25,6 +25,7 @@ describe('Redis crashing in the middle of a conversation (AOF on)', () => {
     const during = await t.send('web:a', 'English');
     expect(textOf(during)).toContain('vui lòng thử lại');
     expect(textOf(await t.send('web:new', 'hello'))).toContain('thử lại');
+    expect(await t.app.metrics.registry.metrics()).toContain('xhht_errors_total{channel="web",kind="store"} 2');
 
     await redis.start();
     await untilAnswers(t.app.redis);
@@ -56,10 +57,15 @@ describe('one person flooding the bot', () => {
     return { status: res.status, text: replies.map((r) => r.text).join('\n'), ms: performance.now() - started };
   };
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const throttledCount = async () => {
+    const text = await (await fetch(`${http.url}/metrics`)).text();
+    return Number(/xhht_errors_total\{channel="web",kind="throttled"\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
 
   it('tells someone sending 100 messages a second once, lets through what the refill allows, and keeps another person quick', async () => {
     const { FLOOD_BURST: burst, FLOOD_PER_SECOND: perSecond } = t.app.config;
     await post('steady', '/start');
+    const throttledBefore = await throttledCount();
     const before: number[] = [];
     for (let i = 0; i < 10; i++) before.push((await post('steady', '/help')).ms);
 
@@ -87,6 +93,7 @@ describe('one person flooding the bot', () => {
     const handled = flooded.filter((r) => r.text && !r.text.includes('nhắn nhanh quá')).length;
     expect(handled).toBeGreaterThanOrEqual(burst);
     expect(handled).toBeLessThanOrEqual(burst + (seconds + 1) * perSecond);
+    expect((await throttledCount()) - throttledBefore).toBe(flooded.length - handled);
 
     expect(during.length).toBeGreaterThan(5);
     for (const r of during) expect(r.text).toContain('/cancel');
