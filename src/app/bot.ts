@@ -61,8 +61,14 @@ export class Bot {
     let seen: Promise<void> = Promise.resolve();
     try {
       const replies = await sessions.transact(inbound.user, async (loaded) => {
+        let message = inbound;
         if (loaded.kind === 'ok') lang = loaded.session.lang;
-        const result = await this.engine.handle(loaded, inbound);
+        else {
+          // Without a readable session (expired, or left by an older version) people keep the language they chose.
+          const known = (await users.get(inbound.user))?.lang;
+          if (known) message = { ...inbound, langHint: (lang = known) };
+        }
+        const result = await this.engine.handle(loaded, message);
         // Someone who just erased their data is not recorded again by this very message. The record
         // goes out alongside the session write (one round trip instead of two) and is awaited below,
         // so that its failure still fails the message; the catch only keeps it from going unobserved.

@@ -84,6 +84,16 @@ describe('web chat over HTTP with Redis sessions', () => {
     expect(await t.app.sessions.get('web:strict')).toEqual(before);
   });
 
+  it('keeps the language a person chose when their session expired or was left by an older version', async () => {
+    await chat({ user: 'anh', text: '/lang en' });
+    await t.app.redis.set(`${t.prefix}s:web:anh`, JSON.stringify({ version: 0, state: 'MENU' }));
+    const reset = await chat({ user: 'anh', text: 'hello' });
+    expect(all(reset)).toContain('previous conversation was interrupted');
+    expect(reset.at(-1)?.choices[0]?.label).toBe('Ask about the plans');
+    await t.app.redis.del(`${t.prefix}s:web:anh`);
+    expect(all(await chat({ user: 'anh', text: '/start', lang: 'vi' }))).toContain('Hello');
+  });
+
   it('takes any id without spaces, ignores keys it does not know and greets a newcomer in the page language', async () => {
     const replies = await chat({ user: 'khach:01@tinh.vn', text: '/start', lang: 'en', client: 'kiosk' });
     expect(all(replies)).toContain('Hello');
