@@ -5,9 +5,9 @@ export const CHANNELS = ['web', 'telegram', 'zalo'] as const;
 export const channelSchema = z.enum(CHANNELS);
 export type ChannelName = z.infer<typeof channelSchema>;
 
-/** A person is "<channel>:<id as the platform gives it>"; ids stay strings (Zalo ids exceed 2^53). */
 /** The platform's id (web ids up to 128 characters) after its channel name. */
 export const USER_ID_MAX = 160;
+/** A person is "<channel>:<id as the platform gives it>"; ids stay strings (Zalo ids exceed 2^53). */
 export const userIdSchema = z
   .string()
   .max(USER_ID_MAX, `a user id of at most ${USER_ID_MAX} characters`)
