@@ -100,7 +100,8 @@ const COUNT_ASKED: readonly (readonly string[])[] = [['bao', 'nhieu'], ['may'], 
 function countedIn(analysis: Analysis): string | undefined {
   const { tokens, content } = analysis;
   for (let i = 0; i < tokens.length; i++) {
-    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w));
+    // Only as a question word: "máy tính" is not "mấy tính".
+    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w && !content[i + k]));
     if (!asked) continue;
     const next = i + asked.length;
     if (content[next] === true && !DIGITS.test(tokens[next] as string)) return tokens[next];
