@@ -66,6 +66,8 @@ interface Verdict extends Match {
   readonly count: boolean;
   /** The question gives a date ("từ 1/7/2025") and the passage has it ("từ ngày 1 tháng 7 năm 2025"). */
   readonly date: boolean;
+  /** The question asks how many or how much and the passage gives no number at all. */
+  readonly uncounted: boolean;
   /** The passage is of another province's plan than the one the question names, or another document than the one it names by number. */
   readonly elsewhere: boolean;
 }
@@ -83,8 +85,10 @@ interface Verdict extends Match {
  * - or two telling terms (see `match`: no place, no administrative word, no bare number, nothing most
  *   passages use), since one word in common ("dân số", "dân tộc") is how the plans' passages meet
  *   questions about population or ethnic groups that they do not answer.
- * A passage of another province's plan than the one the question names, or of another document than the
- * one it names by number, is never the answer ("Email của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
+ * A question that asks how many or how much is not answered by a passage without a number ("Tây Ninh có
+ * bao nhiêu trung tâm học tập cộng đồng?"). A passage of another province's plan than the one the
+ * question names, or of another document than the one it names by number, is never the answer ("Email
+ * của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
  * A place, a number or a word most passages use never shows it alone: "Sơn La", "2025", "kế hoạch" and
  * "Sơn La có bao nhiêu huyện" get no passage. Nor does a question about who holds a post ("chủ tịch",
  * "giám đốc"; lexicon posts) unless it names a document by number: the plans name bodies, not the people
@@ -97,7 +101,7 @@ interface Verdict extends Match {
 export const MIN_COVERAGE = { any: 0.6, onTopic: 0.3 } as const;
 
 const isAnswer = (v: Verdict, query: Query): boolean => {
-  if (v.elsewhere || (query.post && !v.numbered)) return false;
+  if (v.elsewhere || v.uncounted || (query.post && !v.numbered)) return false;
   if (v.onTopic) return v.share >= MIN_COVERAGE.onTopic && v.telling >= 1;
   return v.share >= MIN_COVERAGE.any && (v.telling >= 2 || v.body || v.heading || v.count || v.date);
 };
@@ -191,6 +195,11 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 const DIGITS = /^\d+$/;
+/**
+ * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
+ * "năm" or "một", which are also "year" and "a".
+ */
+const NUMBER = /\d|(?<!\p{L})(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|triệu|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)(?!\p{L})/iu;
 /**
  * A count in a text: a number, or one written as a word, then a space and a word ("34 tỉnh", "mười chỉ
  * số", "34 provinces"). Not a numbering ("1. Sở …", "(1) tìm đọc"), a number after another ("11/12
@@ -377,6 +386,12 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     if (found === undefined) counted.set(entry, (found = countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null));
     return found;
   }
+  const numberedEntries = new WeakMap<Entry, boolean>();
+  function numbered(entry: Entry): boolean {
+    let found = numberedEntries.get(entry);
+    if (found === undefined) numberedEntries.set(entry, (found = NUMBER.test(entry.passage.text)));
+    return found;
+  }
   function datesIn(entry: Entry): ReadonlySet<string> | null {
     let found = dated.get(entry);
     if (found === undefined) dated.set(entry, (found = datesOf(entry.passage.text) ?? null));
@@ -432,7 +447,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
             const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
             const date = asked !== undefined && [...asked].every((d) => datesIn(entry)?.has(d) ?? false);
             const docScope = scope(entry.doc);
-            const verdict: Verdict = { ...found, heading: fit.names, count, date, elsewhere: docScope === ELSEWHERE };
+            const uncounted = query.quantity && !numbered(entry);
+            const verdict: Verdict = { ...found, heading: fit.names, count, date, uncounted, elsewhere: docScope === ELSEWHERE };
             // Among passages that score alike, the one that accounts for more of the question wins, the
             // one whose heading is what the question asks, that gives the count it asks for or matches
             // the programme's subject it names. A passage without a number the question gives ("đến 2030"
