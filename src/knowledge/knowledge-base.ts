@@ -133,6 +133,17 @@ const LATER_PASSAGE_FIT = 0;
 /** How much more a passage scores when it gives the count the question asks for ("34 tỉnh"). */
 const COUNT_FIT = 0.5;
 /**
+ * How much more a passage scores when the question asks when and the passage gives a date or a time
+ * ("ngày 24/8/2016", "quý III năm 2020", "cuối năm 2025").
+ */
+const WHEN_FIT = 0.5;
+/**
+ * How much more a passage scores when the question asks when a document it names by number was issued
+ * and the passage gives that date: the document's own date (its header), or a date right after the
+ * number ("Chỉ thị số 19-CT/TU ngày 24/8/2016").
+ */
+const ISSUED_FIT = 1;
+/**
  * How much more a passage scores when it matches the name of the programme's subject that the question
  * uses ("huyện học tập"): its syllables are so common that the share of the question hardly shows it.
  */
@@ -195,6 +206,8 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 const DIGITS = /^\d+$/;
+/** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
+const TIME = /(?<!\p{L})(quý\s*[IV\d]+|năm\s+\d{4}|tháng\s+\d{1,2}|(19|20)\d\d)(?!\p{L})/iu;
 /**
  * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
  * "năm" or "một", which are also "year" and "a".
@@ -392,6 +405,12 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     if (found === undefined) numberedEntries.set(entry, (found = NUMBER.test(entry.passage.text)));
     return found;
   }
+  const timedEntries = new WeakMap<Entry, boolean>();
+  function timed(entry: Entry): boolean {
+    let found = timedEntries.get(entry);
+    if (found === undefined) timedEntries.set(entry, (found = datesIn(entry) !== null || TIME.test(entry.passage.text)));
+    return found;
+  }
   function datesIn(entry: Entry): ReadonlySet<string> | null {
     let found = dated.get(entry);
     if (found === undefined) dated.set(entry, (found = datesOf(entry.passage.text) ?? null));
@@ -417,6 +436,23 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     };
   }
 
+  /** "2019-10-04" as datesOf writes it: "4-10-2019". */
+  const ownDates = new Map(
+    documents.map((d) => [d, d.meta.date ? d.meta.date.split('-').map(Number).reverse().join('-') : undefined]),
+  );
+  /** Whether a passage gives the date of a document the question names by number. */
+  function issuedOf(query: Query): ((entry: Entry) => boolean) | undefined {
+    const { units } = query.analysis;
+    if (units.length === 0) return undefined;
+    const named = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
+    const numbers = [...new Set(units.map(unitNumber))];
+    const dateAfter = new RegExp(`(?<![\\d/.])(${numbers.join('|')})(?!\\d)[^\\n.;]{0,30}?\\bngày\\s+\\d`, 'iu');
+    return (entry) => {
+      const own = named.includes(entry.doc) ? ownDates.get(entry.doc) : undefined;
+      return (own !== undefined && (datesIn(entry)?.has(own) ?? false)) || dateAfter.test(entry.passage.text);
+    };
+  }
+
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
@@ -428,6 +464,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const numbers = tokens.filter((t, i) => content[i] && DIGITS.test(t) && !inUnits.has(t));
     const ids = index.ids(query.terms.keys());
     const asked = datesOf(text);
+    const issued = query.when ? issuedOf(query) : undefined;
     const named = new Map<string, boolean>();
     const ranked = hasContent(query)
       ? index
@@ -457,6 +494,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               (0.5 + found.share) *
               (1 + HEADING_FIT * fit.fit * (entry.first ? 1 : LATER_PASSAGE_FIT)) *
               (count ? 1 + COUNT_FIT : 1) *
+              (query.when && timed(entry) ? 1 + WHEN_FIT : 1) *
+              (issued?.(entry) ? 1 + ISSUED_FIT : 1) *
               (found.domain ? 1 + DOMAIN_FIT : 1) *
               Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);
             return { entry, score: score * weight, verdict };

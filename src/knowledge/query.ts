@@ -51,6 +51,8 @@ export interface Query {
    * asks about a person, and the plans name none.
    */
   readonly post: boolean;
+  /** Whether the question asks when ("khi nào", "ngày nào", "when"): a date or a time answers it. */
+  readonly when: boolean;
   /** Whether the question asks how many or how much ("bao nhiêu", "mấy", "how many"): a number answers it. */
   readonly quantity: boolean;
   /** The word after "bao nhiêu", "mấy" or "how many": what the question asks to count. */
@@ -97,6 +99,27 @@ const termsOfWords = (words: readonly string[]): string[] =>
 
 /** The words that ask for a count, folded, and how many tokens each takes. */
 const COUNT_ASKED: readonly (readonly string[])[] = [['bao', 'nhieu'], ['may'], ['how', 'many'], ['how', 'much']];
+
+/** The words that ask when, folded: they ask for a date or a time in the passage. */
+const WHEN_ASKED: readonly (readonly string[])[] = [
+  ['khi', 'nao'],
+  ['bao', 'gio'],
+  ['luc', 'nao'],
+  ['ngay', 'nao'],
+  ['thang', 'nao'],
+  ['nam', 'nao'],
+  ['thoi', 'gian', 'nao'],
+  ['when'],
+];
+
+/**
+ * Whether the question asks when: the words above, the last one a question word ("ngày nào", not the
+ * "nào" of a passage; "ngày" stays a word of the question, as in "trước ngày nào").
+ */
+const asksWhen = ({ tokens, content }: Analysis): boolean =>
+  tokens.some((_, i) =>
+    WHEN_ASKED.some((words) => words.every((w, k) => tokens[i + k] === w) && !content[i + words.length - 1]),
+  );
 
 /**
  * Whether the question asks how many or how much, and the first content word after the words that ask,
@@ -166,6 +189,7 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     bodies: bodies.map(({ span, full }) => [termsOfWords(span.map((i) => tokens[i] as string)), termsOfWords(full)]),
     post,
     ...countedIn(analysis),
+    when: asksWhen(analysis),
     bigramAt,
     wordEnds,
     numeric: tokens.map((t) => DIGITS.test(t)),
