@@ -255,6 +255,16 @@ function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> |
   return counts;
 }
 
+/** A fact about a passage, worked out the first time it is needed and kept with the passage. */
+function perEntry<T>(find: (entry: Entry) => T): (entry: Entry) => T {
+  const known = new WeakMap<Entry, { value: T }>();
+  return (entry) => {
+    let found = known.get(entry);
+    if (!found) known.set(entry, (found = { value: find(entry) }));
+    return found.value;
+  };
+}
+
 function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language): Shelf {
   const entries: Entry[] = documents.flatMap((doc) =>
     splitPassages(doc.body).map((passage, i, all) => ({ doc, passage, first: i === 0 || all[i - 1]?.section !== passage.section })),
@@ -391,31 +401,11 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     return { fit, names };
   }
 
-  /** The counts and dates of passages, found the first time a question asks for them. */
-  const counted = new WeakMap<Entry, ReadonlySet<string> | null>();
-  const dated = new WeakMap<Entry, ReadonlySet<string> | null>();
-  function countsIn(entry: Entry): ReadonlySet<string> | null {
-    let found = counted.get(entry);
-    if (found === undefined) counted.set(entry, (found = countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null));
-    return found;
-  }
-  const numberedEntries = new WeakMap<Entry, boolean>();
-  function numbered(entry: Entry): boolean {
-    let found = numberedEntries.get(entry);
-    if (found === undefined) numberedEntries.set(entry, (found = NUMBER.test(entry.passage.text)));
-    return found;
-  }
-  const timedEntries = new WeakMap<Entry, boolean>();
-  function timed(entry: Entry): boolean {
-    let found = timedEntries.get(entry);
-    if (found === undefined) timedEntries.set(entry, (found = datesIn(entry) !== null || TIME.test(entry.passage.text)));
-    return found;
-  }
-  function datesIn(entry: Entry): ReadonlySet<string> | null {
-    let found = dated.get(entry);
-    if (found === undefined) dated.set(entry, (found = datesOf(entry.passage.text) ?? null));
-    return found;
-  }
+  /** What a passage counts, its dates and times, whether it has a number: found when a question first asks. */
+  const countsIn = perEntry((entry) => countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null);
+  const datesIn = perEntry((entry) => datesOf(entry.passage.text) ?? null);
+  const numbered = perEntry((entry) => NUMBER.test(entry.passage.text));
+  const timed = perEntry((entry) => datesIn(entry) !== null || TIME.test(entry.passage.text));
 
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
