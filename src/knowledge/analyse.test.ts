@@ -37,6 +37,24 @@ describe('analyse', () => {
     expect(termsOf(vi('Công dân học tập có những chỉ số nào'))).not.toContain('so nao');
   });
 
+  it('tells a word typed with its marks from the stop word it folds onto, and reads an unmarked one as either', () => {
+    const contentOf = (text: string): string[] => {
+      const a = vi(text);
+      return a.tokens.filter((_, i) => a.content[i]);
+    };
+    // "vé" (ticket), "đề" (đề án), "máy" (máy tính) fold onto "về", "để", "mấy".
+    expect(contentOf('Giá vé bảo tàng')).toEqual(['gia', 've', 'bao', 'tang']);
+    expect(contentOf('Đề án về máy tính')).toEqual(['de', 'an', 'may', 'tinh']);
+    expect(contentOf('Gia ve bao tang')).toEqual(['gia', 'bao', 'tang']);
+    expect(contentOf('Kế hoạch về việc để làm')).toEqual(['ke', 'hoach', 'viec', 'lam']);
+  });
+
+  it('expands the short names of bodies people type', () => {
+    expect(vi('LĐLĐ tỉnh').tokens).toEqual(vi('Liên đoàn Lao động tỉnh').tokens);
+    expect(vi('Hội LHPN').tokens).toEqual(vi('Hội Liên hiệp Phụ nữ').tokens);
+    expect(vi('Sở NN&PTNT').tokens).toEqual(vi('Sở Nông nghiệp và Phát triển nông thôn').tokens);
+  });
+
   it('evens out the y/i spelling of one syllable', () => {
     expect(vi('kỹ năng, quý IV').tokens).toEqual(vi('kĩ năng, quí IV').tokens);
   });

@@ -1,5 +1,6 @@
 import type { Language } from '../i18n/index.js';
 import { fold } from '../core/fold.js';
+import { writtenForm } from './fold.js';
 import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
 import { isWordChar, WordTable } from './words.js';
 
@@ -77,18 +78,30 @@ interface Word {
   readonly abbreviates: boolean;
   /** Whether a stop phrase starts with it, per language. */
   readonly asks: Readonly<Record<Language, boolean>>;
+  /** Whether it may be part of a stop phrase as typed: without marks, or written like a word of one. */
+  readonly asking: Readonly<Record<Language, boolean>>;
 }
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
   const wordOf = (written: string): Word => {
     const folded = fold(written);
     const lone = folded.length === 1 && !DIGITS.test(folded);
+    // Folding makes "vé" (ticket), "đề" (đề án) and "máy" (máy tính) stop words ("về", "để", "mấy"); a
+    // word typed with its marks says which it is. One typed without them may be either: a stop word.
+    const form = writtenForm(written);
+    const marked = form !== folded;
+    const stop = (lng: Language): boolean =>
+      lone || (lexicon.stopWords[lng].has(folded) && (!marked || lexicon.writtenStopWords[lng].has(form)));
     return {
       folded,
       token: { vi: normaliseToken(folded, 'vi'), en: normaliseToken(folded, 'en') },
-      stop: { vi: lone || lexicon.stopWords.vi.has(folded), en: lone || lexicon.stopWords.en.has(folded) },
+      stop: { vi: stop('vi'), en: stop('en') },
       abbreviates: lexicon.abbreviations.has(folded),
       asks: { vi: lexicon.stopPhrases.vi.has(folded), en: lexicon.stopPhrases.en.has(folded) },
+      asking: {
+        vi: !marked || lexicon.writtenStopPhraseWords.vi.has(form),
+        en: !marked || lexicon.writtenStopPhraseWords.en.has(form),
+      },
     };
   };
   // Everything about a word is worked out once per distinct written word.
@@ -167,7 +180,8 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     }
     for (let i = 0; asks && i < words.length; i++) {
       const phrase = (words[i] as Word).asks[lang] ? phraseAt(lexicon.stopPhrases[lang], folded, i) : undefined;
-      for (let k = 0; k < (phrase?.words.length ?? 0); k++) {
+      if (!phrase || !words.slice(i, i + phrase.words.length).every((w) => w.asking[lang])) continue;
+      for (let k = 0; k < phrase.words.length; k++) {
         content[i + k] = false;
         apart[i + k] = true;
       }

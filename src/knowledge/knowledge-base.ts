@@ -66,6 +66,8 @@ interface Verdict extends Match {
   readonly count: boolean;
   /** The question gives a date ("từ 1/7/2025") and the passage has it ("từ ngày 1 tháng 7 năm 2025"). */
   readonly date: boolean;
+  /** The question asks how many or how much and the passage gives no number at all. */
+  readonly uncounted: boolean;
   /** The passage is of another province's plan than the one the question names, or another document than the one it names by number. */
   readonly elsewhere: boolean;
 }
@@ -83,8 +85,10 @@ interface Verdict extends Match {
  * - or two telling terms (see `match`: no place, no administrative word, no bare number, nothing most
  *   passages use), since one word in common ("dân số", "dân tộc") is how the plans' passages meet
  *   questions about population or ethnic groups that they do not answer.
- * A passage of another province's plan than the one the question names, or of another document than the
- * one it names by number, is never the answer ("Email của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
+ * A question that asks how many or how much is not answered by a passage without a number ("Tây Ninh có
+ * bao nhiêu trung tâm học tập cộng đồng?"). A passage of another province's plan than the one the
+ * question names, or of another document than the one it names by number, is never the answer ("Email
+ * của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
  * A place, a number or a word most passages use never shows it alone: "Sơn La", "2025", "kế hoạch" and
  * "Sơn La có bao nhiêu huyện" get no passage. Nor does a question about who holds a post ("chủ tịch",
  * "giám đốc"; lexicon posts) unless it names a document by number: the plans name bodies, not the people
@@ -97,7 +101,7 @@ interface Verdict extends Match {
 export const MIN_COVERAGE = { any: 0.6, onTopic: 0.3 } as const;
 
 const isAnswer = (v: Verdict, query: Query): boolean => {
-  if (v.elsewhere || (query.post && !v.numbered)) return false;
+  if (v.elsewhere || v.uncounted || (query.post && !v.numbered)) return false;
   if (v.onTopic) return v.share >= MIN_COVERAGE.onTopic && v.telling >= 1;
   return v.share >= MIN_COVERAGE.any && (v.telling >= 2 || v.body || v.heading || v.count || v.date);
 };
@@ -128,6 +132,17 @@ const ELSEWHERE = 0.5;
 const LATER_PASSAGE_FIT = 0;
 /** How much more a passage scores when it gives the count the question asks for ("34 tỉnh"). */
 const COUNT_FIT = 0.5;
+/**
+ * How much more a passage scores when the question asks when and the passage gives a date or a time
+ * ("ngày 24/8/2016", "quý III năm 2020", "cuối năm 2025").
+ */
+const WHEN_FIT = 0.5;
+/**
+ * How much more a passage scores when the question asks when a document it names by number was issued
+ * and the passage gives that date: the document's own date (its header), or a date right after the
+ * number ("Chỉ thị số 19-CT/TU ngày 24/8/2016").
+ */
+const ISSUED_FIT = 1;
 /**
  * How much more a passage scores when it matches the name of the programme's subject that the question
  * uses ("huyện học tập"): its syllables are so common that the share of the question hardly shows it.
@@ -191,6 +206,13 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 const DIGITS = /^\d+$/;
+/** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
+const TIME = /(?<!\p{L})(quý\s*[IV\d]+|năm\s+\d{4}|tháng\s+\d{1,2}|(19|20)\d\d)(?!\p{L})/iu;
+/**
+ * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
+ * "năm" or "một", which are also "year" and "a".
+ */
+const NUMBER = /\d|(?<!\p{L})(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|triệu|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)(?!\p{L})/iu;
 /**
  * A count in a text: a number, or one written as a word, then a space and a word ("34 tỉnh", "mười chỉ
  * số", "34 provinces"). Not a numbering ("1. Sở …", "(1) tìm đọc"), a number after another ("11/12
@@ -231,6 +253,16 @@ function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> |
     if (token !== undefined) (counts ??= new Set()).add(token);
   }
   return counts;
+}
+
+/** A fact about a passage, worked out the first time it is needed and kept with the passage. */
+function perEntry<T>(find: (entry: Entry) => T): (entry: Entry) => T {
+  const known = new WeakMap<Entry, { value: T }>();
+  return (entry) => {
+    let found = known.get(entry);
+    if (!found) known.set(entry, (found = { value: find(entry) }));
+    return found.value;
+  };
 }
 
 function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language): Shelf {
@@ -369,19 +401,11 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     return { fit, names };
   }
 
-  /** The counts and dates of passages, found the first time a question asks for them. */
-  const counted = new WeakMap<Entry, ReadonlySet<string> | null>();
-  const dated = new WeakMap<Entry, ReadonlySet<string> | null>();
-  function countsIn(entry: Entry): ReadonlySet<string> | null {
-    let found = counted.get(entry);
-    if (found === undefined) counted.set(entry, (found = countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null));
-    return found;
-  }
-  function datesIn(entry: Entry): ReadonlySet<string> | null {
-    let found = dated.get(entry);
-    if (found === undefined) dated.set(entry, (found = datesOf(entry.passage.text) ?? null));
-    return found;
-  }
+  /** What a passage counts, its dates and times, whether it has a number: found when a question first asks. */
+  const countsIn = perEntry((entry) => countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null);
+  const datesIn = perEntry((entry) => datesOf(entry.passage.text) ?? null);
+  const numbered = perEntry((entry) => NUMBER.test(entry.passage.text));
+  const timed = perEntry((entry) => datesIn(entry) !== null || TIME.test(entry.passage.text));
 
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
@@ -402,6 +426,23 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     };
   }
 
+  /** "2019-10-04" as datesOf writes it: "4-10-2019". */
+  const ownDates = new Map(
+    documents.map((d) => [d, d.meta.date ? d.meta.date.split('-').map(Number).reverse().join('-') : undefined]),
+  );
+  /** Whether a passage gives the date of a document the question names by number. */
+  function issuedOf(query: Query): ((entry: Entry) => boolean) | undefined {
+    const { units } = query.analysis;
+    if (units.length === 0) return undefined;
+    const named = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
+    const numbers = [...new Set(units.map(unitNumber))];
+    const dateAfter = new RegExp(`(?<![\\d/.])(${numbers.join('|')})(?!\\d)[^\\n.;]{0,30}?\\bngày\\s+\\d`, 'iu');
+    return (entry) => {
+      const own = named.includes(entry.doc) ? ownDates.get(entry.doc) : undefined;
+      return (own !== undefined && (datesIn(entry)?.has(own) ?? false)) || dateAfter.test(entry.passage.text);
+    };
+  }
+
   function rank(text: string): { query: Query; ranked: Ranked[] } {
     const lang = detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
@@ -413,6 +454,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const numbers = tokens.filter((t, i) => content[i] && DIGITS.test(t) && !inUnits.has(t));
     const ids = index.ids(query.terms.keys());
     const asked = datesOf(text);
+    const issued = query.when ? issuedOf(query) : undefined;
     const named = new Map<string, boolean>();
     const ranked = hasContent(query)
       ? index
@@ -432,7 +474,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
             const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
             const date = asked !== undefined && [...asked].every((d) => datesIn(entry)?.has(d) ?? false);
             const docScope = scope(entry.doc);
-            const verdict: Verdict = { ...found, heading: fit.names, count, date, elsewhere: docScope === ELSEWHERE };
+            const uncounted = query.quantity && !numbered(entry);
+            const verdict: Verdict = { ...found, heading: fit.names, count, date, uncounted, elsewhere: docScope === ELSEWHERE };
             // Among passages that score alike, the one that accounts for more of the question wins, the
             // one whose heading is what the question asks, that gives the count it asks for or matches
             // the programme's subject it names. A passage without a number the question gives ("đến 2030"
@@ -441,6 +484,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               (0.5 + found.share) *
               (1 + HEADING_FIT * fit.fit * (entry.first ? 1 : LATER_PASSAGE_FIT)) *
               (count ? 1 + COUNT_FIT : 1) *
+              (query.when && timed(entry) ? 1 + WHEN_FIT : 1) *
+              (issued?.(entry) ? 1 + ISSUED_FIT : 1) *
               (found.domain ? 1 + DOMAIN_FIT : 1) *
               Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);
             return { entry, score: score * weight, verdict };

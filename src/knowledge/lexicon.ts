@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '../i18n/index.js';
-import { foldedWords } from './fold.js';
+import { foldedWords, writtenForm } from './fold.js';
+import { wordsOf } from './words.js';
 
 export const LEXICON_FILE = 'lexicon.yaml';
 
@@ -43,6 +44,13 @@ export interface Lexicon {
   /** The most words a type name has ("thong bao ket luan": 4). */
   readonly documentTypeWords: number;
   readonly stopWords: Readonly<Record<Language, ReadonlySet<string>>>;
+  /**
+   * The stop words as written, lower case: a word typed with its marks is a stop word only when written
+   * like one ("về" is, "vé" and "đề" are not, though all fold to a stop word).
+   */
+  readonly writtenStopWords: Readonly<Record<Language, ReadonlySet<string>>>;
+  /** The words of the stop phrases as written, lower case, for the same reason ("mấy", not "máy"). */
+  readonly writtenStopPhraseWords: Readonly<Record<Language, ReadonlySet<string>>>;
   /** Phrases that only ask ("bao nhieu"); `full` is unused. */
   readonly stopPhrases: Readonly<Record<Language, PhraseTable>>;
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
@@ -107,6 +115,8 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     documentTypes: types,
     documentTypeWords,
     stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
+    writtenStopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap((w) => wordsOf(writtenForm(w))))),
+    writtenStopPhraseWords: perLanguage((lng) => new Set(stopPhrases[lng].flatMap((p) => wordsOf(writtenForm(p))))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
     domainTerms,
     bodies,

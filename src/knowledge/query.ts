@@ -51,6 +51,10 @@ export interface Query {
    * asks about a person, and the plans name none.
    */
   readonly post: boolean;
+  /** Whether the question asks when ("khi nào", "ngày nào", "when"): a date or a time answers it. */
+  readonly when: boolean;
+  /** Whether the question asks how many or how much ("bao nhiêu", "mấy", "how many"): a number answers it. */
+  readonly quantity: boolean;
   /** The word after "bao nhiêu", "mấy" or "how many": what the question asks to count. */
   readonly counted?: string;
   /** Per token position i, the bigram term of tokens i and i+1, if they make one. */
@@ -94,18 +98,45 @@ const termsOfWords = (words: readonly string[]): string[] =>
   words.length === 1 ? [...words] : words.slice(1).map((word, k) => bigram(words[k] as string, word));
 
 /** The words that ask for a count, folded, and how many tokens each takes. */
-const COUNT_ASKED: readonly (readonly string[])[] = [['bao', 'nhieu'], ['may'], ['how', 'many']];
+const COUNT_ASKED: readonly (readonly string[])[] = [['bao', 'nhieu'], ['may'], ['how', 'many'], ['how', 'much']];
 
-/** The first content word after a word that asks for a count, if any. */
-function countedIn(analysis: Analysis): string | undefined {
+/** The words that ask when, folded: they ask for a date or a time in the passage. */
+const WHEN_ASKED: readonly (readonly string[])[] = [
+  ['khi', 'nao'],
+  ['bao', 'gio'],
+  ['luc', 'nao'],
+  ['ngay', 'nao'],
+  ['thang', 'nao'],
+  ['nam', 'nao'],
+  ['thoi', 'gian', 'nao'],
+  ['when'],
+];
+
+/**
+ * Whether the question asks when: the words above, the last one a question word ("ngày nào", not the
+ * "nào" of a passage; "ngày" stays a word of the question, as in "trước ngày nào").
+ */
+const asksWhen = ({ tokens, content }: Analysis): boolean =>
+  tokens.some((_, i) =>
+    WHEN_ASKED.some((words) => words.every((w, k) => tokens[i + k] === w) && !content[i + words.length - 1]),
+  );
+
+/**
+ * Whether the question asks how many or how much, and the first content word after the words that ask,
+ * if any: what it asks to count.
+ */
+function countedIn(analysis: Analysis): { quantity: boolean; counted?: string } {
   const { tokens, content } = analysis;
+  let quantity = false;
   for (let i = 0; i < tokens.length; i++) {
-    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w));
+    // Only as a question word: "máy tính" is not "mấy tính".
+    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w && !content[i + k]));
     if (!asked) continue;
+    quantity = true;
     const next = i + asked.length;
-    if (content[next] === true && !DIGITS.test(tokens[next] as string)) return tokens[next];
+    if (content[next] === true && !DIGITS.test(tokens[next] as string)) return { quantity, counted: tokens[next] };
   }
-  return undefined;
+  return { quantity };
 }
 
 export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocabulary): Query {
@@ -122,11 +153,15 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     ...bodies.filter(({ span, full }) => span.length !== full.length || span.some((i, k) => tokens[i] !== full[k])),
   ];
   const synonyms = found.map(({ span, full }) => ({ span, terms: termsOfWords(full) }));
-  const domainSpans = findPhrases(vocabulary.domainTerms, tokens).map(({ span }) => span);
+  // A name of the subject inside a body's name ("khuyến học" of "Hội Khuyến học") says whom the question
+  // is about, not that it is about the programme: "Hội Khuyến học tỉnh ở địa chỉ nào?" is not.
+  const inBody = new Set(bodies.flatMap(({ span }) => span));
+  const domainSpans = findPhrases(vocabulary.domainTerms, tokens)
+    .map(({ span }) => span)
+    .filter((span) => !span.every((i) => inBody.has(i)));
   for (const { span, full } of found) {
     if (phraseAt(vocabulary.domainTerms, full, 0)?.words.length === full.length) domainSpans.push(span);
   }
-  const inBody = new Set(bodies.flatMap(({ span }) => span));
   const post = findPhrases(vocabulary.posts, tokens).some(({ span }) => !span.some((i) => inBody.has(i)));
   for (const { terms: wording } of synonyms) {
     for (const term of wording) if (!terms.has(term)) terms.set(term, term.includes(' ') ? WEIGHT.bigram : WEIGHT.token);
@@ -153,7 +188,8 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     domainSpans,
     bodies: bodies.map(({ span, full }) => [termsOfWords(span.map((i) => tokens[i] as string)), termsOfWords(full)]),
     post,
-    counted: countedIn(analysis),
+    ...countedIn(analysis),
+    when: asksWhen(analysis),
     bigramAt,
     wordEnds,
     numeric: tokens.map((t) => DIGITS.test(t)),
