@@ -94,6 +94,21 @@ describe('Telegram over long polling', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
   });
 
+  it('does not keep others waiting while one person waits out a 429', async () => {
+    const slow = TelegramEmulator.person(8311);
+    const other = TelegramEmulator.person(8312);
+    emu.tooManyRequests('sendMessage', 3, { chatId: slow.id });
+    await emu.sendText(slow, '/help');
+    await emu.waitFor(() => emu.calls.some((c) => c.status === 429 && String(c.params.chat_id) === String(slow.id)), 5_000, 'the 429');
+    const asked = Date.now();
+    await emu.sendText(other, '/help');
+    const [answer] = await emu.messagesTo(other.id, 1, 0, 5_000);
+    expect(answer!.at - asked).toBeLessThan(1500);
+    expect(emu.sentTo(slow.id)).toHaveLength(0);
+    const [late] = await emu.messagesTo(slow.id, 1, 0, 5_000);
+    expect(say(late!)).toContain('/menu');
+  });
+
   it('marks someone who blocked the bot inactive: no proactive message reaches them until they write again', async () => {
     const p = TelegramEmulator.person(8401);
     const user = `telegram:${p.id}`;

@@ -26,6 +26,12 @@ const UPDATE_SEEN_TTL_S = 24 * 3600;
 const MENU_COMMANDS = ['start', 'menu', 'help', 'lang', 'cancel'] as const;
 /** Work in flight gets this long to finish on shutdown. */
 const DRAIN_MS = 10_000;
+/**
+ * How long polling waits for a batch's updates before fetching the next (which confirms this one to
+ * Telegram): long enough for a usual update to be done, so a hard kill loses none of those, and short
+ * enough that one person waiting out a 429 does not hold up everyone else.
+ */
+const POLL_HOLD_MS = 500;
 
 type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
 
@@ -62,7 +68,10 @@ export class TelegramChannel implements ChannelSender {
         app.log.warn({ update: ctx.update.update_id, problem: parsed.error.issues[0]?.message }, 'malformed Telegram update skipped');
         return;
       }
-      return this.receive(parsed.data).then(() => undefined);
+      const held = new AbortController();
+      const work = this.receive(parsed.data);
+      void work.finally(() => held.abort());
+      return Promise.race([work, sleep(POLL_HOLD_MS, undefined, { signal: held.signal }).catch(() => undefined)]).then(() => undefined);
     });
     this.telegraf.catch((err, ctx) => app.log.error({ err, update: ctx.update.update_id }, 'Telegram update failed'));
   }
