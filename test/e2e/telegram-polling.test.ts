@@ -184,8 +184,13 @@ describe('Telegram over long polling', () => {
     await emu.sendText(p, '/register@xhht_test_bot', { chat: group });
     const [refused] = await emu.messagesTo(group.id, 1, 1);
     expect(say(refused!)).toContain('trò chuyện riêng');
+    // What the bot holds about someone is not shown to the group either.
+    await emu.sendText(p, '/mydata@xhht_test_bot', { chat: group });
+    const [noData] = await emu.messagesTo(group.id, 1, 2);
+    expect(say(noData!)).toContain('trò chuyện riêng');
+    expect(say(noData!)).not.toContain(`telegram:${p.id}`);
     await pause(200);
-    expect(emu.sentTo(group.id)).toHaveLength(2);
+    expect(emu.sentTo(group.id)).toHaveLength(3);
     expect(emu.sentTo(p.id)).toHaveLength(0);
   });
 
