@@ -32,6 +32,9 @@ const DRAIN_MS = 10_000;
  * enough that one person waiting out a 429 does not hold up everyone else.
  */
 const POLL_HOLD_MS = 500;
+/** Long polling that Telegram ended starts again after this, doubling up to the maximum. */
+const POLL_RESTART_MS = 1000;
+const POLL_RESTART_MAX_MS = 30_000;
 
 type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
 
@@ -227,11 +230,33 @@ export class TelegramChannel implements ChannelSender {
       await this.retrying('deleteWebhook', () => api.deleteWebhook());
       if (this.stopped.signal.aborted) return;
       this.me = { id: me.id, username: me.username };
-      // launch() resolves only when polling ends; getMe is not asked again (botInfo is set).
-      this.polling = this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
-        this.app.log.error({ err }, 'Telegram long polling stopped');
-      });
+      this.polling = this.poll();
       this.app.log.info({ bot: me.username }, 'Telegram long polling started');
+    }
+  }
+
+  /**
+   * Long polling until the bot stops. telegraf gives up polling for good on a 409 (another instance
+   * polling during a rolling deploy, or a webhook set elsewhere) and on any answer it does not expect;
+   * polling starts again after a pause, so that such a moment does not leave Telegram users unanswered.
+   */
+  private async poll(): Promise<void> {
+    for (let attempt = 0; !this.stopped.signal.aborted; attempt++) {
+      const started = Date.now();
+      try {
+        // Resolves only when polling ends; getMe is not asked again (botInfo is set).
+        await this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] });
+      } catch (err) {
+        if (this.stopped.signal.aborted) return;
+        if (err instanceof TelegramError && err.code === 401) {
+          this.app.log.error({ err }, 'Telegram refused TELEGRAM_BOT_TOKEN; long polling stopped');
+          return;
+        }
+        this.app.log.error({ err }, 'Telegram long polling stopped; starting it again');
+      }
+      // A run that lasted a while was healthy: the next failure starts the back-off afresh.
+      if (Date.now() - started > POLL_RESTART_MAX_MS) attempt = 0;
+      await sleep(Math.min(POLL_RESTART_MS * 2 ** attempt, POLL_RESTART_MAX_MS), undefined, { signal: this.stopped.signal }).catch(() => undefined);
     }
   }
 
@@ -269,7 +294,11 @@ export class TelegramChannel implements ChannelSender {
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
     await Promise.race([this.connecting, deadline]);
     if (this.polling) {
-      this.telegraf.stop('shutdown');
+      try {
+        this.telegraf.stop('shutdown');
+      } catch {
+        // "Bot is not running": launch() has not reached its first getUpdates yet, so there is nothing to stop.
+      }
       await Promise.race([this.polling, deadline]);
     }
     await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
