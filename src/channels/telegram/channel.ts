@@ -252,7 +252,9 @@ export class TelegramChannel implements ChannelSender {
           this.app.log.error({ err }, 'Telegram refused TELEGRAM_BOT_TOKEN; long polling stopped');
           return;
         }
-        this.app.log.error({ err }, 'Telegram long polling stopped; starting it again');
+        if (err instanceof TelegramError && err.code === 409)
+          this.app.log.warn({ err }, 'Telegram long polling ended: something else polls with this token (several instances need TELEGRAM_WEBHOOK_URL); polling again');
+        else this.app.log.error({ err }, 'Telegram long polling stopped; starting it again');
       }
       // A run that lasted a while was healthy: the next failure starts the back-off afresh.
       if (Date.now() - started > POLL_RESTART_MAX_MS) attempt = 0;
