@@ -94,6 +94,20 @@ describe('Telegram over long polling', () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
   });
 
+  it('does not keep others waiting while one person waits out a 429', async () => {
+    const slow = TelegramEmulator.person(8311);
+    const other = TelegramEmulator.person(8312);
+    emu.tooManyRequests('sendMessage', 3, { chatId: slow.id });
+    await emu.sendText(slow, '/help');
+    await emu.waitFor(() => emu.calls.some((c) => c.status === 429 && String(c.params.chat_id) === String(slow.id)), 5_000, 'the 429');
+    await emu.sendText(other, '/help');
+    await emu.messagesTo(other.id, 1, 0, 5_000);
+    // Answered while the first person's reply is still waiting out its three seconds.
+    expect(emu.sentTo(slow.id)).toHaveLength(0);
+    const [late] = await emu.messagesTo(slow.id, 1, 0, 5_000);
+    expect(say(late!)).toContain('/menu');
+  });
+
   it('marks someone who blocked the bot inactive: no proactive message reaches them until they write again', async () => {
     const p = TelegramEmulator.person(8401);
     const user = `telegram:${p.id}`;
@@ -169,8 +183,13 @@ describe('Telegram over long polling', () => {
     await emu.sendText(p, '/register@xhht_test_bot', { chat: group });
     const [refused] = await emu.messagesTo(group.id, 1, 1);
     expect(say(refused!)).toContain('trò chuyện riêng');
+    // What the bot holds about someone is not shown to the group either.
+    await emu.sendText(p, '/mydata@xhht_test_bot', { chat: group });
+    const [noData] = await emu.messagesTo(group.id, 1, 2);
+    expect(say(noData!)).toContain('trò chuyện riêng');
+    expect(say(noData!)).not.toContain(`telegram:${p.id}`);
     await pause(200);
-    expect(emu.sentTo(group.id)).toHaveLength(2);
+    expect(emu.sentTo(group.id)).toHaveLength(3);
     expect(emu.sentTo(p.id)).toHaveLength(0);
   });
 

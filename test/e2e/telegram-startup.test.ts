@@ -21,6 +21,24 @@ describe('the Telegram channel starting up', () => {
     }
   });
 
+  it('polls again after Telegram ends long polling (409 while another instance polls, or a 400), and serves', async () => {
+    const emu = await TelegramEmulator.start();
+    const bot = await startTelegramBot(emu, 'polling');
+    try {
+      emu.failNext('getUpdates', { code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
+      emu.failNext('getUpdates', { code: 400, description: 'Bad Request: something unexpected' });
+      const p = TelegramEmulator.person(4004);
+      // Wakes the long poll that is waiting, so the next getUpdates meets the failures.
+      await emu.sendText(p, '/help');
+      expect(readable((await emu.messagesTo(p.id, 1, 0, 15_000))[0]!.text)).toContain('/menu');
+      await emu.sendText(p, '/help');
+      await emu.messagesTo(p.id, 1, 1);
+    } finally {
+      await bot.close();
+      await emu.close();
+    }
+  });
+
   it('serves without a command menu when Telegram refuses it', async () => {
     const emu = await TelegramEmulator.start();
     emu.failNext('setMyCommands', { code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' });

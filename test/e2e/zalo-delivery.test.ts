@@ -144,6 +144,34 @@ describe('Zalo tokens', () => {
     expect((await one.bot.t.app.redis.hgetall(`${prefix}zalo:tokens`)).refresh).toBe(fake.refreshToken);
   });
 
+  it('takes a new ZALO_REFRESH_TOKEN after the OA is authorised again, and keeps the stored one when the new one is refused', async () => {
+    const fake = await startFakeZalo();
+    cleanups.push(() => fake.close());
+    const prefix = `tz${randomBytes(4).toString('hex')}:`;
+    const env = (token: string) => ({ REDIS_PREFIX: prefix, ZALO_REFRESH_TOKEN: token });
+    const before = await setUp({ env: env(ZALO_TEST_ENV.ZALO_REFRESH_TOKEN) }, fake);
+    cleanups.push(async () => {
+      const keys = await before.bot.t.app.redis.keys(`${prefix}*`);
+      if (keys.length) await before.bot.t.app.redis.del(...keys);
+    });
+    const u = zaloUser();
+    await before.bot.t.app.users.seen(`zalo:${u}`, 'vi');
+    expect(await before.sender.send(u, [{ text: 'trước' }])).toEqual({ status: 'sent' });
+
+    // Every stored token is now dead; the operator sets the new refresh token and restarts.
+    const given = fake.reauthorize();
+    const after = await setUp({ env: env(given) }, fake);
+    expect(await after.sender.send(u, [{ text: 'sau' }])).toEqual({ status: 'sent' });
+    expect(fake.oauthCalls.map((c) => [c.refreshToken, c.error])).toEqual([[ZALO_TEST_ENV.ZALO_REFRESH_TOKEN, 0], [given, 0]]);
+
+    // A mistyped token is refused; the chain in Redis carries on.
+    const typo = await setUp({ env: env(`${given}x`) }, fake);
+    fake.expireAccessTokens();
+    expect(await typo.sender.send(u, [{ text: 'vẫn đến' }])).toEqual({ status: 'sent' });
+    expect(fake.oauthCalls.slice(2).map((c) => c.error)).toEqual([-14014, 0]);
+    expect(fake.textsTo(u)).toEqual(['trước', 'sau', 'vẫn đến']);
+  });
+
   it('refreshes ahead of expiry on its own, before Zalo refuses the token', async () => {
     const clock = new FakeClock('2026-03-02T02:00:00Z');
     const { fake, bot, sender } = await setUp({ clock, zalo: { tokenCheckMs: 30 } });

@@ -312,11 +312,8 @@ export class TelegramEmulator {
     };
     const ok = (result: unknown) => ({ status: 200, body: { ok: true, result } });
     const chatId = params.chat_id === undefined ? undefined : String(params.chat_id);
-    const fault = this.faults.find((f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === chatId));
-    if (fault) {
-      fault.times--;
-      return fail(fault.code, fault.description, fault.retryAfter !== undefined ? { parameters: { retry_after: fault.retryAfter } } : {});
-    }
+    const fault = this.takeFault(method, chatId);
+    if (fault) return fail(fault.status, fault.body.description, fault.body.parameters ? { parameters: fault.body.parameters } : {});
     if (SEND_METHODS.has(method) && chatId && this.blocked.has(chatId)) return fail(403, 'Forbidden: bot was blocked by the user');
     switch (method) {
       case 'getMe':
@@ -367,9 +364,20 @@ export class TelegramEmulator {
     }
   }
 
+  /** The error body of the next planned failure of this call, if any (failNext, tooManyRequests). */
+  private takeFault(method: string, chatId?: string): { status: number; body: { ok: false; error_code: number; description: string; parameters?: { retry_after: number } } } | undefined {
+    const fault = this.faults.find((f) => f.method === method && f.times > 0 && (f.chatId === undefined || f.chatId === chatId));
+    if (!fault) return undefined;
+    fault.times--;
+    const parameters = fault.retryAfter !== undefined ? { parameters: { retry_after: fault.retryAfter } } : {};
+    return { status: fault.code, body: { ok: false, error_code: fault.code, description: fault.description, ...parameters } };
+  }
+
   /** Long polling: updates at or after `offset` (earlier ones are confirmed and dropped), waiting up to `timeout` s. */
   private async getUpdates(res: ServerResponse, params: Record<string, unknown>): Promise<void> {
     this.getUpdatesCalls++;
+    const fault = this.takeFault('getUpdates');
+    if (fault) return this.reply(res, fault.status, fault.body);
     const offset = Number(params.offset ?? 0);
     if (offset > 0) this.queue = this.queue.filter((u) => u.update_id >= offset);
     const limit = Number(params.limit ?? 100);

@@ -96,6 +96,17 @@ export class FakeZalo {
     for (const token of this.access.keys()) this.access.set(token, 'expired');
   }
 
+  /**
+   * The OA is authorised again in Zalo's console: every token issued so far stops working, and the
+   * returned refresh token is the one an operator would copy into ZALO_REFRESH_TOKEN.
+   */
+  reauthorize(): string {
+    this.spent.add(this.refreshToken);
+    this.access.clear();
+    this.refreshToken = `ref_${randomBytes(12).toString('hex')}`;
+    return this.refreshToken;
+  }
+
   /** The next `n` message calls answer -32. */
   rateLimit(n: number): void {
     this.rateLimited = n;

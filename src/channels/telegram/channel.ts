@@ -26,6 +26,15 @@ const UPDATE_SEEN_TTL_S = 24 * 3600;
 const MENU_COMMANDS = ['start', 'menu', 'help', 'lang', 'cancel'] as const;
 /** Work in flight gets this long to finish on shutdown. */
 const DRAIN_MS = 10_000;
+/**
+ * How long polling waits for a batch's updates before fetching the next (which confirms this one to
+ * Telegram): long enough for a usual update to be done, so a hard kill loses none of those, and short
+ * enough that one person waiting out a 429 does not hold up everyone else.
+ */
+const POLL_HOLD_MS = 500;
+/** Long polling that Telegram ended starts again after this, doubling up to the maximum. */
+const POLL_RESTART_MS = 1000;
+const POLL_RESTART_MAX_MS = 30_000;
 
 type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
 
@@ -62,7 +71,10 @@ export class TelegramChannel implements ChannelSender {
         app.log.warn({ update: ctx.update.update_id, problem: parsed.error.issues[0]?.message }, 'malformed Telegram update skipped');
         return;
       }
-      return this.receive(parsed.data).then(() => undefined);
+      const held = new AbortController();
+      const work = this.receive(parsed.data);
+      void work.finally(() => held.abort());
+      return Promise.race([work, sleep(POLL_HOLD_MS, undefined, { signal: held.signal }).catch(() => undefined)]).then(() => undefined);
     });
     this.telegraf.catch((err, ctx) => app.log.error({ err, update: ctx.update.update_id }, 'Telegram update failed'));
   }
@@ -218,11 +230,35 @@ export class TelegramChannel implements ChannelSender {
       await this.retrying('deleteWebhook', () => api.deleteWebhook());
       if (this.stopped.signal.aborted) return;
       this.me = { id: me.id, username: me.username };
-      // launch() resolves only when polling ends; getMe is not asked again (botInfo is set).
-      this.polling = this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((err: unknown) => {
-        this.app.log.error({ err }, 'Telegram long polling stopped');
-      });
+      this.polling = this.poll();
       this.app.log.info({ bot: me.username }, 'Telegram long polling started');
+    }
+  }
+
+  /**
+   * Long polling until the bot stops. telegraf gives up polling for good on a 409 (another instance
+   * polling during a rolling deploy, or a webhook set elsewhere) and on any answer it does not expect;
+   * polling starts again after a pause, so that such a moment does not leave Telegram users unanswered.
+   */
+  private async poll(): Promise<void> {
+    for (let attempt = 0; !this.stopped.signal.aborted; attempt++) {
+      const started = Date.now();
+      try {
+        // Resolves only when polling ends; getMe is not asked again (botInfo is set).
+        await this.telegraf.launch({ allowedUpdates: [...ALLOWED_UPDATES] });
+      } catch (err) {
+        if (this.stopped.signal.aborted) return;
+        if (err instanceof TelegramError && err.code === 401) {
+          this.app.log.error({ err }, 'Telegram refused TELEGRAM_BOT_TOKEN; long polling stopped');
+          return;
+        }
+        if (err instanceof TelegramError && err.code === 409)
+          this.app.log.warn({ err }, 'Telegram long polling ended: something else polls with this token (several instances need TELEGRAM_WEBHOOK_URL); polling again');
+        else this.app.log.error({ err }, 'Telegram long polling stopped; starting it again');
+      }
+      // A run that lasted a while was healthy: the next failure starts the back-off afresh.
+      if (Date.now() - started > POLL_RESTART_MAX_MS) attempt = 0;
+      await sleep(Math.min(POLL_RESTART_MS * 2 ** attempt, POLL_RESTART_MAX_MS), undefined, { signal: this.stopped.signal }).catch(() => undefined);
     }
   }
 
@@ -260,7 +296,11 @@ export class TelegramChannel implements ChannelSender {
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
     await Promise.race([this.connecting, deadline]);
     if (this.polling) {
-      this.telegraf.stop('shutdown');
+      try {
+        this.telegraf.stop('shutdown');
+      } catch {
+        // "Bot is not running": launch() has not reached its first getUpdates yet, so there is nothing to stop.
+      }
       await Promise.race([this.polling, deadline]);
     }
     await Promise.race([Promise.allSettled([...this.inflight]), deadline]);

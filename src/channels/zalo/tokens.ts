@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
@@ -10,7 +10,7 @@ const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis
 
 /** Refresh this long before the access token expires, so no message meets an expired one. */
 export const REFRESH_AHEAD_MS = 60 * 60_000;
-/** Longer than one OAuth call: the lock never lapses while its holder is still spending the token. */
+/** Longer than two OAuth calls (a changed ZALO_REFRESH_TOKEN refused, then the stored one): the lock never lapses while its holder is still spending a token. */
 const LOCK_MS = OAUTH_TIMEOUT_MS * 3;
 const POLL_MS = 50;
 
@@ -18,6 +18,8 @@ const storedSchema = z.object({
   access: z.string().min(1).optional(),
   refresh: z.string().min(1).optional(),
   expiresAt: z.coerce.number().int().optional(),
+  /** A hash of the ZALO_REFRESH_TOKEN this chain of tokens grew from. */
+  seed: z.string().optional(),
 });
 type Stored = z.infer<typeof storedSchema>;
 
@@ -26,7 +28,10 @@ export interface ZaloTokensDeps {
   prefix: string;
   clock: Clock;
   log: Logger;
-  /** ZALO_REFRESH_TOKEN: used only while Redis holds no refresh token. */
+  /**
+   * ZALO_REFRESH_TOKEN: used while Redis holds no refresh token, and once more whenever it changes
+   * (an operator who re-authorised the OA sets the new token and restarts).
+   */
   initialRefreshToken?: string;
   refresh: (refreshToken: string) => Promise<TokenPair>;
 }
@@ -38,8 +43,12 @@ export interface ZaloTokensDeps {
  */
 export class ZaloTokens {
   private inflight?: Promise<string>;
+  /** Hashed: Redis needs to tell whether ZALO_REFRESH_TOKEN changed, not to hold a second copy of it. */
+  private readonly seed?: string;
 
-  constructor(private readonly deps: ZaloTokensDeps) {}
+  constructor(private readonly deps: ZaloTokensDeps) {
+    if (deps.initialRefreshToken) this.seed = createHash('sha256').update(deps.initialRefreshToken).digest('base64url');
+  }
 
   private get key(): string {
     return `${this.deps.prefix}zalo:tokens`;
@@ -82,6 +91,30 @@ export class ZaloTokens {
     return this.inflight;
   }
 
+  /**
+   * Spends the stored refresh token, or ZALO_REFRESH_TOKEN when there is none or when it has changed
+   * since the stored chain began. A changed one that Zalo refuses (a typo, or an instance still running
+   * with the old setting) leaves the stored chain in use.
+   */
+  private async spend(s: Stored): Promise<{ next: TokenPair; seed?: string }> {
+    const { initialRefreshToken: configured, log } = this.deps;
+    // Tokens stored before seeds were recorded (no seed) are taken to have grown from the configured one.
+    const changed = configured !== undefined && s.refresh !== undefined && s.seed !== undefined && s.seed !== this.seed;
+    if (changed) {
+      log.info('ZALO_REFRESH_TOKEN has changed: refreshing with it instead of the stored refresh token');
+      try {
+        return { next: await this.deps.refresh(configured), seed: this.seed };
+      } catch (err) {
+        if (!(err instanceof ZaloAuthError)) throw err;
+        log.error({ err }, 'Zalo refused the changed ZALO_REFRESH_TOKEN; refreshing with the stored refresh token');
+        return { next: await this.deps.refresh(s.refresh as string), seed: s.seed };
+      }
+    }
+    const token = s.refresh ?? configured;
+    if (!token) throw new ZaloAuthError('no Zalo refresh token: set ZALO_REFRESH_TOKEN');
+    return { next: await this.deps.refresh(token), seed: s.seed ?? this.seed };
+  }
+
   private async refreshOnce(stale: string | undefined): Promise<string> {
     const { redis, log } = this.deps;
     const replaced = (s: Stored): s is Stored & { access: string } => s.access !== stale && this.usable(s, 0);
@@ -92,11 +125,9 @@ export class ZaloTokens {
         try {
           const s = await this.read();
           if (replaced(s)) return s.access;
-          const refreshToken = s.refresh ?? this.deps.initialRefreshToken;
-          if (!refreshToken) throw new ZaloAuthError('no Zalo refresh token: set ZALO_REFRESH_TOKEN');
-          const next = await this.deps.refresh(refreshToken);
+          const { next, seed } = await this.spend(s);
           const expiresAt = this.deps.clock.now().getTime() + next.expiresInS * 1000;
-          await redis.hset(this.key, { access: next.access, refresh: next.refresh, expiresAt: String(expiresAt) });
+          await redis.hset(this.key, { access: next.access, refresh: next.refresh, expiresAt: String(expiresAt), ...(seed ? { seed } : {}) });
           log.info({ expiresAt: new Date(expiresAt).toISOString() }, 'Zalo access token refreshed');
           return next.access;
         } finally {

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { App } from '../../app/app.js';
 import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
 import type { AcceptedEvent, ZaloConversations } from './conversations.js';
-import { describeIssue, envelopeSchema, parseEvent } from './events.js';
+import { envelopeSchema, parseEvent } from './events.js';
 import { parseExactJson } from './exact-json.js';
 import { signatureMatches, zaloSignature } from './signature.js';
 
@@ -48,7 +48,8 @@ export interface WebhookDeps {
 }
 
 /**
- * POST /webhooks/zalo. Checks the signature on the raw bytes before anything else is believed,
+ * POST /webhooks/zalo. Checks the signature on the raw bytes before anything else is believed (401
+ * for a missing or wrong one, and for a body too broken to check it on),
  * remembers the event id so that retried deliveries are dropped, answers at once, and leaves the
  * conversation to run afterwards (Zalo wants an answer within 2 s).
  */
@@ -58,9 +59,15 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     const raw = await readBody(req);
     const signature = req.headers['x-zevent-signature'];
     if (typeof signature !== 'string' || !signature.trim()) throw new HttpError(401, 'missing X-ZEvent-Signature');
-    const body = jsonOf(raw);
+    let body: unknown;
+    try {
+      body = parseExactJson(raw.toString('utf8'));
+    } catch {
+      body = undefined;
+    }
     const envelope = envelopeSchema.safeParse(body);
-    if (!envelope.success) throw new HttpError(400, describeIssue(envelope.error));
+    // The signature covers the timestamp inside the body: without one it cannot be checked, so nothing is believed.
+    if (!envelope.success) throw new HttpError(401, 'not a signed Zalo event (no event_name or timestamp)');
     const { event_name: name, timestamp } = envelope.data;
     if (!signatureMatches(signature, zaloSignature(appId, raw, timestamp, secret))) throw new HttpError(401, 'signature does not match');
 
