@@ -40,6 +40,8 @@ describe('learning citizen end to end over POST /api/chat', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
+    // Started as `npm start` starts it: notices go through the durable queue on Redis.
+    await t.app.start();
     http = await listen(t.app);
   });
   afterAll(async () => {
