@@ -74,7 +74,8 @@ export function registerActivities(ctx: LearningContext): void {
     })
     .choices('learning.kinds', async (turn) => criteria.file.activity_kinds.map((k) => ({ value: k, label: turn.t(`learning.kind.${k}`) })))
     .validator('learning.hours', async (value) => {
-      const hours = Math.round(Number(value) * 10) / 10;
+      // Hundredths, so that 45 minutes stays 0,75 hours and 20 minutes 0,33.
+      const hours = Math.round(Number(value) * 100) / 100;
       const max = criteria.file.max_hours_per_activity;
       if (!(hours > 0)) return fail('learning.bad_hours_zero');
       if (hours > max) return fail('learning.bad_hours_absurd', { max });

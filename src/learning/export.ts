@@ -43,7 +43,8 @@ export async function exportRows(ctx: LearningContext, area: string, year: numbe
         profile?.birthYear ?? '',
         t(`learning.group.${file.group}`),
         profile?.phone ?? '',
-        t(`learning.status.${file.status}`),
+        // Plain words a spreadsheet filter can use, not the chat's status line.
+        t(`learning.csv.state.${file.status}`),
         p.total,
         t(p.passes ? 'learning.csv.yes' : 'learning.csv.no'),
         ...criteria.indicators.map((n) => file.scores[String(n)] ?? ''),

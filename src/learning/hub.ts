@@ -28,6 +28,9 @@ export function registerHub(ctx: LearningContext): void {
       if (file.decision && !file.decision.seen) {
         turn.say('learning.decision_unseen', { text: decisionText(turn.t, file) });
         await store.updateFile(turn.user, file.year, (f) => (f.decision ? { ...f, decision: { ...f.decision, seen: true } } : f));
+      } else if (file.status === 'returned' && file.decision?.reason) {
+        // Fixing a returned file can take days: what to fix stays in view until it is sent again.
+        turn.say('learning.hub_return_reason', { reason: file.decision.reason });
       }
       return undefined;
     })
@@ -68,8 +71,9 @@ export function registerHub(ctx: LearningContext): void {
       const now = turn.now().getTime();
       const result = await store.updateFile(turn.user, file.year, (f) => {
         if (!isEditable(f)) return 'locked';
-        const { decision: _previous, ...rest } = f;
-        return { ...rest, status: 'submitted', submittedAt: now, submissions: f.submissions + 1 };
+        const { decision: previous, ...rest } = f;
+        const lastReturn = previous?.outcome === 'returned' ? { at: previous.at, unit: previous.unit, reason: previous.reason ?? '' } : f.lastReturn;
+        return { ...rest, status: 'submitted', submittedAt: now, submissions: f.submissions + 1, ...(lastReturn ? { lastReturn } : {}) };
       });
       if (!result.ok) {
         turn.say('learning.locked.submitted', { year: file.year });

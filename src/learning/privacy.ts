@@ -27,14 +27,12 @@ export function learningData(ctx: LearningContext): PersonalData {
           }),
         );
         if (file.submittedAt) lines.push(t('learning.data.submitted', { at: formatVnDateTime(new Date(file.submittedAt)), count: file.submissions }));
-        if (file.decision)
-          lines.push(
-            t(`learning.data.decision_${file.decision.outcome}`, {
-              date: formatVnDate(vnDate(new Date(file.decision.at))),
-              unit: t(`learning.unit.${file.decision.unit}`),
-              reason: file.decision.reason ?? '',
-            }),
-          );
+        const returned = file.lastReturn && { outcome: 'returned' as const, ...file.lastReturn };
+        for (const d of [returned, file.decision])
+          if (d)
+            lines.push(
+              t(`learning.data.decision_${d.outcome}`, { date: formatVnDate(vnDate(new Date(d.at))), unit: t(`learning.unit.${d.unit}`), reason: d.reason ?? '' }),
+            );
         for (const a of await store.activities(user, year)) lines.push(t('learning.data.activity', { line: activityLine(t, a) }));
       }
       return lines;

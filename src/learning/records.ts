@@ -86,6 +86,8 @@ export const fileSchema = z
     /** How many times it was sent for review; names each decision notice so that each is sent once. */
     submissions: z.number().int().nonnegative(),
     decision: decisionSchema.optional(),
+    /** The last return, kept when the file is sent again so that the officer can check what was fixed. */
+    lastReturn: z.object({ at: epochMs, unit: slug, reason: z.string().max(300) }).strict().optional(),
   })
   .strict();
 export type LearningFile = z.infer<typeof fileSchema>;

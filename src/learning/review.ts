@@ -240,6 +240,8 @@ export function registerReview(ctx: LearningContext): void {
       scores: scoreLines(turn.t, criteria, file).join('\n'),
       submissions: file.submissions,
     });
+    if (file.lastReturn?.reason)
+      turn.say('review.file_last_return', { date: formatVnDate(vnDate(new Date(file.lastReturn.at))), reason: file.lastReturn.reason });
     turn.say('review.file_activities', { count: activities.length, hours: formatNumber(turn.t, totalHours(activities)) });
     for (const [i, a] of activities.entries()) turn.reply({ text: `${i + 1}. ${activityLine(turn.t, a)}` });
     // Photos and files follow, numbered as their activity, where the officer's channel can show them.

@@ -36,6 +36,8 @@ export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
  * which name no one, stay). For erasing a person's data on request.
  */
 export async function forgetRecipient(app: App, m: Pick<OutboundMessage, 'campaign' | 'key' | 'user'>): Promise<void> {
+  // The job first: one still waiting would otherwise be tried and write the person's status back.
+  await app.outbound.forget?.(m.key, m.user);
   await app.redis.multi().del(onceKey(app, m.key, m.user)).hdel(statusKey(app, m.campaign), m.user).exec();
 }
 

@@ -17,6 +17,8 @@ const jobDataSchema = z.object({ u: userIdSchema, k: z.string().min(1), c: z.str
 type JobData = z.infer<typeof jobDataSchema>;
 
 const BATCH = 500;
+/** Entries of a queue's event log read at a time when erasing someone from it (BullMQ keeps about 10,000). */
+const EVENTS_PAGE = 1_000;
 /** A job the platform keeps rate-limiting is given up after this many starts. */
 const MAX_STARTS = 200;
 /**
@@ -209,6 +211,21 @@ export class DurableOutbound implements Outbound {
       const counts = await Promise.all([...this.queues.values()].map((q) => q.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'paused')));
       if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
       await sleep(pollMs);
+    }
+  }
+
+  async forget(key: string, user: string): Promise<void> {
+    const queue = this.queue(splitUserId(user).channel);
+    const jobId = jobIdOf(key, user);
+    // A job being sent right now is locked and stays; the person is gone by then, so it ends undeliverable.
+    await queue.remove(jobId);
+    const events = queue.toKey('events');
+    for (let start = '-'; ; ) {
+      const page = await this.conn.xrange(events, start, '+', 'COUNT', EVENTS_PAGE);
+      const theirs = page.filter(([, fields]) => fields.includes(jobId)).map(([id]) => id);
+      if (theirs.length) await this.conn.xdel(events, ...theirs);
+      if (page.length < EVENTS_PAGE) return;
+      start = `(${page[page.length - 1]?.[0]}`;
     }
   }
 

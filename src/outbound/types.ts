@@ -27,4 +27,9 @@ export interface Outbound {
   enqueue(messages: OutboundMessage[]): Promise<{ queued: number; duplicates: number }>;
   /** Resolves once every message accepted so far has been tried (tests, and waiting before a report). */
   idle?(): Promise<void>;
+  /**
+   * Drops what the outbound path still holds of one (key, person) beyond the report: a queued or failed
+   * job and its entries in the queue's event log, which name the person. For erasing their data.
+   */
+  forget?(key: string, user: string): Promise<void>;
 }

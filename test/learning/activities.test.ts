@@ -89,7 +89,7 @@ describe('learning citizen: activity log with evidence', () => {
     expect(textOf(await send('https://'))).toContain('Đường link chưa đúng');
     await send('Phiếu đọc sách');
     expect(await acts('web:bad')).toHaveLength(1);
-    expect((await acts('web:bad'))[0]).toMatchObject({ date: '2026-01-01', hours: 0.8, indicators: [1] });
+    expect((await acts('web:bad'))[0]).toMatchObject({ date: '2026-01-01', hours: 0.75, indicators: [1] });
   });
 
   it('takes dates as people write them: without the year, with a two-digit year, "hôm qua" typed or chosen', async () => {

@@ -80,9 +80,11 @@ export async function traces(t: TestApp, needles: string[]): Promise<string[]> {
       : type === 'set' ? await redis.smembers(key)
       : type === 'zset' ? await redis.zrange(key, 0, -1)
       : type === 'list' ? await redis.lrange(key, 0, -1)
+      : type === 'stream' ? (await redis.xrange(key, '-', '+')).flatMap(([, fields]) => fields)
       : [];
     const text = [key, ...content].join('\n');
-    for (const n of needles) if (text.includes(n)) found.push(`${key} mentions ${n}`);
+    // Queue job ids carry the person's id with ":" escaped.
+    for (const n of needles) if (text.includes(n) || text.includes(n.replace(/%/g, '%25').replace(/:/g, '%3A'))) found.push(`${key} mentions ${n}`);
   }
   return found;
 }

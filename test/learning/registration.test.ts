@@ -156,8 +156,15 @@ describe('learning citizen: consent and registration', () => {
     await send('son la');
     const saved = await send({ choice: choiceLabelled(await send('chieng an'), 'Chiềng An') });
     expect(textOf(saved)).toContain('Phường Chiềng An');
+    // Changing one's mind about the phone keeps the number; removing it is a choice that says so.
+    const phone = await send({ choice: 'phone' });
+    expect(phone.at(-1)?.choices?.map((c) => c.label)).toEqual(['Xóa số điện thoại', 'Quay lại']);
+    expect(textOf(await send('quay lại'))).toContain('Điện thoại: 0912345678');
     await send({ choice: 'phone' });
     expect(textOf(await send({ choice: 'skip' }))).toContain('Điện thoại: không có');
+    const none = await send({ choice: 'phone' });
+    expect(choiceValues(none)).toEqual(['back']);
+    expect(textOf(await send('0987 654 321'))).toContain('Điện thoại: 0987654321');
     const file = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:web:mover:2026`)) as string);
     expect(file.area).toBe('son-la.chieng-an');
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:mover')).toBeNull();

@@ -165,6 +165,9 @@ describe('learning citizen: review by the officers of the area', () => {
     const hub = await cuc({ choice: 'learning' });
     expect(textOf(hub)).toContain('được trả lại để bổ sung');
     expect(choiceValues(hub)).toContain('log');
+    // Coming back later to fix it, the reason is still there.
+    await cuc('/menu');
+    expect(textOf(await cuc({ choice: 'learning' }))).toContain('Cần bổ sung: Thiếu ảnh chứng nhận lớp kỹ năng số');
     await logActivity(cuc, { title: 'Ảnh chứng nhận', indicators: '5 8', evidence: { attachment: { kind: 'photo', fileId: 'photo-42' } } });
     await cuc({ choice: 'back' });
     await cuc({ choice: 'submit' });
@@ -175,12 +178,20 @@ describe('learning citizen: review by the officers of the area', () => {
     await openQueue(officerSend);
     const again = await officerSend({ choice: id });
     expect(textOf(again)).toContain('gửi lần 2');
+    expect(textOf(again)).toContain('Lần trước trả lại (20/11/2026): Thiếu ảnh chứng nhận lớp kỹ năng số');
     expect(textOf(again)).toContain('📎 ảnh');
     await officerSend({ choice: 'approve' });
     await officerSend({ choice: 'yes' });
     const told = await outbox('web:cuc', 2);
     expect(told).toHaveLength(2);
     expect(told[1]).toContain('Chúc mừng');
+    await cuc('/menu');
+    const hubAfter = textOf(await cuc({ choice: 'learning' }));
+    expect(hubAfter).toContain('đã được công nhận');
+    expect(hubAfter).not.toContain('Cần bổ sung');
+    const mine = textOf(await cuc('/mydata'));
+    expect(mine).toContain('trả lại ngày 20/11/2026: Thiếu ảnh chứng nhận lớp kỹ năng số');
+    expect(mine).toContain('công nhận ngày 20/11/2026');
   });
 
   it('refuses an officer acting outside their area, in chat and at the source, and changes nothing', async () => {
