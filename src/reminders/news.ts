@@ -47,8 +47,9 @@ export function registerNews(r: Reminders): void {
    * Someone who does not receive the news yet is asked in a message of its own: its buttons are
    * commands, so the question the chat waits at (the menu, the learning menu) stays where it was.
    */
-  async function offer(turn: Turn): Promise<void> {
+  async function offer(turn: Turn, opts: { evenIfDeclined?: boolean } = {}): Promise<void> {
     if (turn.inbound.chat !== 'private' || (await receivesNews(r, turn.user))) return;
+    if (!opts.evenIfDeclined && (await declinedSinceStop(turn.user))) return;
     turn.reply({
       text: turn.t('reminders.optin.offer'),
       choices: [
@@ -58,6 +59,11 @@ export function registerNews(r: Reminders): void {
     });
   }
 
+  /** A "no" holds until the person says /stop: /start after that asks again. */
+  const declinedSinceStop = async (user: string): Promise<boolean> => {
+    const [declined, person] = await Promise.all([r.subs.declinedAt(user), app.users.get(user)]);
+    return declined !== undefined && !(person?.optOut !== undefined && person.optOut >= declined);
+  };
   const knownArea = async (turn: Turn): Promise<boolean> => {
     const area = (await app.users.get(turn.user))?.area;
     return Boolean(area && app.areas.get(area));
@@ -73,8 +79,9 @@ export function registerNews(r: Reminders): void {
     .action('reminders.offerNews', async (turn) => {
       if (isStart(turn)) await offer(turn);
     })
+    // Registering happens once, and now the commune is known: asked even after an earlier "no".
     .action('reminders.offerNewsAfterRegistration', async (turn) => {
-      await offer(turn);
+      await offer(turn, { evenIfDeclined: true });
     })
     .action('reminders.optinHasArea', async (turn) => {
       if (await knownArea(turn)) return { next: 'subscribe' };
@@ -164,6 +171,7 @@ export function registerNews(r: Reminders): void {
       name: NEWS_OFF,
       aliases: ['không, cảm ơn', 'không cảm ơn', 'no, thanks'],
       async run(turn) {
+        await r.subs.unsubscribeNews(turn.user);
         turn.say('reminders.optin.declined');
         return { reprompt: true };
       },

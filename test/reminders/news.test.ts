@@ -57,6 +57,15 @@ describe('Lifelong Learning Week news: opting in', () => {
     const no = await h.send('web:no', { choice: '/news_off' });
     expect(textOf(no)).toContain('Khi nào muốn nhận tin');
     expect(no.at(-1)?.choices?.map((c) => c.value)).toContain('news');
+    // Offered once: a "no" is not asked again at every /start, and /mydata says why.
+    expect(offerOf(await h.send('web:no', '/start'))).toBeUndefined();
+    expect(textOf(await h.send('web:no', '/mydata'))).toContain('Đã chọn không nhận tin Tuần lễ học tập lúc 09:00 01/09/2027');
+    // After /stop, /start asks again; the news menu still turns it on meanwhile.
+    await h.send('web:no', '/stop');
+    expect(offerOf(await h.send('web:no', '/start'))).toBeDefined();
+    h.clock.set('2027-09-02T10:00:00+07:00');
+    await h.send('web:no', { choice: '/news_off' });
+    expect(offerOf(await h.send('web:no', '/start'))).toBeUndefined();
 
     await h.send('web:skip', '/start');
     await h.send('web:skip', 'có, nhận tin');
