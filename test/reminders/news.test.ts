@@ -175,7 +175,13 @@ describe('Lifelong Learning Week news: what goes out', () => {
     expect(textOf(await h.send('web:quiet', { choice: '/news_on' }))).toContain('Cảm ơn Anh/Chị!');
     expect((await h.app.users.get('web:quiet'))?.optOut).toBeUndefined();
     await h.tickAt('2027-10-01T08:00:30+07:00');
-    expect(textOf(await h.inbox('web:quiet'))).toContain('Hôm nay bắt đầu Tuần lễ');
+    const [opening] = await h.inbox('web:quiet');
+    expect(opening?.text).toContain('Hôm nay bắt đầu Tuần lễ');
+    // Every news message carries "Dừng nhận tin", which works from whatever question the chat is at.
+    expect(opening?.choices).toEqual([{ label: 'Dừng nhận tin', value: '/stop' }]);
+    await h.send('web:quiet', { choice: 'news' });
+    expect(textOf(await h.send('web:quiet', { choice: '/stop' }))).toContain('Đã dừng gửi tin cho Anh/Chị');
+    expect((await h.app.users.get('web:quiet'))?.optOut).toBeDefined();
   });
 
   it('forgets the subscription with /deletedata', async () => {
