@@ -20,11 +20,6 @@ const weekSchema = z.object({ start: isoDateSchema, end: isoDateSchema.optional(
 export const NEWS_ON = 'news_on';
 export const NEWS_OFF = 'news_off';
 
-/** True when this turn is the /start command (the greeting's offer follows /start only). */
-function isStart(turn: Turn): boolean {
-  return /^\/start(@\w+)?(\s|$)/i.test(turn.inbound.choice ?? turn.text);
-}
-
 /** The dates of an event's next (or current) occurrence for someone in `area`. */
 export async function nextDates(r: Reminders, event: NewsEvent, area: string | undefined, today: string): Promise<EventDates> {
   const year = Number(today.slice(0, 4));
@@ -75,10 +70,9 @@ export function registerNews(r: Reminders): void {
   };
 
   app.registry
-    // After /start only (not every greeting).
-    .action('reminders.offerNews', async (turn) => {
-      if (isStart(turn)) await offer(turn);
-    })
+    // The greeting runs on /start and for someone new, whatever their first words (a Zalo user who
+    // writes to the OA without following it never sends /start).
+    .action('reminders.offerNews', (turn) => offer(turn))
     // Registering happens once, and now the commune is known: asked even after an earlier "no".
     .action('reminders.offerNewsAfterRegistration', async (turn) => {
       await offer(turn, { evenIfDeclined: true });

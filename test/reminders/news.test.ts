@@ -95,6 +95,16 @@ describe('Lifelong Learning Week news: opting in', () => {
     expect(offerOf(await register(as(h, 'web:da-nhan')))).toBeUndefined();
   });
 
+  it('is offered to someone new whose first words are not /start (a Zalo user writing to the OA), once', async () => {
+    const h = await harness('2027-09-01T09:00:00+07:00');
+    const first = await h.send('zalo:5566', 'Xin chào');
+    expect(textOf(first)).toContain('Xin chào Anh/Chị');
+    expect(offerOf(first)).toBeDefined();
+    // Later greetings and questions do not ask again.
+    expect(offerOf(await h.send('zalo:5566', 'Xin chào'))).toBeUndefined();
+    expect(offerOf(await h.send('zalo:5566', 'Tuần lễ học tập suốt đời là khi nào?'))).toBeUndefined();
+  });
+
   it('is not offered in a group chat', async () => {
     const h = await harness('2027-09-01T09:00:00+07:00');
     expect(offerOf(await h.send('telegram:-100', { text: '/start', chat: 'group' }))).toBeUndefined();
