@@ -73,6 +73,8 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
           if (sub) lines.push(t('reminders.data.unit', { ...unitLabel(r, sub, lang), since: formatVnDateTime(new Date(sub.since)) }));
           const news = await r.subs.newsSince(user);
           if (news !== undefined) lines.push(t('reminders.data.news', { since: formatVnDateTime(new Date(news)) }));
+          const declined = await r.subs.declinedAt(user);
+          if (declined !== undefined) lines.push(t('reminders.data.news_declined', { at: formatVnDateTime(new Date(declined)) }));
           if (await r.tokens.has(user)) lines.push(t('reminders.data.link'));
           const snoozed = (await r.marks.snoozesOf(user)).length;
           if (snoozed) lines.push(t('reminders.data.snoozes', { n: snoozed }));

@@ -98,7 +98,7 @@ export function eventLines(event: NewsEvent, dates: EventDates, t: Translate, la
   return lines;
 }
 
-/** A news message: a week ahead, or on the day. */
+/** A news message: a week ahead, or on the day, with "Dừng nhận tin". */
 export function newsReply(event: NewsEvent, dates: EventDates, lead: number, lang: Language, t: Translate, lateSince?: Date): Reply {
   const lines: string[] = [];
   if (lateSince) lines.push(t('reminders.remind.late', { time: formatVnDateTime(lateSince) }));
@@ -108,6 +108,6 @@ export function newsReply(event: NewsEvent, dates: EventDates, lead: number, lan
       : t('reminders.news.today', { name: event.name[lang] }),
   );
   lines.push(...eventLines(event, dates, t, lang));
-  lines.push(t('reminders.news.stop_hint'));
-  return { text: lines.join('\n') };
+  // The global /stop, like a broadcast's button: it works whatever question the chat waits at.
+  return { text: lines.join('\n'), choices: [{ label: t('reminders.news.stop_button'), value: '/stop' }] };
 }

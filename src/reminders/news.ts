@@ -20,11 +20,6 @@ const weekSchema = z.object({ start: isoDateSchema, end: isoDateSchema.optional(
 export const NEWS_ON = 'news_on';
 export const NEWS_OFF = 'news_off';
 
-/** True when this turn is the /start command (the greeting's offer follows /start only). */
-function isStart(turn: Turn): boolean {
-  return /^\/start(@\w+)?(\s|$)/i.test(turn.inbound.choice ?? turn.text);
-}
-
 /** The dates of an event's next (or current) occurrence for someone in `area`. */
 export async function nextDates(r: Reminders, event: NewsEvent, area: string | undefined, today: string): Promise<EventDates> {
   const year = Number(today.slice(0, 4));
@@ -47,8 +42,9 @@ export function registerNews(r: Reminders): void {
    * Someone who does not receive the news yet is asked in a message of its own: its buttons are
    * commands, so the question the chat waits at (the menu, the learning menu) stays where it was.
    */
-  async function offer(turn: Turn): Promise<void> {
+  async function offer(turn: Turn, opts: { evenIfDeclined?: boolean } = {}): Promise<void> {
     if (turn.inbound.chat !== 'private' || (await receivesNews(r, turn.user))) return;
+    if (!opts.evenIfDeclined && (await declinedSinceStop(turn.user))) return;
     turn.reply({
       text: turn.t('reminders.optin.offer'),
       choices: [
@@ -58,6 +54,11 @@ export function registerNews(r: Reminders): void {
     });
   }
 
+  /** A "no" holds until the person says /stop: /start after that asks again. */
+  const declinedSinceStop = async (user: string): Promise<boolean> => {
+    const [declined, person] = await Promise.all([r.subs.declinedAt(user), app.users.get(user)]);
+    return declined !== undefined && !(person?.optOut !== undefined && person.optOut >= declined);
+  };
   const knownArea = async (turn: Turn): Promise<boolean> => {
     const area = (await app.users.get(turn.user))?.area;
     return Boolean(area && app.areas.get(area));
@@ -69,12 +70,12 @@ export function registerNews(r: Reminders): void {
   };
 
   app.registry
-    // After /start only (not every greeting).
-    .action('reminders.offerNews', async (turn) => {
-      if (isStart(turn)) await offer(turn);
-    })
+    // The greeting runs on /start and for someone new, whatever their first words (a Zalo user who
+    // writes to the OA without following it never sends /start).
+    .action('reminders.offerNews', (turn) => offer(turn))
+    // Registering happens once, and now the commune is known: asked even after an earlier "no".
     .action('reminders.offerNewsAfterRegistration', async (turn) => {
-      await offer(turn);
+      await offer(turn, { evenIfDeclined: true });
     })
     .action('reminders.optinHasArea', async (turn) => {
       if (await knownArea(turn)) return { next: 'subscribe' };
@@ -164,6 +165,7 @@ export function registerNews(r: Reminders): void {
       name: NEWS_OFF,
       aliases: ['không, cảm ơn', 'không cảm ơn', 'no, thanks'],
       async run(turn) {
+        await r.subs.unsubscribeNews(turn.user);
         turn.say('reminders.optin.declined');
         return { reprompt: true };
       },

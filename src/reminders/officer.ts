@@ -69,6 +69,12 @@ export function registerOfficer(r: Reminders): void {
       const { kind, area } = flowData(turn);
       if (!kind || !area || !r.units.has(kind)) return { next: 'choose_unit' };
       await r.subs.subscribe(turn.user, { kind, area });
+      turn.say('reminders.deadlines.subscribed');
+      // Asking for reminders is asking for messages again: after /stop nothing would reach them otherwise.
+      if ((await app.users.get(turn.user))?.optOut) {
+        await app.users.setOptOut(turn.user, false);
+        turn.say('reminders.deadlines.resumed');
+      }
       setFlowData(turn, { subscribed: true });
     })
     .action('reminders.unsubscribeUnit', async (turn) => {
@@ -83,11 +89,10 @@ export function registerOfficer(r: Reminders): void {
       const reported = await r.marks.reportedSet(items.map((o) => o.id), unit);
       // Overdue ones stay on the list only while unreported.
       const shown = items.filter((o) => o.due >= today || !reported.has(o.id)).slice(0, LIST_MAX);
-      setFlowData(turn, { ...names(r, unit, turn), has_link: await r.tokens.has(turn.user) });
-      if (!shown.length) {
-        turn.say('reminders.deadlines.none');
-        return;
-      }
+      // A subscription that /stop silences is not shown as on: the officer is offered to turn it on again.
+      const [sub, person] = await Promise.all([r.subs.of(turn.user), app.users.get(turn.user)]);
+      const stopped = Boolean(sub && person?.optOut);
+      setFlowData(turn, { ...names(r, unit, turn), has_link: await r.tokens.has(turn.user), subscribed: Boolean(sub) && !stopped });
       const lines = shown.map((o, i) => {
         const days = daysBetween(today, o.due);
         const when = reported.has(o.id)
@@ -99,7 +104,9 @@ export function registerOfficer(r: Reminders): void {
               : turn.t('reminders.deadlines.overdue', { days: -days });
         return turn.t('reminders.deadlines.item', { n: i + 1, date: dueLabel(o, turn.t), title: r.calendar.title(o.obligation, turn.lang), when });
       });
-      turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
+      if (lines.length) turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
+      else turn.say('reminders.deadlines.none');
+      if (stopped) turn.say('reminders.deadlines.stopped');
     })
     .action('reminders.calendarFile', async (turn) => {
       const unit = await unitOf(r, turn);

@@ -29,6 +29,9 @@ export class Subscriptions {
   private get newsKey() {
     return `${this.prefix}rem:news`;
   }
+  private get declinedKey() {
+    return `${this.prefix}rem:news-declined`;
+  }
 
   /** One unit per officer: subscribing again moves them. */
   async subscribe(user: string, unit: UnitRef): Promise<void> {
@@ -67,11 +70,19 @@ export class Subscriptions {
   }
 
   async subscribeNews(user: string): Promise<void> {
-    await this.redis.hsetnx(this.newsKey, user, String(this.clock.now().getTime()));
+    await this.redis.multi().hsetnx(this.newsKey, user, String(this.clock.now().getTime())).hdel(this.declinedKey, user).exec();
   }
 
+  /** Off, and said so: the offer after /start is not repeated (see declinedAt). */
   async unsubscribeNews(user: string): Promise<void> {
-    await this.redis.hdel(this.newsKey, user);
+    await this.redis.multi().hdel(this.newsKey, user).hset(this.declinedKey, user, String(this.clock.now().getTime())).exec();
+  }
+
+  /** When they last said no to the news, or undefined. */
+  async declinedAt(user: string): Promise<number | undefined> {
+    const raw = await this.redis.hget(this.declinedKey, user);
+    const at = Number(raw);
+    return raw !== null && Number.isFinite(at) ? at : undefined;
   }
 
   /** When they asked for news, or undefined. */
@@ -94,6 +105,6 @@ export class Subscriptions {
 
   async forget(user: string): Promise<void> {
     await this.unsubscribe(user);
-    await this.unsubscribeNews(user);
+    await this.redis.multi().hdel(this.newsKey, user).hdel(this.declinedKey, user).exec();
   }
 }

@@ -57,6 +57,15 @@ describe('Lifelong Learning Week news: opting in', () => {
     const no = await h.send('web:no', { choice: '/news_off' });
     expect(textOf(no)).toContain('Khi nào muốn nhận tin');
     expect(no.at(-1)?.choices?.map((c) => c.value)).toContain('news');
+    // Offered once: a "no" is not asked again at every /start, and /mydata says why.
+    expect(offerOf(await h.send('web:no', '/start'))).toBeUndefined();
+    expect(textOf(await h.send('web:no', '/mydata'))).toContain('Đã chọn không nhận tin Tuần lễ học tập lúc 09:00 01/09/2027');
+    // After /stop, /start asks again; the news menu still turns it on meanwhile.
+    await h.send('web:no', '/stop');
+    expect(offerOf(await h.send('web:no', '/start'))).toBeDefined();
+    h.clock.set('2027-09-02T10:00:00+07:00');
+    await h.send('web:no', { choice: '/news_off' });
+    expect(offerOf(await h.send('web:no', '/start'))).toBeUndefined();
 
     await h.send('web:skip', '/start');
     await h.send('web:skip', 'có, nhận tin');
@@ -84,6 +93,16 @@ describe('Lifelong Learning Week news: opting in', () => {
     await h.send('web:da-nhan', { choice: '/news_on' });
     await h.send('web:da-nhan', { choice: 'skip' });
     expect(offerOf(await register(as(h, 'web:da-nhan')))).toBeUndefined();
+  });
+
+  it('is offered to someone new whose first words are not /start (a Zalo user writing to the OA), once', async () => {
+    const h = await harness('2027-09-01T09:00:00+07:00');
+    const first = await h.send('zalo:5566', 'Xin chào');
+    expect(textOf(first)).toContain('Xin chào Anh/Chị');
+    expect(offerOf(first)).toBeDefined();
+    // Later greetings and questions do not ask again.
+    expect(offerOf(await h.send('zalo:5566', 'Xin chào'))).toBeUndefined();
+    expect(offerOf(await h.send('zalo:5566', 'Tuần lễ học tập suốt đời là khi nào?'))).toBeUndefined();
   });
 
   it('is not offered in a group chat', async () => {
@@ -166,7 +185,13 @@ describe('Lifelong Learning Week news: what goes out', () => {
     expect(textOf(await h.send('web:quiet', { choice: '/news_on' }))).toContain('Cảm ơn Anh/Chị!');
     expect((await h.app.users.get('web:quiet'))?.optOut).toBeUndefined();
     await h.tickAt('2027-10-01T08:00:30+07:00');
-    expect(textOf(await h.inbox('web:quiet'))).toContain('Hôm nay bắt đầu Tuần lễ');
+    const [opening] = await h.inbox('web:quiet');
+    expect(opening?.text).toContain('Hôm nay bắt đầu Tuần lễ');
+    // Every news message carries "Dừng nhận tin", which works from whatever question the chat is at.
+    expect(opening?.choices).toEqual([{ label: 'Dừng nhận tin', value: '/stop' }]);
+    await h.send('web:quiet', { choice: 'news' });
+    expect(textOf(await h.send('web:quiet', { choice: '/stop' }))).toContain('Đã dừng gửi tin cho Anh/Chị');
+    expect((await h.app.users.get('web:quiet'))?.optOut).toBeDefined();
   });
 
   it('forgets the subscription with /deletedata', async () => {

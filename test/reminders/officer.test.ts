@@ -68,6 +68,32 @@ describe('"Hạn sắp tới" for officers', () => {
     expect(textOf(await h.send('web:silent', '/snooze sl_2547_bao_cao_6_thang@20260610'))).toContain('không tìm thấy hạn báo cáo');
   });
 
+  it('tells an officer who said /stop that reminders are silenced, and turning them on again makes them arrive', async () => {
+    h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
+    await h.officer('web:tam-dung', 'son-la.to-hieu', 'ubnd_xa');
+    await h.send('web:tam-dung', { choice: 'deadlines' });
+    await h.send('web:tam-dung', { choice: 'yes' });
+    await h.send('web:tam-dung', 'dừng nhận tin');
+    await h.tickAt('2026-06-03T08:00:30+07:00');
+    expect(await h.inbox('web:tam-dung')).toEqual([]);
+
+    await h.send('web:tam-dung', '/menu');
+    const list = await h.send('web:tam-dung', { choice: 'deadlines' });
+    expect(textOf(list)).toContain('1. 10/06/2026: Báo cáo 6 tháng');
+    expect(textOf(list)).toContain('Anh/Chị đã dừng nhận tin (/stop) nên hiện tôi không nhắn nhắc hạn');
+    // Not offered as "on" while nothing arrives.
+    expect(choiceValues(list)).toContain('subscribe');
+    expect(choiceValues(list)).not.toContain('unsubscribe');
+    await h.send('web:tam-dung', { choice: 'subscribe' });
+    const on = await h.send('web:tam-dung', { choice: 'yes' });
+    expect(textOf(on)).toContain('Đã đăng ký');
+    expect(textOf(on)).toContain('Trước đây Anh/Chị đã dừng nhận tin');
+    expect(textOf(on)).not.toContain('không nhắn nhắc hạn');
+    expect(choiceValues(on)).toContain('unsubscribe');
+    await h.tickAt('2026-06-07T08:00:30+07:00');
+    expect(textOf(await h.inbox('web:tam-dung'))).toContain('còn 3 ngày');
+  });
+
   it('forgets subscriptions, snoozes and calendar links with /deletedata', async () => {
     h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
     await h.officer('web:bye', 'son-la.to-hieu', 'ubnd_xa');
