@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { App, Capability } from '../app/app.js';
 import { usageError, type AdminIO } from '../admin/commands.js';
-import { campaignStatuses, forgetRecipient, reportCounts, STATUS_TTL_S, statusKey } from '../outbound/deliver.js';
+import { campaignStatuses, reportCounts } from '../outbound/deliver.js';
 import { STATUSES } from './campaigns.js';
 import { registerBroadcastChat } from './chat.js';
-import { Broadcasts, outboundKey, vnIso } from './service.js';
+import { Broadcasts, vnIso } from './service.js';
 import { sendTimeInput } from './time-input.js';
 
 const instances = new WeakMap<App, Broadcasts>();
@@ -44,25 +44,13 @@ export const broadcast: Capability = {
         const lines: string[] = [];
         const made = await broadcasts.store.list({ by: user, limit: 1000 });
         if (made.length) lines.push(t('broadcast.data_made', { count: made.length }));
-        const received = await recentReceived(app, broadcasts, user);
-        if (received.length) lines.push(t('broadcast.data_received', { count: received.length }));
         return lines;
       },
-      // Their line in each recent report goes; the broadcasts an organiser made stay, as the record of
-      // what was sent in the programme's name (the /mydata line says so).
-      async erase(user) {
-        for (const id of await recentReceived(app, broadcasts, user)) await forgetRecipient(app, { campaign: id, key: outboundKey(id), user });
-      },
+      // Nothing to erase here: the broadcasts an organiser made stay, as the record of what was sent in the
+      // programme's name (the /mydata line says so); what a person received goes with the outbound records.
     });
   },
 };
-
-/** Broadcasts of the last 90 days whose report names this person. */
-async function recentReceived(app: App, broadcasts: Broadcasts, user: string): Promise<string[]> {
-  const ids = await broadcasts.store.createdSince(app.clock.now().getTime() - STATUS_TTL_S * 1000);
-  const seen = await Promise.all(ids.map((id) => app.redis.hexists(statusKey(app, id), user)));
-  return ids.filter((_, i) => seen[i] === 1);
-}
 
 async function reportCommand(app: App, broadcasts: Broadcasts, argv: string[], io: AdminIO): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { recipients: { type: 'boolean', default: false } } });

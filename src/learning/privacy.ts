@@ -1,6 +1,5 @@
 import { formatVnDate, vnDate, formatVnDateTime } from '../core/clock.js';
 import type { PersonalData } from '../privacy/registry.js';
-import { forgetRecipient } from '../outbound/deliver.js';
 import type { LearningContext } from './context.js';
 import { activityLine, profileText, scoreBar, statusText } from './format.js';
 
@@ -37,9 +36,6 @@ export function learningData(ctx: LearningContext): PersonalData {
       }
       return lines;
     },
-    async erase(user) {
-      const { notices } = await store.erase(user);
-      for (const n of notices) await forgetRecipient(app, { ...n, user });
-    },
+    erase: (user) => store.erase(user),
   };
 }

@@ -85,11 +85,10 @@ export function decisionText(t: Translate, file: LearningFile): string {
 }
 
 async function tellCitizen(ctx: LearningContext, user: string, file: LearningFile): Promise<void> {
-  const { app, store } = ctx;
+  const { app } = ctx;
   const lang = (await app.users.get(user))?.lang ?? 'vi';
   const t = app.i18n.for(lang);
   const key = decisionKey(file);
-  await store.rememberNotice(user, DECISION_CAMPAIGN, key);
   await app.outbound.enqueue([
     {
       user,

@@ -49,7 +49,6 @@ end
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
 redis.call('SADD', KEYS[4], KEYS[3])
 return 1`;
-const NOTICE_REF = 'notice:';
 
 /** Thrown when a record fails its schema on the way in: a bug, never stored. */
 export class RecordError extends Error {}
@@ -63,8 +62,7 @@ export class RecordError extends Error {}
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
- * - `refs:<user>`: every index and key that names the user, and the notices sent to them, so that erasing
- *   finds them all.
+ * - `refs:<user>`: every index and key that names the user, so that erasing finds them all.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
  * and treated as absent.
@@ -284,23 +282,11 @@ export class LearningStore {
     return out;
   }
 
-  /** Proactive messages sent to the person about their file, so that erasing can forget them too. */
-  async rememberNotice(user: string, campaign: string, key: string): Promise<void> {
-    await this.redis.sadd(this.keys.refs(user), `${NOTICE_REF}${campaign}|${key}`);
-  }
-
   // Erasure
 
-  /**
-   * Everything about the person: consent, profile, files, activities, and their entries in every index.
-   * Returns the notices they were sent, which live in the outbound records.
-   */
-  async erase(user: string): Promise<{ notices: { campaign: string; key: string }[] }> {
+  /** Everything about the person: consent, profile, files, activities, and their entries in every index. */
+  async erase(user: string): Promise<void> {
     const refs = await this.redis.smembers(this.keys.refs(user));
-    const notices = refs.flatMap((ref) => {
-      const m = ref.startsWith(NOTICE_REF) ? /^([^|]+)\|(.+)$/.exec(ref.slice(NOTICE_REF.length)) : null;
-      return m ? [{ campaign: m[1] as string, key: m[2] as string }] : [];
-    });
     const years = await this.years(user);
     const tx = this.redis.multi();
     for (const ref of refs) {
@@ -309,6 +295,5 @@ export class LearningStore {
     }
     for (const year of years) tx.del(this.keys.file(user, year), this.keys.acts(user, year));
     await tx.del(this.keys.consent(user), this.keys.profile(user), this.keys.years(user), this.keys.refs(user)).exec();
-    return { notices };
   }
 }

@@ -3,6 +3,7 @@ import type { App, Capability } from '../app/app.js';
 import type { Config } from '../config.js';
 import type { ChannelName } from '../core/message.js';
 import type { Rate } from './gate.js';
+import { forgetPerson, messagesSentTo } from './deliver.js';
 import { DurableOutbound } from './queue.js';
 
 export function channelRates(config: Config): Record<ChannelName, Rate> {
@@ -43,6 +44,14 @@ export const outbound: Capability = {
         const backlog = await queue?.backlog().catch(() => undefined);
         for (const [channel, n] of Object.entries(backlog ?? {})) this.set({ channel }, n);
       },
+    });
+    app.privacy.add({
+      name: 'outbound',
+      async describe(user, t) {
+        const count = await messagesSentTo(app, user);
+        return count ? [t('privacy.line_deliveries', { count })] : [];
+      },
+      erase: (user) => forgetPerson(app, user),
     });
     // BullMQ needs a real Redis: in memory the DirectOutbound stays (start-up says once what is not durable).
     if (app.inMemory) return;

@@ -20,9 +20,12 @@ export function statusKey(app: App, campaign: string): string {
   return `${app.prefix}out:status:${campaign}`;
 }
 
-/** The exactly-once mark of one (key, person). */
+/**
+ * The exactly-once mark of one (key, person). A space, which no person's id holds, comes before the id,
+ * so that a person's marks are found by their id alone, whatever the keys hold.
+ */
 export function onceKey(app: App, key: string, user: string): string {
-  return `${app.prefix}out:once:${key}:${user}`;
+  return `${app.prefix}out:once:${key} ${user}`;
 }
 
 /** Claims (key, user) once; false when it was claimed before (a duplicate). */
@@ -31,14 +34,44 @@ export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
   return ok === 'OK';
 }
 
+/** A literal for a Redis MATCH pattern. */
+function globLiteral(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&');
+}
+
 /**
- * Forgets one person in one campaign: the exactly-once mark and their line in the report (the counts,
- * which name no one, stay). For erasing a person's data on request.
+ * The keys of every message the outbound path holds a send-once mark of for this person (90 days of
+ * reminders, news, broadcasts and notices). It scans the keyspace: fine for what a person asks now
+ * and then (/mydata, /deletedata), and it costs nothing per message sent.
  */
-export async function forgetRecipient(app: App, m: Pick<OutboundMessage, 'campaign' | 'key' | 'user'>): Promise<void> {
-  // The job first: one still waiting would otherwise be tried and write the person's status back.
-  await app.outbound.forget?.(m.key, m.user);
-  await app.redis.multi().del(onceKey(app, m.key, m.user)).hdel(statusKey(app, m.campaign), m.user).exec();
+async function keysSentTo(app: App, user: string): Promise<string[]> {
+  const head = `${app.prefix}out:once:`;
+  const tail = ` ${user}`;
+  const keys: string[] = [];
+  for await (const page of app.redis.scanStream({ match: `${globLiteral(head)}*${globLiteral(tail)}`, count: 1_000 }))
+    for (const k of page as string[]) keys.push(k.slice(head.length, -tail.length));
+  return keys;
+}
+
+/** How many messages the outbound path keeps a record of for this person, for /mydata. */
+export async function messagesSentTo(app: App, user: string): Promise<number> {
+  return (await keysSentTo(app, user)).length;
+}
+
+/**
+ * Forgets a person everywhere the outbound path names them: each message still waiting for them, its
+ * send-once mark, and their line in every delivery report (the counts, which name no one, stay).
+ */
+export async function forgetPerson(app: App, user: string): Promise<void> {
+  for (const key of await keysSentTo(app, user)) {
+    // The job first: one still waiting would otherwise be tried and write the person's status back.
+    await app.outbound.forget?.(key, user);
+    await app.redis.del(onceKey(app, key, user));
+  }
+  for await (const page of app.redis.scanStream({ match: `${globLiteral(app.prefix)}out:status:*`, count: 1_000 })) {
+    const reports = page as string[];
+    if (reports.length) await reports.reduce((p, report) => p.hdel(report, user), app.redis.pipeline()).exec();
+  }
 }
 
 /** Records a final (or queued) status for the delivery report. */

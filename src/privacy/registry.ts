@@ -5,7 +5,8 @@ export interface PersonalData {
   name: string;
   /** Lines saying what is stored, in the person's language; none when nothing is. */
   describe(user: string, t: Translate): Promise<string[]>;
-  erase(user: string): Promise<void>;
+  /** Absent where what is described is kept on purpose (and the description says so). */
+  erase?(user: string): Promise<void>;
 }
 
 export class PrivacyRegistry {
@@ -23,7 +24,7 @@ export class PrivacyRegistry {
 
   /** Erases everywhere; one holder failing does not stop the others, but the caller hears of it. */
   async eraseAll(user: string): Promise<void> {
-    const results = await Promise.allSettled(this.holders.map((h) => h.erase(user)));
+    const results = await Promise.allSettled(this.holders.map((h) => h.erase?.(user)));
     const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${this.holders[i]?.name}: ${String(r.reason)}`] : []));
     if (failed.length) throw new Error(`could not erase all personal data: ${failed.join('; ')}`);
   }

@@ -201,12 +201,12 @@ describe('broadcast fan-out and reports', () => {
     if (!created.ok) throw new Error(created.reason);
     await h.settle();
     expect(textOf(await h.send(ORG, '/mydata'))).toContain('Thông báo Anh/Chị đã tạo: 1');
-    expect(textOf(await h.send('web:71', '/mydata'))).toContain('Kết quả gửi 1 thông báo gần đây tới Anh/Chị');
+    expect(textOf(await h.send('web:71', '/mydata'))).toContain('Kết quả gửi 1 tin nhắn gần đây tới Anh/Chị');
     await h.send('web:71', '/deletedata');
     await h.send('web:71', { choice: 'yes' });
     const id = created.campaign.id;
     expect(await h.app.redis.hexists(`${h.prefix}out:status:${id}`, 'web:71')).toBe(0);
-    expect(await h.app.redis.exists(`${h.prefix}out:once:${outboundKey(id)}:web:71`)).toBe(0);
+    expect(await h.app.redis.exists(`${h.prefix}out:once:${outboundKey(id)} web:71`)).toBe(0);
     // The counts, which name nobody, stay.
     expect(await campaignStats(h.app, id)).toEqual({ queued: 1, sent: 1 });
   });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
-import { as, register } from '../learning/helpers.js';
+import { campaignStats } from '../../src/outbound/deliver.js';
+import { as, register, traces } from '../learning/helpers.js';
 import { choiceValues, textOf } from '../support/app.js';
 import { remindersHarness, type RemindersHarness } from './helpers.js';
 
@@ -194,13 +195,18 @@ describe('Lifelong Learning Week news: what goes out', () => {
     expect((await h.app.users.get('web:quiet'))?.optOut).toBeDefined();
   });
 
-  it('forgets the subscription with /deletedata', async () => {
+  it('forgets the subscription and every delivery record with /deletedata', async () => {
     const h = await harness('2027-09-01T09:00:00+07:00');
     await subscriber(h, 'web:gone', 'to hieu', 'son-la.to-hieu');
+    await h.tickAt('2027-09-24T08:00:30+07:00');
+    expect(textOf(await h.inbox('web:gone'))).toContain('Còn 7 ngày nữa');
+    expect(textOf(await h.send('web:gone', '/mydata'))).toContain('Kết quả gửi 1 tin nhắn gần đây tới Anh/Chị');
     await h.send('web:gone', '/deletedata');
     await h.send('web:gone', { choice: 'yes' });
-    await h.tickAt('2027-09-24T08:00:30+07:00');
+    expect(await traces(h, ['web:gone'])).toEqual([]);
+    // The counts of the news, which name no one, stay.
+    expect(await campaignStats(h.app, 'news:learning_week:2027')).toMatchObject({ sent: 1 });
+    await h.tickAt('2027-10-01T08:00:30+07:00');
     expect(await h.inbox('web:gone')).toEqual([]);
-    expect(await h.app.redis.hget(`${h.app.prefix}rem:news`, 'web:gone')).toBeNull();
   });
 });
