@@ -63,11 +63,10 @@ export async function messagesSentTo(app: App, user: string): Promise<number> {
  * send-once mark, and their line in every delivery report (the counts, which name no one, stay).
  */
 export async function forgetPerson(app: App, user: string): Promise<void> {
-  for (const key of await keysSentTo(app, user)) {
-    // The job first: one still waiting would otherwise be tried and write the person's status back.
-    await app.outbound.forget?.(key, user);
-    await app.redis.del(onceKey(app, key, user));
-  }
+  const keys = await keysSentTo(app, user);
+  // The jobs first: one still waiting would otherwise be tried and write the person's status back.
+  await app.outbound.forget?.(user, keys);
+  if (keys.length) await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
   for await (const page of app.redis.scanStream({ match: `${globLiteral(app.prefix)}out:status:*`, count: 1_000 })) {
     const reports = page as string[];
     if (reports.length) await reports.reduce((p, report) => p.hdel(report, user), app.redis.pipeline()).exec();

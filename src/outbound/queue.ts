@@ -214,15 +214,17 @@ export class DurableOutbound implements Outbound {
     }
   }
 
-  async forget(key: string, user: string): Promise<void> {
+  async forget(user: string, keys: string[]): Promise<void> {
+    if (!keys.length) return;
     const queue = this.queue(splitUserId(user).channel);
-    const jobId = jobIdOf(key, user);
+    const jobIds = new Set(keys.map((key) => jobIdOf(key, user)));
     // A job being sent right now is locked and stays; the person is gone by then, so it ends undeliverable.
-    await queue.remove(jobId);
+    for (const jobId of jobIds) await queue.remove(jobId);
+    // One pass over the event log for all of them: it holds thousands of entries.
     const events = queue.toKey('events');
     for (let start = '-'; ; ) {
       const page = await this.conn.xrange(events, start, '+', 'COUNT', EVENTS_PAGE);
-      const theirs = page.filter(([, fields]) => fields.includes(jobId)).map(([id]) => id);
+      const theirs = page.filter(([, fields]) => fields.some((f) => jobIds.has(f))).map(([id]) => id);
       if (theirs.length) await this.conn.xdel(events, ...theirs);
       if (page.length < EVENTS_PAGE) return;
       start = `(${page[page.length - 1]?.[0]}`;

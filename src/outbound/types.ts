@@ -28,8 +28,8 @@ export interface Outbound {
   /** Resolves once every message accepted so far has been tried (tests, and waiting before a report). */
   idle?(): Promise<void>;
   /**
-   * Drops what the outbound path still holds of one (key, person) beyond the report: a queued or failed
-   * job and its entries in the queue's event log, which name the person. For erasing their data.
+   * Drops what the outbound path still holds of one person's messages (by key) beyond the report: queued
+   * or failed jobs and their entries in the queue's event log, which name the person. For erasing their data.
    */
-  forget?(key: string, user: string): Promise<void>;
+  forget?(user: string, keys: string[]): Promise<void>;
 }
