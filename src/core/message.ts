@@ -47,7 +47,15 @@ export const inboundSchema = z.object({
 export type Inbound = z.input<typeof inboundSchema>;
 export type ParsedInbound = z.output<typeof inboundSchema>;
 
-export const choiceSchema = z.object({ label: z.string(), value: z.string() });
+export const choiceSchema = z.object({
+  label: z.string(),
+  value: z.string(),
+  /**
+   * Typing the label does what pressing does (the label is the command's alias, which acts on the latest
+   * such message), so a channel without buttons shows the label to type instead of the command.
+   */
+  typed: z.boolean().optional(),
+});
 export type Choice = z.infer<typeof choiceSchema>;
 
 /**

@@ -53,8 +53,9 @@ export function reminderReply(r: Reminders, f: ReminderFacts, lang: Language): R
   return {
     text: lines.join('\n'),
     choices: [
-      { label: t('reminders.button.reported'), value: `/${REPORTED_COMMAND} ${f.occurrence.id}` },
-      { label: t('reminders.button.snooze'), value: `/${SNOOZE_COMMAND} ${f.occurrence.id}` },
+      // The labels are the commands' aliases: typed, they answer the latest reminder.
+      { label: t('reminders.button.reported'), value: `/${REPORTED_COMMAND} ${f.occurrence.id}`, typed: true },
+      { label: t('reminders.button.snooze'), value: `/${SNOOZE_COMMAND} ${f.occurrence.id}`, typed: true },
     ],
   };
 }

@@ -84,7 +84,7 @@ async function deadlineReminders(r: Reminders, day: string, now: Date, people: P
         await batch.add(
           reminderMessage(r, user, { campaign: `reminders:${day}`, key: `rem:${d.occurrence.id}:${unitKey(unit)}:${d.lead}`, replies: [reminderReply(r, facts, lang)] }, facts),
         );
-        await r.marks.setLast(user, d.occurrence.id);
+        await r.marks.reminded(user, d.occurrence.id, now.getTime());
       }
     }
   }
@@ -183,7 +183,7 @@ export async function dispatchSnoozes(r: Reminders, now: Date): Promise<number> 
       await batch.add(
         reminderMessage(r, s.user, { campaign: `reminders:${day}`, key: `rem:${occurrence.id}:${unitKey(unit)}:again:${day}`, replies: [reminderReply(r, facts, lang)] }, facts),
       );
-      await r.marks.setLast(s.user, occurrence.id);
+      await r.marks.reminded(s.user, occurrence.id, now.getTime());
     }
     await batch.flush();
     await r.marks.clearSnooze(s);

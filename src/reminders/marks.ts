@@ -5,8 +5,8 @@ import { unitKey, type UnitRef } from './calendar.js';
 
 /** A "reported" mark outlives its deadline long enough for the overdue notes and the calendar. */
 const REPORTED_TTL_S = 400 * 86_400;
-/** How long "Đã nộp" / "Nhắc lại sau" typed as words refer to the last reminder. */
-const LAST_TTL_S = 8 * 86_400;
+/** How long "Đã nộp" / "Nhắc lại sau" typed as words refer to a reminder. */
+const RECENT_MS = 8 * 86_400_000;
 
 /** Only when: who pressed it is not kept, so the mark holds no personal data. */
 const reportedSchema = z.object({ at: z.number().int() });
@@ -31,8 +31,8 @@ export class Marks {
   private get snoozesKey() {
     return `${this.prefix}rem:snoozes`;
   }
-  private lastKey(user: string) {
-    return `${this.prefix}rem:last:${user}`;
+  private recentKey(user: string) {
+    return `${this.prefix}rem:recent:${user}`;
   }
 
   /** Marks the unit's occurrence reported; false when someone had already done so. */
@@ -73,18 +73,27 @@ export class Marks {
     await this.redis.zrem(this.snoozesKey, `${s.occurrence}|${s.user}`);
   }
 
-  async setLast(user: string, occurrence: string): Promise<void> {
-    await this.redis.set(this.lastKey(user), occurrence, 'EX', LAST_TTL_S);
+  /** Notes that the person was reminded of the occurrence at `at` (epoch ms), forgetting reminders too old to answer in words. */
+  async reminded(user: string, occurrence: string, at: number): Promise<void> {
+    const key = this.recentKey(user);
+    await this.redis
+      .multi()
+      .zadd(key, at, occurrence)
+      .zremrangebyscore(key, '-inf', at - RECENT_MS)
+      .pexpire(key, RECENT_MS)
+      .exec();
   }
 
-  async last(user: string): Promise<string | undefined> {
-    return (await this.redis.get(this.lastKey(user))) ?? undefined;
+  /** The occurrences the person was reminded of in the last days, the latest first. */
+  async recent(user: string, now: number): Promise<string[]> {
+    return this.redis.zrevrangebyscore(this.recentKey(user), '+inf', now - RECENT_MS);
   }
 
-  /** Erases a person's snoozes and last reminder; "reported" marks belong to the unit. */
+  /** Erases a person's snoozes and recent reminders; "reported" marks belong to the unit. */
   async forget(user: string): Promise<void> {
     const mine = (await this.redis.zrange(this.snoozesKey, 0, -1)).filter((m) => m.endsWith(`|${user}`));
-    const tx = this.redis.multi().del(this.lastKey(user));
+    // rem:last held the one latest reminder before rem:recent; it expires within 8 days of the upgrade.
+    const tx = this.redis.multi().del(this.recentKey(user), `${this.prefix}rem:last:${user}`);
     if (mine.length) tx.zrem(this.snoozesKey, ...mine);
     await tx.exec();
   }

@@ -129,23 +129,19 @@ export function registerOfficer(r: Reminders): void {
       setFlowData(turn, { has_link: false });
     });
 
-  /**
-   * The officer's unit and the occurrence a button names (for "đã nộp" typed as words, the last one
-   * reminded), if that unit owes it.
-   */
-  async function occurrenceFor(turn: Turn, args: string) {
+  /** The occurrence an id names, with the officer's unit, if that unit owes it. */
+  async function owed(turn: Turn, id: string) {
     const sub = await r.subs.of(turn.user);
-    const id = args.split(/\s+/)[0] || (await r.marks.last(turn.user));
-    const parsed = id ? parseOccurrenceId(id) : undefined;
-    const occurrence = parsed && id ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
+    const parsed = parseOccurrenceId(id);
+    const occurrence = parsed ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
     if (!sub || !occurrence) return undefined;
     const unit = { kind: sub.kind, area: sub.area };
     return r.calendar.forUnit(unit).includes(occurrence.obligation) ? { occurrence, unit } : undefined;
   }
 
-  /** The occurrence a command names and the words that name it; when there is none, the officer is told so. */
-  async function commandTarget(turn: Turn, args: string) {
-    const found = await occurrenceFor(turn, args);
+  /** The occurrence and the words that name it; when there is none, the officer is told so. */
+  async function commandTarget(turn: Turn, id: string) {
+    const found = await owed(turn, id);
     if (!found) {
       turn.say('reminders.command.unknown');
       return undefined;
@@ -155,33 +151,73 @@ export function registerOfficer(r: Reminders): void {
     return { occurrence, unit, named };
   }
 
+  async function report(turn: Turn, id: string): Promise<void> {
+    const target = await commandTarget(turn, id);
+    if (!target) return;
+    const fresh = await r.marks.markReported(target.occurrence.id, target.unit, turn.now().getTime());
+    turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', target.named);
+  }
+
+  async function snooze(turn: Turn, id: string): Promise<void> {
+    const target = await commandTarget(turn, id);
+    if (!target) return;
+    if (await r.marks.reported(target.occurrence.id, target.unit)) {
+      turn.say('reminders.command.already_reported', target.named);
+      return;
+    }
+    const tomorrow = addDays(vnDate(turn.now()), 1);
+    await r.marks.snooze(target.occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
+    turn.say('reminders.command.snoozed', { title: target.named.title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
+  }
+
+  const answers = { [REPORTED_COMMAND]: report, [SNOOZE_COMMAND]: snooze } as const;
+  type Answer = keyof typeof answers;
+  const pickSchema = z.object({ answer: z.enum([REPORTED_COMMAND, SNOOZE_COMMAND]), ids: z.array(z.string()), occurrence: z.string().optional() });
+
+  /**
+   * A button names its occurrence. Words ("đã nộp") name none: they answer the one reminder still
+   * waiting for an answer; with several, the officer picks which (a guess could mark the wrong one),
+   * and with none waiting, the latest reminder (to hear that it is already reported).
+   */
+  async function answer(turn: Turn, verb: Answer, args: string) {
+    const id = args.split(/\s+/)[0];
+    if (id) return answers[verb](turn, id);
+    const waiting: string[] = [];
+    const recent = await r.marks.recent(turn.user, turn.now().getTime());
+    for (const candidate of recent) {
+      const found = await owed(turn, candidate);
+      if (found && !(await r.marks.reported(candidate, found.unit))) waiting.push(candidate);
+    }
+    if (waiting.length > 1) {
+      turn.data.reminder_pick = { answer: verb, ids: waiting, label: turn.t(verb === REPORTED_COMMAND ? 'reminders.button.reported' : 'reminders.button.snooze') };
+      return { goto: 'reminder_pick' };
+    }
+    return answers[verb](turn, waiting[0] ?? recent[0] ?? '');
+  }
+
   app.registry
     .command({
       name: REPORTED_COMMAND,
-      aliases: ['đã nộp', 'đã nộp rồi'],
-      async run(turn, args) {
-        const target = await commandTarget(turn, args);
-        if (target) {
-          const fresh = await r.marks.markReported(target.occurrence.id, target.unit, turn.now().getTime());
-          turn.say(fresh ? 'reminders.command.reported' : 'reminders.command.already_reported', target.named);
-        }
-        return { reprompt: true };
-      },
+      aliases: ['đã nộp', 'đã nộp rồi', 'reported'],
+      run: async (turn, args) => (await answer(turn, REPORTED_COMMAND, args)) ?? { reprompt: true },
     })
     .command({
       name: SNOOZE_COMMAND,
-      aliases: ['nhắc lại sau', 'nhắc lại'],
-      async run(turn, args) {
-        const target = await commandTarget(turn, args);
-        if (!target) return { reprompt: true };
-        if (await r.marks.reported(target.occurrence.id, target.unit)) {
-          turn.say('reminders.command.already_reported', target.named);
-          return { reprompt: true };
-        }
-        const tomorrow = addDays(vnDate(turn.now()), 1);
-        await r.marks.snooze(target.occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
-        turn.say('reminders.command.snoozed', { title: target.named.title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
-        return { reprompt: true };
-      },
+      aliases: ['nhắc lại sau', 'nhắc lại', 'remind me later'],
+      run: async (turn, args) => (await answer(turn, SNOOZE_COMMAND, args)) ?? { reprompt: true },
+    })
+    .choices('reminders.waitingReminders', async (turn) => {
+      const pick = pickSchema.safeParse(turn.data.reminder_pick);
+      if (!pick.success) return [];
+      return pick.data.ids.flatMap((id) => {
+        const parsed = parseOccurrenceId(id);
+        const occurrence = parsed && r.calendar.occurrence(id, parsed.obligation, parsed.due);
+        return occurrence ? [{ value: id, label: turn.t('reminders.pick.item', { title: r.calendar.title(occurrence.obligation, turn.lang), date: dueLabel(occurrence, turn.t) }) }] : [];
+      });
+    })
+    .action('reminders.answerPicked', async (turn) => {
+      const pick = pickSchema.safeParse(turn.data.reminder_pick);
+      if (pick.success && pick.data.occurrence) await answers[pick.data.answer](turn, pick.data.occurrence);
+      delete turn.data.reminder_pick;
     });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectOutbound } from '../../src/outbound/direct.js';
+import { remindersOf } from '../../src/reminders/capability.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
 import type { ChannelSender } from '../../src/core/delivery.js';
 import { FakeClock } from '../support/clock.js';
@@ -53,6 +54,31 @@ describe('Zalo proactive messages', () => {
     expect(fake.calls.length).toBe(calls);
     expect(await sender.send(u, reminder, { template })).toEqual({ status: 'sent' });
     expect(fake.delivered.at(-1)).toMatchObject({ endpoint: 'template', userId: u, templateId: 'tpl-reminder-1', templateData: template.data });
+  });
+
+  it('shows a deadline reminder\'s answers as short words, and "đã nộp" typed in Zalo marks it reported', async () => {
+    const clock = new FakeClock('2026-06-03T07:00:00+07:00');
+    const { fake, bot } = await setUp({ clock });
+    const u = zaloUser();
+    await bot.driver.follow(u);
+    await fake.textsFor(u, 1);
+    const unit = { kind: 'ubnd_xa', area: 'son-la.to-hieu' };
+    await bot.t.app.roles.grant(`zalo:${u}`, { role: 'officer', ...unit, grantedAt: clock.now().getTime() });
+    const { reminders, scheduler } = remindersOf(bot.t.app);
+    await reminders.subs.subscribe(`zalo:${u}`, unit);
+
+    clock.set('2026-06-03T08:00:30+07:00');
+    await scheduler.tick();
+    const reminder = (await fake.textsFor(u, 2))[1];
+    expect(reminder).toContain('còn 7 ngày');
+    expect(reminder).toContain('👉 Anh/Chị gõ trả lời: Đã nộp / Nhắc lại sau');
+    expect(reminder).not.toContain('/reported');
+
+    await bot.driver.text(u, 'nhắc lại sau');
+    expect((await fake.textsFor(u, 3))[2]).toContain('tôi sẽ nhắc lại "Báo cáo 6 tháng');
+    await bot.driver.text(u, 'Đã nộp');
+    expect((await fake.textsFor(u, 4))[3]).toContain('✅ Đã ghi nhận UBND xã, phường, đặc khu, Phường Tô Hiệu');
+    expect(await reminders.marks.reported('sl_2547_bao_cao_6_thang@20260610', unit)).toBeDefined();
   });
 
   it('records a -230 answer as undeliverable in the delivery report', async () => {

@@ -159,6 +159,23 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
     expect(texts).toHaveLength(4);
   });
 
+  it('acknowledges a correctly signed event stamped over a day ago or far ahead (a replay) and handles nothing', async () => {
+    const u = zaloUser();
+    const now = Date.now();
+    const stale = await bot.driver.text(u, '/start', { timestamp: String(now - 25 * 3_600_000) });
+    const ahead = await bot.driver.text(u, '/start', { timestamp: String(now + 3_600_000) });
+    expect(stale).toEqual({ status: 200, json: { ok: true, stale: true } });
+    expect(ahead).toEqual({ status: 200, json: { ok: true, stale: true } });
+    expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
+    // A fresh event gets the one and only reply: had a stale one been handled, its reply would be here too.
+    expect(await bot.driver.text(u, '/start', { timestamp: String(now - 60_000) })).toEqual({ status: 200, json: { ok: true } });
+    await bot.driver.text(u, '/help');
+    const texts = await fake.textsFor(u, 2);
+    expect(texts[0]).toContain('Xin chào Anh/Chị');
+    expect(texts[1]).toContain('/menu');
+    expect(fake.textsTo(u)).toHaveLength(2);
+  });
+
   it('refreshes an expired access token and sends again, storing the new single-use refresh token', async () => {
     const u = zaloUser();
     await bot.driver.follow(u);

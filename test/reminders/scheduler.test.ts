@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { addDays } from '../../src/core/clock.js';
 import type { ChannelSender, ProactiveOptions } from '../../src/core/delivery.js';
 import type { Reply } from '../../src/core/message.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
-import { remindersOf } from '../../src/reminders/capability.js';
+import { capabilities } from '../../src/app/capabilities.js';
+import { dataPaths } from '../../src/core/paths.js';
+import { createReminders, remindersOf } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
 import { startRedisServer, untilAnswers } from '../support/redis-server.js';
 import { FakeClock } from '../support/clock.js';
@@ -134,6 +139,34 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
     expect(textOf(await h.send(OFFICER, 'Đã nộp'))).toContain('Đã ghi nhận');
     await h.tickAt('2026-06-10T08:00:30+07:00');
     expect(await h.inbox(OFFICER)).toEqual([]);
+  });
+
+  it('asks which deadline "đã nộp" is for while two reminders wait for an answer, and marks only that one', async () => {
+    // An operator has confirmed the example CV 6782 deadline (yearly, 15/12): its days now meet the plan's.
+    const plansDir = mkdtempSync(join(tmpdir(), 'xhht-plans-'));
+    cpSync(dataPaths.plans, plansDir, { recursive: true });
+    const deadlines = readFileSync(join(dataPaths.plans, 'deadlines.yaml'), 'utf8');
+    writeFileSync(join(plansDir, 'deadlines.yaml'), deadlines.replace(/(id: vd_cv6782_mo_hinh_hoc_tap[\s\S]*?)\n {4}active: false/, '$1'));
+    const others = capabilities.filter((c) => c.name !== 'reminders');
+    const h = await harness({ start: '2025-12-16T00:00:00+07:00', capabilities: [...others, createReminders({ plansDir })] });
+    const so = 'web:so-gddt-son-la';
+    await subscribedOfficer(h, so, 'son-la', 'so_gddt');
+    // 17/12/2025: the 15/12 report is 2 days overdue and the 31/12 review 14 days ahead.
+    await h.tickAt('2025-12-17T08:00:30+07:00');
+    expect(await h.inbox(so)).toHaveLength(2);
+    const ask = await h.send(so, 'đã nộp');
+    expect(textOf(ask)).toContain('Anh/Chị trả lời "Đã nộp" cho hạn nào?');
+    const choices = ask.at(-1)?.choices ?? [];
+    expect(choices).toHaveLength(2);
+    const review = choices.findIndex((c) => c.value.startsWith('sl_2547_so_ket_2025@'));
+    expect(textOf(await h.send(so, String(review + 1)))).toContain('Đã ghi nhận Sở Giáo dục và Đào tạo');
+    const { reminders } = remindersOf(h.app);
+    const unit = { kind: 'so_gddt', area: 'son-la' };
+    expect(await reminders.marks.reported(choices[review]?.value as string, unit)).toBeDefined();
+    expect(await reminders.marks.reported(choices[1 - review]?.value as string, unit)).toBeUndefined();
+    // One waits now: the words answer it straight away.
+    expect(textOf(await h.send(so, 'Đã nộp'))).toContain('Đã ghi nhận');
+    expect(await reminders.marks.reported(choices[1 - review]?.value as string, unit)).toBeDefined();
   });
 
   it('refuses a forged or unknown occurrence without marking anything', async () => {

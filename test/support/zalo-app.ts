@@ -30,7 +30,7 @@ export async function startZaloBot(
   const http = await listen(t.app);
   await t.app.start();
   const secret = t.app.config.ZALO_WEBHOOK_SECRET === 'app_secret' ? ZALO_TEST_ENV.ZALO_APP_SECRET : ZALO_TEST_ENV.ZALO_OA_SECRET_KEY;
-  const driver = new ZaloWebhookDriver({ url: http.url, appId: ZALO_TEST_ENV.ZALO_APP_ID, secret });
+  const driver = new ZaloWebhookDriver({ url: http.url, appId: ZALO_TEST_ENV.ZALO_APP_ID, secret, clock: opts.clock });
   return {
     t,
     url: http.url,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 
 export interface ZaloWebhookDriverOptions {
   /** The app's base URL; events go to POST <url>/webhooks/zalo. */
@@ -7,6 +8,8 @@ export interface ZaloWebhookDriverOptions {
   /** The secret Zalo signs with. */
   secret: string;
   oaId?: string;
+  /** The app's clock: events are stamped with its time, as Zalo stamps them when they happen. */
+  clock?: Clock;
 }
 
 export interface PostOptions {
@@ -14,6 +17,8 @@ export interface PostOptions {
   signature?: string | null;
   /** Sign with this secret instead of the right one. */
   signWith?: string;
+  /** The event's timestamp instead of the current time (an old event replayed, say). */
+  timestamp?: string;
 }
 
 export interface PostResult {
@@ -26,16 +31,17 @@ export interface PostResult {
  * app id + raw body + timestamp + secret. The hash is computed here independently of the bot's code.
  */
 export class ZaloWebhookDriver {
-  private clock = 1_767_225_600_000;
+  private last = 0;
   readonly oaId: string;
 
   constructor(private readonly opts: ZaloWebhookDriverOptions) {
     this.oaId = opts.oaId ?? '2491302944280861639';
   }
 
-  /** A fresh event timestamp (ms, as a string like Zalo's). */
+  /** The current time as an event timestamp (ms, as a string like Zalo's), never the same one twice. */
   timestamp(): string {
-    return String(++this.clock);
+    this.last = Math.max((this.opts.clock ?? systemClock).now().getTime(), this.last + 1);
+    return String(this.last);
   }
 
   sign(raw: string, timestamp: string, secret = this.opts.secret): string {
@@ -58,9 +64,9 @@ export class ZaloWebhookDriver {
     return { status: res.status, json };
   }
 
-  /** Posts an event object; its timestamp is filled in when absent. */
+  /** Posts an event object; its timestamp is filled in when absent (opts.timestamp, else the current time). */
   post(event: Record<string, unknown>, opts: PostOptions = {}): Promise<PostResult> {
-    const timestamp = typeof event.timestamp === 'string' ? event.timestamp : this.timestamp();
+    const timestamp = typeof event.timestamp === 'string' ? event.timestamp : (opts.timestamp ?? this.timestamp());
     const body = { app_id: this.opts.appId, ...event, timestamp };
     return this.postRaw(JSON.stringify(body), timestamp, opts);
   }

@@ -23,6 +23,14 @@ describe('Zalo rendering', () => {
     expect(renderReply(reminder, vi, 'proactive')).toBe('Hạn nộp: 10/12.\n\n• Xem thêm\n\n• Đã nộp: gõ /reported x1');
   });
 
+  it('shows the words to type for choices whose label does what the button does, in the person\'s language', () => {
+    const reminder = { text: 'Hạn nộp: 10/12.', choices: [{ label: 'Đã nộp', value: '/reported x1', typed: true }, { label: 'Nhắc lại sau', value: '/snooze x1', typed: true }] };
+    expect(renderReply(reminder, vi, 'proactive')).toBe('Hạn nộp: 10/12.\n\n👉 Anh/Chị gõ trả lời: Đã nộp / Nhắc lại sau');
+    expect(renderReply({ ...reminder, choices: reminder.choices.map((c, i) => ({ ...c, label: ['Reported', 'Remind me later'][i] as string })) }, en, 'proactive')).toBe(
+      'Hạn nộp: 10/12.\n\n👉 Type your answer: Reported / Remind me later',
+    );
+  });
+
   it('spells out command choices in a reply too, numbering only the answers to the question', () => {
     const offer = { text: 'Nhận tin Tuần lễ học tập?', choices: [{ label: 'Có', value: '/news_on' }, { label: 'Không', value: '/news_off' }] };
     const text = renderReplies([offer, menu], vi, 'reply').join('\n\n');

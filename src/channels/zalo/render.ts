@@ -13,8 +13,9 @@ export type RenderMode = 'reply' | 'proactive';
 
 /**
  * Zalo v3 text has no buttons. A choice whose value is a command (an offer beside the question, a
- * reminder's "Đã nộp") is shown as the command to type, since a number answers the question the chat
- * waits at. In a reply the other choices are that question's: a numbered list with a line saying how to
+ * reminder's "Đã nộp") is shown as words to type, never as a number, since a number answers the
+ * question the chat waits at: its label when typing the label does the same (short enough for a
+ * cheap phone), else the command. In a reply the other choices are that question's: a numbered list with a line saying how to
  * answer (the engine takes the number or the label). In a proactive message they are plain items.
  * Links are written out, and so are media at web addresses; files cannot be attached, so their reply
  * shows its text only.
@@ -30,7 +31,10 @@ export function renderReply(reply: Reply, t: Translate, mode: RenderMode): strin
     parts.push(answers.map((c, i) => `${i + 1}. ${c.label}`).join('\n'));
     parts.push(t('zalo.choose', { numbers: answers.map((_, i) => i + 1).join(', ') }));
   } else if (answers.length) parts.push(answers.map((c) => `• ${c.label}`).join('\n'));
-  if (commands.length) parts.push(commands.map((c) => t('zalo.command', { label: c.label, command: c.value })).join('\n'));
+  const typed = commands.filter((c) => c.typed);
+  const spelled = commands.filter((c) => !c.typed);
+  if (typed.length) parts.push(t('zalo.type_words', { words: typed.map((c) => c.label).join(' / ') }));
+  if (spelled.length) parts.push(spelled.map((c) => t('zalo.command', { label: c.label, command: c.value })).join('\n'));
   return parts.filter(Boolean).join('\n\n');
 }
 

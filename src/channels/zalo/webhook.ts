@@ -7,8 +7,25 @@ import { envelopeSchema, parseEvent } from './events.js';
 import { parseExactJson } from './exact-json.js';
 import { signatureMatches, zaloSignature } from './signature.js';
 
-/** Zalo retries a delivery for a while; a day covers every retry. */
-const DEDUP_TTL_S = 86_400;
+/** Zalo retries a delivery for a while; a day covers every retry. Older events are not handled. */
+const EVENT_MAX_AGE_MS = 86_400_000;
+/** How far ahead of our clock Zalo's may stamp an event: servers' clocks differ by seconds, not minutes. */
+const EVENT_MAX_AHEAD_MS = 10 * 60_000;
+/**
+ * A delivery is remembered until its timestamp is too old to be taken (even one stamped ahead of our
+ * clock), so a replay is refused by the one check or the other, never by neither.
+ */
+const DEDUP_TTL_S = (EVENT_MAX_AGE_MS + EVENT_MAX_AHEAD_MS) / 1000 + 60;
+
+/**
+ * Whether a signed event is recent enough to handle. A signature proves Zalo sent it once, not now:
+ * a recorded event replayed after its dedup mark has expired would otherwise be handled again.
+ */
+export function eventFresh(timestamp: string, now: Date): boolean {
+  if (!/^\d{1,16}$/.test(timestamp)) return false;
+  const age = now.getTime() - Number(timestamp);
+  return age <= EVENT_MAX_AGE_MS && age >= -EVENT_MAX_AHEAD_MS;
+}
 
 /** The body read exactly (ids beyond 2^53 stay strings); not JSON is a 400. */
 export function jsonOf(raw: Buffer): unknown {
@@ -49,9 +66,10 @@ export interface WebhookDeps {
 
 /**
  * POST /webhooks/zalo. Checks the signature on the raw bytes before anything else is believed (401
- * for a missing or wrong one, and for a body too broken to check it on),
- * remembers the event id so that retried deliveries are dropped, answers at once, and leaves the
- * conversation to run afterwards (Zalo wants an answer within 2 s).
+ * for a missing or wrong one, and for a body too broken to check it on), acknowledges but leaves alone
+ * an event stamped more than a day ago or well ahead of now, remembers the event id so that retried
+ * deliveries are dropped, answers at once, and leaves the conversation to run afterwards (Zalo wants
+ * an answer within 2 s).
  */
 export function zaloWebhook({ app, appId, secret, conversations, running }: WebhookDeps): RouteHandler {
   return async (req, res) => {
@@ -70,6 +88,11 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     if (!envelope.success) throw new HttpError(401, 'not a signed Zalo event (no event_name or timestamp)');
     const { event_name: name, timestamp } = envelope.data;
     if (!signatureMatches(signature, zaloSignature(appId, raw, timestamp, secret))) throw new HttpError(401, 'signature does not match');
+    // Acknowledged all the same: Zalo would keep delivering an event it got an error for.
+    if (!eventFresh(timestamp, app.clock.now())) {
+      app.log.warn({ event: name, timestamp }, 'Zalo webhook: event too old or stamped in the future, not handled (a replay?)');
+      return sendJson(res, 200, { ok: true, stale: true });
+    }
 
     const parsed = parseEvent(name, body, timestamp);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
