@@ -30,10 +30,7 @@ export const roles: Capability = {
     app.registry.command({
       name: 'invite',
       async run(turn, args) {
-        if (!(await turn.hasRole('admin'))) {
-          turn.say('common.not_allowed');
-          return { reprompt: true };
-        }
+        if (!(await turn.permits(['admin']))) return { reprompt: true };
         const [role, area, unit, ...rest] = args.split(/\s+/).filter(Boolean);
         const checked = rest.length ? undefined : inviteSpec(role, area, unit);
         if (!checked?.spec) {

@@ -45,9 +45,14 @@ describe('roles by single-use invite code', () => {
       expect(textOf(await admin.send('telegram:900', '/invite officer atlantis'))).toContain('Không có mã địa bàn này');
       expect(textOf(await admin.send('telegram:900', '/invite officer son-la.to-hieu ubnd_tinh_xyz'))).toContain('Không có loại đơn vị này');
       expect(textOf(await admin.send('telegram:900', '/invite'))).toContain('Cách tạo mã mời');
+      // The refusal names the role it takes; no invite gives that one, so it does not point to /join.
       const refused = textOf(await admin.send('web:citizen', '/invite organiser son-la'));
-      expect(refused).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+      expect(refused).toContain('chỉ dành cho quản trị viên');
+      expect(refused).not.toContain('cán bộ');
+      expect(refused).not.toContain('/join');
       expect(refused).not.toMatch(/[0-9A-Z]{5}-[0-9A-Z]{5}/);
+      await admin.send('web:citizen', '/lang en');
+      expect(textOf(await admin.send('web:citizen', '/invite organiser son-la'))).toContain('only for the administrators');
     } finally {
       await admin.close();
     }
