@@ -67,7 +67,9 @@ export const roles: Capability = {
         turn.rolesChanged();
         const area = app.areas.get(result.grant.area);
         turn.say('roles.joined', { role: roleName(turn.lang, result.grant.role), area: area?.fullName ?? result.grant.area });
-        return { goto: 'menu.main' };
+        turn.say(`roles.joined_${result.grant.role}`);
+        // A new officer is led straight to their unit's deadlines and the reminder offer; that flow is personal.
+        return { goto: result.grant.role === 'officer' && turn.inbound.chat === 'private' ? 'deadlines' : 'menu.main' };
       },
     });
 

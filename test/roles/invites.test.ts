@@ -18,7 +18,18 @@ describe('roles by single-use invite code', () => {
     await t.send('web:officer', '/start');
     const joined = await t.send('web:officer', `/join ${code.toLowerCase().replace('-', ' ')}`);
     expect(textOf(joined)).toContain('Đã nhận vai trò cán bộ của Phường Tô Hiệu, Tỉnh Sơn La');
-    expect(choiceValues(joined)).toContain('deadlines');
+    // Led straight to what the role brings: the unit's deadlines, starting with the offer of reminders.
+    expect(textOf(joined)).toContain('Hạn sắp tới');
+    expect(textOf(joined)).toContain('Anh/Chị có muốn nhận nhắc hạn báo cáo của UBND xã, phường, đặc khu, Phường Tô Hiệu');
+    expect(choiceValues(joined)).toEqual(['yes', 'no']);
+    const subscribed = await t.send('web:officer', { choice: 'yes' });
+    expect(textOf(subscribed)).toContain('Đã đăng ký');
+    expect(choiceValues(subscribed)).toContain('calendar_link');
+    // In a group the deadlines (a personal flow) are not opened; the hint says where to find them.
+    const inGroup = await t.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    const groupJoin = textOf(await t.send('telegram:-100777', { text: `/join ${inGroup.code}`, chat: 'group' }));
+    expect(groupJoin).toContain('Hạn sắp tới');
+    expect(groupJoin).not.toContain('trò chuyện riêng');
     expect(await t.app.roles.grantOf('web:officer', 'officer')).toMatchObject({ area: 'son-la.to-hieu', unit: 'ubnd_xa' });
     expect(await t.app.roles.holders('officer', 'son-la.to-hieu')).toEqual(['web:officer']);
 
@@ -40,7 +51,10 @@ describe('roles by single-use invite code', () => {
       expect(made).toContain('người tổ chức của Tỉnh Sơn La, hiệu lực 7 ngày');
       const code = /\/join ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(made)?.[1];
       expect(code).toBeDefined();
-      expect(textOf(await admin.send('web:organiser', `/join ${code}`))).toContain('Đã nhận vai trò người tổ chức của Tỉnh Sơn La');
+      const organiser = await admin.send('web:organiser', `/join ${code}`);
+      expect(textOf(organiser)).toContain('Đã nhận vai trò người tổ chức của Tỉnh Sơn La');
+      expect(textOf(organiser)).toContain('chọn "Gửi thông báo" trong menu hoặc gõ /broadcast');
+      expect(choiceValues(organiser)).toContain('broadcast');
 
       expect(textOf(await admin.send('telegram:900', '/invite officer atlantis'))).toContain('Không có mã địa bàn này');
       expect(textOf(await admin.send('telegram:900', '/invite officer son-la.to-hieu ubnd_tinh_xyz'))).toContain('Không có loại đơn vị này');
