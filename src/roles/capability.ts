@@ -16,6 +16,7 @@ export const roles: Capability = {
   name: 'roles',
   register(app) {
     const roleName = (lang: 'vi' | 'en', role: string) => app.i18n.t(lang, `roles.role.${role}`);
+    const joinAttemptsKey = (user: string) => `${app.prefix}join-attempts:${user}`;
     let unitKinds: UnitKinds | undefined;
     /** What an invite is for, checked the same way for the command line and the chat. */
     const inviteSpec = (role?: string, area?: string, unit?: string) => {
@@ -52,7 +53,7 @@ export const roles: Capability = {
           turn.say('roles.join_usage');
           return { reprompt: true };
         }
-        const attemptsKey = `${app.prefix}join-attempts:${turn.user}`;
+        const attemptsKey = joinAttemptsKey(turn.user);
         const attempts = Number(await app.redis.get(attemptsKey)) || 0;
         if (attempts >= JOIN_ATTEMPTS_PER_HOUR) {
           turn.say('roles.join_too_many');
@@ -80,7 +81,11 @@ export const roles: Capability = {
           t('roles.data_line', { role: t(`roles.role.${g.role}`), area: app.areas.get(g.area)?.fullName ?? g.area }),
         );
       },
-      erase: (user) => app.roles.forget(user),
+      // The count of wrong codes names the person too (for up to an hour).
+      async erase(user) {
+        await app.roles.forget(user);
+        await app.redis.del(joinAttemptsKey(user));
+      },
     });
 
     app.admin.add({

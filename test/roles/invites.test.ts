@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { normaliseCode, parseDuration } from '../../src/roles/invites.js';
+import { traces } from '../learning/helpers.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 
@@ -83,6 +84,20 @@ describe('roles by single-use invite code', () => {
     const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
     expect(textOf(await t.send('web:guesser', `/join ${code}`))).toContain('sai mã nhiều lần');
     expect(await t.app.roles.grants('web:guesser')).toEqual([]);
+  });
+
+  it('forgets with /deletedata the role, the count of wrong codes and who used a code', async () => {
+    const u = 'web:erased-officer';
+    await t.send(u, '/start');
+    await t.send(u, '/join WRONG-00000');
+    const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    await t.send(u, `/join ${code}`);
+    expect(await traces(t, [u])).not.toEqual([]);
+    await t.send(u, '/deletedata');
+    expect(textOf(await t.send(u, { choice: 'yes' }))).toContain('Đã xóa');
+    expect(await traces(t, [u])).toEqual([]);
+    // The code stays used all the same.
+    expect(textOf(await t.send('web:someone-else', `/join ${code}`))).toContain('đã được dùng rồi');
   });
 
   it('reads codes the way people type them, and durations the way operators do', () => {
