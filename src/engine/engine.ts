@@ -4,7 +4,7 @@ import { LANGUAGES, type Language } from '../i18n/index.js';
 import { SESSION_VERSION, type LoadedSession, type Session } from '../sessions/session.js';
 import { evaluate } from './conditions.js';
 import { setPath } from './data-path.js';
-import type { Flow, Role, Step, Target } from './flow-schema.js';
+import type { Flow, Step, Target } from './flow-schema.js';
 import { choiceLabelKey, choiceValue, inputOptions } from './flows.js';
 import { foldAnswer, matchChoice, type AnswerWords } from './choice-match.js';
 import type { ActionResult, Command, InputResult, Registry } from './registry.js';
@@ -260,10 +260,6 @@ export class Engine {
     return this.go(turn, target.goto as string);
   }
 
-  private async allowed(turn: Turn, roles: readonly Role[] | undefined): Promise<boolean> {
-    return !roles || turn.hasRole(...roles);
-  }
-
   /** Runs steps from here until one asks; `carried` hands the turn's own message to that question. */
   private async runFrom(turn: Turn, flowId: string, stepId: string, carried: boolean): Promise<void> {
     delete turn.session.offered;
@@ -273,11 +269,11 @@ export class Engine {
       const step = flow?.steps[stepId];
       if (!flow || !step) throw new FlowRuntimeError(`unknown step ${flowId}.${stepId}`);
       if (checkedFlow !== flowId) {
-        if (!(await this.allowed(turn, flow.requires))) return this.refuse(turn, 'common.not_allowed');
+        if (!(await turn.permits(flow.requires))) return this.refuse(turn);
         if (flow.personal && turn.inbound.chat !== 'private') return this.refuse(turn, 'common.private_only');
         checkedFlow = flowId;
       }
-      if (!(await this.allowed(turn, step.requires))) return this.refuse(turn, 'common.not_allowed');
+      if (!(await turn.permits(step.requires))) return this.refuse(turn);
 
       let redirect: ActionResult = undefined;
       if (step.action) redirect = await this.handler(this.registry.actions, step.action)(turn);
@@ -305,8 +301,9 @@ export class Engine {
     return [f, s ?? this.startOf(f)];
   }
 
-  private async refuse(turn: Turn, key: string): Promise<void> {
-    turn.say(key);
+  /** Back to the home question after a refusal; `key` says why, unless the refusal was said already. */
+  private async refuse(turn: Turn, key?: string): Promise<void> {
+    if (key) turn.say(key);
     const { flow, step } = this.opts.home;
     const home = this.flows.get(flow) as Flow;
     await this.prompt(turn, home, step);

@@ -83,4 +83,20 @@ export class Turn {
     const held = await this.roles;
     return held.has('admin') || roles.some((r) => held.has(r));
   }
+
+  /**
+   * True when the user may go on; otherwise says which role it takes, and how to get it when an invite
+   * can give it (admins are named in ADMIN_IDS only, so they get no /join hint).
+   */
+  async permits(roles: readonly Role[] | undefined): Promise<boolean> {
+    if (!roles || (await this.hasRole(...roles))) return true;
+    const invitable = roles.filter((r) => r !== 'admin' && r !== 'citizen');
+    if (!invitable.length) {
+      this.say('common.not_allowed_admin');
+      return false;
+    }
+    const names = invitable.map((r) => this.t(`roles.role.${r}`));
+    this.say('common.not_allowed', { roles: new Intl.ListFormat(this.lang, { type: 'disjunction' }).format(names) });
+    return false;
+  }
 }

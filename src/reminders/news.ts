@@ -38,6 +38,12 @@ export function registerNews(r: Reminders): void {
   const { app } = r;
   const optin = (turn: Turn) => optinSchema.catch({}).parse(turn.data.optin ?? {});
 
+  /** The person's commune (or province), when they gave one that is still in data/areas.yaml. */
+  const knownArea = async (turn: Turn) => {
+    const id = (await app.users.get(turn.user))?.area;
+    return id ? app.areas.get(id) : undefined;
+  };
+
   /**
    * Someone who does not receive the news yet is asked in a message of its own: its buttons are
    * commands, so the question the chat waits at (the menu, the learning menu) stays where it was.
@@ -45,8 +51,10 @@ export function registerNews(r: Reminders): void {
   async function offer(turn: Turn, opts: { evenIfDeclined?: boolean } = {}): Promise<void> {
     if (turn.inbound.chat !== 'private' || (await receivesNews(r, turn.user))) return;
     if (!opts.evenIfDeclined && (await declinedSinceStop(turn.user))) return;
+    // Whoever gave their commune already (learning registration, settings) is not told it will be asked.
+    const area = await knownArea(turn);
     turn.reply({
-      text: turn.t('reminders.optin.offer'),
+      text: area ? turn.t('reminders.optin.offer_known_area', { area: area.fullName }) : turn.t('reminders.optin.offer'),
       choices: [
         { label: turn.t('reminders.optin.yes'), value: `/${NEWS_ON}` },
         { label: turn.t('reminders.optin.no'), value: `/${NEWS_OFF}` },
@@ -58,10 +66,6 @@ export function registerNews(r: Reminders): void {
   const declinedSinceStop = async (user: string): Promise<boolean> => {
     const [declined, person] = await Promise.all([r.subs.declinedAt(user), app.users.get(user)]);
     return declined !== undefined && !(person?.optOut !== undefined && person.optOut >= declined);
-  };
-  const knownArea = async (turn: Turn): Promise<boolean> => {
-    const area = (await app.users.get(turn.user))?.area;
-    return Boolean(area && app.areas.get(area));
   };
   const subscribe = async (turn: Turn): Promise<void> => {
     await r.subs.subscribeNews(turn.user);

@@ -16,6 +16,7 @@ export const roles: Capability = {
   name: 'roles',
   register(app) {
     const roleName = (lang: 'vi' | 'en', role: string) => app.i18n.t(lang, `roles.role.${role}`);
+    const joinAttemptsKey = (user: string) => `${app.prefix}join-attempts:${user}`;
     let unitKinds: UnitKinds | undefined;
     /** What an invite is for, checked the same way for the command line and the chat. */
     const inviteSpec = (role?: string, area?: string, unit?: string) => {
@@ -30,10 +31,7 @@ export const roles: Capability = {
     app.registry.command({
       name: 'invite',
       async run(turn, args) {
-        if (!(await turn.hasRole('admin'))) {
-          turn.say('common.not_allowed');
-          return { reprompt: true };
-        }
+        if (!(await turn.permits(['admin']))) return { reprompt: true };
         const [role, area, unit, ...rest] = args.split(/\s+/).filter(Boolean);
         const checked = rest.length ? undefined : inviteSpec(role, area, unit);
         if (!checked?.spec) {
@@ -55,7 +53,7 @@ export const roles: Capability = {
           turn.say('roles.join_usage');
           return { reprompt: true };
         }
-        const attemptsKey = `${app.prefix}join-attempts:${turn.user}`;
+        const attemptsKey = joinAttemptsKey(turn.user);
         const attempts = Number(await app.redis.get(attemptsKey)) || 0;
         if (attempts >= JOIN_ATTEMPTS_PER_HOUR) {
           turn.say('roles.join_too_many');
@@ -70,7 +68,9 @@ export const roles: Capability = {
         turn.rolesChanged();
         const area = app.areas.get(result.grant.area);
         turn.say('roles.joined', { role: roleName(turn.lang, result.grant.role), area: area?.fullName ?? result.grant.area });
-        return { goto: 'menu.main' };
+        turn.say(`roles.joined_${result.grant.role}`);
+        // A new officer is led straight to their unit's deadlines and the reminder offer; that flow is personal.
+        return { goto: result.grant.role === 'officer' && turn.inbound.chat === 'private' ? 'deadlines' : 'menu.main' };
       },
     });
 
@@ -81,7 +81,11 @@ export const roles: Capability = {
           t('roles.data_line', { role: t(`roles.role.${g.role}`), area: app.areas.get(g.area)?.fullName ?? g.area }),
         );
       },
-      erase: (user) => app.roles.forget(user),
+      // The count of wrong codes names the person too (for up to an hour).
+      async erase(user) {
+        await app.roles.forget(user);
+        await app.redis.del(joinAttemptsKey(user));
+      },
     });
 
     app.admin.add({

@@ -71,7 +71,8 @@ export class Invites {
     const now = this.clock.now().getTime();
     if (invite.data.expiresAt <= now) return { ok: false, reason: 'expired' };
     const grant: Grant = { role: invite.data.role, area: invite.data.area, unit: invite.data.unit, grantedAt: now };
-    await this.redis.set(`${this.prefix}invite-used:${hash}`, user, 'PX', USED_MEMORY_MS);
+    // Only when it was used: the mark outlives the person's erasure, so it must not name them.
+    await this.redis.set(`${this.prefix}invite-used:${hash}`, String(now), 'PX', USED_MEMORY_MS);
     await this.roles.grant(user, grant);
     return { ok: true, grant };
   }

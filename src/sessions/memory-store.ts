@@ -19,9 +19,30 @@ export class MemorySessionStore implements SessionStore {
     private readonly clock: Clock,
   ) {}
 
+  /** Sessions held, including expired ones not swept yet. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Test hook and corruption drill: store raw text as if another version had written it. */
   putRaw(user: string, raw: string): void {
-    this.entries.set(user, { raw, expiresAt: this.clock.now().getTime() + this.ttlMs });
+    const now = this.clock.now().getTime();
+    this.sweep(now);
+    // Moved to the end: with one TTL for all, the map stays in order of expiry.
+    this.entries.delete(user);
+    this.entries.set(user, { raw, expiresAt: now + this.ttlMs });
+  }
+
+  /**
+   * Expired sessions of people who never came back are dropped here, not only when read, so a
+   * long-running process holds the visitors of the last TTL rather than everyone since it started.
+   * Each write drops what expired before it, stopping at the first live session: no timer to stop.
+   */
+  private sweep(now: number): void {
+    for (const [user, entry] of this.entries) {
+      if (entry.expiresAt > now) break;
+      this.entries.delete(user);
+    }
   }
 
   private read(user: string): LoadedSession {

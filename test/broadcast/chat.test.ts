@@ -124,10 +124,10 @@ describe('an organiser broadcasting in chat', () => {
 
     await h.send('web:citizen', '/start');
     const citizen = await h.send('web:citizen', '/broadcast');
-    expect(textOf(citizen)).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+    expect(textOf(citizen)).toContain('chỉ dành cho người tổ chức được giao nhiệm vụ. Nếu Anh/Chị là người tổ chức, hãy nhận vai trò bằng mã mời');
     expect(choiceValues(citizen)).not.toContain('broadcast');
     await h.app.roles.grant('web:officer', { role: 'officer', area: 'son-la.to-hieu', grantedAt: 0 });
-    expect(textOf(await h.send('web:officer', '/broadcast'))).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+    expect(textOf(await h.send('web:officer', '/broadcast'))).toContain('chỉ dành cho người tổ chức được giao nhiệm vụ');
   });
 
   it('schedules for a date and time, lists and cancels; the cancelled one never goes out, the other at its time', async () => {

@@ -105,6 +105,9 @@ describe('learning citizen end to end over POST /api/chat', () => {
     const officer = 'canbo-to-hieu';
     await say(officer, '/menu');
     expect(all(await say(officer, `/join ${invite.stdout.trim()}`))).toContain('Đã nhận vai trò cán bộ của Phường Tô Hiệu');
+    // The new officer is offered deadline reminders first; they decline and go back to the menu.
+    await tap(officer, 'no');
+    await tap(officer, 'back');
     await tap(officer, 'learning');
     const queue = await tap(officer, 'review');
     expect(all(queue)).toContain('Hoàng Thị Lan · Phường Tô Hiệu · 84 điểm');

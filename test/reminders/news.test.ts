@@ -35,6 +35,7 @@ describe('Lifelong Learning Week news: opting in', () => {
     const hello = await h.send('web:lan', '/start');
     expect(textOf(hello)).toContain('Xin chào Anh/Chị');
     expect(offerOf(hello)?.text).toContain('Anh/Chị có muốn nhận tin về Tuần lễ hưởng ứng học tập suốt đời');
+    expect(offerOf(hello)?.text).toContain('tôi cần biết xã/phường của Anh/Chị');
     // The menu is still the question the chat waits at.
     expect(hello.at(-1)?.choices?.map((c) => c.value)).toEqual(['qa', 'learning', 'news', 'settings']);
 
@@ -80,6 +81,9 @@ describe('Lifelong Learning Week news: opting in', () => {
     const h = await harness('2026-03-02T09:00:00+07:00');
     const done = await register(as(h, 'web:hoc-vien'));
     expect(offerOf(done)?.text).toContain('Anh/Chị có muốn nhận tin về Tuần lễ');
+    // The commune was just given: the offer names it instead of saying it must be asked.
+    expect(offerOf(done)?.text).toContain('báo đúng sự kiện ở Phường Tô Hiệu, Tỉnh Sơn La');
+    expect(offerOf(done)?.text).not.toContain('cần biết xã/phường');
     // The learning menu is still the question.
     expect(done.at(-1)?.choices?.map((c) => c.value)).toContain('log');
     const yes = await h.send('web:hoc-vien', { choice: '/news_on' });

@@ -13,8 +13,7 @@ describe('"Hạn sắp tới" for officers', () => {
     h = await remindersHarness({ start: '2026-11-25T10:00:00+07:00' });
     const { code } = await h.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
     await h.send('web:an', '/start');
-    expect(choiceValues(await h.send('web:an', `/join ${code}`))).toContain('deadlines');
-    expect(textOf(await h.send('web:an', { choice: 'deadlines' }))).toContain('nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
+    expect(textOf(await h.send('web:an', `/join ${code}`))).toContain('nhận nhắc hạn báo cáo của Sở, ban, ngành tỉnh, Tỉnh Sơn La');
     const list = await h.send('web:an', { choice: 'yes' });
     expect(textOf(list)).toContain('Hạn sắp tới của Sở, ban, ngành tỉnh, Tỉnh Sơn La:\n1. trước ngày 10/12/2026: Báo cáo định kỳ về xây dựng xã hội học tập gửi Sở Giáo dục và Đào tạo (còn 14 ngày)\n2. trước ngày 10/12/2027:');
     expect(choiceValues(list)).toEqual(['calendar_file', 'calendar_link', 'unsubscribe', 'back']);
@@ -37,7 +36,6 @@ describe('"Hạn sắp tới" for officers', () => {
     const { code } = await h.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
     await h.send('zalo:4455', '/start');
     await h.send('zalo:4455', `/join ${code}`);
-    await h.send('zalo:4455', { choice: 'deadlines' });
     const list = await h.send('zalo:4455', { choice: 'yes' });
     expect(choiceValues(list)).toEqual(['calendar_link', 'unsubscribe', 'back']);
   });

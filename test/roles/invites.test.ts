@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { normaliseCode, parseDuration } from '../../src/roles/invites.js';
+import { traces } from '../learning/helpers.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 
@@ -18,7 +19,18 @@ describe('roles by single-use invite code', () => {
     await t.send('web:officer', '/start');
     const joined = await t.send('web:officer', `/join ${code.toLowerCase().replace('-', ' ')}`);
     expect(textOf(joined)).toContain('Đã nhận vai trò cán bộ của Phường Tô Hiệu, Tỉnh Sơn La');
-    expect(choiceValues(joined)).toContain('deadlines');
+    // Led straight to what the role brings: the unit's deadlines, starting with the offer of reminders.
+    expect(textOf(joined)).toContain('Hạn sắp tới');
+    expect(textOf(joined)).toContain('Anh/Chị có muốn nhận nhắc hạn báo cáo của UBND xã, phường, đặc khu, Phường Tô Hiệu');
+    expect(choiceValues(joined)).toEqual(['yes', 'no']);
+    const subscribed = await t.send('web:officer', { choice: 'yes' });
+    expect(textOf(subscribed)).toContain('Đã đăng ký');
+    expect(choiceValues(subscribed)).toContain('calendar_link');
+    // In a group the deadlines (a personal flow) are not opened; the hint says where to find them.
+    const inGroup = await t.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    const groupJoin = textOf(await t.send('telegram:-100777', { text: `/join ${inGroup.code}`, chat: 'group' }));
+    expect(groupJoin).toContain('Hạn sắp tới');
+    expect(groupJoin).not.toContain('trò chuyện riêng');
     expect(await t.app.roles.grantOf('web:officer', 'officer')).toMatchObject({ area: 'son-la.to-hieu', unit: 'ubnd_xa' });
     expect(await t.app.roles.holders('officer', 'son-la.to-hieu')).toEqual(['web:officer']);
 
@@ -40,14 +52,22 @@ describe('roles by single-use invite code', () => {
       expect(made).toContain('người tổ chức của Tỉnh Sơn La, hiệu lực 7 ngày');
       const code = /\/join ([0-9A-Z]{5}-[0-9A-Z]{5})/.exec(made)?.[1];
       expect(code).toBeDefined();
-      expect(textOf(await admin.send('web:organiser', `/join ${code}`))).toContain('Đã nhận vai trò người tổ chức của Tỉnh Sơn La');
+      const organiser = await admin.send('web:organiser', `/join ${code}`);
+      expect(textOf(organiser)).toContain('Đã nhận vai trò người tổ chức của Tỉnh Sơn La');
+      expect(textOf(organiser)).toContain('chọn "Gửi thông báo" trong menu hoặc gõ /broadcast');
+      expect(choiceValues(organiser)).toContain('broadcast');
 
       expect(textOf(await admin.send('telegram:900', '/invite officer atlantis'))).toContain('Không có mã địa bàn này');
       expect(textOf(await admin.send('telegram:900', '/invite officer son-la.to-hieu ubnd_tinh_xyz'))).toContain('Không có loại đơn vị này');
       expect(textOf(await admin.send('telegram:900', '/invite'))).toContain('Cách tạo mã mời');
+      // The refusal names the role it takes; no invite gives that one, so it does not point to /join.
       const refused = textOf(await admin.send('web:citizen', '/invite organiser son-la'));
-      expect(refused).toContain('chỉ dành cho cán bộ được giao nhiệm vụ');
+      expect(refused).toContain('chỉ dành cho quản trị viên');
+      expect(refused).not.toContain('cán bộ');
+      expect(refused).not.toContain('/join');
       expect(refused).not.toMatch(/[0-9A-Z]{5}-[0-9A-Z]{5}/);
+      await admin.send('web:citizen', '/lang en');
+      expect(textOf(await admin.send('web:citizen', '/invite organiser son-la'))).toContain('only for the administrators');
     } finally {
       await admin.close();
     }
@@ -64,6 +84,20 @@ describe('roles by single-use invite code', () => {
     const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
     expect(textOf(await t.send('web:guesser', `/join ${code}`))).toContain('sai mã nhiều lần');
     expect(await t.app.roles.grants('web:guesser')).toEqual([]);
+  });
+
+  it('forgets with /deletedata the role, the count of wrong codes and who used a code', async () => {
+    const u = 'web:erased-officer';
+    await t.send(u, '/start');
+    await t.send(u, '/join WRONG-00000');
+    const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', unit: 'so_nganh', ttlMs: 86_400_000, createdBy: 'test' });
+    await t.send(u, `/join ${code}`);
+    expect(await traces(t, [u])).not.toEqual([]);
+    await t.send(u, '/deletedata');
+    expect(textOf(await t.send(u, { choice: 'yes' }))).toContain('Đã xóa');
+    expect(await traces(t, [u])).toEqual([]);
+    // The code stays used all the same.
+    expect(textOf(await t.send('web:someone-else', `/join ${code}`))).toContain('đã được dùng rồi');
   });
 
   it('reads codes the way people type them, and durations the way operators do', () => {

@@ -110,6 +110,29 @@ describe.each(Object.keys(harnesses))('%s session store', (kind) => {
   });
 });
 
+describe('memory session store over a long run', () => {
+  it('does not keep the sessions of visitors who never came back', async () => {
+    const clock = new FakeClock();
+    const store = new MemorySessionStore(60_000, clock);
+    const visit = (user: string) => store.transact(user, async () => ({ session: session(), result: undefined }));
+    // Six hours of visitors, one every 15 seconds, none of them back: only the last TTL's worth stays in memory.
+    for (let i = 0; i < 1440; i++) {
+      await visit(`web:visitor-${i}`);
+      clock.advance(60_000 / 4);
+    }
+    expect(store.size).toBeLessThanOrEqual(4);
+    // Someone active all along keeps their session, however many expire around it.
+    await visit('web:regular');
+    for (let i = 0; i < 100; i++) {
+      clock.advance(20_000);
+      await visit(`web:passer-${i}`);
+      if (i % 2 === 0) await store.transact('web:regular', async (current) => ({ session: current.kind === 'ok' ? current.session : null, result: undefined }));
+    }
+    expect((await store.get('web:regular')).kind).toBe('ok');
+    expect(store.size).toBeLessThanOrEqual(4);
+  });
+});
+
 describe('redis session store across bot instances', () => {
   it('keeps all changes when two instances handle the same person at once', async () => {
     const prefix = `t${randomBytes(4).toString('hex')}:`;
