@@ -194,6 +194,23 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
 export const bigram = (a: string, b: string): string => `${a} ${b}`;
 
 /**
+ * Words that join two words in the documents where a question often puts them side by side: "Ai xét
+ * công nhận …" asks what "Ai xét và công nhận danh hiệu?" answers. English words match one by one anyway.
+ */
+const JOINING: Readonly<Record<Language, ReadonlySet<string>>> = { vi: new Set(['va', 'hoac']), en: new Set() };
+
+/** The bigram terms of the content words a text joins with a joining word: "xet cong" for "xét và công nhận". */
+export function joinedPairs({ tokens, content }: Analysis, lang: Language): string[] {
+  const out: string[] = [];
+  for (let i = 1; i + 1 < tokens.length; i++) {
+    if (JOINING[lang].has(tokens[i] as string) && content[i - 1] && content[i + 1]) {
+      out.push(bigram(tokens[i - 1] as string, tokens[i + 1] as string));
+    }
+  }
+  return out;
+}
+
+/**
  * Whether tokens i and i+1 make a bigram term: at least one carries content ("sơn la" although "là"
  * is a stop word) and neither stands apart ("học tập là gì" must not meet a heading "… là gì?").
  */

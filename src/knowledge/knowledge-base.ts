@@ -1,12 +1,12 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
+import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
 import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
-import { buildQuery, hasContent, match, type Match, type Query, type TermStats, type Vocabulary } from './query.js';
+import { buildQuery, hasContent, match, type Bound, type Match, type Query, type TermStats, type Vocabulary } from './query.js';
 import { SearchIndex } from './search-index.js';
 
 /** One passage as the chat and `npm run ask` show it. */
@@ -142,6 +142,12 @@ const COUNT_FIT = 0.5;
  */
 const WHEN_FIT = 0.5;
 /**
+ * How much more a passage scores when the question asks for a least or most and the passage sets a
+ * threshold ("từ 80/100 điểm trở lên", "không có chỉ số nào dưới 5 điểm"): "mỗi chỉ số tối thiểu bao nhiêu
+ * điểm" asks for the pass mark, not the scale every indicator is scored on.
+ */
+const BOUND_FIT = 0.5;
+/**
  * How much more a passage scores when the question asks when a document it names by number was issued
  * and the passage gives that date: the document's own date (its header), or a date right after the
  * number ("Chỉ thị số 19-CT/TU ngày 24/8/2016").
@@ -211,6 +217,11 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 
 const DIGITS = /^\d+$/;
 /** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
+/** Thresholds in a passage: a least (a number to reach, or not to go under) and a most. */
+const BOUND: Readonly<Record<Bound, RegExp>> = {
+  least: /(?<!\p{L})(trở lên|tối thiểu|ít nhất|(dưới|below|under)\s+\d|at least|or more|minimum)(?!\p{L})/iu,
+  most: /(?<!\p{L})(trở xuống|tối đa|nhiều nhất|(không quá|không vượt quá|no more than|up to)\s+\d|at most|maximum)(?!\p{L})/iu,
+};
 const TIME = /(?<!\p{L})(quý\s*[IV\d]+|năm\s+\d{4}|tháng\s+\d{1,2}|(19|20)\d\d)(?!\p{L})/iu;
 /**
  * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
@@ -352,13 +363,14 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const common = Math.max(COMMON.share * index.size, COMMON.min);
     return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common };
   });
-  /** Heading lines read as questions, and their terms. */
+  /** Heading lines read as questions, and their terms with the pairs of words they join. */
   const headingQueries = perLanguage(() => new Map<string, { query: Query; terms: ReadonlySet<string> }>());
   function headingOf(heading: string, lang: Language): { query: Query; terms: ReadonlySet<string> } {
     let found = headingQueries[lang].get(heading);
     if (!found) {
-      const query = buildQuery(analyse(headingTitle(heading), lang), lang, vocabulary[lang]);
-      headingQueries[lang].set(heading, (found = { query, terms: new Set(query.terms.keys()) }));
+      const analysis = analyse(headingTitle(heading), lang);
+      const query = buildQuery(analysis, lang, vocabulary[lang]);
+      headingQueries[lang].set(heading, (found = { query, terms: new Set([...query.terms.keys(), ...joinedPairs(analysis, lang)]) }));
     }
     return found;
   }
@@ -401,6 +413,15 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
         if (yes === undefined) named.set(h, (yes = match(flat[lang], headingOf(h, lang).query, asked).share >= HEADING_NAMED));
         if ((names = yes)) break;
       }
+      // A short question asks for one thing of a heading that names several ("minh chứng" of "Chu kỳ xét
+      // và minh chứng"): the heading line has all it asks, something telling among it. Not a body's
+      // heading: "Ban Dân tộc tỉnh" names the body, not "dân tộc".
+      const line = headingOf(heading, lang);
+      if (!names && line.query.bodies.length === 0) {
+        const own = line.terms;
+        const found = match(stats[lang], query, { contains: (term) => own.has(term), placesAside: true });
+        names = found.share === 1 && found.telling >= 1;
+      }
     }
     return { fit, names };
   }
@@ -410,6 +431,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   const datesIn = perEntry((entry) => datesOf(entry.passage.text) ?? null);
   const numbered = perEntry((entry) => NUMBER.test(entry.passage.text));
   const timed = perEntry((entry) => datesIn(entry) !== null || TIME.test(entry.passage.text));
+  const joinsIn = perEntry((entry) => new Set(joinedPairs(analyse(entry.passage.text, entry.doc.meta.lang), entry.doc.meta.lang)));
 
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
@@ -473,7 +495,8 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               const id = ids.get(term);
               return id !== undefined && index.ownsId(passage, id);
             };
-            const found = match(stats[lang], query, { contains, owns });
+            const joined = joinsIn(entry);
+            const found = match(stats[lang], query, { contains, owns, joins: (term) => joined.has(term) });
             const fit = headingFit(entry, query, named);
             const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
             const date = asked !== undefined && [...asked].every((d) => datesIn(entry)?.has(d) ?? false);
@@ -489,6 +512,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               (1 + HEADING_FIT * fit.fit * (entry.first ? 1 : LATER_PASSAGE_FIT)) *
               (count ? 1 + COUNT_FIT : 1) *
               (query.when && timed(entry) ? 1 + WHEN_FIT : 1) *
+              (query.bound && BOUND[query.bound].test(entry.passage.text) ? 1 + BOUND_FIT : 1) *
               (issued?.(entry) ? 1 + ISSUED_FIT : 1) *
               (found.domain ? 1 + DOMAIN_FIT : 1) *
               Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);

@@ -53,6 +53,11 @@ export interface Query {
   readonly post: boolean;
   /** Whether the question asks when ("khi nào", "ngày nào", "when"): a date or a time answers it. */
   readonly when: boolean;
+  /**
+   * Whether the question asks for a least ("tối thiểu", "ít nhất", "at least") or a most ("tối đa"): a
+   * threshold of that kind answers it.
+   */
+  readonly bound?: Bound;
   /** Whether the question asks how many or how much ("bao nhiêu", "mấy", "how many"): a number answers it. */
   readonly quantity: boolean;
   /** The word after "bao nhiêu", "mấy" or "how many": what the question asks to count. */
@@ -112,6 +117,21 @@ const WHEN_ASKED: readonly (readonly string[])[] = [
   ['when'],
 ];
 
+export type Bound = 'least' | 'most';
+
+/** The words that ask for a least or most, folded: question words in Vietnamese (stop phrases), words in English. */
+const BOUND_ASKED: Readonly<Record<Bound, readonly (readonly string[])[]>> = {
+  least: [['toi', 'thieu'], ['it', 'nhat'], ['at', 'least'], ['minimum']],
+  most: [['toi', 'da'], ['nhieu', 'nhat'], ['at', 'most'], ['maximum']],
+};
+
+/** What bound the question asks for; in Vietnamese only as a question word ("tôi đã" is no "tối đa"). */
+function asksBound({ tokens, apart }: Analysis, lang: Language): Bound | undefined {
+  const asks = (words: readonly string[], i: number): boolean =>
+    words.every((w, k) => tokens[i + k] === w && (lang === 'en' || apart[i + k] === true));
+  return (['least', 'most'] as const).find((bound) => tokens.some((_, i) => BOUND_ASKED[bound].some((words) => asks(words, i))));
+}
+
 /**
  * Whether the question asks when: the words above, the last one a question word ("ngày nào", not the
  * "nào" of a passage; "ngày" stays a word of the question, as in "trước ngày nào").
@@ -140,6 +160,7 @@ function countedIn(analysis: Analysis): { quantity: boolean; counted?: string } 
 }
 
 export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocabulary): Query {
+  const bound = asksBound(analysis, lang);
   const terms = new Map<string, number>();
   for (const term of termsOf(analysis)) {
     const weight = isUnit(term) ? WEIGHT.unit : term.includes(' ') ? WEIGHT.bigram : WEIGHT.token;
@@ -190,6 +211,7 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     post,
     ...countedIn(analysis),
     when: asksWhen(analysis),
+    ...(bound && { bound }),
     bigramAt,
     wordEnds,
     numeric: tokens.map((t) => DIGITS.test(t)),
@@ -243,6 +265,11 @@ export interface MatchSources {
   readonly contains: (term: string) => boolean;
   /** Whether the passage's own text and headings have a term; by default `contains`. */
   readonly owns?: (term: string) => boolean;
+  /**
+   * Whether the passage's own text or headings join the two words of a bigram term with "và" or "hoặc"
+   * (see `joinedPairs`): it then matches the bigram. By default none.
+   */
+  readonly joins?: (term: string) => boolean;
   /** Leave places out of the question altogether, named by the passage or not. */
   readonly placesAside?: boolean;
 }
@@ -260,17 +287,19 @@ export interface MatchSources {
 export function match(stats: TermStats, query: Query, sources: MatchSources): Match {
   const { contains, placesAside = false } = sources;
   const owns = sources.owns ?? contains;
+  const joins = sources.joins ?? ((): boolean => false);
   const { tokens, content, units } = query.analysis;
   const { numeric, plain, wordEnds, bigramAt } = query;
   const matchedUnits = units.filter(contains);
   const matchedNumbers = new Set(matchedUnits.map(unitNumber));
   // A number counts only where the passage itself has it.
   const pairMatched = bigramAt.map(
-    (term, i) => term !== undefined && (numeric[i] === true || numeric[i + 1] === true ? owns(term) : contains(term)),
+    (term, i) =>
+      term !== undefined && (joins(term) || (numeric[i] === true || numeric[i + 1] === true ? owns(term) : contains(term))),
   );
   const telling = new Set<string>(matchedUnits);
   // A number alone is never telling, nor is a bigram with a year: "năm 2025" only says when.
-  const tellable = (term: string): boolean => !stats.common(term) && owns(term);
+  const tellable = (term: string): boolean => !stats.common(term) && (owns(term) || joins(term));
 
   // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
   // or a syllable between question words, or between a question word and a phrase of the lexicon
