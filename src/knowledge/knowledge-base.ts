@@ -216,12 +216,12 @@ function citation(meta: DocumentMeta, section: string, t: Translate, lang: Langu
 }
 
 const DIGITS = /^\d+$/;
-/** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
 /** Thresholds in a passage: a least (a number to reach, or not to go under) and a most. */
 const BOUND: Readonly<Record<Bound, RegExp>> = {
   least: /(?<!\p{L})(trở lên|tối thiểu|ít nhất|(dưới|below|under)\s+\d|at least|or more|minimum)(?!\p{L})/iu,
   most: /(?<!\p{L})(trở xuống|tối đa|nhiều nhất|(không quá|không vượt quá|no more than|up to)\s+\d|at most|maximum)(?!\p{L})/iu,
 };
+/** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
 const TIME = /(?<!\p{L})(quý\s*[IV\d]+|năm\s+\d{4}|tháng\s+\d{1,2}|(19|20)\d\d)(?!\p{L})/iu;
 /**
  * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
