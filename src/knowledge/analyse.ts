@@ -58,6 +58,12 @@ function normaliseToken(token: string, lang: Language): string {
   return lang === 'vi' ? token.replace(Y_SPELLING, '$1i') : englishStem(token);
 }
 
+/** Whether the `length` words from i may all be part of a stop phrase as typed. */
+function typedAsPhrase(words: readonly Word[], lang: Language, i: number, length: number): boolean {
+  for (let k = i; k < i + length && k < words.length; k++) if (!(words[k] as Word)[lang].asking) return false;
+  return true;
+}
+
 /** The longest phrase of a table that starts at word i. Plain loops: this runs for most words of a text. */
 export function phraseAt(table: PhraseTable, words: readonly string[], i: number): Phrase | undefined {
   next: for (const phrase of table.get(words[i] as string) ?? []) {
@@ -67,19 +73,29 @@ export function phraseAt(table: PhraseTable, words: readonly string[], i: number
   return undefined;
 }
 
-/** What the analyser needs to know of one written word, worked out once per distinct word. */
+/** What the analyser needs to know of one written word in one language. */
+interface WordIn {
+  /** The token it becomes (spelling and plural endings evened out). */
+  readonly token: string;
+  /** Whether it carries no content; judged as written, before normalising ("does"). */
+  readonly stop: boolean;
+  /** Whether a stop phrase starts with it. */
+  readonly asks: boolean;
+  /** Whether it may be part of a stop phrase as typed: without marks, or written like a word of one. */
+  readonly asking: boolean;
+}
+
+/**
+ * What the analyser needs to know of one written word, worked out once per distinct word. The facts of
+ * each language sit in one object, read by name: a lookup by language (`token[lang]`) for every word of
+ * every passage made up much of the time spent indexing.
+ */
 interface Word {
   readonly folded: string;
-  /** The token it becomes (spelling and plural endings evened out), per language. */
-  readonly token: Readonly<Record<Language, string>>;
-  /** Whether it carries no content, per language; judged as written, before normalising ("does"). */
-  readonly stop: Readonly<Record<Language, boolean>>;
   /** Whether a short form starts with it. */
   readonly abbreviates: boolean;
-  /** Whether a stop phrase starts with it, per language. */
-  readonly asks: Readonly<Record<Language, boolean>>;
-  /** Whether it may be part of a stop phrase as typed: without marks, or written like a word of one. */
-  readonly asking: Readonly<Record<Language, boolean>>;
+  readonly vi: WordIn;
+  readonly en: WordIn;
 }
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
@@ -90,19 +106,13 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     // word typed with its marks says which it is. One typed without them may be either: a stop word.
     const form = writtenForm(written);
     const marked = form !== folded;
-    const stop = (lng: Language): boolean =>
-      lone || (lexicon.stopWords[lng].has(folded) && (!marked || lexicon.writtenStopWords[lng].has(form)));
-    return {
-      folded,
-      token: { vi: normaliseToken(folded, 'vi'), en: normaliseToken(folded, 'en') },
-      stop: { vi: stop('vi'), en: stop('en') },
-      abbreviates: lexicon.abbreviations.has(folded),
-      asks: { vi: lexicon.stopPhrases.vi.has(folded), en: lexicon.stopPhrases.en.has(folded) },
-      asking: {
-        vi: !marked || lexicon.writtenStopPhraseWords.vi.has(form),
-        en: !marked || lexicon.writtenStopPhraseWords.en.has(form),
-      },
-    };
+    const wordIn = (lng: Language): WordIn => ({
+      token: normaliseToken(folded, lng),
+      stop: lone || (lexicon.stopWords[lng].has(folded) && (!marked || lexicon.writtenStopWords[lng].has(form))),
+      asks: lexicon.stopPhrases[lng].has(folded),
+      asking: !marked || lexicon.writtenStopPhraseWords[lng].has(form),
+    });
+    return { folded, abbreviates: lexicon.abbreviations.has(folded), vi: wordIn('vi'), en: wordIn('en') };
   };
   // Everything about a word is worked out once per distinct written word.
   const table = new WordTable(wordOf, MEMO_MAX);
@@ -167,20 +177,23 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
   return (text, lang) => {
     const found = table.wordsOf(text);
     const words = found.some((w) => w.abbreviates) ? expandAbbreviations(found) : found;
-    const folded = words.map((w) => w.folded);
-    const tokens: string[] = [];
-    const content: boolean[] = [];
-    const apart: boolean[] = [];
+    // Sized up front: growing three arrays word by word is a good part of indexing a large corpus.
+    const tokens = new Array<string>(words.length);
+    const content = new Array<boolean>(words.length);
+    const apart = new Array<boolean>(words.length);
+    const english = lang === 'en';
     let asks = false;
-    for (const word of words) {
-      tokens.push(word.token[lang]);
-      content.push(!word.stop[lang]);
-      apart.push(lang === 'en' && word.stop.en);
-      asks ||= word.asks[lang];
+    for (let i = 0; i < words.length; i++) {
+      const fact = english ? (words[i] as Word).en : (words[i] as Word).vi;
+      tokens[i] = fact.token;
+      content[i] = !fact.stop;
+      apart[i] = english && fact.stop;
+      asks ||= fact.asks;
     }
+    const folded = asks ? words.map((w) => w.folded) : [];
     for (let i = 0; asks && i < words.length; i++) {
-      const phrase = (words[i] as Word).asks[lang] ? phraseAt(lexicon.stopPhrases[lang], folded, i) : undefined;
-      if (!phrase || !words.slice(i, i + phrase.words.length).every((w) => w.asking[lang])) continue;
+      const phrase = (words[i] as Word)[lang].asks ? phraseAt(lexicon.stopPhrases[lang], folded, i) : undefined;
+      if (!phrase || !typedAsPhrase(words, lang, i, phrase.words.length)) continue;
       for (let k = 0; k < phrase.words.length; k++) {
         content[i + k] = false;
         apart[i + k] = true;

@@ -1,13 +1,23 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
+import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
 import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
-import { buildQuery, hasContent, match, type Bound, type Match, type Query, type TermStats, type Vocabulary } from './query.js';
-import { SearchIndex } from './search-index.js';
+import {
+  buildQuery,
+  hasContent,
+  match,
+  type Bound,
+  type Match,
+  type MatchSources,
+  type Query,
+  type TermStats,
+  type Vocabulary,
+} from './query.js';
+import { SearchIndex, type SharedField } from './search-index.js';
 
 /** One passage as the chat and `npm run ask` show it. */
 export interface Source {
@@ -180,10 +190,19 @@ interface Shelf {
   readonly entries: readonly Entry[];
 }
 
+/** What one question makes of the headings it meets, kept for its other candidate passages. */
+interface HeadingMemo {
+  /** Whether a heading names what the question asks, by heading. */
+  readonly named: Map<string, boolean>;
+  /** The question's terms, to match a heading's wording against. */
+  readonly asked: MatchSources;
+}
+
 interface Ranked {
   readonly entry: Entry;
   readonly score: number;
-  readonly verdict: Verdict;
+  /** Whether the passage answers the question (see `isAnswer`). */
+  readonly answers: boolean;
 }
 
 function truncate(question: string): { text: string; truncated: boolean } {
@@ -271,6 +290,12 @@ function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> |
   return counts;
 }
 
+/** Whether `found` has every one of `wanted`. */
+function hasAll(found: ReadonlySet<string> | null, wanted: ReadonlySet<string>): boolean {
+  for (const value of wanted) if (!found?.has(value)) return false;
+  return true;
+}
+
 /** A fact about a passage, worked out the first time it is needed and kept with the passage. */
 function perEntry<T>(find: (entry: Entry) => T): (entry: Entry) => T {
   const known = new WeakMap<Entry, { value: T }>();
@@ -287,31 +312,47 @@ function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: 
   );
   const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
-  // passages (the same string, array or document): the index reads each once. Only the heading's length
-  // is needed for every passage.
-  const headingLengths = new Map<string, number>();
+  // passages (the same string, array or document): the index reads each once, and each gets one field
+  // here, made the first time it is met. Only the heading's length is needed for every passage.
+  const headingFields = new Map<string, { field: SharedField; length: number }>();
+  const headingsFields = new Map<readonly string[], SharedField>();
+  const documentFields = new Map<PlanDocument, readonly SharedField[]>();
+  function headingField(heading: string): { field: SharedField; length: number } {
+    let found = headingFields.get(heading);
+    if (!found) {
+      const words = analyse(heading, lang);
+      found = { field: { key: heading, analyse: () => words, weight: 1 }, length: words.tokens.length };
+      headingFields.set(heading, found);
+    }
+    return found;
+  }
+  function headingsField(headings: readonly string[]): SharedField {
+    let field = headingsFields.get(headings);
+    if (!field) {
+      field = { key: headings, analyse: () => analyse(headings.join('\n'), lang), weight: FIELD_WEIGHT.headings };
+      headingsFields.set(headings, field);
+    }
+    return field;
+  }
+  function documentField(doc: PlanDocument): readonly SharedField[] {
+    let fields = documentFields.get(doc);
+    if (!fields) {
+      const { title, number, province, issuer } = doc.meta;
+      const text = [title, number, province, issuer].join('\n');
+      documentFields.set(doc, (fields = [{ key: doc, analyse: () => analyse(text, lang), weight: FIELD_WEIGHT.document }]));
+    }
+    return fields;
+  }
   const index = SearchIndex.build(entries.length, (p) => {
     const { doc, passage } = entries[p] as Entry;
-    const { heading, headings } = passage;
-    let headingWords: Analysis | undefined;
-    let headingLength = headingLengths.get(heading);
-    if (headingLength === undefined) {
-      headingWords = analyse(heading, lang);
-      headingLengths.set(heading, (headingLength = headingWords.tokens.length));
-    }
+    const heading = headingField(passage.heading);
     const own = analyse(passage.body, lang);
-    const { title, number, province, issuer } = doc.meta;
     return {
       text: own,
-      context: [
-        { key: heading, analyse: () => headingWords ?? analyse(heading, lang), weight: 1 },
-        { key: headings, analyse: () => analyse(headings.join('\n'), lang), weight: FIELD_WEIGHT.headings },
-      ],
-      length: own.tokens.length + headingLength,
+      context: [heading.field, headingsField(passage.headings)],
+      length: own.tokens.length + heading.length,
       group: groups.get(doc) as number,
-      groupContext: [
-        { key: doc, analyse: () => analyse([title, number, province, issuer].join('\n'), lang), weight: FIELD_WEIGHT.document },
-      ],
+      groupContext: documentField(doc),
     };
   });
   return { index, entries };
@@ -375,16 +416,19 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     }
     return found;
   }
-  /** The terms of a passage's heading and the headings above it. */
-  const paths = new WeakMap<Entry, ReadonlySet<string>>();
-  function pathOf(entry: Entry, lang: Language): ReadonlySet<string> {
-    let terms = paths.get(entry);
-    if (!terms) {
+  /**
+   * The terms of a passage's heading and the headings above it, for matching a question against them
+   * (places aside). Kept with the passage, predicate and all: every question weighs it again.
+   */
+  const paths = new WeakMap<Entry, MatchSources>();
+  function pathOf(entry: Entry, lang: Language): MatchSources {
+    let sources = paths.get(entry);
+    if (!sources) {
       const { heading, headings } = entry.passage;
-      terms = new Set([heading, ...headings].flatMap((h) => [...headingOf(h, lang).terms]));
-      paths.set(entry, terms);
+      const terms = new Set([heading, ...headings].flatMap((h) => [...headingOf(h, lang).terms]));
+      paths.set(entry, (sources = { contains: (term) => terms.has(term), placesAside: true }));
     }
-    return terms;
+    return sources;
   }
   /** Every term counts the same: how much of a heading's wording a question has, word for word. */
   const flat = perLanguage((lang): TermStats => ({ ...stats[lang], idf: () => 1 }));
@@ -398,13 +442,11 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
    * "Mục tiêu đến năm 2025 của Sơn La"; not "Ủy ban nhân dân các huyện, thành phố" for "Sơn La có bao
    * nhiêu huyện").
    */
-  function headingFit(entry: Entry, query: Query, named: Map<string, boolean>): { fit: number; names: boolean } {
+  function headingFit(entry: Entry, query: Query, { named, asked }: HeadingMemo): { fit: number; names: boolean } {
     const { heading, headings } = entry.passage;
     if (!heading) return { fit: 0, names: false };
     const { lang } = query;
-    const path = pathOf(entry, lang);
-    if (match(stats[lang], query, { contains: (term) => path.has(term), placesAside: true }).share < 1) return { fit: 0, names: false };
-    const asked = { contains: (term: string) => query.terms.has(term) };
+    if (match(stats[lang], query, pathOf(entry, lang)).share < 1) return { fit: 0, names: false };
     const fit = 0.25 + 0.75 * match(stats[lang], headingOf(heading, lang).query, asked).share;
     const { tokens, content } = query.analysis;
     let names = false;
@@ -432,7 +474,10 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
   const datesIn = perEntry((entry) => datesOf(entry.passage.text) ?? null);
   const numbered = perEntry((entry) => NUMBER.test(entry.passage.text));
   const timed = perEntry((entry) => datesIn(entry) !== null || TIME.test(entry.passage.text));
-  const joinsIn = perEntry((entry) => new Set(joinedPairs(analyse(entry.passage.text, entry.doc.meta.lang), entry.doc.meta.lang)));
+  const joinsIn = perEntry((entry) => {
+    const joined = new Set(joinedPairs(analyse(entry.passage.text, entry.doc.meta.lang), entry.doc.meta.lang));
+    return (term: string): boolean => joined.has(term);
+  });
 
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
@@ -482,7 +527,7 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const ids = index.ids(query.terms.keys());
     const asked = datesOf(text);
     const issued = query.when ? issuedOf(query) : undefined;
-    const named = new Map<string, boolean>();
+    const headings: HeadingMemo = { named: new Map(), asked: { contains: (term) => query.terms.has(term) } };
     const ranked = hasContent(query)
       ? index
           .top(query.terms, CANDIDATES)
@@ -496,14 +541,26 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               const id = ids.get(term);
               return id !== undefined && index.ownsId(passage, id);
             };
-            const joined = joinsIn(entry);
-            const found = match(stats[lang], query, { contains, owns, joins: (term) => joined.has(term) });
-            const fit = headingFit(entry, query, named);
+            const found = match(stats[lang], query, { contains, owns, joins: joinsIn(entry) });
+            const fit = headingFit(entry, query, headings);
             const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
-            const date = asked !== undefined && [...asked].every((d) => datesIn(entry)?.has(d) ?? false);
+            const date = asked !== undefined && hasAll(datesIn(entry), asked);
             const docScope = scope(entry.doc);
             const uncounted = query.quantity && !numbered(entry);
-            const verdict: Verdict = { ...found, heading: fit.names, count, date, uncounted, elsewhere: docScope === ELSEWHERE };
+            // Spelt out rather than spread from `found`: the spread was the costliest line of weighing a passage.
+            const verdict: Verdict = {
+              share: found.share,
+              onTopic: found.onTopic,
+              telling: found.telling,
+              domain: found.domain,
+              body: found.body,
+              numbered: found.numbered,
+              heading: fit.names,
+              count,
+              date,
+              uncounted,
+              elsewhere: docScope === ELSEWHERE,
+            };
             // Among passages that score alike, the one that accounts for more of the question wins, the
             // one whose heading is what the question asks, that gives the count it asks for or matches
             // the programme's subject it names. A passage without a number the question gives ("đến 2030"
@@ -517,10 +574,10 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               (issued?.(entry) ? 1 + ISSUED_FIT : 1) *
               (found.domain ? 1 + DOMAIN_FIT : 1) *
               Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);
-            return { entry, score: score * weight, verdict };
+            return { entry, score: score * weight, answers: isAnswer(verdict, query) };
           })
           // Passages that answer come first: the chat shows the first, and the best-scoring one may not answer.
-          .sort((a, b) => Number(isAnswer(b.verdict, query)) - Number(isAnswer(a.verdict, query)) || b.score - a.score)
+          .sort((a, b) => Number(b.answers) - Number(a.answers) || b.score - a.score)
       : [];
     return { query, ranked };
   }
@@ -553,14 +610,14 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
       const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
       const best = ranked[0];
       if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources };
-      if (!best || !isAnswer(best.verdict, query)) return { answered: false, answer: t('qa.unknown'), sources };
+      if (!best?.answers) return { answered: false, answer: t('qa.unknown'), sources };
       const body = reply(best, query, lang ?? query.lang);
       return { answered: true, answer: truncated ? `${t('qa.truncated')}\n${body}` : body, sources };
     },
 
     search(question, options = {}) {
       const { query, ranked } = rank(truncate(question).text);
-      const relevant = ranked.filter((r) => isAnswer(r.verdict, query));
+      const relevant = ranked.filter((r) => r.answers);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(0, options.limit ?? 3);
       const lang = options.lang ?? query.lang;

@@ -125,21 +125,37 @@ const BOUND_ASKED: Readonly<Record<Bound, readonly (readonly string[])[]>> = {
   most: [['toi', 'da'], ['nhieu', 'nhat'], ['at', 'most'], ['maximum']],
 };
 
+/**
+ * Whether `words` are the tokens from position i, each of them one `fits` (by default any). Plain loops:
+ * this runs for every token of every question and heading.
+ */
+function wordsAt(tokens: readonly string[], words: readonly string[], i: number, fits?: (k: number) => boolean): boolean {
+  for (let k = 0; k < words.length; k++) if (tokens[i + k] !== words[k] || (fits && !fits(i + k))) return false;
+  return true;
+}
+
+/** Whether any of `wordings` is the tokens from some position, under the same condition. */
+function anyWordsIn(tokens: readonly string[], wordings: readonly (readonly string[])[], fits?: (k: number) => boolean): boolean {
+  for (let i = 0; i < tokens.length; i++) for (const words of wordings) if (wordsAt(tokens, words, i, fits)) return true;
+  return false;
+}
+
 /** What bound the question asks for; in Vietnamese only as a question word ("tôi đã" is no "tối đa"). */
 function asksBound({ tokens, apart }: Analysis, lang: Language): Bound | undefined {
-  const asks = (words: readonly string[], i: number): boolean =>
-    words.every((w, k) => tokens[i + k] === w && (lang === 'en' || apart[i + k] === true));
-  return (['least', 'most'] as const).find((bound) => tokens.some((_, i) => BOUND_ASKED[bound].some((words) => asks(words, i))));
+  const asking = (k: number): boolean => lang === 'en' || apart[k] === true;
+  return (['least', 'most'] as const).find((bound) => anyWordsIn(tokens, BOUND_ASKED[bound], asking));
 }
 
 /**
  * Whether the question asks when: the words above, the last one a question word ("ngày nào", not the
  * "nào" of a passage; "ngày" stays a word of the question, as in "trước ngày nào").
  */
-const asksWhen = ({ tokens, content }: Analysis): boolean =>
-  tokens.some((_, i) =>
-    WHEN_ASKED.some((words) => words.every((w, k) => tokens[i + k] === w) && !content[i + words.length - 1]),
-  );
+function asksWhen({ tokens, content }: Analysis): boolean {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const words of WHEN_ASKED) if (wordsAt(tokens, words, i) && !content[i + words.length - 1]) return true;
+  }
+  return false;
+}
 
 /**
  * Whether the question asks how many or how much, and the first content word after the words that ask,
@@ -148,9 +164,10 @@ const asksWhen = ({ tokens, content }: Analysis): boolean =>
 function countedIn(analysis: Analysis): { quantity: boolean; counted?: string } {
   const { tokens, content } = analysis;
   let quantity = false;
+  // Only as a question word: "máy tính" is not "mấy tính".
+  const asking = (k: number): boolean => !content[k];
   for (let i = 0; i < tokens.length; i++) {
-    // Only as a question word: "máy tính" is not "mấy tính".
-    const asked = COUNT_ASKED.find((words) => words.every((w, k) => tokens[i + k] === w && !content[i + k]));
+    const asked = COUNT_ASKED.find((words) => wordsAt(tokens, words, i, asking));
     if (!asked) continue;
     quantity = true;
     const next = i + asked.length;
@@ -274,6 +291,15 @@ export interface MatchSources {
   readonly placesAside?: boolean;
 }
 
+const joinsNone = (): boolean => false;
+const NO_NUMBERS: ReadonlySet<string> = new Set();
+
+/** Whether every content token of a span is covered. */
+function allCovered(span: readonly number[], content: readonly boolean[], covered: readonly boolean[]): boolean {
+  for (const i of span) if (content[i] && !covered[i]) return false;
+  return true;
+}
+
 /**
  * How well a passage matches a question, the test for answering at all. Only what the passage says
  * itself is telling: every passage of a plan "has" the words of the plan's title, and so does a number
@@ -287,38 +313,47 @@ export interface MatchSources {
 export function match(stats: TermStats, query: Query, sources: MatchSources): Match {
   const { contains, placesAside = false } = sources;
   const owns = sources.owns ?? contains;
-  const joins = sources.joins ?? ((): boolean => false);
+  const joins = sources.joins ?? joinsNone;
   const { tokens, content, units } = query.analysis;
   const { numeric, plain, wordEnds, bigramAt } = query;
-  const matchedUnits = units.filter(contains);
-  const matchedNumbers = new Set(matchedUnits.map(unitNumber));
+  const matchedUnits = units.length === 0 ? units : units.filter(contains);
+  const matchedNumbers = matchedUnits.length === 0 ? NO_NUMBERS : new Set(matchedUnits.map(unitNumber));
+  // Telling terms, distinct; few enough that an array beats a set. Loops rather than callbacks
+  // throughout: this runs for every candidate passage, several times.
+  const telling = [...matchedUnits];
+  const tell = (term: string): void => {
+    if (!telling.includes(term)) telling.push(term);
+  };
   // A number counts only where the passage itself has it.
-  const pairMatched = bigramAt.map(
-    (term, i) =>
-      term !== undefined && (joins(term) || (numeric[i] === true || numeric[i + 1] === true ? owns(term) : contains(term))),
-  );
-  const telling = new Set<string>(matchedUnits);
+  const pairMatched = new Array<boolean>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const term = bigramAt[i];
+    pairMatched[i] =
+      term !== undefined && (joins(term) || (numeric[i] === true || numeric[i + 1] === true ? owns(term) : contains(term)));
+  }
   // A number alone is never telling, nor is a bigram with a year: "năm 2025" only says when.
   const tellable = (term: string): boolean => !stats.common(term) && (owns(term) || joins(term));
 
   // A syllable alone says little ("tài" of "tài chính" or of "khuyến tài"); an English word, a number,
   // or a syllable between question words, or between a question word and a phrase of the lexicon
   // ("Công dân học tập xét bao lâu"), is as specific as the question makes it.
-  const covered = tokens.map((token, i) => {
+  const covered = new Array<boolean>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
     const alone =
       query.lang === 'en' ||
       numeric[i] === true ||
       ((!content[i - 1] || wordEnds[i - 1] === true) && (!content[i + 1] || wordEnds[i] === true));
     const found = alone && content[i] === true && (numeric[i] === true ? owns(token) : contains(token));
-    if (found && plain[i] && !numeric[i] && tellable(token)) telling.add(token);
+    if (found && plain[i] && !numeric[i] && tellable(token)) tell(token);
     const pair = bigramAt[i] as string;
-    if (pairMatched[i] && plain[i] && plain[i + 1] && !query.year[i] && !query.year[i + 1] && tellable(pair)) telling.add(pair);
-    return matchedNumbers.has(token) || pairMatched[i - 1] === true || pairMatched[i] === true || found;
-  });
+    if (pairMatched[i] && plain[i] && plain[i + 1] && !query.year[i] && !query.year[i + 1] && tellable(pair)) tell(pair);
+    covered[i] = matchedNumbers.has(token) || pairMatched[i - 1] === true || pairMatched[i] === true || found;
+  }
   for (const { span, terms } of query.synonyms) {
     if (!terms.every(contains)) continue;
     for (const i of span) covered[i] = true;
-    if (span.every((i) => plain[i]) && !terms.every(stats.common) && terms.every(owns)) telling.add(terms.join('|'));
+    if (span.every((i) => plain[i]) && !terms.every(stats.common) && terms.every(owns)) tell(terms.join('|'));
   }
   let total = 0;
   let matched = 0;
@@ -330,17 +365,17 @@ export function match(stats: TermStats, query: Query, sources: MatchSources): Ma
   }
   const share = total === 0 ? (matchedNumbers.size > 0 ? 1 : 0) : matched / total;
   let domain = false;
-  query.domainSpans.forEach((span, n) => {
-    if (!span.every((i) => !content[i] || covered[i])) return;
+  for (let n = 0; n < query.domainSpans.length; n++) {
+    if (!allCovered(query.domainSpans[n] as readonly number[], content, covered)) continue;
     domain = true;
-    telling.add(`domain ${n}`);
-  });
+    tell(`domain ${n}`);
+  }
   let body = false;
-  query.bodies.forEach((names, n) => {
-    if (!names.some((terms) => terms.every(owns))) return;
+  for (let n = 0; n < query.bodies.length; n++) {
+    if (!(query.bodies[n] as readonly (readonly string[])[]).some((terms) => terms.every(owns))) continue;
     body = true;
-    telling.add(`body ${n}`);
-  });
+    tell(`body ${n}`);
+  }
   const numbered = matchedUnits.length > 0;
-  return { share, onTopic: domain || numbered, telling: telling.size, domain, body, numbered };
+  return { share, onTopic: domain || numbered, telling: telling.length, domain, body, numbered };
 }

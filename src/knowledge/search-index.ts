@@ -112,8 +112,23 @@ class Terms {
     return id;
   }
 
+  /**
+   * Ids of terms already looked up by `find`: matching asks for the same few terms once per candidate
+   * passage. Only terms the index has are kept, so questions cannot grow it beyond the vocabulary.
+   */
+  private readonly found = new Map<string, number>();
+
   /** The id of a term written as termsOf writes it: "word", "word word" or "#unit". */
   find(term: string): number | undefined {
+    let id = this.found.get(term);
+    if (id === undefined) {
+      id = this.lookUp(term);
+      if (id !== undefined) this.found.set(term, id);
+    }
+    return id;
+  }
+
+  private lookUp(term: string): number | undefined {
     if (term.startsWith('#')) return this.unit(term, false);
     const space = term.indexOf(' ');
     if (space < 0) {
@@ -219,7 +234,25 @@ export class SearchIndex {
     private readonly df: Int32Array,
     private readonly norm: Float32Array,
     readonly size: number,
-  ) {}
+  ) {
+    this.scratch = {
+      scores: new Float64Array(size),
+      touched: new Int32Array(size),
+      seen: new Uint8Array(size),
+      groupTf: new Float64Array(groupStart.length - 1),
+    };
+  }
+
+  /**
+   * Working space of `top`, left zeroed after each call: allocating it per question costs more than
+   * scoring on a large corpus, and questions are answered one at a time.
+   */
+  private readonly scratch: {
+    readonly scores: Float64Array;
+    readonly touched: Int32Array;
+    readonly seen: Uint8Array;
+    readonly groupTf: Float64Array;
+  };
 
   /**
    * Indexes `count` passages, asking for each in turn: a passage's analysis can be dropped as soon as
@@ -352,43 +385,50 @@ export class SearchIndex {
 
   /** The `limit` best passages for weighted query terms, best first. */
   top(query: ReadonlyMap<string, number>, limit: number): ScoredPassage[] {
-    const scores = new Float64Array(this.size);
-    const touched: number[] = [];
-    const groupTf = new Float64Array(this.groupStart.length - 1);
-    const seen = new Uint8Array(this.size);
-    const add = (p: number, f: number, idf: number): void => {
-      const before = scores[p] as number;
-      if (before === 0) touched.push(p);
-      scores[p] = before + (idf * f * (K1 + 1)) / (f + (this.norm[p] as number));
-    };
+    const { scores, touched, seen, groupTf } = this.scratch;
+    const { norm, groupOf, groupStart, passages, groups } = this;
+    // Scoring loops are written out with locals only: they run tens of thousands of times per question
+    // on a large corpus, where a helper closure and field reads per passage cost a quarter of an answer.
+    let count = 0;
     for (const [term, weight] of query) {
       const id = this.terms.find(term);
       if (id === undefined) continue;
       const idf = this.idf(term) * weight;
-      const groupsFrom = this.groups.start[id] as number;
-      const groupsTo = this.groups.start[id + 1] as number;
-      for (let i = groupsFrom; i < groupsTo; i++) groupTf[this.groups.owners[i] as number] = this.groups.tf[i] as number;
-      const end = this.passages.start[id + 1] as number;
-      for (let i = this.passages.start[id] as number; i < end; i++) {
-        const p = this.passages.owners[i] as number;
+      const groupsFrom = groups.start[id] as number;
+      const groupsTo = groups.start[id + 1] as number;
+      for (let i = groupsFrom; i < groupsTo; i++) groupTf[groups.owners[i] as number] = groups.tf[i] as number;
+      const from = passages.start[id] as number;
+      const end = passages.start[id + 1] as number;
+      for (let i = from; i < end; i++) {
+        const p = passages.owners[i] as number;
         seen[p] = 1;
-        add(p, (this.passages.tf[i] as number) + (groupTf[this.groupOf[p] as number] as number), idf);
+        const f = (passages.tf[i] as number) + (groupTf[groupOf[p] as number] as number);
+        const before = scores[p] as number;
+        if (before === 0) touched[count++] = p;
+        scores[p] = before + (idf * f * (K1 + 1)) / (f + (norm[p] as number));
       }
       // Passages that have the term only through their group's context.
       for (let i = groupsFrom; i < groupsTo; i++) {
-        const g = this.groups.owners[i] as number;
+        const g = groups.owners[i] as number;
         const f = groupTf[g] as number;
-        for (let p = this.groupStart[g] as number; p < (this.groupStart[g + 1] as number); p++) {
-          if (seen[p] === 0) add(p, f, idf);
+        const gain = idf * f * (K1 + 1);
+        const last = groupStart[g + 1] as number;
+        for (let p = groupStart[g] as number; p < last; p++) {
+          if (seen[p] !== 0) continue;
+          const before = scores[p] as number;
+          if (before === 0) touched[count++] = p;
+          scores[p] = before + gain / (f + (norm[p] as number));
         }
         groupTf[g] = 0;
       }
-      for (let i = this.passages.start[id] as number; i < end; i++) seen[this.passages.owners[i] as number] = 0;
+      for (let i = from; i < end; i++) seen[passages.owners[i] as number] = 0;
     }
     // Keep the best `limit` in a small sorted list: most passages never beat its last entry.
     const best: ScoredPassage[] = [];
-    for (const passage of touched) {
+    for (let i = 0; i < count; i++) {
+      const passage = touched[i] as number;
       const score = scores[passage] as number;
+      scores[passage] = 0;
       if (best.length === limit && score <= (best[limit - 1] as ScoredPassage).score) continue;
       let at = best.length;
       while (at > 0 && (best[at - 1] as ScoredPassage).score < score) at--;
