@@ -14,7 +14,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import { Redis as SingleRedis } from 'ioredis';
+import type { Redis } from '../src/store/redis.js';
 import { App } from '../src/app/app.js';
 import { configSchema } from '../src/config.js';
 import { createLogger } from '../src/core/logger.js';
@@ -36,7 +37,7 @@ async function usedMemory(redis: Redis): Promise<number> {
 }
 
 async function bot(url: string, env: Record<string, string>) {
-  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  const redis = new SingleRedis(url, { maxRetriesPerRequest: null });
   const prefix = `bench${randomBytes(3).toString('hex')}:`;
   const config = configSchema.parse({ REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', ...env });
   const app = new App({ config, redis, log: createLogger('silent') });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { userIdSchema } from './core/message.js';
+import type { RedisTarget } from './store/redis.js';
 
 const optionalString = z
   .string()
@@ -27,88 +28,131 @@ const intInRange = (min: number, max: number, def: number) =>
     z.number({ error: `an integer from ${min} to ${max}` }).int(`an integer from ${min} to ${max}`).min(min, `an integer from ${min} to ${max}`).max(max, `an integer from ${min} to ${max}`),
   );
 
-export const configSchema = z.object({
-  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
-  /** Every key the bot writes starts with this, so several bots (or test runs) can share one Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}:$/, 'letters, digits, "_", "-" or "." ending in ":", e.g. xhht:').default('xhht:'),
-  PORT: intInRange(1, 65535, 3000),
-  HOST: z.string().trim().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-  ADMIN_IDS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(
-      z.array(
-        z.string().regex(/^(web|telegram|zalo):\S+$/, 'a comma-separated list of <channel>:<id>, e.g. telegram:123,zalo:456').pipe(userIdSchema),
-      ),
+const hostPort = z.string().regex(/^[A-Za-z0-9_.-]+:\d{1,5}$/, 'a comma-separated list of host:port, e.g. 10.0.0.1:26379,10.0.0.2:26379');
+
+export const configSchema = z
+  .object({
+    REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+    /** Redis Sentinel: the sentinels' host:port list; the bot follows the master they name. */
+    REDIS_SENTINELS: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+      z.array(hostPort).min(1).optional(),
     ),
-  SESSION_TTL_DAYS: intInRange(1, 3650, 30),
-  /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
-  FLOOD_BURST: intInRange(0, 100_000, 60),
-  /** Flood limit per person: messages per second that refill the burst. */
-  FLOOD_PER_SECOND: intInRange(1, 10_000, 10),
-  TELEGRAM_BOT_TOKEN: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().trim().regex(/^\d+:[\w-]+$/, 'a bot token like 123456:ABC-xyz from @BotFather').optional(),
-  ),
-  TELEGRAM_API_ROOT: url(['https:', 'http:']).default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
-  TELEGRAM_WEBHOOK_SECRET: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
-  ),
-  ZALO_APP_ID: optionalString,
-  ZALO_APP_SECRET: optionalString,
-  ZALO_OA_SECRET_KEY: optionalString,
-  ZALO_REFRESH_TOKEN: optionalString,
-  ZALO_API_BASE: url(['https:', 'http:']).default('https://openapi.zalo.me'),
-  ZALO_OAUTH_BASE: url(['https:', 'http:']).default('https://oauth.zaloapp.com'),
-  /** Reminders: the time of day (Viet Nam) at which deadline reminders and Learning Week news go out. */
-  REMINDERS_SEND_AT: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM, e.g. 08:00').default('08:00'),
-  /** Reminders: the bot's public address for calendar links, e.g. https://bot.example.vn; default http://HOST:PORT. */
-  CALENDAR_BASE_URL: optionalUrl(['https:', 'http:']),
-  /** Which secret Zalo signs webhooks with: sources differ between the OA secret key and the app secret. */
-  ZALO_WEBHOOK_SECRET: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.enum(['oa_secret_key', 'app_secret'], { error: 'oa_secret_key or app_secret' }).default('oa_secret_key'),
-  ),
-  /** An approved template for reminders reaching people outside Zalo's 7-day window. */
-  ZALO_REMINDER_TEMPLATE_ID: optionalString,
-  /** OA API message calls per minute, shared by every instance (Zalo allows about 4,000 per app). */
-  ZALO_SEND_RATE_PER_MIN: intInRange(1, 100_000, 3000),
-  /** The Zalo Bot platform instead of an Official Account: the bot's token ("<bot id>:<secret>"). */
-  ZALO_BOT_TOKEN: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().trim().regex(/^\d+:\S+$/, 'a Zalo Bot token like 1459232241454765289:AbC-xyz').optional(),
-  ),
-  /** Checked against X-Bot-Api-Secret-Token on POST /webhooks/zalo in Zalo Bot mode. */
-  ZALO_BOT_WEBHOOK_SECRET: z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-    z.string().regex(/^[A-Za-z0-9_-]{8,256}$/, '8-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
-  ),
-  /** The public URL of POST /webhooks/zalo: when set, the bot registers it with setWebhook at start. */
-  ZALO_BOT_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
-  ZALO_BOT_API_BASE: url(['https:', 'http:']).default('https://bot-api.zaloplatforms.com'),
-  /** Outbound queue: proactive messages per second to Telegram (the Bot API allows about 30); 0: no cap. */
-  TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
-  /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */
-  ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
-  /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
-  WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
-  /** Outbound queue: messages each channel's worker handles at once in this process. */
-  OUTBOUND_CONCURRENCY: intInRange(1, 1000, 32),
-});
+    REDIS_SENTINEL_NAME: z.string().trim().min(1).default('mymaster'),
+    /** Sentinel mode: the master's password (with a URL it is part of the URL). */
+    REDIS_PASSWORD: optionalString,
+    REDIS_SENTINEL_PASSWORD: optionalString,
+    /** Sentinel mode: TLS to the sentinels and the master. */
+    REDIS_TLS: z.preprocess((v) => (v === undefined || v === '' ? 'false' : v), z.enum(['true', 'false'], { error: 'true or false' })).transform((v) => v === 'true'),
+    /** Redis Cluster: some of its nodes as redis:// or rediss:// URLs (credentials and TLS as in REDIS_URL). */
+    REDIS_CLUSTER_NODES: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+      z.array(url(['redis:', 'rediss:'])).min(1).optional(),
+    ),
+    /** Every key the bot writes starts with this, so several bots (or test runs) can share one Redis. */
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^(\{[A-Za-z0-9_.-]{1,30}\}|[A-Za-z0-9_.-]{1,32}):$/, 'letters, digits, "_", "-" or "." ending in ":", optionally in braces, e.g. xhht: or {xhht}:')
+      .default('xhht:'),
+    /** Where the bot keeps what it writes itself: the private Redis started without REDIS_URL goes in DATA_DIR/redis. */
+    DATA_DIR: optionalString,
+    PORT: intInRange(1, 65535, 3000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    ADMIN_IDS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z.string().regex(/^(web|telegram|zalo):\S+$/, 'a comma-separated list of <channel>:<id>, e.g. telegram:123,zalo:456').pipe(userIdSchema),
+        ),
+      ),
+    SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+    /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
+    FLOOD_BURST: intInRange(0, 100_000, 60),
+    /** Flood limit per person: messages per second that refill the burst. */
+    FLOOD_PER_SECOND: intInRange(1, 10_000, 10),
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().regex(/^\d+:[\w-]+$/, 'a bot token like 123456:ABC-xyz from @BotFather').optional(),
+    ),
+    TELEGRAM_API_ROOT: url(['https:', 'http:']).default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
+    TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, '1-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+    ),
+    ZALO_APP_ID: optionalString,
+    ZALO_APP_SECRET: optionalString,
+    ZALO_OA_SECRET_KEY: optionalString,
+    ZALO_REFRESH_TOKEN: optionalString,
+    ZALO_API_BASE: url(['https:', 'http:']).default('https://openapi.zalo.me'),
+    ZALO_OAUTH_BASE: url(['https:', 'http:']).default('https://oauth.zaloapp.com'),
+    /** Reminders: the time of day (Viet Nam) at which deadline reminders and Learning Week news go out. */
+    REMINDERS_SEND_AT: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM, e.g. 08:00').default('08:00'),
+    /** Reminders: the bot's public address for calendar links, e.g. https://bot.example.vn; default http://HOST:PORT. */
+    CALENDAR_BASE_URL: optionalUrl(['https:', 'http:']),
+    /** Which secret Zalo signs webhooks with: sources differ between the OA secret key and the app secret. */
+    ZALO_WEBHOOK_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.enum(['oa_secret_key', 'app_secret'], { error: 'oa_secret_key or app_secret' }).default('oa_secret_key'),
+    ),
+    /** An approved template for reminders reaching people outside Zalo's 7-day window. */
+    ZALO_REMINDER_TEMPLATE_ID: optionalString,
+    /** OA API message calls per minute, shared by every instance (Zalo allows about 4,000 per app). */
+    ZALO_SEND_RATE_PER_MIN: intInRange(1, 100_000, 3000),
+    /** The Zalo Bot platform instead of an Official Account: the bot's token ("<bot id>:<secret>"). */
+    ZALO_BOT_TOKEN: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().trim().regex(/^\d+:\S+$/, 'a Zalo Bot token like 1459232241454765289:AbC-xyz').optional(),
+    ),
+    /** Checked against X-Bot-Api-Secret-Token on POST /webhooks/zalo in Zalo Bot mode. */
+    ZALO_BOT_WEBHOOK_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().regex(/^[A-Za-z0-9_-]{8,256}$/, '8-256 characters of A-Z, a-z, 0-9, _ and -').optional(),
+    ),
+    /** The public URL of POST /webhooks/zalo: when set, the bot registers it with setWebhook at start. */
+    ZALO_BOT_WEBHOOK_URL: optionalUrl(['https:', 'http:']),
+    ZALO_BOT_API_BASE: url(['https:', 'http:']).default('https://bot-api.zaloplatforms.com'),
+    /** Outbound queue: proactive messages per second to Telegram (the Bot API allows about 30); 0: no cap. */
+    TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
+    /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */
+    ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
+    /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
+    WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
+    /** Outbound queue: messages each channel's worker handles at once in this process. */
+    OUTBOUND_CONCURRENCY: intInRange(1, 1000, 32),
+  })
+  .superRefine((c, ctx) => {
+    const set = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((k) => c[k] !== undefined);
+    if (set.length > 1) ctx.addIssue({ code: 'custom', path: [set[1] as string], message: `left unset when ${set[0]} is set (one Redis only)` });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 
+/** The Redis the configuration names, or undefined when it names none (a private or in-process one is used). */
+export function redisTarget(c: Config): RedisTarget | undefined {
+  if (c.REDIS_URL) return { kind: 'url', url: c.REDIS_URL };
+  if (c.REDIS_CLUSTER_NODES) return { kind: 'cluster', nodes: c.REDIS_CLUSTER_NODES };
+  if (c.REDIS_SENTINELS) {
+    const sentinels = c.REDIS_SENTINELS.map((hp) => {
+      const at = hp.lastIndexOf(':');
+      return { host: hp.slice(0, at), port: Number(hp.slice(at + 1)) };
+    });
+    return { kind: 'sentinel', sentinels, name: c.REDIS_SENTINEL_NAME, password: c.REDIS_PASSWORD, sentinelPassword: c.REDIS_SENTINEL_PASSWORD, tls: c.REDIS_TLS };
+  }
+  return undefined;
+}
+
 export class ConfigError extends Error {}
 
-const SECRET_NAME = /TOKEN|SECRET|KEY/;
+// Redis URLs may carry a password.
+const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|REDIS_CLUSTER_NODES/;
 
 /** Reads the environment; a wrong value throws one line per problem naming the variable and what it expects. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -4,7 +4,8 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './core/logger.js';
 import { FlowLoadError } from './engine/flows.js';
 import { closeHttpServer, createHttpServer } from './http/server.js';
-import { redactUrl, whenReady } from './store/redis.js';
+import { NoStoreError, openStore } from './store/open.js';
+import { whenReady } from './store/redis.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,18 +19,30 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL);
+  let store;
+  try {
+    store = await openStore(config, log);
+  } catch (err) {
+    if (err instanceof NoStoreError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (store.kind === 'memory') log.warn(store.summary);
+  else log.info(store.summary);
   let app;
   try {
-    app = await createApp({ config, log });
+    app = await createApp({ config, log, redis: store.redis, inMemory: store.kind === 'memory' });
   } catch (err) {
     if (err instanceof FlowLoadError) {
+      await store.close();
       process.stderr.write(`The flows have problems:\n${err.message}\n`);
       process.exit(1);
     }
     throw err;
   }
 
-  if (app.inMemory) log.warn('REDIS_URL is not set: using the in-memory store; conversations, records and proactive messages waiting to be sent will not survive a restart');
   const server = createHttpServer(app.router, log);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -40,7 +53,7 @@ async function main(): Promise<void> {
 
   // HTTP answers (healthz 503) while Redis is still down; channels and schedulers start once it is up.
   if (!app.inMemory) {
-    if (app.redis.status !== 'ready') log.warn({ url: redactUrl(config.REDIS_URL ?? '') }, 'waiting for Redis');
+    if (app.redis.status !== 'ready') log.warn('waiting for Redis');
     await whenReady(app.redis);
   }
   await app.start();
@@ -56,7 +69,7 @@ async function main(): Promise<void> {
     await app.bot.drain();
     await app.stop();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
-    app.redis.disconnect();
+    await store.close();
     log.info('stopped');
     process.exit(0);
   };

@@ -1,8 +1,10 @@
-/** `npm run admin -- <command>`: the operators' command line, on the same REDIS_URL as the bot. */
+/** `npm run admin -- <command>`: the operators' command line, on the same Redis as the bot. */
 import { App } from '../app/app.js';
 import { capabilities } from '../app/capabilities.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../core/logger.js';
+import { Redis } from 'ioredis';
+import { NoStoreError, openStore, type OpenedStore } from '../store/open.js';
 import { whenReady } from '../store/redis.js';
 import type { AdminIO } from './commands.js';
 
@@ -23,33 +25,46 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  const app = new App({ config, log });
-  await app.use(...capabilities);
-  const found = app.admin.find(argv);
-  if (!found) {
-    io.err(`Usage: npm run admin -- <command>\n${app.admin.usage().join('\n')}`);
-    app.redis.disconnect();
+  // Commands that read only the data files (e.g. the reminder preview) need no Redis: this client never connects.
+  const offline = new App({ config, log, redis: new Redis({ lazyConnect: true }) });
+  await offline.use(...capabilities);
+  const wanted = offline.admin.find(argv);
+  if (!wanted) {
+    io.err(`Usage: npm run admin -- <command>\n${offline.admin.usage().join('\n')}`);
     return argv.length ? 2 : 0;
   }
-  // Commands that read only the data files (e.g. the reminder preview) need no Redis.
-  if (!found.cmd.dataOnly) {
-    if (!config.REDIS_URL) {
-      io.err('REDIS_URL is not set. The admin commands work on the Redis the bot uses; set REDIS_URL to it (a bot without REDIS_URL keeps its data in its own memory).');
-      app.redis.disconnect();
-      return 2;
-    }
-    const ready = await Promise.race([whenReady(app.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+  if (wanted.cmd.dataOnly) return wanted.cmd.run(wanted.args, io);
+
+  let store: OpenedStore;
+  try {
+    store = await openStore(config, log);
+  } catch (err) {
+    if (!(err instanceof NoStoreError)) throw err;
+    io.err(err.message);
+    return 2;
+  }
+  if (store.kind === 'memory') {
+    await store.close();
+    io.err(
+      'No Redis to work on: the admin commands work on the Redis the bot uses. Set REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES) to it, or install redis-server (a bot without one keeps its data in its own memory).',
+    );
+    return 2;
+  }
+  const app = new App({ config, log, redis: store.redis });
+  try {
+    const ready = await Promise.race([whenReady(store.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
     if (!ready) {
-      io.err(`Redis at ${config.REDIS_URL} did not answer within 10 s.`);
-      app.redis.disconnect();
+      io.err(`${store.summary}: Redis did not answer within 10 s.`);
       return 1;
     }
-  }
-  try {
+    await app.use(...capabilities);
+    const found = app.admin.find(argv);
+    if (!found) throw new Error('the admin commands changed between two registrations');
     return await found.cmd.run(found.args, io);
   } finally {
     await app.stop();
-    app.redis.disconnect();
+    // A private redis-server the bot started stays up; one this command started stops with it.
+    await store.close();
   }
 }
 

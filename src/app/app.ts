@@ -4,7 +4,7 @@ import type { ChannelSender } from '../core/delivery.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { ChannelName } from '../core/message.js';
 import { dataPaths } from '../core/paths.js';
-import type { Config } from '../config.js';
+import { redisTarget, type Config } from '../config.js';
 import { AdminCommands } from '../admin/commands.js';
 import { Areas } from '../areas/areas.js';
 import { checkFlows } from '../engine/check.js';
@@ -21,7 +21,7 @@ import { Roles } from '../roles/roles.js';
 import { MemorySessionStore } from '../sessions/memory-store.js';
 import { RedisSessionStore } from '../sessions/redis-store.js';
 import type { SessionStore } from '../sessions/store.js';
-import { connectRedis, inMemoryRedis, type Redis } from '../store/redis.js';
+import { connectTarget, type Redis, type RedisTarget } from '../store/redis.js';
 import { UserDirectory } from '../users/directory.js';
 import { DirectOutbound } from '../outbound/direct.js';
 import type { Outbound } from '../outbound/types.js';
@@ -38,8 +38,10 @@ export interface AppOptions {
   config: Config;
   clock?: Clock;
   log?: Logger;
-  /** An existing client (tests); otherwise one is made from REDIS_URL, or an in-memory one without it. */
+  /** An open client (see openStore); without it, one is made from the configured Redis (REDIS_URL, Sentinel or Cluster). */
   redis?: Redis;
+  /** The client given is an in-process emulation: nothing survives a restart. */
+  inMemory?: boolean;
   dirs?: { flows?: string; locales?: string; data?: string; plans?: string };
   engine?: Partial<EngineOptions>;
   /** Per-person flood limit; null turns it off (tests that fire many messages at once). */
@@ -56,7 +58,7 @@ export class App {
   readonly clock: Clock;
   readonly redis: Redis;
   readonly prefix: string;
-  /** No REDIS_URL: sessions and records live in this process only. */
+  /** No Redis at all: sessions and records live in this process only. */
   readonly inMemory: boolean;
   readonly i18n: I18n;
   readonly registry = new Registry();
@@ -85,8 +87,10 @@ export class App {
     this.clock = opts.clock ?? systemClock;
     this.prefix = opts.config.REDIS_PREFIX;
     this.dirs = { flows: dataPaths.flows, locales: dataPaths.locales, data: dataPaths.data, plans: dataPaths.plans, ...opts.dirs };
-    this.inMemory = !opts.redis && !opts.config.REDIS_URL;
-    this.redis = opts.redis ?? (opts.config.REDIS_URL ? connectRedis(opts.config.REDIS_URL, this.log) : inMemoryRedis());
+    this.inMemory = opts.inMemory ?? false;
+    const target = redisTarget(opts.config);
+    if (!opts.redis && !target) throw new Error('No Redis configured: open one with openStore() and pass it as `redis`');
+    this.redis = opts.redis ?? connectTarget(target as RedisTarget, this.log);
     this.i18n = createI18n(this.dirs.locales);
     this.metrics = createMetrics();
     this.users = new UserDirectory(this.redis, this.prefix, this.clock);

@@ -2,6 +2,7 @@
  * `npm run flows:check`: every flow valid, every name it uses registered, every locale key it uses
  * present in vi and en. Prints "file: step: problem" lines and exits 1 when there are any.
  */
+import { Redis } from 'ioredis';
 import { App } from '../app/app.js';
 import { capabilities } from '../app/capabilities.js';
 import { configSchema } from '../config.js';
@@ -10,7 +11,8 @@ import { catalogueKeys, LANGUAGES, loadCatalogues } from '../i18n/index.js';
 import { checkFlows } from './check.js';
 import { formatProblem, loadFlows } from './flows.js';
 
-const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent') });
+// Checking flows reads files only: the client never connects.
+const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent'), redis: new Redis({ lazyConnect: true }) });
 await app.use(...capabilities);
 const loaded = loadFlows(app.dirs.flows, app.registry);
 const catalogues = loadCatalogues(app.dirs.locales);

@@ -1,4 +1,5 @@
 import type { App } from '../app/app.js';
+import { scanKeys } from '../store/scan.js';
 import type { DeliveryOutcome } from '../core/delivery.js';
 import { splitUserId } from '../core/message.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
@@ -48,8 +49,8 @@ async function keysSentTo(app: App, user: string): Promise<string[]> {
   const head = `${app.prefix}out:once:`;
   const tail = ` ${user}`;
   const keys: string[] = [];
-  for await (const page of app.redis.scanStream({ match: `${globLiteral(head)}*${globLiteral(tail)}`, count: 1_000 }))
-    for (const k of page as string[]) keys.push(k.slice(head.length, -tail.length));
+  for await (const page of scanKeys(app.redis, `${globLiteral(head)}*${globLiteral(tail)}`))
+    for (const k of page) keys.push(k.slice(head.length, -tail.length));
   return keys;
 }
 
@@ -67,8 +68,7 @@ export async function forgetPerson(app: App, user: string): Promise<void> {
   // The jobs first: one still waiting would otherwise be tried and write the person's status back.
   await app.outbound.forget?.(user, keys);
   if (keys.length) await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
-  for await (const page of app.redis.scanStream({ match: `${globLiteral(app.prefix)}out:status:*`, count: 1_000 })) {
-    const reports = page as string[];
+  for await (const reports of scanKeys(app.redis, `${globLiteral(app.prefix)}out:status:*`)) {
     if (reports.length) await reports.reduce((p, report) => p.hdel(report, user), app.redis.pipeline()).exec();
   }
 }

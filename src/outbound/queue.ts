@@ -4,7 +4,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { App } from '../app/app.js';
 import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
-import type { Redis } from '../store/redis.js';
+import { duplicateClient, type Redis } from '../store/redis.js';
 import { deliverOne, type DeliveryResult } from './deliver.js';
 import { RateGate, type Rate, type WindowEntry } from './gate.js';
 import { OutboundLedger } from './ledger.js';
@@ -97,7 +97,7 @@ export class DurableOutbound implements Outbound {
     this.prefix = `${app.prefix}bull`;
     this.outage = new OutageLog(app);
     // Enqueueing fails fast while Redis is down, as every write from a conversation does; workers wait.
-    this.conn = this.outage.watch(app.redis.duplicate({ ...BULLMQ_CONNECTION, enableOfflineQueue: false }), 'queue');
+    this.conn = this.outage.watch(duplicateClient(app.redis, { ...BULLMQ_CONNECTION, enableOfflineQueue: false }), 'queue');
     this.ledger = new OutboundLedger(app, this.conn);
     this.payloads = new PayloadStore(app, this.conn);
     for (const channel of CHANNELS) {
@@ -157,7 +157,7 @@ export class DurableOutbound implements Outbound {
   start(): void {
     if (this.workers.length) return;
     for (const channel of CHANNELS) {
-      const conn = this.outage.watch(this.app.redis.duplicate({ ...BULLMQ_CONNECTION, enableOfflineQueue: true }), `worker-${channel}`);
+      const conn = this.outage.watch(duplicateClient(this.app.redis, { ...BULLMQ_CONNECTION, enableOfflineQueue: true }), `worker-${channel}`);
       const rate = this.opts.rates[channel];
       const ctx: WorkerContext = {
         channel,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../store/redis.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
 import type { SessionStore, SessionUpdate } from './store.js';

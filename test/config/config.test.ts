@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
+import { ConfigError, configSchema, loadConfig, redisTarget } from '../../src/config.js';
 import { projectRoot } from '../../src/core/paths.js';
 
 describe('configuration from the environment', () => {
@@ -31,6 +31,10 @@ describe('configuration from the environment', () => {
     [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters'],
     [{ ZALO_API_BASE: 'ftp://x' }, 'ZALO_API_BASE must be a URL starting with https:// or http://'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS must be an integer from 1 to 3650'],
+    [{ REDIS_SENTINELS: '10.0.0.1' }, 'REDIS_SENTINELS must be a comma-separated list of host:port'],
+    [{ REDIS_CLUSTER_NODES: 'redis://a:7000,10.0.0.2:7001' }, 'REDIS_CLUSTER_NODES must be a URL starting with redis:// or rediss://'],
+    [{ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'redis://b:7000' }, 'REDIS_CLUSTER_NODES must be left unset when REDIS_URL is set'],
+    [{ REDIS_PREFIX: '{xhht:' }, 'REDIS_PREFIX must be letters, digits'],
   ])('stops on %j with one clear line', (env, message) => {
     let error: unknown;
     try {
@@ -42,6 +46,25 @@ describe('configuration from the environment', () => {
     const text = (error as Error).message;
     expect(text).toContain(message);
     expect(text.split('\n')).toHaveLength(1);
+  });
+
+  it('names a Sentinel or a Cluster as the Redis, and takes a prefix in braces', () => {
+    expect(redisTarget(loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-2:26380', REDIS_SENTINEL_NAME: 'xhht', REDIS_PASSWORD: 'pw' }))).toEqual({
+      kind: 'sentinel',
+      sentinels: [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-2', port: 26380 }],
+      name: 'xhht',
+      password: 'pw',
+      sentinelPassword: undefined,
+      tls: false,
+    });
+    expect(redisTarget(loadConfig({ REDIS_CLUSTER_NODES: 'rediss://:pw@n1:7000,rediss://:pw@n2:7000' }))).toEqual({ kind: 'cluster', nodes: ['rediss://:pw@n1:7000', 'rediss://:pw@n2:7000'] });
+    expect(redisTarget(loadConfig({}))).toBeUndefined();
+    expect(loadConfig({ REDIS_PREFIX: '{xhht}:' }).REDIS_PREFIX).toBe('{xhht}:');
+  });
+
+  it('keeps a Redis password out of the error line', () => {
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@n1:7000,nope' })).toThrow(/REDIS_CLUSTER_NODES must be/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis://:hunter2@n1:7000,nope' })).not.toThrow(/hunter2/);
   });
 
   it('keeps a wrong token or secret out of the error line, which ends up in logs', () => {

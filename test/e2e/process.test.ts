@@ -1,4 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
@@ -32,9 +35,29 @@ afterEach(async () => {
 });
 
 describe('the bot process', () => {
-  it('serves the web chat in memory, says so once, and stops cleanly on SIGTERM', async () => {
+  it('without REDIS_URL runs its own redis-server on DATA_DIR, says so in one line, and stops it on SIGTERM', async () => {
     const port = await freePort();
-    const bot = startBot({ PORT: String(port) });
+    const dataDir = mkdtempSync(join(tmpdir(), 'xhht-data-'));
+    const bot = startBot({ PORT: String(port), DATA_DIR: dataDir });
+    running.push(bot.child);
+    await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
+    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p1', text: '/start' }) });
+    expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
+    const redisPort = Number(readFileSync(join(dataDir, 'redis', 'redis.port'), 'utf8'));
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.output().match(/started a private redis-server/g)).toHaveLength(1);
+    expect(bot.output()).toContain('"msg":"stopped"');
+    const left = new Redis(redisPort, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    left.on('error', () => undefined);
+    await expect(left.connect()).rejects.toThrow();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves the web chat in memory when no redis-server is installed, and says once that nothing survives a restart', async () => {
+    const port = await freePort();
+    const empty = mkdtempSync(join(tmpdir(), 'xhht-nopath-'));
+    const bot = startBot({ PORT: String(port), PATH: empty });
     running.push(bot.child);
     const page = await until(async () => {
       const res = await fetch(`http://127.0.0.1:${port}/`);
@@ -45,9 +68,9 @@ describe('the bot process', () => {
     expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
-    expect(bot.output().match(/REDIS_URL/g)).toHaveLength(1);
-    expect(bot.output()).toContain('proactive messages waiting to be sent will not survive a restart');
+    expect(bot.output().match(/NOTHING SURVIVES A RESTART/g)).toHaveLength(1);
     expect(bot.output()).toContain('"msg":"stopped"');
+    rmSync(empty, { recursive: true, force: true });
   });
 
   it('refuses to start on a wrong setting, with one line naming it', () => {

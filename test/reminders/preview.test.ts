@@ -78,7 +78,8 @@ describe('npm run admin -- reminders preview', () => {
   });
 
   it('runs from the command line without Redis', () => {
-    const env = { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent' };
+    // No Redis configured and none installed (an empty PATH).
+    const env = { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', PATH: mkdtempSync(join(tmpdir(), 'xhht-nopath-')) };
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'reminders', 'preview', '--from', '2026-06-09', '--to', '2026-06-10', '--area', 'son-la'], { env, encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -89,7 +90,7 @@ describe('npm run admin -- reminders preview', () => {
     // Other commands still need the bot's Redis.
     const invite = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la'], { env, encoding: 'utf8' });
     expect(invite.status).toBe(2);
-    expect(invite.stderr).toContain('REDIS_URL is not set');
+    expect(invite.stderr).toContain('No Redis to work on');
   });
 });
 

@@ -6,7 +6,7 @@ import { configSchema } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Inbound, Reply } from '../../src/core/message.js';
-import { connectRedis, whenReady } from '../../src/store/redis.js';
+import { connectRedis, inMemoryRedis, whenReady } from '../../src/store/redis.js';
 
 export interface TestAppOptions {
   /** "redis" (default) uses the suite's redis-server; "memory" the in-process stores. */
@@ -35,10 +35,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const store = opts.store ?? 'redis';
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
   // The production client: it fails fast while Redis is down instead of queueing commands.
-  const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : undefined;
-  if (redis) await whenReady(redis);
+  const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : await inMemoryRedis();
+  if (!redis) throw new Error('ioredis-mock (a development dependency) is not installed');
+  if (store === 'redis') await whenReady(redis);
   const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
-  const app = new App({ config, log, clock: opts.clock, redis, dirs: opts.dirs, throttle: opts.throttle === 'config' ? undefined : (opts.throttle ?? null) });
+  const app = new App({ config, log, clock: opts.clock, redis, inMemory: store === 'memory', dirs: opts.dirs, throttle: opts.throttle === 'config' ? undefined : (opts.throttle ?? null) });
   await app.use(...(opts.capabilities ?? allCapabilities), ...(opts.extra ?? []));
   app.build();
   return {
@@ -47,7 +48,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     send: (user, message) => app.bot.handle(typeof message === 'string' ? { user, text: message } : { user, ...message }),
     async close() {
       await app.stop();
-      if (redis) {
+      if (store === 'redis') {
         const keys = await redis.keys(`${prefix}*`);
         if (keys.length) await redis.del(...keys);
         redis.disconnect();
