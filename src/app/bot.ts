@@ -2,7 +2,8 @@ import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
 import type { App } from './app.js';
-import { Throttle } from './throttle.js';
+import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
+import { LocalThrottle, SharedThrottle, type Throttle } from './throttle.js';
 
 export class InboundError extends Error {}
 
@@ -20,12 +21,15 @@ function isStoreOutage(err: unknown): boolean {
 export class Bot {
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly throttle?: Throttle;
+  /** A Redis Cluster slot error hits every message alike: one line a minute per kind. */
+  private readonly slotErrors = new OncePerMinute();
 
   constructor(
     private readonly app: App,
     private readonly engine: Engine,
   ) {
-    if (app.throttleOptions) this.throttle = new Throttle(app.throttleOptions);
+    if (app.throttleOptions)
+      this.throttle = app.inMemory ? new LocalThrottle(app.throttleOptions) : new SharedThrottle(app.redis, app.prefix, app.throttleOptions);
   }
 
   parse(inbound: Inbound): ParsedInbound {
@@ -50,8 +54,9 @@ export class Bot {
     const stopTimer = metrics.latency.startTimer({ channel });
     metrics.updates.inc({ channel });
     let lang: Language = inbound.langHint ?? 'vi';
-    // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar.
-    const verdict = this.throttle?.check(inbound.user, Date.now()) ?? 'pass';
+    // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar. A
+    // bucket that cannot be read (Redis away) lets the message on, where the outage is answered.
+    const verdict = this.throttle ? await this.throttle.check(inbound.user).catch(() => 'pass' as const) : 'pass';
     if (verdict !== 'pass') {
       // A flood is not processed at all; its sender hears why once.
       metrics.errors.inc({ channel, kind: 'throttled' });
@@ -83,7 +88,9 @@ export class Bot {
     } catch (err) {
       const outage = isStoreOutage(err);
       metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });
-      log.error({ err, user: inbound.user }, outage ? 'store unavailable while handling a message' : 'message handling failed');
+      const slotKind = slotErrorKind(err);
+      const held = slotKind ? this.slotErrors.admit(slotKind) : 0;
+      if (held !== undefined) log.error({ err, user: inbound.user, ...(slotKind && { kind: slotKind, sinceLastLine: held }) }, outage ? 'store unavailable while handling a message' : 'message handling failed');
       return [{ text: i18n.t(lang, outage ? 'common.try_again' : 'common.error') }];
     } finally {
       stopTimer();

@@ -1,7 +1,8 @@
-/**
- * A token bucket per person: short bursts pass (a pasted list, quick button taps), a flood does not.
- * Kept in this process: it protects this instance's Redis round trips and other people's latency.
- */
+import { LuaScript } from '../outbound/script.js';
+import { personTag } from '../store/keys.js';
+import type { Redis } from '../store/redis.js';
+
+/** A token bucket per person: short bursts pass (a pasted list, quick button taps), a flood does not. */
 export interface ThrottleOptions {
   /** Messages that may arrive at once. */
   burst: number;
@@ -23,12 +24,59 @@ interface Bucket {
 
 const SWEEP_AT = 10_000;
 
-export class Throttle {
+export interface Throttle {
+  check(user: string): Promise<ThrottleVerdict>;
+}
+
+/**
+ * The bucket in Redis, in the person's slot, shared by every instance: N instances behind a load
+ * balancer still give a person one allowance. Redis's clock, so instances' clocks need not agree.
+ * Returns 0 pass, 1 notify, 2 drop.
+ */
+const TAKE = new LuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local burst, rate = tonumber(ARGV[1]), tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 'n', 'at', 'told')
+local tokens = tonumber(b[1]) or burst
+local at = tonumber(b[2]) or now
+local told = b[3] == '1'
+tokens = math.min(burst, tokens + math.max(0, now - at) / 1000 * rate)
+if tokens >= burst then told = false end
+local verdict = 0
+if tokens >= 1 then tokens = tokens - 1
+elseif told then verdict = 2
+else verdict = 1; told = true end
+redis.call('HSET', KEYS[1], 'n', tostring(tokens), 'at', now, 'told', told and '1' or '0')
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
+return verdict`);
+
+const VERDICTS: ThrottleVerdict[] = ['pass', 'notify', 'drop'];
+
+export class SharedThrottle implements Throttle {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly opts: ThrottleOptions,
+  ) {}
+
+  async check(user: string): Promise<ThrottleVerdict> {
+    const r = Number(await TAKE.run(this.redis, [`${this.prefix}flood:${personTag(user)}`], [this.opts.burst, this.opts.perSecond]));
+    return VERDICTS[r] ?? 'pass';
+  }
+}
+
+/** The same bucket kept in this process, for a bot without Redis (one process, nothing to share). */
+export class LocalThrottle implements Throttle {
   private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly opts: ThrottleOptions) {}
 
-  check(key: string, now: number): ThrottleVerdict {
+  async check(user: string): Promise<ThrottleVerdict> {
+    return this.take(user, Date.now());
+  }
+
+  take(key: string, now: number): ThrottleVerdict {
     const b = this.buckets.get(key) ?? { tokens: this.opts.burst, at: now, told: false };
     b.tokens = Math.min(this.opts.burst, b.tokens + ((now - b.at) / 1000) * this.opts.perSecond);
     b.at = now;

@@ -106,19 +106,19 @@ export class CampaignStore {
   ) {}
 
   private key(id: string): string {
-    return `${this.prefix}bc:c:${id}`;
+    return `${this.prefix}{bc}:c:${id}`;
   }
 
   private get logKey(): string {
-    return `${this.prefix}bc:log`;
+    return `${this.prefix}{bc}:log`;
   }
 
   private get dueKey(): string {
-    return `${this.prefix}bc:due`;
+    return `${this.prefix}{bc}:due`;
   }
 
   private get sendingKey(): string {
-    return `${this.prefix}bc:sending`;
+    return `${this.prefix}{bc}:sending`;
   }
 
   static newId(at: Date): string {
@@ -169,7 +169,7 @@ export class CampaignStore {
 
   /** Broadcasts whose time has come, now held by this caller until `leaseUntil`. */
   async claimDue(now: number, leaseUntil: number): Promise<string[]> {
-    return (await CLAIM_DUE.run(this.redis, [this.dueKey], [now, leaseUntil, `${this.prefix}bc:c:`])) as string[];
+    return (await CLAIM_DUE.run(this.redis, [this.dueKey], [now, leaseUntil, `${this.prefix}{bc}:c:`])) as string[];
   }
 
   /** Holds a claimed broadcast longer while it is still being queued. */

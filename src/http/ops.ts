@@ -1,9 +1,21 @@
 import type { Capability } from '../app/app.js';
+import { isCluster, type Redis } from '../store/redis.js';
 import { sendJson, sendText } from './router.js';
 
-const PING_TIMEOUT_MS = 1_000;
+const PROBE_TIMEOUT_MS = 1_000;
 
-/** /healthz answers 503 while Redis does not, so an orchestrator holds traffic back; /metrics for Prometheus. */
+/**
+ * Whether Redis takes a write now (a PING answers even when writes fail: out of memory, a replica after
+ * a failover, a cluster with slots uncovered) and, on a cluster, whether every master says it is ok.
+ */
+async function storeTakesWrites(redis: Redis, key: string): Promise<boolean> {
+  const wrote = (await redis.set(key, String(Date.now()), 'PX', 60_000)) === 'OK';
+  if (!wrote || !isCluster(redis)) return wrote;
+  const states = await Promise.all(redis.nodes('master').map((node) => node.cluster('INFO') as Promise<string>));
+  return states.length > 0 && states.every((info) => /cluster_state:ok/.test(info));
+}
+
+/** /healthz answers 503 while Redis takes no writes, so an orchestrator holds traffic back; /metrics for Prometheus. */
 export const ops: Capability = {
   name: 'ops',
   register(app) {
@@ -11,11 +23,8 @@ export const ops: Capability = {
       .on('GET', '/healthz', async (_req, res) => {
         if (app.inMemory) return sendJson(res, 200, { status: 'ok', store: 'memory' });
         const ok = await Promise.race([
-          app.redis.ping().then(
-            (r) => r === 'PONG',
-            () => false,
-          ),
-          new Promise<boolean>((r) => setTimeout(() => r(false), PING_TIMEOUT_MS).unref()),
+          storeTakesWrites(app.redis, `${app.prefix}healthz`).catch(() => false),
+          new Promise<boolean>((r) => setTimeout(() => r(false), PROBE_TIMEOUT_MS).unref()),
         ]);
         sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', store: 'redis' });
       })

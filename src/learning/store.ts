@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.js';
 import { tryParseJson } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
 import type { Redis } from '../store/redis.js';
+import { personTag } from '../store/keys.js';
 import {
   activitySchema,
   consentSchema,
@@ -27,27 +28,23 @@ export interface OwnedFile {
 
 const MAX_TRIES = 8;
 
-/** KEYS: file, fid, years of the user, all years, status index, refs. ARGV: file, fid record, year, user, score. */
+/**
+ * The person's own keys only (one slot on a cluster). KEYS: file, years of the user, refs. ARGV: file,
+ * year, status index, fid key: the refs name the shared keys written next, so erasure finds them.
+ */
 const CREATE_FILE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[3])
-redis.call('SADD', KEYS[4], ARGV[3])
-redis.call('ZADD', KEYS[5], ARGV[5], ARGV[4])
-redis.call('SADD', KEYS[6], KEYS[5], KEYS[2])
+redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[3], ARGV[4])
 return 1`;
 
-/** KEYS: file, old index, new index, refs. ARGV: the file as read, the new file, user, score. */
+/** KEYS: file, refs. ARGV: the file as read, the new file, old index, new index. */
 const SWAP_FILE = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-if KEYS[2] ~= KEYS[3] then
-  redis.call('ZREM', KEYS[2], ARGV[3])
-  redis.call('SREM', KEYS[4], KEYS[2])
-end
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
-redis.call('SADD', KEYS[4], KEYS[3])
+if ARGV[3] ~= ARGV[4] then redis.call('SREM', KEYS[2], ARGV[3]) end
+redis.call('SADD', KEYS[2], ARGV[4])
 return 1`;
 
 /** Thrown when a record fails its schema on the way in: a bug, never stored. */
@@ -80,15 +77,15 @@ export class LearningStore {
   }
 
   readonly keys = {
-    consent: (user: string) => `${this.p}consent:${user}`,
-    profile: (user: string) => `${this.p}profile:${user}`,
-    file: (user: string, year: number) => `${this.p}file:${user}:${year}`,
-    years: (user: string) => `${this.p}years:${user}`,
-    acts: (user: string, year: number) => `${this.p}acts:${user}:${year}`,
+    consent: (user: string) => `${this.p}consent:${personTag(user)}`,
+    profile: (user: string) => `${this.p}profile:${personTag(user)}`,
+    file: (user: string, year: number) => `${this.p}file:${personTag(user)}:${year}`,
+    years: (user: string) => `${this.p}years:${personTag(user)}`,
+    acts: (user: string, year: number) => `${this.p}acts:${personTag(user)}:${year}`,
     fid: (id: string) => `${this.p}fid:${id}`,
     idx: (year: number, status: FileStatus, area: string) => `${this.p}idx:${year}:${status}:${area}`,
     allYears: () => `${this.p}years`,
-    refs: (user: string) => `${this.p}refs:${user}`,
+    refs: (user: string) => `${this.p}refs:${personTag(user)}`,
   };
 
   private read<T>(schema: z.ZodType<T>, key: string, raw: string | null | undefined): T | undefined {
@@ -176,9 +173,17 @@ export class LearningStore {
     const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
-    const keys = [key, fid, this.keys.years(user), this.keys.allYears(), idx, this.keys.refs(user)];
-    const created = await this.redis.eval(CREATE_FILE, keys.length, ...keys, this.write(fileSchema, file), this.write(fileRefSchema, { user, year }), String(year), user, String(now));
-    if (created === 1) return file;
+    const keys = [key, this.keys.years(user), this.keys.refs(user)];
+    const created = await this.redis.eval(CREATE_FILE, keys.length, ...keys, this.write(fileSchema, file), String(year), idx, fid);
+    if (created === 1) {
+      // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
+      await Promise.all([
+        this.redis.set(fid, this.write(fileRefSchema, { user, year })),
+        this.redis.sadd(this.keys.allYears(), String(year)),
+        this.redis.zadd(idx, now, user),
+      ]);
+      return file;
+    }
     const theirs = await this.file(user, year);
     if (!theirs) throw new RecordError(`the file of ${user} for ${year} was written meanwhile but cannot be read`);
     return theirs;
@@ -186,9 +191,9 @@ export class LearningStore {
 
   private async dropYear(user: string, year: number): Promise<void> {
     const refs = this.keys.refs(user);
-    const tx = this.redis.multi();
-    for (const ref of await this.redis.smembers(refs)) if (ref.startsWith(`${this.p}idx:${year}:`)) tx.zrem(ref, user).srem(refs, ref);
-    await tx.del(this.keys.file(user, year)).exec();
+    const stale = (await this.redis.smembers(refs)).filter((ref) => ref.startsWith(`${this.p}idx:${year}:`));
+    await this.redis.del(this.keys.file(user, year));
+    await Promise.all(stale.flatMap((ref) => [this.redis.zrem(ref, user), this.redis.srem(refs, ref)]));
   }
 
   /**
@@ -211,9 +216,12 @@ export class LearningStore {
       if (typeof after === 'string') return { ok: false, reason: after };
       after.updatedAt = this.now();
       const score = after.status === 'submitted' ? (after.submittedAt ?? after.updatedAt) : after.updatedAt;
-      const keys = [key, this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area), this.keys.refs(user)];
-      const swapped = await this.redis.eval(SWAP_FILE, keys.length, ...keys, raw, this.write(fileSchema, after), user, String(score));
-      if (swapped === 1) return { ok: true, file: after };
+      const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
+      const swapped = await this.redis.eval(SWAP_FILE, 2, key, this.keys.refs(user), raw, this.write(fileSchema, after), was, now);
+      if (swapped === 1) {
+        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
+        return { ok: true, file: after };
+      }
     }
     throw new RecordError(`file ${user}:${year} kept changing under us`);
   }
@@ -257,11 +265,8 @@ export class LearningStore {
   /** Users with a file in this state, per area, oldest change first. */
   async usersIn(year: number, status: FileStatus, areas: readonly string[]): Promise<{ area: string; user: string; at: number }[]> {
     if (!areas.length) return [];
-    const tx = this.redis.multi();
-    for (const area of areas) tx.zrange(this.keys.idx(year, status, area), 0, -1, 'WITHSCORES');
-    const results = (await tx.exec()) ?? [];
-    return results.flatMap(([, flat], i) => {
-      const list = (flat ?? []) as string[];
+    const results = await Promise.all(areas.map((area) => this.redis.zrange(this.keys.idx(year, status, area), 0, -1, 'WITHSCORES')));
+    return results.flatMap((list, i) => {
       const out: { area: string; user: string; at: number }[] = [];
       for (let j = 0; j + 1 < list.length; j += 2) out.push({ area: areas[i] as string, user: list[j] as string, at: Number(list[j + 1]) });
       return out;
@@ -270,13 +275,11 @@ export class LearningStore {
 
   /** Number of files per status for each area. */
   async counts(year: number, areas: readonly string[]): Promise<Map<string, Record<FileStatus, number>>> {
-    const tx = this.redis.multi();
-    for (const area of areas) for (const s of FILE_STATUSES) tx.zcard(this.keys.idx(year, s, area));
-    const results = (await tx.exec()) ?? [];
+    const results = await Promise.all(areas.flatMap((area) => FILE_STATUSES.map((s) => this.redis.zcard(this.keys.idx(year, s, area)))));
     const out = new Map<string, Record<FileStatus, number>>();
     areas.forEach((area, i) => {
       const row = {} as Record<FileStatus, number>;
-      FILE_STATUSES.forEach((s, j) => (row[s] = Number(results[i * FILE_STATUSES.length + j]?.[1] ?? 0)));
+      FILE_STATUSES.forEach((s, j) => (row[s] = results[i * FILE_STATUSES.length + j] ?? 0));
       out.set(area, row);
     });
     return out;
@@ -288,12 +291,14 @@ export class LearningStore {
   async erase(user: string): Promise<void> {
     const refs = await this.redis.smembers(this.keys.refs(user));
     const years = await this.years(user);
-    const tx = this.redis.multi();
-    for (const ref of refs) {
-      if (ref.startsWith(`${this.p}idx:`)) tx.zrem(ref, user);
-      else if (ref.startsWith(`${this.p}fid:`)) tx.del(ref);
-    }
-    for (const year of years) tx.del(this.keys.file(user, year), this.keys.acts(user, year));
-    await tx.del(this.keys.consent(user), this.keys.profile(user), this.keys.years(user), this.keys.refs(user)).exec();
+    // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
+    await Promise.all(refs.map((ref) => (ref.startsWith(`${this.p}idx:`) ? this.redis.zrem(ref, user) : ref.startsWith(`${this.p}fid:`) ? this.redis.del(ref) : undefined)));
+    await this.redis.del(
+      ...years.flatMap((year) => [this.keys.file(user, year), this.keys.acts(user, year)]),
+      this.keys.consent(user),
+      this.keys.profile(user),
+      this.keys.years(user),
+      this.keys.refs(user),
+    );
   }
 }

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { App } from '../app/app.js';
-import { scanKeys } from '../store/scan.js';
+import { tryParseJson } from '../core/json.js';
+import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
 import type { DeliveryOutcome } from '../core/delivery.js';
 import { splitUserId } from '../core/message.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
@@ -11,83 +13,113 @@ export type DeliveryResult =
   | { status: Exclude<DeliveryStatus, 'queued' | 'duplicate'>; reason?: string }
   | { status: 'retry'; afterMs: number; reason: string };
 
-/** Counts per status of one campaign. */
-export function statsKey(app: App, campaign: string): string {
-  return `${app.prefix}out:stats:${campaign}`;
+type Ledgered = Pick<OutboundMessage, 'campaign' | 'key' | 'user'>;
+
+/**
+ * A campaign's ledger is spread over buckets by recipient: a recipient's send-once mark, the bucket's
+ * counts and the bucket's statuses share one slot (one atomic script on a cluster), and a report sums
+ * the buckets. No key holds a whole campaign of millions.
+ */
+function ledgerTag(campaign: string, bucket: number): string {
+  return `{c:${campaign}:${bucket}}`;
 }
 
-/** Each recipient's last status in one campaign: "sent", "blocked:<reason>"... */
-export function statusKey(app: App, campaign: string): string {
-  return `${app.prefix}out:status:${campaign}`;
+/** Counts per status of one bucket of a campaign. */
+export function statsKey(app: App, campaign: string, bucket: number): string {
+  return `${app.prefix}out:stats:${ledgerTag(campaign, bucket)}`;
+}
+
+/** Each recipient's last status in one bucket of a campaign: "sent", "blocked:<reason>"... */
+export function statusKey(app: App, campaign: string, bucket: number): string {
+  return `${app.prefix}out:status:${ledgerTag(campaign, bucket)}`;
+}
+
+/** The exactly-once mark of one (key, person), in the slot of the person's bucket of the campaign. */
+export function onceKey(app: App, m: Ledgered): string {
+  return `${app.prefix}out:once:${ledgerTag(m.campaign, bucketOf(m.user))}:${m.key} ${m.user}`;
+}
+
+/** The ledger keys of one message: its mark, then its bucket's counts and statuses. */
+export function ledgerKeys(app: App, m: Ledgered): [string, string, string] {
+  const bucket = bucketOf(m.user);
+  return [onceKey(app, m), statsKey(app, m.campaign, bucket), statusKey(app, m.campaign, bucket)];
 }
 
 /**
- * The exactly-once mark of one (key, person). A space, which no person's id holds, comes before the id,
- * so that a person's marks are found by their id alone, whatever the keys hold.
+ * The person's own index of their delivery marks (campaign and key of each), in their slot: /mydata and
+ * /deletedata read it instead of searching the keyspace. Written before the mark, so none escapes it.
  */
-export function onceKey(app: App, key: string, user: string): string {
-  return `${app.prefix}out:once:${key} ${user}`;
+function marksKey(app: App, user: string): string {
+  return `${app.prefix}out:marks:${personTag(user)}`;
+}
+
+export async function noteMark(app: App, m: Ledgered, redis = app.redis): Promise<void> {
+  const key = marksKey(app, m.user);
+  await Promise.all([redis.sadd(key, JSON.stringify([m.campaign, m.key])), redis.expire(key, STATUS_TTL_S)]);
 }
 
 /** Claims (key, user) once; false when it was claimed before (a duplicate). */
 export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
-  const ok = await app.redis.set(onceKey(app, m.key, m.user), '1', 'EX', STATUS_TTL_S, 'NX');
+  await noteMark(app, m);
+  const ok = await app.redis.set(onceKey(app, m), '1', 'EX', STATUS_TTL_S, 'NX');
   return ok === 'OK';
 }
 
-/** A literal for a Redis MATCH pattern. */
-function globLiteral(text: string): string {
-  return text.replace(/[*?[\]\\]/g, '\\$&');
-}
+const markSchema = z.tuple([z.string(), z.string()]);
 
-/**
- * The keys of every message the outbound path holds a send-once mark of for this person (90 days of
- * reminders, news, broadcasts and notices). It scans the keyspace: fine for what a person asks now
- * and then (/mydata, /deletedata), and it costs nothing per message sent.
- */
-async function keysSentTo(app: App, user: string): Promise<string[]> {
-  const head = `${app.prefix}out:once:`;
-  const tail = ` ${user}`;
-  const keys: string[] = [];
-  for await (const page of scanKeys(app.redis, `${globLiteral(head)}*${globLiteral(tail)}`))
-    for (const k of page) keys.push(k.slice(head.length, -tail.length));
-  return keys;
+/** The messages the outbound path keeps a send-once mark of for this person (90 days), from their index. */
+async function marksOf(app: App, user: string): Promise<Ledgered[]> {
+  const raw = await app.redis.smembers(marksKey(app, user));
+  return raw.flatMap((entry) => {
+    const parsed = markSchema.safeParse(tryParseJson(entry));
+    return parsed.success ? [{ campaign: parsed.data[0], key: parsed.data[1], user }] : [];
+  });
 }
 
 /** How many messages the outbound path keeps a record of for this person, for /mydata. */
 export async function messagesSentTo(app: App, user: string): Promise<number> {
-  return (await keysSentTo(app, user)).length;
+  const marks = await marksOf(app, user);
+  const live = await Promise.all(marks.map((m) => app.redis.exists(onceKey(app, m))));
+  return live.filter((n) => n === 1).length;
 }
 
 /**
  * Forgets a person everywhere the outbound path names them: each message still waiting for them, its
- * send-once mark, and their line in every delivery report (the counts, which name no one, stay).
+ * send-once mark, and their line in the delivery reports (the counts, which name no one, stay).
  */
 export async function forgetPerson(app: App, user: string): Promise<void> {
-  const keys = await keysSentTo(app, user);
+  const marks = await marksOf(app, user);
   // The jobs first: one still waiting would otherwise be tried and write the person's status back.
-  await app.outbound.forget?.(user, keys);
-  if (keys.length) await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
-  for await (const reports of scanKeys(app.redis, `${globLiteral(app.prefix)}out:status:*`)) {
-    if (reports.length) await reports.reduce((p, report) => p.hdel(report, user), app.redis.pipeline()).exec();
-  }
+  await app.outbound.forget?.(user, marks.map((m) => m.key));
+  const bucket = bucketOf(user);
+  await Promise.all(marks.flatMap((m) => [app.redis.del(onceKey(app, m)), app.redis.hdel(statusKey(app, m.campaign, bucket), user)]));
+  await app.redis.del(marksKey(app, user));
 }
 
 /** Records a final (or queued) status for the delivery report. */
 export async function record(app: App, m: Pick<OutboundMessage, 'campaign' | 'user'>, status: DeliveryStatus, reason?: string): Promise<void> {
+  const bucket = bucketOf(m.user);
+  const [stats, statuses] = [statsKey(app, m.campaign, bucket), statusKey(app, m.campaign, bucket)];
   await app.redis
     .multi()
-    .hincrby(statsKey(app, m.campaign), status, 1)
-    .expire(statsKey(app, m.campaign), STATUS_TTL_S)
-    .hset(statusKey(app, m.campaign), m.user, reason ? `${status}:${reason}` : status)
-    .expire(statusKey(app, m.campaign), STATUS_TTL_S)
+    .hincrby(stats, status, 1)
+    .expire(stats, STATUS_TTL_S)
+    .hset(statuses, m.user, reason ? `${status}:${reason}` : status)
+    .expire(statuses, STATUS_TTL_S)
     .exec();
+}
+
+/** One recipient's status in a campaign's report ("sent", "blocked:<reason>"...), or null. */
+export async function statusOf(app: App, campaign: string, user: string): Promise<string | null> {
+  return app.redis.hget(statusKey(app, campaign, bucketOf(user)), user);
 }
 
 /** Counts per status for a campaign (queued counts everything accepted). */
 export async function campaignStats(app: App, campaign: string): Promise<Record<string, number>> {
-  const raw = await app.redis.hgetall(statsKey(app, campaign));
-  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  const buckets = await Promise.all(Array.from({ length: BUCKETS }, (_, b) => app.redis.hgetall(statsKey(app, campaign, b))));
+  const out: Record<string, number> = {};
+  for (const raw of buckets) for (const [k, v] of Object.entries(raw)) out[k] = (out[k] ?? 0) + Number(v);
+  return out;
 }
 
 /** The statuses a delivery report shows, in the order it shows them. */
@@ -100,9 +132,13 @@ export function reportCounts(stats: Record<string, number>): Record<(typeof REPO
 
 /** Every recipient of a campaign with their status and its reason, in pages (kept 90 days). */
 export async function* campaignStatuses(app: App, campaign: string): AsyncGenerator<{ user: string; status: string; reason?: string }[]> {
+  for (let bucket = 0; bucket < BUCKETS; bucket++) yield* bucketStatuses(app, statusKey(app, campaign, bucket));
+}
+
+async function* bucketStatuses(app: App, key: string): AsyncGenerator<{ user: string; status: string; reason?: string }[]> {
   let cursor = '0';
   do {
-    const [next, flat] = await app.redis.hscan(statusKey(app, campaign), cursor, 'COUNT', 500);
+    const [next, flat] = await app.redis.hscan(key, cursor, 'COUNT', 500);
     cursor = next;
     const page: { user: string; status: string; reason?: string }[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {

@@ -1,6 +1,6 @@
 import type { App } from '../app/app.js';
 import type { Redis } from '../store/redis.js';
-import { onceKey, STATUS_TTL_S, statsKey, statusKey } from './deliver.js';
+import { ledgerKeys, noteMark, onceKey, STATUS_TTL_S } from './deliver.js';
 import { LuaScript } from './script.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
 
@@ -81,24 +81,25 @@ export class OutboundLedger {
   ) {}
 
   private keys(m: Who): string[] {
-    return [onceKey(this.app, m.key, m.user), statsKey(this.app, m.campaign), statusKey(this.app, m.campaign)];
+    return ledgerKeys(this.app, m);
   }
 
   /** Marks a new (key, person) queued and counts it as queued, in one step. */
   async claim(m: Who): Promise<Claim> {
+    await noteMark(this.app, m, this.redis);
     const r = Number(await CLAIM.run(this.redis, this.keys(m), [STATUS_TTL_S, m.user]));
     return r === 1 ? 'new' : r === 2 ? 'again' : 'taken';
   }
 
   async state(m: Who): Promise<MarkState> {
-    const v = await this.redis.get(onceKey(this.app, m.key, m.user));
+    const v = await this.redis.get(onceKey(this.app, m));
     if (v === null || v === 'q') return { state: 'free' };
     return v.startsWith('s:') ? { state: 'interrupted', mark: v } : { state: 'done' };
   }
 
   /** Takes the mark for a send; false when another run holds or finished it. */
   async begin(m: Who, token: string): Promise<boolean> {
-    return (await BEGIN.run(this.redis, [onceKey(this.app, m.key, m.user)], [token, STATUS_TTL_S])) === '';
+    return (await BEGIN.run(this.redis, [onceKey(this.app, m)], [token, STATUS_TTL_S])) === '';
   }
 
   /**
@@ -118,6 +119,6 @@ export class OutboundLedger {
 
   /** Hands an unsent message back (rate limit, transient failure): the next try may send it. */
   async release(m: Who, token: string): Promise<void> {
-    await RELEASE.run(this.redis, [onceKey(this.app, m.key, m.user)], [token]);
+    await RELEASE.run(this.redis, [onceKey(this.app, m)], [token]);
   }
 }

@@ -53,9 +53,8 @@ export class PayloadStore {
       ids.push(id);
       fresh.set(id, p);
     }
-    const tx = this.redis.multi();
-    for (const [id, p] of fresh) tx.set(this.key(id), JSON.stringify(p), 'EX', PAYLOAD_TTL_S);
-    await tx.exec();
+    // Separate commands, not a transaction: on a cluster the payloads live in different slots.
+    await Promise.all([...fresh].map(([id, p]) => this.redis.set(this.key(id), JSON.stringify(p), 'EX', PAYLOAD_TTL_S)));
     return ids;
   }
 

@@ -4,7 +4,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { App } from '../app/app.js';
 import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
-import { duplicateClient, type Redis } from '../store/redis.js';
+import { duplicateClient, isCluster, type Redis } from '../store/redis.js';
 import { deliverOne, type DeliveryResult } from './deliver.js';
 import { RateGate, type Rate, type WindowEntry } from './gate.js';
 import { OutboundLedger } from './ledger.js';
@@ -43,6 +43,14 @@ export interface DurableOutboundOptions {
   closeWaitMs?: number;
   /** Told of every recorded outcome (metrics). */
   onOutcome?(channel: ChannelName, status: DeliveryStatus): void;
+}
+
+/**
+ * Where a channel's queue keeps its keys. BullMQ's scripts touch many keys of one queue at once, so on
+ * a cluster each queue's keys carry a hash tag of their own (one slot per channel's queue).
+ */
+export function queuePrefix(app: App, channel: ChannelName): string {
+  return isCluster(app.redis) ? `${app.prefix}{bull-${channel}}` : `${app.prefix}bull`;
 }
 
 /** The same (key, person) always gets the same job id, so queueing it again adds nothing. BullMQ ids may not hold ":". */
@@ -84,7 +92,6 @@ export class DurableOutbound implements Outbound {
   private readonly payloads: PayloadStore;
   private readonly pausedUntil = new Map<ChannelName, number>();
   private workers: { worker: Worker; conn: Redis }[] = [];
-  private readonly prefix: string;
   private closed = false;
   private readonly outage: OutageLog;
   /** Jobs this process is working on, so that stopping can wait for them. */
@@ -94,14 +101,13 @@ export class DurableOutbound implements Outbound {
     private readonly app: App,
     private readonly opts: DurableOutboundOptions,
   ) {
-    this.prefix = `${app.prefix}bull`;
     this.outage = new OutageLog(app);
     // Enqueueing fails fast while Redis is down, as every write from a conversation does; workers wait.
     this.conn = this.outage.watch(duplicateClient(app.redis, { ...BULLMQ_CONNECTION, enableOfflineQueue: false }), 'queue');
     this.ledger = new OutboundLedger(app, this.conn);
     this.payloads = new PayloadStore(app, this.conn);
     for (const channel of CHANNELS) {
-      const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: this.prefix });
+      const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: queuePrefix(app, channel) });
       queue.on('error', (err) => this.outage.other(err, channel, 'queue'));
       this.queues.set(channel, queue);
     }
@@ -168,7 +174,7 @@ export class DurableOutbound implements Outbound {
       };
       const worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
         connection: conn,
-        prefix: this.prefix,
+        prefix: queuePrefix(this.app, channel),
         concurrency: this.opts.concurrency,
         limiter: PAUSE_LIMITER,
         lockDuration: this.opts.lockDurationMs ?? 30_000,

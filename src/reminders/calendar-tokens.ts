@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { tryParseJson } from '../core/json.js';
 import type { Redis } from '../store/redis.js';
+import { personTag } from '../store/keys.js';
 import type { UnitRef } from './calendar.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -25,18 +26,16 @@ export class CalendarTokens {
     return `${this.prefix}rem:cal:${h}`;
   }
   private ofUser(user: string) {
-    return `${this.prefix}rem:cal-of:${user}`;
+    return `${this.prefix}rem:cal-of:${personTag(user)}`;
   }
 
   async issue(user: string, unit: UnitRef): Promise<string> {
     await this.revoke(user);
     const token = randomBytes(32).toString('base64url');
     const h = hash(token);
-    await this.redis
-      .multi()
-      .set(this.byHash(h), JSON.stringify({ user, kind: unit.kind, area: unit.area }))
-      .set(this.ofUser(user), h)
-      .exec();
+    // The person's pointer first: an interrupted issue leaves no link that revoking could not find.
+    await this.redis.set(this.ofUser(user), h);
+    await this.redis.set(this.byHash(h), JSON.stringify({ user, kind: unit.kind, area: unit.area }));
     return token;
   }
 
@@ -44,7 +43,8 @@ export class CalendarTokens {
   async revoke(user: string): Promise<boolean> {
     const h = await this.redis.get(this.ofUser(user));
     if (!h) return false;
-    await this.redis.multi().del(this.byHash(h)).del(this.ofUser(user)).exec();
+    await this.redis.del(this.byHash(h));
+    await this.redis.del(this.ofUser(user));
     return true;
   }
 

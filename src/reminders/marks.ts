@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { tryParseJson } from '../core/json.js';
 import type { Redis } from '../store/redis.js';
+import { personTag } from '../store/keys.js';
 import { unitKey, type UnitRef } from './calendar.js';
 
 /** A "reported" mark outlives its deadline long enough for the overdue notes and the calendar. */
@@ -26,13 +27,14 @@ export class Marks {
   ) {}
 
   private reportedKey(occurrence: string, unit: UnitRef) {
-    return `${this.prefix}rem:done:${occurrence}:${unitKey(unit)}`;
+    // Tagged by unit: a unit's marks share a slot, so one MGET reads them on a cluster.
+    return `${this.prefix}rem:done:${occurrence}:{${unitKey(unit)}}`;
   }
   private get snoozesKey() {
     return `${this.prefix}rem:snoozes`;
   }
   private recentKey(user: string) {
-    return `${this.prefix}rem:recent:${user}`;
+    return `${this.prefix}rem:recent:${personTag(user)}`;
   }
 
   /** Marks the unit's occurrence reported; false when someone had already done so. */
@@ -93,9 +95,7 @@ export class Marks {
   async forget(user: string): Promise<void> {
     const mine = (await this.redis.zrange(this.snoozesKey, 0, -1)).filter((m) => m.endsWith(`|${user}`));
     // rem:last held the one latest reminder before rem:recent; it expires within 8 days of the upgrade.
-    const tx = this.redis.multi().del(this.recentKey(user), `${this.prefix}rem:last:${user}`);
-    if (mine.length) tx.zrem(this.snoozesKey, ...mine);
-    await tx.exec();
+    await Promise.all([this.redis.del(this.recentKey(user)), this.redis.del(`${this.prefix}rem:last:${user}`), mine.length ? this.redis.zrem(this.snoozesKey, ...mine) : undefined]);
   }
 
   async snoozesOf(user: string): Promise<string[]> {

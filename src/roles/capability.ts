@@ -4,6 +4,7 @@ import { usageError } from '../admin/commands.js';
 import type { Capability } from '../app/app.js';
 import { UnitKinds } from '../reminders/units.js';
 import { grantableRoleSchema } from './roles.js';
+import { personTag } from '../store/keys.js';
 import { parseDuration } from './invites.js';
 
 /** Failed /join attempts allowed per person per hour, so codes cannot be guessed by trying. */
@@ -16,7 +17,7 @@ export const roles: Capability = {
   name: 'roles',
   register(app) {
     const roleName = (lang: 'vi' | 'en', role: string) => app.i18n.t(lang, `roles.role.${role}`);
-    const joinAttemptsKey = (user: string) => `${app.prefix}join-attempts:${user}`;
+    const joinAttemptsKey = (user: string) => `${app.prefix}join-attempts:${personTag(user)}`;
     let unitKinds: UnitKinds | undefined;
     /** What an invite is for, checked the same way for the command line and the chat. */
     const inviteSpec = (role?: string, area?: string, unit?: string) => {

@@ -3,6 +3,7 @@ import { tryParseJson } from '../core/json.js';
 import type { Role } from '../engine/flow-schema.js';
 import type { RoleChecker } from '../engine/turn.js';
 import type { Redis } from '../store/redis.js';
+import { personTag } from '../store/keys.js';
 
 export const grantableRoleSchema = z.enum(['officer', 'organiser']);
 export type GrantableRole = z.infer<typeof grantableRoleSchema>;
@@ -29,7 +30,7 @@ export class Roles implements RoleChecker {
   ) {}
 
   private key(user: string): string {
-    return `${this.prefix}roles:${user}`;
+    return `${this.prefix}roles:${personTag(user)}`;
   }
 
   private indexKey(role: GrantableRole, area: string): string {
@@ -63,10 +64,10 @@ export class Roles implements RoleChecker {
   /** Replaces any earlier grant of the same role (one area per role and person). */
   async grant(user: string, grant: Grant): Promise<void> {
     const previous = await this.grantOf(user, grant.role);
-    const tx = this.redis.multi();
-    if (previous) tx.srem(this.indexKey(previous.role, previous.area), user);
-    tx.hset(this.key(user), grant.role, JSON.stringify(grant)).sadd(this.indexKey(grant.role, grant.area), user);
-    await tx.exec();
+    await this.redis.hset(this.key(user), grant.role, JSON.stringify(grant));
+    // The index follows the person's grant; `npm run admin -- repair indexes` redoes it from the grants.
+    const moved = previous && previous.area !== grant.area;
+    await Promise.all([moved ? this.redis.srem(this.indexKey(previous.role, previous.area), user) : undefined, this.redis.sadd(this.indexKey(grant.role, grant.area), user)]);
   }
 
   /** Holders of a role for exactly this area. */
@@ -75,8 +76,8 @@ export class Roles implements RoleChecker {
   }
 
   async forget(user: string): Promise<void> {
-    const tx = this.redis.multi();
-    for (const g of await this.grants(user)) tx.srem(this.indexKey(g.role, g.area), user);
-    await tx.del(this.key(user)).exec();
+    const grants = await this.grants(user);
+    await this.redis.del(this.key(user));
+    await Promise.all(grants.map((g) => this.redis.srem(this.indexKey(g.role, g.area), user)));
   }
 }

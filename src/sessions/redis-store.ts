@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from '../store/redis.js';
+import { personTag } from '../store/keys.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
 import type { SessionStore, SessionUpdate } from './store.js';
@@ -45,11 +46,11 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private key(user: string): string {
-    return `${this.opts.prefix}s:${user}`;
+    return `${this.opts.prefix}s:${personTag(user)}`;
   }
 
   private lockKey(user: string): string {
-    return `${this.opts.prefix}lock:s:${user}`;
+    return `${this.opts.prefix}lock:s:${personTag(user)}`;
   }
 
   async get(user: string): Promise<LoadedSession> {

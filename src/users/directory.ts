@@ -3,6 +3,7 @@ import type { Clock } from '../core/clock.js';
 import { splitUserId, type ChannelName } from '../core/message.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import type { Redis } from '../store/redis.js';
+import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
 
 const epochMs = z.coerce.number().int().nonnegative();
 
@@ -29,24 +30,28 @@ export class UserDirectory {
   ) {}
 
   private key(user: string): string {
-    return `${this.prefix}u:${user}`;
+    return `${this.prefix}u:${personTag(user)}`;
   }
 
-  private get allKey(): string {
-    return `${this.prefix}users`;
+  /** Everyone the bot has met, split into buckets: no single key holds the country. */
+  private allKey(user: string): string {
+    return `${this.prefix}users:${bucketOf(user)}`;
   }
 
-  /** Called for every inbound message; someone who writes again is reachable again. */
+  /**
+   * Called for every inbound message; someone who writes again is reachable again. Only the person's
+   * own record is written: the directory of everyone is added to when the record is new.
+   */
   async seen(user: string, lang: Language): Promise<void> {
     const now = String(this.clock.now().getTime());
     // Not a transaction: each write stands alone and the next message repeats it, and plain commands
     // share socket writes with other messages' commands (the client auto-pipelines; a MULTI would not).
-    await Promise.all([
+    const [created] = await Promise.all([
       this.redis.hsetnx(this.key(user), 'firstSeen', now),
       this.redis.hset(this.key(user), 'lastSeen', now, 'lang', lang),
       this.redis.hdel(this.key(user), 'inactive'),
-      this.redis.sadd(this.allKey, user),
     ]);
+    if (created === 1) await this.redis.sadd(this.allKey(user), user);
   }
 
   async get(user: string): Promise<UserRecord | undefined> {
@@ -64,9 +69,9 @@ export class UserDirectory {
   /** Records where the person lives or works; indexed per area for audiences. */
   async setArea(user: string, area: string): Promise<void> {
     const previous = await this.redis.hget(this.key(user), 'area');
-    const tx = this.redis.multi();
-    if (previous && previous !== area) tx.srem(this.areaIndex(previous), user);
-    await tx.hset(this.key(user), 'area', area).sadd(this.areaIndex(area), user).exec();
+    await this.redis.hset(this.key(user), 'area', area);
+    // The indexes follow the person's record; `npm run admin -- repair indexes` redoes them from it.
+    await Promise.all([previous && previous !== area ? this.redis.srem(this.areaIndex(previous), user) : undefined, this.redis.sadd(this.areaIndex(area), user)]);
   }
 
   /** People who gave exactly this area. */
@@ -85,18 +90,18 @@ export class UserDirectory {
 
   /** Everyone the bot has met, in pages, for audiences and statistics. */
   async *all(): AsyncGenerator<string[]> {
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.sscan(this.allKey, cursor, 'COUNT', 500);
-      cursor = next;
-      if (batch.length) yield batch;
-    } while (cursor !== '0');
+    for (let b = 0; b < BUCKETS; b++) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.redis.sscan(`${this.prefix}users:${b}`, cursor, 'COUNT', 500);
+        cursor = next;
+        if (batch.length) yield batch;
+      } while (cursor !== '0');
+    }
   }
 
   async forget(user: string): Promise<void> {
     const area = await this.redis.hget(this.key(user), 'area');
-    const tx = this.redis.multi().del(this.key(user)).srem(this.allKey, user);
-    if (area) tx.srem(this.areaIndex(area), user);
-    await tx.exec();
+    await Promise.all([this.redis.del(this.key(user)), this.redis.srem(this.allKey(user), user), area ? this.redis.srem(this.areaIndex(area), user) : undefined]);
   }
 }

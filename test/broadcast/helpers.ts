@@ -39,7 +39,7 @@ export async function broadcastHarness(opts: TestAppOptions & { start?: boolean;
     broadcasts,
     settle,
     async inbox(user) {
-      const key = `${t.prefix}web:outbox:${user.replace(/^web:/, '')}`;
+      const key = `${t.prefix}web:outbox:{u:${user}}`;
       const [[, items]] = (await t.app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
       return items.map((raw) => JSON.parse(raw) as Reply);
     },

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
 import type { Audience } from '../../src/broadcast/campaigns.js';
 import { Broadcasts, outboundKey } from '../../src/broadcast/service.js';
-import { campaignStats } from '../../src/outbound/deliver.js';
+import { campaignStats, onceKey, statusOf } from '../../src/outbound/deliver.js';
 import { remindersOf } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
@@ -49,7 +49,7 @@ describe('broadcast fan-out and reports', () => {
     };
     await h.broadcasts.tick();
     // As if the instance died after queueing and another took the broadcast up again.
-    expect(await h.app.redis.zadd(`${h.prefix}bc:due`, 0, id)).toBe(1);
+    expect(await h.app.redis.zadd(`${h.prefix}{bc}:due`, 0, id)).toBe(1);
     await h.broadcasts.tick();
     await h.settle();
     const total = (k: 'queued' | 'duplicates') => results.reduce((n, r) => n + r[k], 0);
@@ -187,7 +187,7 @@ describe('broadcast fan-out and reports', () => {
     expect(await admin(['broadcast', 'list', '--status', 'sent'])).toMatchObject({ code: 2, err: [expect.stringContaining('--status must be one of')] });
 
     // A record damaged in Redis is not trusted: it reads as missing, and nothing crashes.
-    await h.app.redis.hset(`${h.prefix}bc:c:${id}`, 'spec', '{"id":');
+    await h.app.redis.hset(`${h.prefix}{bc}:c:${id}`, 'spec', '{"id":');
     expect(await admin(['broadcast', 'report', id])).toMatchObject({ code: 2 });
     expect(await admin(['broadcast', 'list'])).toMatchObject({ code: 0, out: [] });
   });
@@ -202,11 +202,12 @@ describe('broadcast fan-out and reports', () => {
     await h.settle();
     expect(textOf(await h.send(ORG, '/mydata'))).toContain('Thông báo Anh/Chị đã tạo: 1');
     expect(textOf(await h.send('web:71', '/mydata'))).toContain('Kết quả gửi 1 tin nhắn gần đây tới Anh/Chị');
+    expect(await statusOf(h.app, created.campaign.id, 'web:71')).toBe('sent');
     await h.send('web:71', '/deletedata');
     await h.send('web:71', { choice: 'yes' });
     const id = created.campaign.id;
-    expect(await h.app.redis.hexists(`${h.prefix}out:status:${id}`, 'web:71')).toBe(0);
-    expect(await h.app.redis.exists(`${h.prefix}out:once:${outboundKey(id)} web:71`)).toBe(0);
+    expect(await statusOf(h.app, id, 'web:71')).toBeNull();
+    expect(await h.app.redis.exists(onceKey(h.app, { campaign: id, key: outboundKey(id), user: 'web:71' }))).toBe(0);
     // The counts, which name nobody, stay.
     expect(await campaignStats(h.app, id)).toEqual({ queued: 1, sent: 1 });
   });

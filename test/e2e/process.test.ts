@@ -104,7 +104,7 @@ describe('the bot process', () => {
     await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
     // Another instance holds this person's session, so the message waits inside the bot.
     const other = new Redis(redis.url);
-    await other.set('gs:lock:s:web:late', 'other-instance', 'PX', 5_000);
+    await other.set('gs:lock:s:{u:web:late}', 'other-instance', 'PX', 5_000);
     const answer = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'late', text: '/start' }) });
     await new Promise((r) => setTimeout(r, 300));
     bot.child.kill('SIGTERM');
@@ -112,7 +112,7 @@ describe('the bot process', () => {
     // Stopping means no new work, while the message in flight is still waiting.
     const late = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 'refused');
     expect(late).not.toBe(200);
-    await other.del('gs:lock:s:web:late');
+    await other.del('gs:lock:s:{u:web:late}');
     const res = await answer;
     const answeredAt = Date.now();
     expect(res.status).toBe(200);
@@ -120,7 +120,7 @@ describe('the bot process', () => {
     expect(await bot.exited).toBe(0);
     // Its connection closed with the answer: the process does not sit out a timeout on it.
     expect(Date.now() - answeredAt).toBeLessThan(3_000);
-    expect(await other.exists('gs:s:web:late')).toBe(1);
+    expect(await other.exists('gs:s:{u:web:late}')).toBe(1);
     other.disconnect();
   });
 });

@@ -86,11 +86,11 @@ describe('web chat over HTTP with Redis sessions', () => {
 
   it('keeps the language a person chose when their session expired or was left by an older version', async () => {
     await chat({ user: 'anh', text: '/lang en' });
-    await t.app.redis.set(`${t.prefix}s:web:anh`, JSON.stringify({ version: 0, state: 'MENU' }));
+    await t.app.redis.set(`${t.prefix}s:{u:web:anh}`, JSON.stringify({ version: 0, state: 'MENU' }));
     const reset = await chat({ user: 'anh', text: 'hello' });
     expect(all(reset)).toContain('previous conversation was interrupted');
     expect(reset.at(-1)?.choices[0]?.label).toBe('Ask about the plans');
-    await t.app.redis.del(`${t.prefix}s:web:anh`);
+    await t.app.redis.del(`${t.prefix}s:{u:web:anh}`);
     expect(all(await chat({ user: 'anh', text: '/start', lang: 'vi' }))).toContain('Hello');
   });
 
@@ -150,7 +150,7 @@ describe('web inbox and personal data', () => {
       expect(textOf(await t.send('web:reader', '/mydata'))).toContain('2 tin nhắn đang chờ');
       await t.send('web:reader', '/deletedata');
       await t.send('web:reader', { choice: 'yes' });
-      expect(await t.app.redis.exists(`${t.prefix}web:outbox:reader`)).toBe(0);
+      expect(await t.app.redis.exists(`${t.prefix}web:outbox:{u:web:reader}`)).toBe(0);
     } finally {
       await t.close();
     }

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { remindersOf } from '../../src/reminders/capability.js';
-import { campaignStats } from '../../src/outbound/deliver.js';
+import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import type { ChannelSender } from '../../src/core/delivery.js';
 import { FakeClock } from '../support/clock.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { capabilities } from '../../src/app/capabilities.js';
 import { zaloChannel } from '../../src/channels/zalo/capability.js';
-import { createTestApp } from '../support/app.js';
+import { createTestApp, removeKeys } from '../support/app.js';
 import { listen } from '../support/http.js';
 import { startZaloBot, type ZaloBot } from '../support/zalo-app.js';
 import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
@@ -91,7 +91,7 @@ describe('Zalo proactive messages', () => {
     await outbound.enqueue([{ user: `zalo:${u}`, campaign, key: 'opening', kind: 'news', replies: [{ text: 'Tuần lễ học tập suốt đời khai mạc ngày 1/10.' }] }]);
     await outbound.idle();
     expect(await campaignStats(bot.t.app, campaign)).toEqual({ queued: 1, undeliverable: 1 });
-    expect(await bot.t.app.redis.hget(`${bot.t.prefix}out:status:${campaign}`, `zalo:${u}`)).toBe('undeliverable:outside_7_day_window');
+    expect(await statusOf(bot.t.app, campaign, `zalo:${u}`)).toBe('undeliverable:outside_7_day_window');
     expect(fake.textsTo(u)).toEqual([]);
   });
 
@@ -147,8 +147,7 @@ describe('Zalo tokens', () => {
     const one = await setUp({ env: { REDIS_PREFIX: prefix } }, fake);
     const two = await setUp({ env: { REDIS_PREFIX: prefix } }, fake);
     cleanups.push(async () => {
-      const keys = await one.bot.t.app.redis.keys(`${prefix}*`);
-      if (keys.length) await one.bot.t.app.redis.del(...keys);
+      await removeKeys(one.bot.t.app.redis, prefix);
     });
     const [a, b] = [zaloUser(), zaloUser()];
     await one.bot.t.app.users.seen(`zalo:${a}`, 'vi');
@@ -177,8 +176,7 @@ describe('Zalo tokens', () => {
     const env = (token: string) => ({ REDIS_PREFIX: prefix, ZALO_REFRESH_TOKEN: token });
     const before = await setUp({ env: env(ZALO_TEST_ENV.ZALO_REFRESH_TOKEN) }, fake);
     cleanups.push(async () => {
-      const keys = await before.bot.t.app.redis.keys(`${prefix}*`);
-      if (keys.length) await before.bot.t.app.redis.del(...keys);
+      await removeKeys(before.bot.t.app.redis, prefix);
     });
     const u = zaloUser();
     await before.bot.t.app.users.seen(`zalo:${u}`, 'vi');
@@ -275,7 +273,7 @@ describe('Zalo webhook operations', () => {
     await bot.t.app.stop();
     expect(fake.textsTo(u)).toHaveLength(1);
     // An unfollow from someone the bot never met records nothing about them.
-    expect(await bot.t.app.redis.exists(`${bot.t.prefix}u:zalo:${stranger}`)).toBe(0);
+    expect(await bot.t.app.redis.exists(`${bot.t.prefix}u:{u:zalo:${stranger}}`)).toBe(0);
     expect((await bot.driver.text(u, 'còn đó không?')).status).toBe(503);
   });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZALO_REPLIES_CAMPAIGN } from '../../src/channels/zalo/conversations.js';
 import type { Reply } from '../../src/core/message.js';
 import { campaignStats, campaignStatuses } from '../../src/outbound/deliver.js';
-import { textOf } from '../support/app.js';
+import { textOf, keysMatching } from '../support/app.js';
 import { startZaloBot, type ZaloBot } from '../support/zalo-app.js';
 import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
 
@@ -203,7 +203,7 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
 
   it('refuses malformed bodies with 401 or 400 and changes nothing', async () => {
     const u = zaloUser();
-    const eventMarks = await bot.t.app.redis.keys(`${bot.t.prefix}zalo:event:*`);
+    const eventMarks = await keysMatching(bot.t.app.redis, `${bot.t.prefix}zalo:event:*`);
     const ts = bot.driver.timestamp();
     // Without a timestamp inside a JSON body the signature cannot be checked: refused as unsigned.
     const unsigned = ['{"event_name":"user_send_text",', '[1,2,3]', `{"event_name":"user_send_text","sender":{"id":"${u}"}}`, `{"timestamp":"${ts}"}`];
@@ -224,7 +224,7 @@ describe('Zalo OA channel end to end (fake OA API, real Redis)', () => {
       expect(res.status, raw).toBe(400);
       expect((res.json as { error: string }).error, raw).toMatch(error);
     }
-    expect((await bot.t.app.redis.keys(`${bot.t.prefix}zalo:event:*`)).sort()).toEqual(eventMarks.sort());
+    expect((await keysMatching(bot.t.app.redis, `${bot.t.prefix}zalo:event:*`)).sort()).toEqual(eventMarks.sort());
     expect(await bot.t.app.users.get(`zalo:${u}`)).toBeUndefined();
   });
 

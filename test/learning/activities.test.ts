@@ -9,7 +9,7 @@ describe('learning citizen: activity log with evidence', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-05-20T03:00:00Z');
   const acts = async (user: string) =>
-    Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:${user}:2026`))
+    Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:{u:${user}}:2026`))
       .map((j) => JSON.parse(j))
       .sort((a, b) => a.date.localeCompare(b.date));
 

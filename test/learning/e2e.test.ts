@@ -99,7 +99,7 @@ describe('learning citizen end to end over POST /api/chat', () => {
     expect(all(await tap(lan, 'send'))).toContain('Đã gửi hồ sơ năm 2026');
 
     // An officer of the commune, invited by code from the operators' command line, approves.
-    const env = { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
+    const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
     const invite = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.to-hieu', '--unit', 'hoi_khuyen_hoc_xa'], { env, encoding: 'utf8' });
     expect(invite.status).toBe(0);
     const officer = 'canbo-to-hieu';

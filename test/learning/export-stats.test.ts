@@ -133,7 +133,7 @@ describe('learning citizen: CSV export and statistics', () => {
   });
 
   it('runs from the operators command line on the bot Redis', () => {
-    const env = { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
+    const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
     const csv = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'export', 'learning', '--area', 'tay-ninh', '--year', '2026'], { env, encoding: 'utf8' });
     expect(csv.status).toBe(0);
     expect(csv.stdout.startsWith('\uFEFF')).toBe(true);

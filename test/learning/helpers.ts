@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Inbound, Reply } from '../../src/core/message.js';
-import { textOf, choiceValues, type TestApp } from '../support/app.js';
+import { textOf, choiceValues, type TestApp, keysMatching } from '../support/app.js';
 
 /** Conversations the learning tests share: each step asserts what a person would see before going on. */
 
@@ -72,7 +72,7 @@ export async function logActivity(send: Send, a: ActivityInput): Promise<Reply[]
 export async function traces(t: TestApp, needles: string[]): Promise<string[]> {
   const { redis } = t.app;
   const found: string[] = [];
-  for (const key of await redis.keys(`${t.prefix}*`)) {
+  for (const key of await keysMatching(redis, `${t.prefix}*`)) {
     const type = await redis.type(key);
     const content =
       type === 'string' ? [await redis.get(key)]

@@ -7,6 +7,7 @@ import { learningStats } from '../../src/learning/stats.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
+import { statusOf } from '../../src/outbound/deliver.js';
 import { as, logActivity, register, traces, type Send } from './helpers.js';
 
 describe('learning citizen: data rights', () => {
@@ -40,7 +41,7 @@ describe('learning citizen: data rights', () => {
 
   it('shows everything stored under "Dữ liệu của tôi": consent, profile, file, submission, decision, activities', async () => {
     const send = await fullFile('telegram:901', 'Đinh Thị Xem');
-    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:telegram:901:2026`)) as string).id;
+    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:telegram:901}:2026`)) as string).id;
     expect(await decide(ctx, 'web:officer', id, 'returned', 'Cần thêm minh chứng')).toMatchObject({ ok: true });
     const shown = textOf(await send('Dữ liệu của tôi'));
     for (const part of [
@@ -59,7 +60,7 @@ describe('learning citizen: data rights', () => {
   it('erases every trace after "Xóa dữ liệu": records, review queue, indexes, statistics, notices', async () => {
     const gone = await fullFile('telegram:902', 'Bùi Văn Xóa');
     const pending = await fullFile('telegram:903', 'Mai Thị Chờ');
-    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:telegram:902:2026`)) as string).id;
+    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:telegram:902}:2026`)) as string).id;
     expect(await decide(ctx, 'web:officer', id, 'approved')).toMatchObject({ ok: true });
     const before = (await learningStats(ctx, 2026)).find((r) => r.area === 'son-la.to-hieu');
     expect(before).toMatchObject({ registered: 3, submitted: 3, recognised: 1 });
@@ -67,7 +68,7 @@ describe('learning citizen: data rights', () => {
     expect((await traces(t, needles('telegram:902', 'Bùi Văn Xóa'))).length).toBeGreaterThan(5);
 
     // The notice about the decision has been tried (no Telegram here: it is undeliverable) before the erasure.
-    for (let i = 0; i < 100 && (await t.app.redis.hget(`${t.prefix}out:status:learning-decision`, 'telegram:902')) === 'queued'; i++)
+    for (let i = 0; i < 100 && (await statusOf(t.app, 'learning-decision', 'telegram:902')) === 'queued'; i++)
       await new Promise((r) => setTimeout(r, 20));
     const confirm = await gone('Xóa dữ liệu');
     expect(textOf(confirm)).toContain('có chắc muốn xóa');
@@ -90,6 +91,6 @@ describe('learning citizen: data rights', () => {
     const send = await fullFile('telegram:904', 'Lý Văn Giữ');
     await send('/deletedata');
     expect(textOf(await send({ choice: 'no' }))).toContain('vẫn được giữ nguyên');
-    expect(await t.app.redis.exists(`${t.prefix}lc:profile:telegram:904`)).toBe(1);
+    expect(await t.app.redis.exists(`${t.prefix}lc:profile:{u:telegram:904}`)).toBe(1);
   });
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTICE_VERSION } from '../../src/learning/consent.js';
-import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { choiceValues, createTestApp, textOf, type TestApp, keysMatching } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { as, choiceLabelled, register } from './helpers.js';
 
 describe('learning citizen: consent and registration', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-05-20T03:00:00Z');
-  const keysOf = async (user: string) => (await t.app.redis.keys(`${t.prefix}lc:*`)).filter((k) => k.includes(user));
+  const keysOf = async (user: string) => (await keysMatching(t.app.redis, `${t.prefix}lc:*`)).filter((k) => k.includes(user));
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
@@ -52,13 +52,13 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(done)).toContain('năm 2026');
     expect(done.at(-1)?.choices?.map((c) => c.value)).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
     const store = t.app.redis;
-    const consent = JSON.parse((await store.get(`${t.prefix}lc:consent:web:an`)) as string);
+    const consent = JSON.parse((await store.get(`${t.prefix}lc:consent:{u:web:an}`)) as string);
     expect(consent).toEqual({ version: NOTICE_VERSION, at: clock.now().getTime() });
-    const profile = JSON.parse((await store.get(`${t.prefix}lc:profile:web:an`)) as string);
+    const profile = JSON.parse((await store.get(`${t.prefix}lc:profile:{u:web:an}`)) as string);
     expect(profile).toMatchObject({ name: 'Nguyễn Văn An', birthYear: 1985, area: 'son-la.to-hieu', group: 'resident', phone: '0912345678' });
     // Audiences find them by the commune they gave.
     expect(await t.app.users.inArea('son-la.to-hieu')).toContain('web:an');
-    const file = JSON.parse((await store.get(`${t.prefix}lc:file:web:an:2026`)) as string);
+    const file = JSON.parse((await store.get(`${t.prefix}lc:file:{u:web:an}:2026`)) as string);
     expect(file).toMatchObject({ year: 2026, area: 'son-la.to-hieu', status: 'registered' });
     expect(await store.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:an')).not.toBeNull();
   });
@@ -81,7 +81,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(await send('12345'))).toContain('Số điện thoại chưa đúng');
     const done = await send({ choice: 'skip' });
     expect(textOf(done)).toContain('Đã đăng ký');
-    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:web:binh`)) as string);
+    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:binh}`)) as string);
     expect(profile).toMatchObject({ area: 'tay-ninh.hoa-thanh', group: 'worker' });
     expect(profile.phone).toBeUndefined();
   });
@@ -102,7 +102,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(group)).toContain('nhóm nào');
     await typed({ choice: 'resident' });
     expect(textOf(await typed({ choice: 'skip' }))).toContain('Đã đăng ký');
-    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:web:remote`)) as string);
+    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:remote}`)) as string);
     expect(profile.area).toBe('son-la');
     expect(await t.app.users.inArea('son-la')).toContain('web:remote');
 
@@ -165,7 +165,7 @@ describe('learning citizen: consent and registration', () => {
     const none = await send({ choice: 'phone' });
     expect(choiceValues(none)).toEqual(['back']);
     expect(textOf(await send('0987 654 321'))).toContain('Điện thoại: 0987654321');
-    const file = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:web:mover:2026`)) as string);
+    const file = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:web:mover}:2026`)) as string);
     expect(file.area).toBe('son-la.chieng-an');
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:mover')).toBeNull();
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.chieng-an`, 'web:mover')).not.toBeNull();
@@ -196,18 +196,18 @@ describe('learning citizen: consent and registration', () => {
   it('asks again when the notice changed, and tells someone who says no that their data is kept until they delete it', async () => {
     const send = as(t, 'web:old-notice');
     await register(send);
-    await t.app.redis.set(`${t.prefix}lc:consent:web:old-notice`, JSON.stringify({ version: '2025-0', at: 1 }));
+    await t.app.redis.set(`${t.prefix}lc:consent:{u:web:old-notice}`, JSON.stringify({ version: '2025-0', at: 1 }));
     await send('/menu');
     const again = await send({ choice: 'learning' });
     expect(textOf(again)).toContain(`Thông báo bản ${NOTICE_VERSION}`);
     const refused = await send({ choice: 'no' });
     expect(textOf(refused)).toContain('vẫn được giữ; muốn xóa, gõ /deletedata');
-    expect(await t.app.redis.exists(`${t.prefix}lc:profile:web:old-notice`)).toBe(1);
+    expect(await t.app.redis.exists(`${t.prefix}lc:profile:{u:web:old-notice}`)).toBe(1);
     await send({ choice: 'learning' });
     const back = await send({ choice: 'yes' });
     expect(textOf(back)).toContain('Hồ sơ năm 2026: đang chuẩn bị');
     expect(back.at(-1)?.choices?.map((c) => c.value)).toContain('log');
-    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:consent:web:old-notice`)) as string).version).toBe(NOTICE_VERSION);
+    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:consent:{u:web:old-notice}`)) as string).version).toBe(NOTICE_VERSION);
   });
 
   it('speaks English to someone who chose it', async () => {

@@ -15,12 +15,12 @@ describe('learning citizen: review by the officers of the area', () => {
   let t: TestApp;
   let ctx: LearningContext;
   const clock = new FakeClock('2026-11-20T03:00:00Z');
-  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:${user}:2026`)) as string);
+  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:${user}}:2026`)) as string);
   const tayNinh: Registration = { province: 'tay ninh', commune: 'hoa thanh', communeLabel: 'Hòa Thành' };
 
   /** Proactive messages a web user has been sent (what GET /api/chat/inbox hands the page). */
   async function outboxReplies(user: string, expected: number): Promise<Reply[]> {
-    const key = `${t.prefix}web:outbox:${user.replace(/^web:/, '')}`;
+    const key = `${t.prefix}web:outbox:{u:${user}}`;
     for (let i = 0; i < 100; i++) {
       const items = await t.app.redis.lrange(key, 0, -1);
       if (items.length >= expected) return items.map((j) => JSON.parse(j) as Reply);
@@ -212,7 +212,7 @@ describe('learning citizen: review by the officers of the area', () => {
     const refused = await moved({ choice: 'yes' });
     expect(textOf(refused)).toContain('không thuộc địa bàn của Anh/Chị');
     expect(await fileOf('web:dung')).toMatchObject({ status: 'submitted' });
-    expect(await t.app.redis.llen(`${t.prefix}web:outbox:dung`)).toBe(0);
+    expect(await t.app.redis.llen(`${t.prefix}web:outbox:{u:web:dung}`)).toBe(0);
   });
 
   it('refuses a citizen trying officer steps', async () => {

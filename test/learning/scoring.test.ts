@@ -6,7 +6,7 @@ import { as, logActivity, register, type Send } from './helpers.js';
 describe('learning citizen: self-score, progress and submission', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-10-01T03:00:00Z');
-  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:${user}:2026`)) as string);
+  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:${user}}:2026`)) as string);
 
   beforeAll(async () => {
     t = await createTestApp({ clock });

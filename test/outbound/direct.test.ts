@@ -12,7 +12,7 @@ describe('direct outbound (no durable queue)', () => {
   afterAll(() => t.close());
 
   const msg = (user: string, key = 'k1'): OutboundMessage => ({ user, campaign: 'c1', key, kind: 'news', replies: [{ text: 'Khai mạc Tuần lễ học tập' }] });
-  const inbox = async (id: string) => t.app.redis.lrange(`${t.prefix}web:outbox:${id}`, 0, -1);
+  const inbox = async (id: string) => t.app.redis.lrange(`${t.prefix}web:outbox:{u:web:${id}}`, 0, -1);
 
   it('sends once per key and person, skips people who stopped messages, and counts each outcome', async () => {
     await t.send('web:keen', '/start');

@@ -6,9 +6,11 @@ import { campaignStats, campaignStatuses } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { DurableOutbound } from '../../src/outbound/queue.js';
 import type { OutboundMessage } from '../../src/outbound/types.js';
-import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
+import { createTestApp, keysMatching, type TestApp, type TestAppOptions } from '../support/app.js';
 import { startRedisServer } from '../support/redis-server.js';
 import { FakeChannel } from './fake-channel.js';
+import { queuePrefix } from '../../src/outbound/queue.js';
+import { duplicateClient } from '../../src/store/redis.js';
 import { KILL_TEST_OPTIONS, receivedKey } from './kill-options.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -57,7 +59,7 @@ describe('the durable outbound queue (BullMQ)', () => {
     expect(metrics).toContain('xhht_outbound_messages_total{channel="telegram",status="sent"} 2000');
     expect(metrics).toContain('xhht_outbound_backlog{channel="telegram"} 0');
     // Completed jobs are removed: the queue does not keep 2,000 finished jobs in Redis.
-    expect(await t.app.redis.keys(`${t.prefix}bull:out-telegram:*`).then((k) => k.filter((x) => /:\d|%3A/.test(x)).length)).toBe(0);
+    expect(await keysMatching(t.app.redis, `${queuePrefix(t.app, 'telegram')}:out-telegram:*`).then((k) => k.filter((x) => /:\d|%3A/.test(x)).length)).toBe(0);
   });
 
   it('resumes after a worker process is killed midway: no copy twice, every person accounted for', async () => {
@@ -69,7 +71,8 @@ describe('the durable outbound queue (BullMQ)', () => {
     await meet(t, users);
     await producer.enqueue(users.map((u) => message(u, 'kill')));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/outbound/worker-process.ts', inject('redisUrl'), t.prefix], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/outbound/worker-process.ts', t.prefix], {
+      env: { ...process.env, ...inject('redisEnv') },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const exited = new Promise<void>((r) => child.on('exit', () => r()));
@@ -186,7 +189,7 @@ describe('the durable outbound queue (BullMQ)', () => {
     const { t, out } = await started({ TELEGRAM_RATE_PER_SECOND: '0' }, fake);
     await meet(t, ['telegram:92001']);
     const { Queue } = await import('bullmq');
-    const raw = new Queue('out-telegram', { connection: t.app.redis.duplicate(), prefix: `${t.prefix}bull` });
+    const raw = new Queue('out-telegram', { connection: duplicateClient(t.app.redis, { maxRetriesPerRequest: null }), prefix: queuePrefix(t.app, 'telegram') });
     cleanups.push(async () => {
       await raw.close();
     });

@@ -34,7 +34,7 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
       return result;
     },
     async inbox(user) {
-      const key = `${t.app.prefix}web:outbox:${user.replace(/^web:/, '')}`;
+      const key = `${t.app.prefix}web:outbox:{u:${user}}`;
       const [[, items]] = (await t.app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
       return items.map((raw) => replySchema.parse(JSON.parse(raw)));
     },

@@ -2,7 +2,7 @@ import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
 import { escapeText, foldLine, icsCalendar } from '../../src/reminders/ical.js';
-import { textOf } from '../support/app.js';
+import { textOf, keysMatching } from '../support/app.js';
 import { listen } from '../support/http.js';
 import { remindersHarness, type RemindersHarness } from './helpers.js';
 
@@ -94,7 +94,7 @@ describe("an officer's deadlines as a calendar", () => {
       expectWellFormed(body);
       expect(events(body).map((e) => e.date)[0]).toBe('2026-12-09');
       // The token is kept only hashed.
-      const keys = await t.app.redis.keys(`${t.app.prefix}rem:cal*`);
+      const keys = await keysMatching(t.app.redis, `${t.app.prefix}rem:cal*`);
       for (const k of keys) expect(`${k} ${await t.app.redis.get(k)}`).not.toContain(url?.[1]);
 
       for (const forged of ['/api/calendar/abc.ics', `/api/calendar/${'A'.repeat(43)}.ics`, `/api/calendar/${url?.[1]}`, '/api/calendar/../../healthz.ics'])

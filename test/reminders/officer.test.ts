@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { choiceValues, textOf } from '../support/app.js';
+import { choiceValues, textOf, keysMatching } from '../support/app.js';
 import { remindersHarness, type RemindersHarness } from './helpers.js';
 
 let h: RemindersHarness | undefined;
@@ -104,7 +104,7 @@ describe('"Hạn sắp tới" for officers', () => {
     expect(mine).toContain('1 hạn hẹn nhắc lại');
     await h.send('web:bye', '/deletedata');
     await h.send('web:bye', { choice: 'yes' });
-    const left = await h.app.redis.keys(`${h.app.prefix}rem:*`);
+    const left = await keysMatching(h.app.redis, `${h.app.prefix}rem:*`);
     expect(left.filter((k) => !/rem:(units|tick:|lock|last-tick)/.test(k))).toEqual([]);
     expect(await h.app.redis.zcard(`${h.app.prefix}rem:snoozes`)).toBe(0);
   });

@@ -7,11 +7,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { addDays } from '../../src/core/clock.js';
 import type { ChannelSender, ProactiveOptions } from '../../src/core/delivery.js';
 import type { Reply } from '../../src/core/message.js';
-import { campaignStats } from '../../src/outbound/deliver.js';
+import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { capabilities } from '../../src/app/capabilities.js';
 import { dataPaths } from '../../src/core/paths.js';
 import { createReminders, remindersOf } from '../../src/reminders/capability.js';
-import { textOf } from '../support/app.js';
+import { textOf, keysMatching } from '../support/app.js';
 import { startRedisServer, untilAnswers } from '../support/redis-server.js';
 import { FakeClock } from '../support/clock.js';
 import { remindersHarness, reportedValue, type RemindersHarness } from './helpers.js';
@@ -175,7 +175,7 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
     // Not a due date, no such obligation, not an id, cut short, and a real deadline of another unit kind.
     for (const forged of ['/reported sl_2547_bao_cao_6_thang@20260611', '/reported nope@20260610', '/reported ../../x', '/snooze sl_2547_bao_cao_6_thang@2026061', '/reported sl_2547_bao_cao_nam@20261210'])
       expect(textOf(await h.send(OFFICER, forged))).toContain('không tìm thấy hạn báo cáo');
-    expect(await h.app.redis.keys(`${h.app.prefix}rem:done:*`)).toEqual([]);
+    expect(await keysMatching(h.app.redis, `${h.app.prefix}rem:done:*`)).toEqual([]);
     await h.tickAt('2026-06-10T08:00:30+07:00');
     expect(textOf(await h.inbox(OFFICER))).toContain('Hôm nay là ngày cuối để nộp');
   });
@@ -302,7 +302,7 @@ describe('Zalo outside the 7-day window', () => {
     await h.tickAt('2026-06-09T08:00:30+07:00');
     expect(zalo.calls).toEqual([{ nativeId: '99', opts: undefined }]);
     expect(await campaignStats(h.app, 'reminders:2026-06-09')).toMatchObject({ undeliverable: 1 });
-    expect(await h.app.redis.hget(`${h.prefix}out:status:reminders:2026-06-09`, 'zalo:99')).toBe('undeliverable:outside_window');
+    expect(await statusOf(h.app, 'reminders:2026-06-09', 'zalo:99')).toBe('undeliverable:outside_window');
   });
 });
 

@@ -109,7 +109,7 @@ describe('roles by single-use invite code', () => {
   });
 
   it('makes codes from the operators command line', () => {
-    const env = { ...process.env, REDIS_URL: inject('redisUrl'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
+    const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
     const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], { env, encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stdout.trim()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);

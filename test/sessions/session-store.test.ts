@@ -41,7 +41,7 @@ const harnesses: Record<string, () => Harness> = {
     const store = new RedisSessionStore(redis, { prefix, ttlMs: 300 });
     return {
       store,
-      putRaw: async (u, raw) => void (await redis.set(`${prefix}s:${u}`, raw)),
+      putRaw: async (u, raw) => void (await redis.set(`${prefix}s:{u:${u}}`, raw)),
       expire: () => new Promise((r) => setTimeout(r, 400)),
     };
   },

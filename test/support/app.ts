@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { App, type AppOptions, type Capability } from '../../src/app/app.js';
 import { capabilities as allCapabilities } from '../../src/app/capabilities.js';
-import { configSchema } from '../../src/config.js';
+import { configSchema, redisTarget } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
 import { createLogger } from '../../src/core/logger.js';
 import type { Inbound, Reply } from '../../src/core/message.js';
-import { connectRedis, inMemoryRedis, whenReady } from '../../src/store/redis.js';
+import { connectRedis, connectTarget, inMemoryRedis, whenReady, type Redis } from '../../src/store/redis.js';
+import { scanKeys } from '../../src/store/scan.js';
 
 export interface TestAppOptions {
   /** "redis" (default) uses the suite's redis-server; "memory" the in-process stores. */
@@ -29,13 +30,32 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The suite's store as the bot would connect to it: one redis-server, or a cluster in the cluster project. */
+export function testRedis(log = createLogger('silent')): Redis {
+  const target = redisTarget(configSchema.parse(inject('redisEnv')));
+  if (!target) throw new Error('the test setup provided no Redis');
+  return connectTarget(target, log);
+}
+
+/** Deletes every key under `prefix`, on every node. */
+export async function removeKeys(redis: Redis, prefix: string): Promise<void> {
+  for await (const page of scanKeys(redis, `${prefix}*`)) await Promise.all(page.map((k) => redis.unlink(k)));
+}
+
+/** Every key matching a Redis glob pattern, on every node (KEYS on a cluster asks one node only). */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  const all: string[] = [];
+  for await (const page of scanKeys(redis, pattern)) all.push(...page);
+  return all;
+}
+
 /** A whole bot on a fresh key prefix, so test files share one redis-server without seeing each other. */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const store = opts.store ?? 'redis';
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
   // The production client: it fails fast while Redis is down instead of queueing commands.
-  const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : await inMemoryRedis();
+  const redis = store === 'redis' ? (opts.redisUrl ? connectRedis(opts.redisUrl, log) : testRedis(log)) : await inMemoryRedis();
   if (!redis) throw new Error('ioredis-mock (a development dependency) is not installed');
   if (store === 'redis') await whenReady(redis);
   const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
@@ -49,8 +69,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     async close() {
       await app.stop();
       if (store === 'redis') {
-        const keys = await redis.keys(`${prefix}*`);
-        if (keys.length) await redis.del(...keys);
+        await removeKeys(redis, prefix);
         redis.disconnect();
       }
     },

@@ -10,6 +10,7 @@ import { dataPaths } from '../../core/paths.js';
 import { mediaReachable, replySchema, type Reply } from '../../core/message.js';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText } from '../../http/router.js';
 import { languageSchema } from '../../i18n/index.js';
+import { personTag } from '../../store/keys.js';
 
 // Any id a page or a script picks, as long as it stays one token inside "web:<id>" keys and logs.
 const webUserSchema = z.string().min(1, 'user must not be empty').max(128, 'user must be at most 128 characters').regex(/^[^\s\p{Cc}]+$/u, 'user must not contain spaces or control characters');
@@ -42,7 +43,7 @@ function render(replies: Reply[]) {
 export const web: Capability = {
   name: 'web',
   register(app) {
-    const outboxKey = (id: string) => `${app.prefix}web:outbox:${id}`;
+    const outboxKey = (id: string) => `${app.prefix}web:outbox:${personTag(`web:${id}`)}`;
     const template = readFileSync(join(dataPaths.public, 'index.html'), 'utf8');
 
     const sender: ChannelSender = {
