@@ -10,8 +10,8 @@ import { connectRedis, connectTarget, inMemoryRedis, whenReady, type Redis } fro
 import { scanKeys } from '../../src/store/scan.js';
 
 export interface TestAppOptions {
-  /** "redis" (default) uses the suite's redis-server; "memory" the in-process stores. */
-  store?: 'redis' | 'memory';
+  /** "redis" (default) uses the suite's store; "memory" the in-process stores; "configured" the Redis that `env` names. */
+  store?: 'redis' | 'memory' | 'configured';
   redisUrl?: string;
   env?: Record<string, string>;
   clock?: Clock;
@@ -54,11 +54,16 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const store = opts.store ?? 'redis';
   const log = createLogger(process.env.TEST_LOG ?? 'silent');
-  // The production client: it fails fast while Redis is down instead of queueing commands.
-  const redis = store === 'redis' ? (opts.redisUrl ? connectRedis(opts.redisUrl, log) : testRedis(log)) : await inMemoryRedis();
-  if (!redis) throw new Error('ioredis-mock (a development dependency) is not installed');
-  if (store === 'redis') await whenReady(redis);
   const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
+  const target = redisTarget(config);
+  // The production client: it fails fast while Redis is down instead of queueing commands.
+  const redis =
+    store === 'memory' ? await inMemoryRedis()
+    : store === 'configured' && target ? connectTarget(target, log)
+    : opts.redisUrl ? connectRedis(opts.redisUrl, log)
+    : testRedis(log);
+  if (!redis) throw new Error('ioredis-mock (a development dependency) is not installed');
+  if (store !== 'memory') await whenReady(redis);
   const app = new App({ config, log, clock: opts.clock, redis, inMemory: store === 'memory', dirs: opts.dirs, throttle: opts.throttle === 'config' ? undefined : (opts.throttle ?? null) });
   await app.use(...(opts.capabilities ?? allCapabilities), ...(opts.extra ?? []));
   app.build();
@@ -68,7 +73,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     send: (user, message) => app.bot.handle(typeof message === 'string' ? { user, text: message } : { user, ...message }),
     async close() {
       await app.stop();
-      if (store === 'redis') {
+      if (store !== 'memory') {
         await removeKeys(redis, prefix);
         redis.disconnect();
       }
