@@ -11,6 +11,7 @@ import { privacy } from '../privacy/capability.js';
 import { reminders } from '../reminders/capability.js';
 import { roles } from '../roles/capability.js';
 import { settings } from '../settings/capability.js';
+import { storage } from '../store/capability.js';
 import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
@@ -19,4 +20,4 @@ import type { Capability } from './app.js';
  * Channels and the outbound queue come before the capabilities that send proactive messages through
  * them. Add a capability here.
  */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, qa, web, telegram, zalo, outbound, learning, reminders, broadcast];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast];

@@ -65,10 +65,11 @@ export async function claim(app: App, m: OutboundMessage): Promise<boolean> {
   return ok === 'OK';
 }
 
-const markSchema = z.tuple([z.string(), z.string()]);
+/** [campaign, key]; [campaign] alone for a report line without a mark (moved by `npm run admin -- migrate`). */
+const markSchema = z.union([z.tuple([z.string(), z.string()]), z.tuple([z.string()])]);
 
-/** The messages the outbound path keeps a send-once mark of for this person (90 days), from their index. */
-async function marksOf(app: App, user: string): Promise<Ledgered[]> {
+/** The person's entries in delivery reports and their send-once marks (90 days), from their index. */
+async function marksOf(app: App, user: string): Promise<{ campaign: string; key?: string; user: string }[]> {
   const raw = await app.redis.smembers(marksKey(app, user));
   return raw.flatMap((entry) => {
     const parsed = markSchema.safeParse(tryParseJson(entry));
@@ -76,9 +77,13 @@ async function marksOf(app: App, user: string): Promise<Ledgered[]> {
   });
 }
 
+function withKey<T extends { key?: string }>(m: T): m is T & { key: string } {
+  return m.key !== undefined;
+}
+
 /** How many messages the outbound path keeps a record of for this person, for /mydata. */
 export async function messagesSentTo(app: App, user: string): Promise<number> {
-  const marks = await marksOf(app, user);
+  const marks = (await marksOf(app, user)).filter(withKey);
   const live = await Promise.all(marks.map((m) => app.redis.exists(onceKey(app, m))));
   return live.filter((n) => n === 1).length;
 }
@@ -90,9 +95,9 @@ export async function messagesSentTo(app: App, user: string): Promise<number> {
 export async function forgetPerson(app: App, user: string): Promise<void> {
   const marks = await marksOf(app, user);
   // The jobs first: one still waiting would otherwise be tried and write the person's status back.
-  await app.outbound.forget?.(user, marks.map((m) => m.key));
+  await app.outbound.forget?.(user, marks.filter(withKey).map((m) => m.key));
   const bucket = bucketOf(user);
-  await Promise.all(marks.flatMap((m) => [app.redis.del(onceKey(app, m)), app.redis.hdel(statusKey(app, m.campaign, bucket), user)]));
+  await Promise.all(marks.flatMap((m) => [withKey(m) ? app.redis.del(onceKey(app, m)) : undefined, app.redis.hdel(statusKey(app, m.campaign, bucket), user)]));
   await app.redis.del(marksKey(app, user));
 }
 

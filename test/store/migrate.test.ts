@@ -1,0 +1,119 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AdminIO } from '../../src/admin/commands.js';
+import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
+import { DirectOutbound } from '../../src/outbound/direct.js';
+import { Subscriptions } from '../../src/reminders/subscriptions.js';
+import type { Redis } from '../../src/store/redis.js';
+import { as, logActivity, register, traces } from '../learning/helpers.js';
+import { createTestApp, keysMatching, textOf, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+afterAll(() => t?.close());
+
+/** Every key under the prefix with its type and content, in a form that compares. */
+async function contents(redis: Redis, prefix: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const key of (await keysMatching(redis, `${prefix}*`)).sort()) {
+    const type = await redis.type(key);
+    const value =
+      type === 'string' ? await redis.get(key)
+      : type === 'hash' ? Object.entries(await redis.hgetall(key)).sort()
+      : type === 'set' ? (await redis.smembers(key)).sort()
+      : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+      : type === 'list' ? await redis.lrange(key, 0, -1)
+      : type;
+    out[key.slice(prefix.length)] = `${type} ${JSON.stringify(value)}`;
+  }
+  return out;
+}
+
+/**
+ * Turns the store back into what the code before cluster support wrote: no person tags, one set of
+ * everyone, one news hash, one status and one count hash per campaign, marks named by key and person.
+ */
+async function toOldLayout(redis: Redis, p: string): Promise<void> {
+  for (const key of await keysMatching(redis, `${p}*`)) {
+    const name = key.slice(p.length);
+    let old: string | undefined;
+    let m: RegExpExecArray | null;
+    if ((m = /^users:\d+$/.exec(name))) {
+      await redis.sadd(`${p}users`, ...(await redis.smembers(key)));
+    } else if ((m = /^rem:(news|news-declined):\{n\d+\}$/.exec(name))) {
+      const h = await redis.hgetall(key);
+      if (Object.keys(h).length) await redis.hset(`${p}rem:${m[1]}`, h);
+    } else if ((m = /^out:(stats|status):\{c:(.+):\d+\}$/.exec(name))) {
+      const h = await redis.hgetall(key);
+      for (const [f, v] of Object.entries(h)) {
+        if (m[1] === 'stats') await redis.hincrby(`${p}out:stats:${m[2]}`, f, Number(v));
+        else await redis.hset(`${p}out:status:${m[2]}`, f, v);
+      }
+    } else if ((m = /^out:once:\{c:.+:\d+\}:(.+)$/.exec(name))) old = `out:once:${m[1]}`;
+    else if (name.startsWith('out:marks:')) old = undefined;
+    else if ((m = /^web:outbox:\{u:web:(.+)\}$/.exec(name))) old = `web:outbox:${m[1]}`;
+    else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
+    else if (name.startsWith('{bc}:')) old = `bc:${name.slice(5)}`;
+    else if ((m = /^(.*)\{u:([^}]+)\}(.*)$/.exec(name))) old = `${m[1]}${m[2]}${m[3]}`;
+    else continue;
+    if (old) await redis.rename(key, `${p}${old}`).catch(async () => {
+      // On a cluster RENAME cannot cross slots: copy and delete instead.
+      const dump = await redis.dumpBuffer(key);
+      if (dump) await redis.restore(`${p}${old}`, 0, dump);
+      await redis.del(key);
+    });
+    else await redis.del(key);
+  }
+}
+
+async function runMigrate(t: TestApp): Promise<{ code: number; out: string[] }> {
+  const out: string[] = [];
+  const io: AdminIO = { out: (l) => out.push(l), err: () => undefined };
+  const found = t.app.admin.find(['migrate']);
+  if (!found) throw new Error('no migrate command');
+  return { code: await found.cmd.run(found.args, io), out };
+}
+
+describe('npm run admin -- migrate', () => {
+  it('moves a store written before cluster support to the current keys, once, and the bot carries on with it', async () => {
+    t = await createTestApp();
+    const user = 'web:migrant';
+    const send = as(t, user);
+    await register(send, { name: 'Hà Văn Chuyển' });
+    await logActivity(send, { title: 'Đọc sách ở thư viện xã', evidence: 'https://example.vn/anh.jpg' });
+    await new Subscriptions(t.app.redis, t.prefix, t.app.clock).subscribeNews(user);
+    await new DirectOutbound(t.app).enqueue([{ user, campaign: 'c-old', key: 'k-old', kind: 'broadcast', replies: [{ text: 'Tin cũ' }] }]);
+    await expect.poll(() => statusOf(t.app, 'c-old', user)).toBe('sent');
+    const current = await contents(t.app.redis, t.prefix);
+
+    await toOldLayout(t.app.redis, t.prefix);
+    const old = await contents(t.app.redis, t.prefix);
+    expect(Object.keys(old).filter((k) => k.includes('{'))).toEqual([]);
+    expect(old).toHaveProperty('users');
+    expect(old).toHaveProperty(`s:${user}`);
+
+    const first = await runMigrate(t);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.out[0] as string).moved).toBeGreaterThan(10);
+    const migrated = await contents(t.app.redis, t.prefix);
+    // The same keys and values as the current code writes, except that an old send-once mark, which did
+    // not name its campaign, is kept under "legacy", and a campaign's old counts go to its first bucket.
+    const legacyFree = (c: Record<string, string>) => Object.fromEntries(Object.entries(c).filter(([k]) => !/^out:(once|marks|stats):/.test(k)));
+    expect(legacyFree(migrated)).toEqual(legacyFree(current));
+    expect(Object.keys(migrated).filter((k) => k.startsWith('out:once:'))).toEqual([`out:once:{c:legacy:${/c:c-old:(\d+)/.exec(Object.keys(current).join(' '))?.[1]}}:k-old ${user}`]);
+
+    // Running it again changes nothing.
+    const second = await runMigrate(t);
+    expect(JSON.parse(second.out[0] as string)).toEqual({ moved: 0, dropped: 0 });
+    expect(await contents(t.app.redis, t.prefix)).toEqual(migrated);
+
+    // The bot reads it all: the file, the news subscription, the delivery report, /mydata; and /deletedata erases it.
+    await send('/menu');
+    expect(textOf(await send({ choice: 'learning' }))).toContain('Hồ sơ năm 2026');
+    expect(await new Subscriptions(t.app.redis, t.prefix, t.app.clock).newsSince(user)).toBeGreaterThan(0);
+    expect(await campaignStats(t.app, 'c-old')).toEqual({ queued: 1, sent: 1 });
+    expect(await statusOf(t.app, 'c-old', user)).toBe('sent');
+    expect(textOf(await send('/mydata'))).toContain('1 tin nhắn');
+    await send('/deletedata');
+    await send({ choice: 'yes' });
+    expect(await traces(t, [user, 'Hà Văn Chuyển'])).toEqual([]);
+  });
+});
