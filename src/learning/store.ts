@@ -47,6 +47,11 @@ if ARGV[3] ~= ARGV[4] then redis.call('SREM', KEYS[2], ARGV[3]) end
 redis.call('SADD', KEYS[2], ARGV[4])
 return 1`;
 
+/** A file's place in its index: the review queue is oldest submission first, the others by last change. */
+function indexScore(file: LearningFile): number {
+  return file.status === 'submitted' ? (file.submittedAt ?? file.updatedAt) : file.updatedAt;
+}
+
 /** Thrown when a record fails its schema on the way in: a bug, never stored. */
 export class RecordError extends Error {}
 
@@ -215,7 +220,7 @@ export class LearningStore {
       const after = change(structuredClone(before));
       if (typeof after === 'string') return { ok: false, reason: after };
       after.updatedAt = this.now();
-      const score = after.status === 'submitted' ? (after.submittedAt ?? after.updatedAt) : after.updatedAt;
+      const score = indexScore(after);
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
       const swapped = await this.redis.eval(SWAP_FILE, 2, key, this.keys.refs(user), raw, this.write(fileSchema, after), was, now);
       if (swapped === 1) {
@@ -283,6 +288,34 @@ export class LearningStore {
       out.set(area, row);
     });
     return out;
+  }
+
+  // Repair
+
+  /** Puts the person's files back in the shared indexes (status and area, file ids, years). */
+  async reindex(user: string): Promise<void> {
+    for (const year of await this.years(user)) {
+      const file = await this.file(user, year);
+      if (!file) continue;
+      const [idx, fid] = [this.keys.idx(year, file.status, file.area), this.keys.fid(file.id)];
+      await this.redis.sadd(this.keys.refs(user), idx, fid);
+      await Promise.all([
+        this.redis.zadd(idx, indexScore(file), user),
+        this.redis.set(fid, this.write(fileRefSchema, { user, year })),
+        this.redis.sadd(this.keys.allYears(), String(year)),
+      ]);
+    }
+  }
+
+  /** Repair: whether `user` belongs in the status index `key` (their file of that year has that status and area). */
+  async belongs(key: string, user: string): Promise<boolean> {
+    const year = Number(key.slice(`${this.p}idx:`.length).split(':')[0]);
+    const file = await this.file(user, year);
+    return !!file && this.keys.idx(year, file.status, file.area) === key;
+  }
+
+  get indexPattern(): string {
+    return `${this.p}idx:*`;
   }
 
   // Erasure

@@ -55,6 +55,22 @@ export class Subscriptions {
     if ((await this.redis.scard(this.unitMembersKey(current))) === 0) await this.redis.srem(this.unitsKey, unitKey(current));
   }
 
+  /** Repair: puts the person's subscription back in its unit's indexes. */
+  async reindex(user: string): Promise<void> {
+    const sub = await this.of(user);
+    if (sub) await Promise.all([this.redis.sadd(this.unitMembersKey(sub), user), this.redis.sadd(this.unitsKey, unitKey(sub))]);
+  }
+
+  /** Repair: whether `user` belongs in the unit members index `key`. */
+  async belongs(key: string, user: string): Promise<boolean> {
+    const sub = await this.of(user);
+    return !!sub && this.unitMembersKey(sub) === key;
+  }
+
+  get indexPattern(): string {
+    return `${this.prefix}rem:unit:*`;
+  }
+
   async of(user: string): Promise<Subscription | undefined> {
     const parsed = subscriptionSchema.safeParse(await this.redis.hgetall(this.subKey(user)));
     return parsed.success ? parsed.data : undefined;

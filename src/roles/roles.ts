@@ -70,6 +70,20 @@ export class Roles implements RoleChecker {
     await Promise.all([moved ? this.redis.srem(this.indexKey(previous.role, previous.area), user) : undefined, this.redis.sadd(this.indexKey(grant.role, grant.area), user)]);
   }
 
+  /** Repair: puts the person's grants back in the holders indexes. */
+  async reindex(user: string): Promise<void> {
+    await Promise.all((await this.grants(user)).map((g) => this.redis.sadd(this.indexKey(g.role, g.area), user)));
+  }
+
+  /** Repair: whether `user` belongs in the holders index `key`. */
+  async belongs(key: string, user: string): Promise<boolean> {
+    return (await this.grants(user)).some((g) => this.indexKey(g.role, g.area) === key);
+  }
+
+  get indexPattern(): string {
+    return `${this.prefix}role:*`;
+  }
+
   /** Holders of a role for exactly this area. */
   async holders(role: GrantableRole, area: string): Promise<string[]> {
     return this.redis.smembers(this.indexKey(role, area));

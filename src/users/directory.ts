@@ -79,6 +79,22 @@ export class UserDirectory {
     return this.redis.smembers(this.areaIndex(area));
   }
 
+  /** Repair: puts the person back in the index of the area their record names. */
+  async reindex(user: string): Promise<void> {
+    const area = await this.redis.hget(this.key(user), 'area');
+    if (area) await this.redis.sadd(this.areaIndex(area), user);
+  }
+
+  /** Repair: whether `user` belongs in the area index `key` (their record names that area). */
+  async belongs(key: string, user: string): Promise<boolean> {
+    return key === this.areaIndex((await this.redis.hget(this.key(user), 'area')) ?? '');
+  }
+
+  /** The area indexes' name pattern, for the repair command. */
+  get indexPattern(): string {
+    return `${this.prefix}area-users:*`;
+  }
+
   async markInactive(user: string, reason: string): Promise<void> {
     await this.redis.hset(this.key(user), 'inactive', reason);
   }
