@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   qa: () => import('./qa.js'),
   reminders: () => import('./reminders.js'),
   sessions: () => import('./sessions.js'),
+  storage: () => import('./storage.js'),
   webhook: () => import('./webhook.js'),
   zalo: () => import('./zalo.js'),
 };

@@ -40,7 +40,7 @@ export async function* run(): AsyncGenerator<BenchLine> {
     const after = await usedMemory(probe);
     let sessionBytes = 0;
     const sample = 1000;
-    for (let i = 0; i < sample; i++) sessionBytes += (await probe.memory('USAGE', `${prefix}s:telegram:${100_000_000 + i * 97}`)) ?? 0;
+    for (let i = 0; i < sample; i++) sessionBytes += (await probe.memory('USAGE', `${prefix}s:{u:telegram:${100_000_000 + i * 97}}`)) ?? 0;
     yield {
       bench: 'sessions',
       sessions: PEOPLE,
