@@ -113,7 +113,7 @@ async function escalations(r: Reminders, day: string, now: Date, people: People,
 }
 
 /** News of the events whose announcement day is `day`, to everyone who asked for it in the event's area. */
-async function news(r: Reminders, day: string, now: Date, people: People, batch: Batch): Promise<void> {
+async function news(r: Reminders, day: string, now: Date, _people: People, batch: Batch): Promise<void> {
   const late = lateSince(r, day, now);
   const thisYear = Number(day.slice(0, 4));
   for (const event of r.events.events)
@@ -123,10 +123,12 @@ async function news(r: Reminders, day: string, now: Date, people: People, batch:
       const starts = new Set([r.events.datesFor(event, year, undefined, new Map()).start, ...[...settings.values()].map((s) => s.start)]);
       if (![...starts].some((s) => event.announce.includes(daysBetween(day, s)))) continue;
       for await (const page of r.subs.newsSubscribers()) {
-        // One round trip for the page's people rather than one per person.
-        const found = await Promise.all(page.map((user) => people.get(user)));
+        // One round trip for the page's people rather than one per person; not kept in People's cache,
+        // which would grow to every subscriber of the country within one run.
+        const found = await Promise.all(page.map((user) => r.app.users.get(user)));
         for (const [i, user] of page.entries()) {
-          const { lang, area } = found[i] as Awaited<ReturnType<People['get']>>;
+          const lang = found[i]?.lang ?? 'vi';
+          const area = found[i]?.area;
           if (!r.events.reaches(event, area)) continue;
           const dates = r.events.datesFor(event, year, area, settings);
           const lead = daysBetween(day, dates.start);

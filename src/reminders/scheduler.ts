@@ -6,8 +6,13 @@ import { dispatchDay, dispatchSnoozes, type DayCounts } from './dispatch.js';
 
 /** A stop longer than this is not caught up: reminders older than a day are no use. */
 export const CATCH_UP_MS = 86_400_000;
-/** Longer than any tick takes; a crashed holder's lock frees itself after it. */
-const LOCK_MS = 10 * 60_000;
+/**
+ * The tick's lock: held with a heartbeat for as long as the tick runs (a news run to millions takes
+ * longer than any fixed lease), and freed by itself a minute after a holder crashed.
+ */
+const LOCK_MS = 60_000;
+const HEARTBEAT_MS = 15_000;
+const EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 export type TickResult =
   | { status: 'done'; from: Date; to: Date; days: string[]; counts: DayCounts; snoozes: number }
@@ -35,6 +40,10 @@ export class ReminderScheduler {
     if ((await redis.set(this.key(`tick:${minute}`), '1', 'EX', 86_400, 'NX')) !== 'OK') return { status: 'skipped', reason: 'taken' };
     const token = randomBytes(8).toString('hex');
     if ((await redis.set(this.key('lock'), token, 'PX', LOCK_MS, 'NX')) !== 'OK') return { status: 'skipped', reason: 'busy' };
+    const heartbeat = setInterval(() => {
+      redis.eval(EXTEND, 1, this.key('lock'), token, LOCK_MS).catch((err: unknown) => log.warn({ err }, 'reminder tick: could not extend its lock'));
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
     try {
       const last = Number(await redis.get(this.key('last-tick')));
       let from = Number.isFinite(last) && last > 0 ? last : now.getTime() - 60_000;
@@ -55,6 +64,7 @@ export class ReminderScheduler {
       if (days.length || snoozes) log.info({ days, ...counts, snoozes }, 'reminders sent');
       return { status: 'done', from: new Date(from), to: now, days, counts, snoozes };
     } finally {
+      clearInterval(heartbeat);
       await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, this.key('lock'), token);
     }
   }
