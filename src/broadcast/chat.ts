@@ -146,7 +146,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         .join(', ');
       saveDraft(turn, { ...d, count: n, langs: count.langs });
       if (n <= 0) {
-        const found = count.recipients.length;
+        const { found } = count;
         turn.say(found ? 'broadcast.nobody_reachable' : 'broadcast.nobody', { ...describe(turn, audience), found });
         saveDraft(turn, { areas: [] });
         return { next: 'area' };

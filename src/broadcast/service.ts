@@ -4,7 +4,7 @@ import type { Reply } from '../core/message.js';
 import type { Language } from '../i18n/index.js';
 import { campaignStats, REPORT_STATUSES, reportCounts } from '../outbound/deliver.js';
 import type { OutboundMessage } from '../outbound/types.js';
-import { resolveAudience } from './audience.js';
+import { audiencePages } from './audience.js';
 import { audienceSchema, CampaignStore, contentSchema, type Audience, type Campaign, type Content, type Sender } from './campaigns.js';
 import { areaNames, commonArea, renderBroadcast } from './message.js';
 
@@ -16,7 +16,6 @@ export type Refusal = 'not_organiser' | 'invalid' | 'unknown_area' | 'outside_ar
 /** How long a starting broadcast is held by the instance queueing it before another may take it over. */
 const LEASE_MS = 2 * 60_000;
 const TICK_MS = 5_000;
-const ENQUEUE_CHUNK = 1_000;
 /** The organisers' "your broadcast is done" notices have their own delivery report. */
 export const REPORT_CAMPAIGN = 'broadcast-reports';
 const FINAL = ['sent', 'failed', 'blocked', 'opted_out', 'undeliverable'] as const;
@@ -179,19 +178,18 @@ export class Broadcasts {
       this.app.log.warn({ broadcast: id, by: c.by }, 'broadcast stopped: its organiser may no longer send to this area');
       return;
     }
-    const { recipients } = await resolveAudience(this.app, c.audience);
     const replies = new Map<Language, Reply>();
-    for (const lang of new Set(recipients.map((r) => r.lang))) replies.set(lang, await renderBroadcast(this.app, lang, c));
-    const replyFor = (lang: Language) => replies.get(lang) as Reply;
-    for (let i = 0; i < recipients.length; i += ENQUEUE_CHUNK) {
-      const messages: OutboundMessage[] = recipients
-        .slice(i, i + ENQUEUE_CHUNK)
-        .map((r) => ({ user: r.user, campaign: c.id, key: outboundKey(c.id), kind: 'broadcast', replies: [replyFor(r.lang)] }));
+    let recipients = 0;
+    // Page by page: memory stays the same for a commune or for the country.
+    for await (const page of audiencePages(this.app, c.audience)) {
+      for (const lang of new Set(page.map((r) => r.lang))) if (!replies.has(lang)) replies.set(lang, await renderBroadcast(this.app, lang, c));
+      const messages: OutboundMessage[] = page.map((r) => ({ user: r.user, campaign: c.id, key: outboundKey(c.id), kind: 'broadcast', replies: [replies.get(r.lang) as Reply] }));
       await this.app.outbound.enqueue(messages);
+      recipients += messages.length;
       await this.store.extendLease(id, now() + LEASE_MS);
     }
-    await this.store.enqueued(id, recipients.length, now());
-    this.app.log.info({ broadcast: id, recipients: recipients.length }, 'broadcast queued');
+    await this.store.enqueued(id, recipients, now());
+    this.app.log.info({ broadcast: id, recipients }, 'broadcast queued');
   }
 
   private async finishIfDone(id: string): Promise<void> {

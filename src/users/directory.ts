@@ -74,6 +74,16 @@ export class UserDirectory {
     await Promise.all([previous && previous !== area ? this.redis.srem(this.areaIndex(previous), user) : undefined, this.redis.sadd(this.areaIndex(area), user)]);
   }
 
+  /** People who gave exactly this area, page by page. */
+  async *inAreaPages(area: string, count = 500): AsyncGenerator<string[]> {
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.sscan(this.areaIndex(area), cursor, 'COUNT', count);
+      cursor = next;
+      if (batch.length) yield batch;
+    } while (cursor !== '0');
+  }
+
   /** People who gave exactly this area. */
   async inArea(area: string): Promise<string[]> {
     return this.redis.smembers(this.areaIndex(area));
