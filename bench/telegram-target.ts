@@ -27,7 +27,8 @@ const WEBHOOK_PATH = '/webhooks/telegram';
 
 async function xhht(): Promise<Server> {
   const config = configSchema.parse({
-    REDIS_URL: env('BENCH_REDIS_URL'),
+    // One redis-server, or a cluster (the webhook bench runs both).
+    ...(process.env.BENCH_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: process.env.BENCH_REDIS_CLUSTER_NODES } : { REDIS_URL: env('BENCH_REDIS_URL') }),
     REDIS_PREFIX: env('BENCH_PREFIX'),
     LOG_LEVEL: 'warn',
     TELEGRAM_BOT_TOKEN: token,

@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { projectRoot } from '../src/core/paths.js';
+import { startRedisCluster } from '../test/support/redis-cluster.js';
 import { freePort } from '../test/support/redis-server.js';
 import type { BenchLine } from './run.js';
 import { benchRedis } from './support/redis.js';
@@ -112,7 +113,7 @@ async function apiStats(port: number): Promise<Record<string, number>> {
 }
 
 interface Target {
-  kind: 'xhht' | 'echo';
+  kind: 'xhht' | 'echo' | 'xhht-cluster';
   proc: ChildProcess;
   url: string;
   next: () => string;
@@ -123,7 +124,7 @@ interface Target {
 
 async function startTarget(kind: Target['kind'], api: number, extraEnv: Record<string, string>, firstUser: number): Promise<Target> {
   const port = await freePort();
-  const { proc } = await child('bench/telegram-target.ts', [kind], { BENCH_TOKEN: TOKEN, BENCH_API_ROOT: `http://127.0.0.1:${api}`, BENCH_SECRET: SECRET, BENCH_PORT: String(port), ...extraEnv });
+  const { proc } = await child('bench/telegram-target.ts', [kind === 'xhht-cluster' ? 'xhht' : kind], { BENCH_TOKEN: TOKEN, BENCH_API_ROOT: `http://127.0.0.1:${api}`, BENCH_SECRET: SECRET, BENCH_PORT: String(port), ...extraEnv });
   const url = `http://127.0.0.1:${port}/webhooks/telegram`;
   await untilReady(url);
   // Warm-up on users of its own, unmeasured; then the measured users start at /start.
@@ -151,11 +152,15 @@ export async function* run(): AsyncGenerator<BenchLine> {
   const prefix = `bw${randomBytes(3).toString('hex')}:`;
   const api = await child('bench/telegram-fake-api.ts', [], {});
   const targets: Target[] = [];
+  // The same bot once more on a 3-master Redis Cluster, reported beside the single server.
+  const cluster = process.env.BENCH_WEBHOOK_CLUSTER === '0' ? undefined : await startRedisCluster(3);
   try {
     const echo = await startTarget('echo', api.port, {}, 1_000_000);
     targets.push(echo);
     const ours = await startTarget('xhht', api.port, { BENCH_REDIS_URL: redisServer.url, BENCH_PREFIX: prefix }, 2_000_000);
     targets.push(ours);
+    const onCluster = cluster && (await startTarget('xhht-cluster', api.port, { BENCH_REDIS_CLUSTER_NODES: cluster.nodes.join(','), BENCH_PREFIX: prefix }, 3_000_000));
+    if (onCluster) targets.push(onCluster);
     // Taking turns in slices, so that work elsewhere on the machine weighs on both alike.
     for (let i = 0; i < SLICES; i++) for (const t of targets) await slice(t, api.port, SECONDS / SLICES);
     const steady = new Map<Target, ReturnType<typeof latency>>();
@@ -172,6 +177,18 @@ export async function* run(): AsyncGenerator<BenchLine> {
       paced: steady.get(ours),
       replies: 'sendMessage calls of their own, made before the webhook is answered; a button answer rides in the webhook response',
     };
+    if (onCluster) {
+      const clusterFigures = figures(onCluster.total, onCluster.calls, onCluster.cpu);
+      yield {
+        bench: 'webhook-cluster',
+        ...common,
+        masters: 3,
+        ...clusterFigures,
+        ratio: round(clusterFigures.updates_per_s / echoFigures.updates_per_s, 3),
+        ratioToSingleNode: round(clusterFigures.updates_per_s / ourFigures.updates_per_s, 3),
+        paced: steady.get(onCluster),
+      };
+    }
   } finally {
     for (const t of targets) await stop(t.proc);
     await stop(api.proc);
@@ -180,5 +197,6 @@ export async function* run(): AsyncGenerator<BenchLine> {
     for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
     redis.disconnect();
     await redisServer.dispose();
+    await cluster?.dispose();
   }
 }

@@ -25,46 +25,44 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   }
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
-  // Commands that read only the data files (e.g. the reminder preview) need no Redis: this client never connects.
-  const offline = new App({ config, log, redis: new Redis({ lazyConnect: true }) });
-  await offline.use(...capabilities);
-  const wanted = offline.admin.find(argv);
-  if (!wanted) {
-    io.err(`Usage: npm run admin -- <command>\n${offline.admin.usage().join('\n')}`);
-    return argv.length ? 2 : 0;
-  }
-  if (wanted.cmd.dataOnly) return wanted.cmd.run(wanted.args, io);
-
-  let store: OpenedStore;
+  let store: OpenedStore | undefined;
   try {
     store = await openStore(config, log);
   } catch (err) {
     if (!(err instanceof NoStoreError)) throw err;
-    io.err(err.message);
-    return 2;
   }
-  if (store.kind === 'memory') {
+  if (store?.kind === 'memory') {
     await store.close();
-    io.err(
-      'No Redis to work on: the admin commands work on the Redis the bot uses. Set REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES) to it, or install redis-server (a bot without one keeps its data in its own memory).',
-    );
-    return 2;
+    store = undefined;
   }
-  const app = new App({ config, log, redis: store.redis });
+  // Without a Redis, commands that read only the data files (the reminder preview) still run: this client never connects.
+  const app = new App({ config, log, redis: store?.redis ?? new Redis({ lazyConnect: true }) });
   try {
-    const ready = await Promise.race([whenReady(store.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
-    if (!ready) {
-      io.err(`${store.summary}: Redis did not answer within 10 s.`);
-      return 1;
-    }
     await app.use(...capabilities);
     const found = app.admin.find(argv);
-    if (!found) throw new Error('the admin commands changed between two registrations');
+    if (!found) {
+      io.err(`Usage: npm run admin -- <command>\n${app.admin.usage().join('\n')}`);
+      return argv.length ? 2 : 0;
+    }
+    if (!found.cmd.dataOnly) {
+      if (!store) {
+        io.err(
+          'No Redis to work on: the admin commands work on the Redis the bot uses. Set REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES) to it, or install redis-server (a bot without one keeps its data in its own memory).',
+        );
+        return 2;
+      }
+      const ready = await Promise.race([whenReady(store.redis).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+      if (!ready) {
+        io.err(`${store.summary}: Redis did not answer within 10 s.`);
+        return 1;
+      }
+    }
     return await found.cmd.run(found.args, io);
   } finally {
     await app.stop();
     // A private redis-server the bot started stays up; one this command started stops with it.
-    await store.close();
+    if (store) await store.close();
+    else app.redis.disconnect();
   }
 }
 
