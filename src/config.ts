@@ -100,6 +100,32 @@ export const configSchema = z.object({
   ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
   /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
   WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
+  /** The web chat (page, /api/chat and its routes): "off" for deployments that only want Telegram and Zalo. */
+  WEB_CHAT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : 'on'),
+    z.enum(['on', 'off'], { error: 'on or off' }),
+  ),
+  /** Signs web-chat ids; without it a secret is made on first start and kept in Redis. */
+  WEB_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  ),
+  /** New web-chat identities one client address may get per hour. */
+  WEB_SESSIONS_PER_HOUR: intInRange(1, 1_000_000, 30),
+  /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (the one the proxy added). */
+  TRUST_PROXY: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+    z
+      .enum(['', '0', '1', 'false', 'true', 'no', 'yes', 'off', 'on'], { error: 'true or false' })
+      .optional()
+      .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on'),
+  ),
+  /** Where the data the bot writes lives (uploads, a private Redis); default ./data. */
+  DATA_DIR: optionalString,
+  /** Photos and files sent as evidence from the web chat; default <DATA_DIR>/uploads. */
+  WEB_UPLOAD_DIR: optionalString,
+  /** The largest photo or file the web chat takes, in megabytes. */
+  WEB_UPLOAD_MAX_MB: intInRange(1, 50, 8),
   /** Outbound queue: messages each channel's worker handles at once in this process. */
   OUTBOUND_CONCURRENCY: intInRange(1, 1000, 32),
 });

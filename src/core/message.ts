@@ -83,5 +83,10 @@ export const replySchema = z.object({
   file: z.object({ name: z.string(), mime: z.string(), content: z.string() }).optional(),
   /** Photos or files to show after the text, where the channel can. */
   media: z.array(mediaSchema).optional(),
+  /**
+   * Shows another person's data (an officer reading a citizen's file): channels show it but keep no
+   * copy (the web chat's history), so that person's erasure leaves nothing behind.
+   */
+  personal: z.boolean().optional(),
 });
 export type Reply = z.infer<typeof replySchema>;

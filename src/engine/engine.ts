@@ -328,19 +328,26 @@ function missingExit(flow: Flow, stepId: string): never {
 export function compact(replies: Reply[]): Reply[] {
   const out: Reply[] = [];
   let pending: string[] = [];
+  // A joined message that holds another person's data is marked as a whole.
+  let pendingPersonal = false;
+  const personal = (p: boolean) => (p ? { personal: true } : {});
   for (const r of replies) {
     const plain = !r.choices?.length && !r.link && !r.file && !r.media?.length;
     const joined = [...pending, r.text].join('\n\n');
     if (joined.length > MERGE_LIMIT && pending.length) {
-      out.push({ text: pending.join('\n\n') });
+      out.push({ text: pending.join('\n\n'), ...personal(pendingPersonal) });
       pending = [];
+      pendingPersonal = false;
     }
-    if (plain) pending.push(r.text);
-    else {
-      out.push({ ...r, text: [...pending, r.text].join('\n\n') });
+    if (plain) {
+      pending.push(r.text);
+      pendingPersonal ||= r.personal === true;
+    } else {
+      out.push({ ...r, text: [...pending, r.text].join('\n\n'), ...personal(pendingPersonal || r.personal === true) });
       pending = [];
+      pendingPersonal = false;
     }
   }
-  if (pending.length) out.push({ text: pending.join('\n\n') });
+  if (pending.length) out.push({ text: pending.join('\n\n'), ...personal(pendingPersonal) });
   return out;
 }

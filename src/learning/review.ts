@@ -138,7 +138,7 @@ export function registerReview(ctx: LearningContext): void {
     }
     delete rv.file;
     const profile = await store.profile(owned?.user ?? '');
-    turn.say(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year });
+    turn.reply({ text: turn.t(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year }), personal: true });
     return undefined;
   };
 
@@ -181,7 +181,7 @@ export function registerReview(ctx: LearningContext): void {
           }),
         );
       }
-      turn.reply({ text: lines.join('\n') });
+      turn.reply({ text: lines.join('\n'), personal: true });
       return undefined;
     })
     .choices('review.queueChoices', async (turn) => {
@@ -228,6 +228,7 @@ export function registerReview(ctx: LearningContext): void {
 
   /** The whole file: profile, scores, then the activities with their evidence (one line each, so long files split). */
   async function showFile(turn: Turn, { user, file }: OwnedFile): Promise<void> {
+    const shownFrom = turn.replies.length;
     const profile = await store.profile(user);
     const activities = await store.activities(user, file.year);
     const p = criteria.progress(file.scores);
@@ -248,5 +249,6 @@ export function registerReview(ctx: LearningContext): void {
       a.evidence?.type === 'file' ? [{ kind: a.evidence.kind, fileId: a.evidence.fileId, channel: a.evidence.channel, caption: `${i + 1}. ${a.title}` }] : [],
     );
     if (media.length) turn.reply({ text: turn.t('review.file_media', { count: media.length }), media });
+    for (const r of turn.replies.slice(shownFrom)) r.personal = true;
   }
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { issuedWebId } from '../support/web.js';
 
 /** The bot as `npm start` runs it: a real process, its logs, its exit. */
 function startBot(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
@@ -41,7 +42,10 @@ describe('the bot process', () => {
       return res.ok ? res.text() : undefined;
     });
     expect(page).toContain('Trợ lý Xây dựng xã hội học tập');
-    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p1', text: '/start' }) });
+    // Besides the JSON log, one plain line says where to open the chat.
+    expect(bot.output()).toMatch(new RegExp(`^open http://127\\.0\\.0\\.1:${port}/$`, 'm'));
+    const user = await issuedWebId(`http://127.0.0.1:${port}`);
+    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user, text: '/start' }) });
     expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
@@ -62,11 +66,14 @@ describe('the bot process', () => {
     running.push(bot.child);
     const down = await until(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status);
     expect(down).toBe(503);
-    const refused = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p2', text: '/start' }) });
-    expect(((await refused.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('thử lại');
+    // The web chat cannot issue an identity without its store: the page hears "try again" (503) and offers "Thử lại".
+    const refused = await fetch(`http://127.0.0.1:${port}/api/chat/session`, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toContain('try again');
     redis = await startRedisServer({ port: redisPort });
     await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
-    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'p2', text: '/start' }) });
+    const user = await issuedWebId(`http://127.0.0.1:${port}`);
+    const chat = await fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user, text: '/start' }) });
     expect(((await chat.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Xin chào');
     expect(bot.output().match(/Redis is unreachable/g)).toHaveLength(1);
     bot.child.kill('SIGTERM');
@@ -81,15 +88,16 @@ describe('the bot process', () => {
     await until(async () => ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200 ? true : undefined));
     // Another instance holds this person's session, so the message waits inside the bot.
     const other = new Redis(redis.url);
-    await other.set('gs:lock:s:web:late', 'other-instance', 'PX', 5_000);
-    const answer = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: 'late', text: '/start' }) });
+    const lateUser = await issuedWebId(`http://127.0.0.1:${port}`);
+    await other.set(`gs:lock:s:web:${lateUser}`, 'other-instance', 'PX', 5_000);
+    const answer = fetch(`http://127.0.0.1:${port}/api/chat`, { method: 'POST', body: JSON.stringify({ user: lateUser, text: '/start' }) });
     await new Promise((r) => setTimeout(r, 300));
     bot.child.kill('SIGTERM');
     await until(async () => (bot.output().includes('finishing messages in flight') ? true : undefined));
     // Stopping means no new work, while the message in flight is still waiting.
     const late = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 'refused');
     expect(late).not.toBe(200);
-    await other.del('gs:lock:s:web:late');
+    await other.del(`gs:lock:s:web:${lateUser}`);
     const res = await answer;
     const answeredAt = Date.now();
     expect(res.status).toBe(200);
@@ -97,7 +105,7 @@ describe('the bot process', () => {
     expect(await bot.exited).toBe(0);
     // Its connection closed with the answer: the process does not sit out a timeout on it.
     expect(Date.now() - answeredAt).toBeLessThan(3_000);
-    expect(await other.exists('gs:s:web:late')).toBe(1);
+    expect(await other.exists(`gs:s:web:${lateUser}`)).toBe(1);
     other.disconnect();
   });
 });

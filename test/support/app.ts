@@ -37,7 +37,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   // The production client: it fails fast while Redis is down instead of queueing commands.
   const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : undefined;
   if (redis) await whenReady(redis);
-  const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
+  // Every test file talks from 127.0.0.1: the limit on new web identities per address is the test's to set.
+  const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, WEB_SESSIONS_PER_HOUR: '1000000', ...opts.env });
   const app = new App({ config, log, clock: opts.clock, redis, dirs: opts.dirs, throttle: opts.throttle === 'config' ? undefined : (opts.throttle ?? null) });
   await app.use(...(opts.capabilities ?? allCapabilities), ...(opts.extra ?? []));
   app.build();
