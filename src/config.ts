@@ -98,7 +98,7 @@ export const configSchema = z.object({
   TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
   /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */
   ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
-  /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
+  /** Outbound queue: proactive messages per second to web-chat pages; 0: no cap. */
   WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
   /** The web chat (page, /api/chat and its routes): "off" for deployments that only want Telegram and Zalo. */
   WEB_CHAT: z.preprocess(

@@ -14,6 +14,12 @@ describe('configuration from the environment', () => {
     expect(c.ZALO_OAUTH_BASE).toBe('https://oauth.zaloapp.com');
   });
 
+  it('has the web chat on, its limits and no trusted proxy by default; reads WEB_CHAT and TRUST_PROXY as words', () => {
+    expect(loadConfig({})).toMatchObject({ WEB_CHAT: 'on', WEB_SESSIONS_PER_HOUR: 30, TRUST_PROXY: false, WEB_UPLOAD_MAX_MB: 8 });
+    expect(loadConfig({ WEB_CHAT: 'OFF', TRUST_PROXY: 'true' })).toMatchObject({ WEB_CHAT: 'off', TRUST_PROXY: true });
+    expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+  });
+
   it('reads the values it is given', () => {
     const c = loadConfig({ PORT: '8080', REDIS_URL: 'redis://10.0.0.5:6379/2', ADMIN_IDS: 'telegram:123, zalo:4567890123456789012', TELEGRAM_BOT_TOKEN: '123456:ABC-def_1', TELEGRAM_WEBHOOK_URL: '' });
     expect(c.PORT).toBe(8080);
@@ -31,6 +37,11 @@ describe('configuration from the environment', () => {
     [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters'],
     [{ ZALO_API_BASE: 'ftp://x' }, 'ZALO_API_BASE must be a URL starting with https:// or http://'],
     [{ SESSION_TTL_DAYS: '0' }, 'SESSION_TTL_DAYS must be an integer from 1 to 3650'],
+    [{ WEB_CHAT: 'maybe' }, 'WEB_CHAT must be on or off (got "maybe")'],
+    [{ WEB_SECRET: 'short' }, 'WEB_SECRET must be at least 32 characters'],
+    [{ WEB_SESSIONS_PER_HOUR: '0' }, 'WEB_SESSIONS_PER_HOUR must be an integer from 1 to 1000000'],
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY must be true or false'],
+    [{ WEB_UPLOAD_MAX_MB: '500' }, 'WEB_UPLOAD_MAX_MB must be an integer from 1 to 50'],
   ])('stops on %j with one clear line', (env, message) => {
     let error: unknown;
     try {

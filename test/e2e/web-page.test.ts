@@ -159,14 +159,25 @@ describe('the web chat page in a real browser', () => {
     await page.close();
   });
 
-  it('shows a proactive message at once, without a reload', async () => {
+  it('shows a proactive message at once, without a reload, with an unread mark while the tab is in the background', async () => {
     const page = await phonePage(browser);
+    // Headless tabs are never hidden: the page is told so, as a phone does when another app is in front.
+    await page.evaluateOnNewDocument("Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => window.inBackground === true })");
     await page.goto(http.url);
     await settled(page);
     await page.waitForSelector('body[data-live="on"]');
     const user = await idOf(page);
-    await t.app.senders.get('web')?.send(user, [{ text: 'Tuần lễ học tập suốt đời 2026 khai mạc ngày 1/10 tại nhà văn hóa phường.' }]);
+    await inPage(page, 'window.inBackground = true');
+    await t.app.senders.get('web')?.send(user, [
+      { text: 'Tuần lễ học tập suốt đời 2026 khai mạc ngày 1/10 tại nhà văn hóa phường. Chi tiết: https://congdanhoctap.vn/tuan-le-2026. Không bấm javascript:alert(1)' },
+    ]);
     await shows(page, 'khai mạc ngày 1/10 tại nhà văn hóa');
+    // Web addresses are links, without the full stop after them; nothing else is.
+    const links = await inPage<string[]>(page, "[...[...document.querySelectorAll('#log .msg.bot')].at(-1).querySelectorAll('a')].map((a) => a.getAttribute('href'))");
+    expect(links).toEqual(['https://congdanhoctap.vn/tuan-le-2026']);
+    expect(await inPage(page, 'document.title')).toBe('(1) Trợ lý Xây dựng xã hội học tập');
+    await inPage(page, "window.inBackground = false, document.dispatchEvent(new Event('visibilitychange'))");
+    expect(await inPage(page, 'document.title')).toBe('Trợ lý Xây dựng xã hội học tập');
     await page.close();
   });
 

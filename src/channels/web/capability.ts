@@ -247,7 +247,8 @@ export const web: Capability = {
           'x-content-type-options': 'nosniff',
           // Shown, never run: a crafted file gets no script and no access to the chat's storage.
           'content-security-policy': "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-          'content-disposition': `inline; filename="upload.${found.record.ext}"`,
+          // Photos open in the page; a PDF is downloaded (a sandboxed document may not run the PDF viewer).
+          'content-disposition': `${found.record.kind === 'photo' ? 'inline' : 'attachment'}; filename="minh-chung.${found.record.ext}"`,
         });
         res.end(found.bytes);
       }))
