@@ -394,7 +394,17 @@ describe('web chat history, live messages, uploads and erasure', () => {
     expect((await historyOf(user)).some((m) => m.from === 'user' && m.media?.[0]?.kind === 'photo')).toBe(true);
     expect(all((await send({ text: '/mydata' })).replies)).toContain('1 ảnh/tệp');
 
-    // /deletedata erases the history, the file and its records; its own exchange is not kept either.
+    // A PDF is taken too, and downloaded rather than opened.
+    const pdf = await upload(user, Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n', 'latin1'), { 'x-file-name': 'giay-khen.pdf' });
+    expect(pdf.status).toBe(200);
+    const pdfLink = ((await pdf.json()) as { sent: { media: { kind: string; url: string }[] } }).sent.media[0];
+    expect(pdfLink?.kind).toBe('document');
+    const pdfFile = await fetch(`${http.url}${pdfLink?.url}`);
+    expect(pdfFile.headers.get('content-type')).toBe('application/pdf');
+    expect(pdfFile.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect((await stored()).files).toHaveLength(2);
+
+    // /deletedata erases the history, the files and their records; its own exchange is not kept either.
     await send({ text: '/deletedata' });
     expect(all((await send({ choice: 'yes' })).replies)).toContain('Đã xóa');
     expect(await historyOf(user)).toEqual([]);
