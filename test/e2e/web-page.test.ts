@@ -142,6 +142,32 @@ describe('the web chat page in a real browser', () => {
     await page.close();
   });
 
+  it('shows typing dots and holds the input while a reply is on its way', async () => {
+    const page = await phonePage(browser);
+    await page.goto(http.url);
+    await settled(page);
+    // The next message is held on its way to the server until the page has been looked at.
+    await page.setRequestInterception(true);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      page.on('request', (req) => {
+        if (req.url().endsWith('/api/chat') && req.method() === 'POST') {
+          release = () => void req.continue();
+          resolve();
+        } else void req.continue();
+      });
+    });
+    await (await button(page, { value: 'settings' })).click();
+    await held;
+    expect(
+      await inPage(page, "({ typing: !!document.querySelector('#log .typing'), input: document.getElementById('text').disabled, send: document.getElementById('send').disabled })"),
+    ).toEqual({ typing: true, input: true, send: true });
+    release();
+    await shows(page, 'Cài đặt');
+    expect(await inPage(page, "({ typing: !!document.querySelector('#log .typing'), input: document.getElementById('text').disabled })")).toEqual({ typing: false, input: false });
+    await page.close();
+  });
+
   it('offers “Thử lại” when a request fails, and sends it again', async () => {
     const page = await phonePage(browser);
     await page.goto(http.url);
