@@ -14,7 +14,8 @@ function startBot(env: Record<string, string>): { child: ChildProcess; output: (
   return { child, output: () => out, exited };
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+// Generous: on a busy two-core machine the bot can take most of a minute to start.
+async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe().catch(() => undefined);
@@ -32,7 +33,7 @@ afterEach(async () => {
   redis = undefined;
 });
 
-describe('the bot process', () => {
+describe('the bot process', { timeout: 180_000 }, () => {
   it('serves the web chat in memory, says so once, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const bot = startBot({ PORT: String(port) });

@@ -297,6 +297,15 @@ describe('web chat history, live messages, uploads and erasure', () => {
     for (const m of messages) expect(Math.abs(m.at - Date.now())).toBeLessThan(60_000);
   });
 
+  it('keeps nothing of an erasure, even when the history had already expired', async () => {
+    const user = await issuedWebId(http.url);
+    await chat(user, { text: '/start' });
+    await chat(user, { text: '/deletedata' });
+    await t.app.redis.del(webKeys(t.prefix).history(`web:${user}`));
+    expect(all((await chat(user, { choice: 'yes' })).replies)).toContain('Đã xóa');
+    expect(await t.app.redis.exists(webKeys(t.prefix).history(`web:${user}`))).toBe(0);
+  });
+
   it('keeps the last 200 messages', async () => {
     const user = await issuedWebId(http.url);
     for (let i = 0; i < 110; i++) await chat(user, { text: '/help' });

@@ -111,11 +111,11 @@ export const web: Capability = {
 
     /**
      * One exchange: what the person sent and what the bot said go into the history, unless the exchange
-     * erased it (then nothing of it is kept). A tick on a multi-select question updates that question.
+     * erased the person (the bot then keeps no record of them, and nothing of it is kept here either).
+     * A tick on a multi-select question updates that question.
      */
     async function exchange(user: string, sent: HistoryEntry, message: Omit<Parameters<App['bot']['handle']>[0], 'user'>) {
       const tail = message.choice !== undefined ? await history.tail(user, TAIL_FOR_UPDATE) : [];
-      const kept = tail.length > 0 || (await history.exists(user));
       const replies = await handle(user, message);
       const at = now();
       let replaceIndex: number | undefined;
@@ -127,7 +127,9 @@ export const web: Capability = {
       // A pressed button is kept as the person saw it: its label.
       const label = message.choice !== undefined ? tail.findLast((e) => e.from === 'bot' && e.choices?.some((c) => c.value === message.choice))?.choices?.find((c) => c.value === message.choice)?.label : undefined;
       const entries = replaceIndex === undefined ? [...userEntry({ ...sent, ...(label ? { text: label } : {}) }, replies), ...botEntries(replies, at)] : botEntries(replies, at);
-      const [, lang] = await Promise.all([history.append(user, entries, { onlyIfKept: kept, replaceIndex }), languageOf(user)]);
+      // Everyone who writes is recorded by the bot (with their language); only an erasure leaves no record.
+      const lang = await languageOf(user);
+      if (lang) await history.append(user, entries, { replaceIndex });
       return { replies: await renderer.replies(replies, at), ...(replaceIndex !== undefined ? { updated: true } : {}), ...(lang ? { lang } : {}) };
     }
 

@@ -13,20 +13,15 @@ export const historyEntrySchema = replySchema.extend({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-/**
- * Appends entries, or replaces the entry at ARGV[3] (a negative index) with the first one. With
- * ARGV[1] = "1" nothing is written unless the list still exists: a message that erased the person's data
- * (/deletedata) must not leave its own exchange behind.
- */
+/** Appends entries, or replaces the entry at ARGV[2] (a negative index) with the first one; then trims and sets the TTL. */
 const APPEND = `
-if ARGV[1] == '1' and redis.call('exists', KEYS[1]) == 0 then return 0 end
-if ARGV[3] ~= '' then
-  redis.call('lset', KEYS[1], tonumber(ARGV[3]), ARGV[5])
+if ARGV[2] ~= '' then
+  redis.call('lset', KEYS[1], tonumber(ARGV[2]), ARGV[4])
 else
-  for i = 5, #ARGV do redis.call('rpush', KEYS[1], ARGV[i]) end
-  redis.call('ltrim', KEYS[1], -tonumber(ARGV[2]), -1)
+  for i = 4, #ARGV do redis.call('rpush', KEYS[1], ARGV[i]) end
+  redis.call('ltrim', KEYS[1], -tonumber(ARGV[1]), -1)
 end
-redis.call('expire', KEYS[1], tonumber(ARGV[4]))
+redis.call('expire', KEYS[1], tonumber(ARGV[3]))
 return 1
 `;
 
@@ -55,18 +50,12 @@ export class WebHistory {
     });
   }
 
-  async exists(user: string): Promise<boolean> {
-    return (await this.redis.exists(this.keys.history(user))) === 1;
-  }
-
-  /** `onlyIfKept`: write only if the list still exists (it did when the exchange began). */
-  async append(user: string, entries: HistoryEntry[], opts: { onlyIfKept?: boolean; replaceIndex?: number } = {}): Promise<void> {
+  async append(user: string, entries: HistoryEntry[], opts: { replaceIndex?: number } = {}): Promise<void> {
     if (!entries.length) return;
     await this.redis.eval(
       APPEND,
       1,
       this.keys.history(user),
-      opts.onlyIfKept ? '1' : '0',
       String(HISTORY_MAX),
       opts.replaceIndex === undefined ? '' : String(opts.replaceIndex),
       String(this.ttlSeconds),
