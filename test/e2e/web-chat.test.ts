@@ -355,6 +355,13 @@ describe('web chat history, live messages, uploads and erasure', () => {
     const after = await historyOf(user);
     expect(after).toHaveLength(before);
     expect(after.at(-1)?.choices[0]?.label).toBe(ticked.replies[0]?.choices[0]?.label);
+    // Another answer with the same buttons is a new message: the menu after "Xong" is not a tick.
+    await chat(user, { choice: 'done' });
+    await chat(user, { choice: 'skip' });
+    const menuBefore = (await historyOf(user)).length;
+    const list = await chat(user, { choice: 'list' });
+    expect(list.updated).toBeUndefined();
+    expect((await historyOf(user)).length).toBeGreaterThan(menuBefore);
   });
 
   it('takes a photo as evidence, checked by its bytes, and serves it only through a signed link', async () => {

@@ -38,10 +38,11 @@ const userOnlySchema = z.object({ user: webIdSchema });
 const TAIL_FOR_UPDATE = 30;
 const HEARTBEAT_MS = 25_000;
 
-function sameChoices(a: Reply, b: Reply): boolean {
+/** The same question asked again, only its buttons' labels changed (a box ticked). */
+function sameQuestion(a: Reply, b: Reply): boolean {
   const va = (a.choices ?? []).map((c) => c.value);
   const vb = (b.choices ?? []).map((c) => c.value);
-  return va.length > 0 && va.length === vb.length && va.every((v, i) => v === vb[i]);
+  return a.text === b.text && va.length > 0 && va.length === vb.length && va.every((v, i) => v === vb[i]);
 }
 
 /** The chat page, its API (/api/chat…), and the web channel's proactive messages (history + live pages). */
@@ -122,11 +123,11 @@ export const web: Capability = {
       if (message.choice !== undefined && replies.length === 1) {
         const asked = tail.findLastIndex((e) => e.from === 'bot' && (e.choices?.length ?? 0) > 0);
         const question = tail[asked];
-        if (question?.choices?.some((c) => c.value === message.choice) && sameChoices(question, replies[0] as Reply)) replaceIndex = asked - tail.length;
+        if (question?.choices?.some((c) => c.value === message.choice) && sameQuestion(question, replies[0] as Reply)) replaceIndex = asked - tail.length;
       }
       // A pressed button is kept as the person saw it: its label.
       const label = message.choice !== undefined ? tail.findLast((e) => e.from === 'bot' && e.choices?.some((c) => c.value === message.choice))?.choices?.find((c) => c.value === message.choice)?.label : undefined;
-      const entries = replaceIndex === undefined ? [...userEntry({ ...sent, ...(label ? { text: label } : {}) }, replies), ...botEntries(replies, at)] : botEntries(replies, at);
+      const entries = replaceIndex === undefined ? [...userEntry({ ...sent, ...(label ? { text: label } : {}) }, message.choice === undefined, replies), ...botEntries(replies, at)] : botEntries(replies, at);
       // Everyone who writes is recorded by the bot (with their language); only an erasure leaves no record.
       const lang = await languageOf(user);
       if (lang) await history.append(user, entries, { replaceIndex });

@@ -80,7 +80,10 @@ export function botEntries(replies: Reply[], at: number): HistoryEntry[] {
   return replies.map((r) => (r.personal ? { text: '', ...(r.choices ? { choices: r.choices } : {}), personal: true, from: 'bot', at } : { ...r, from: 'bot', at }));
 }
 
-/** The person's own message, unless it was answered with someone else's data (an officer's reason for returning a file may name its owner). */
-export function userEntry(sent: HistoryEntry, replies: Reply[]): HistoryEntry[] {
-  return replies.some((r) => r.personal) ? [] : [sent];
+/**
+ * The person's own message, unless they typed it and it was answered with someone else's data (an
+ * officer's reason for returning a file may name its owner). A pressed button is kept: labels carry no names.
+ */
+export function userEntry(sent: HistoryEntry, typed: boolean, replies: Reply[]): HistoryEntry[] {
+  return typed && replies.some((r) => r.personal) ? [] : [sent];
 }
