@@ -52,6 +52,8 @@ export const configSchema = z.object({
       return z.NEVER;
     }),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  /** Wrong invite codes per clock hour across everyone: beyond it /join is refused until the hour ends (guessing from many ids). */
+  JOIN_WRONG_CODES_PER_HOUR: intInRange(1, 1_000_000, 200),
   /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
   FLOOD_BURST: intInRange(0, 100_000, 60),
   /** Flood limit per person: messages per second that refill the burst. */

@@ -8,6 +8,7 @@ import { parseDuration } from './invites.js';
 
 /** Failed /join attempts allowed per person per hour, so codes cannot be guessed by trying. */
 const JOIN_ATTEMPTS_PER_HOUR = 5;
+const HOUR_MS = 3_600_000;
 /** How long a code made in the chat stays valid. */
 const CHAT_INVITE_DAYS = 7;
 
@@ -17,6 +18,8 @@ export const roles: Capability = {
   register(app) {
     const roleName = (lang: 'vi' | 'en', role: string) => app.i18n.t(lang, `roles.role.${role}`);
     const joinAttemptsKey = (user: string) => `${app.prefix}join-attempts:${user}`;
+    /** Wrong codes from everyone in one clock hour: ids are cheap to change (web chat), so a per-person count alone does not stop guessing. */
+    const wrongCodesKey = (hour: number) => `${app.prefix}join-wrong:${hour}`;
     let unitKinds: UnitKinds | undefined;
     /** What an invite is for, checked the same way for the command line and the chat. */
     const inviteSpec = (role?: string, area?: string, unit?: string) => {
@@ -54,14 +57,29 @@ export const roles: Capability = {
           return { reprompt: true };
         }
         const attemptsKey = joinAttemptsKey(turn.user);
-        const attempts = Number(await app.redis.get(attemptsKey)) || 0;
-        if (attempts >= JOIN_ATTEMPTS_PER_HOUR) {
+        const now = app.clock.now().getTime();
+        const hour = Math.floor(now / HOUR_MS);
+        const limit = app.config.JOIN_WRONG_CODES_PER_HOUR;
+        const [attempts, everyone] = (await app.redis.mget(attemptsKey, wrongCodesKey(hour))).map((v) => Number(v) || 0);
+        if ((everyone ?? 0) >= limit) {
+          turn.say('roles.join_closed', { minutes: Math.ceil(((hour + 1) * HOUR_MS - now) / 60_000) });
+          return { reprompt: true };
+        }
+        if ((attempts ?? 0) >= JOIN_ATTEMPTS_PER_HOUR) {
           turn.say('roles.join_too_many');
           return { reprompt: true };
         }
         const result = await app.invites.redeem(turn.user, args);
         if (!result.ok) {
-          await app.redis.multi().incr(attemptsKey).pexpire(attemptsKey, 3_600_000).exec();
+          const counted = await app.redis
+            .multi()
+            .incr(attemptsKey)
+            .pexpire(attemptsKey, HOUR_MS)
+            .incr(wrongCodesKey(hour))
+            .pexpire(wrongCodesKey(hour), 2 * HOUR_MS)
+            .exec();
+          // Once, by whichever message reaches the limit: the log says guessing is under way, not by whom.
+          if (counted?.[2]?.[1] === limit) app.log.warn({ limit }, 'invite codes: too many wrong codes this hour; every /join is refused until the hour ends');
           turn.say(`roles.join_${result.reason}`);
           return { reprompt: true };
         }

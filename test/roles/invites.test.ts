@@ -4,6 +4,7 @@ import { normaliseCode, parseDuration } from '../../src/roles/invites.js';
 import { traces } from '../learning/helpers.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
+import { capturedLog } from '../support/log.js';
 
 describe('roles by single-use invite code', () => {
   let t: TestApp;
@@ -84,6 +85,31 @@ describe('roles by single-use invite code', () => {
     const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
     expect(textOf(await t.send('web:guesser', `/join ${code}`))).toContain('sai mã nhiều lần');
     expect(await t.app.roles.grants('web:guesser')).toEqual([]);
+  });
+
+  it('refuses every /join for the rest of the hour once everyone together has tried too many wrong codes, and warns once', async () => {
+    const captured = capturedLog('warn');
+    const hourly = new FakeClock('2026-11-25T03:40:00Z');
+    const g = await createTestApp({ clock: hourly, log: captured.log, env: { JOIN_WRONG_CODES_PER_HOUR: '6' } });
+    try {
+      // Three ids, two guesses each: no one reaches their own limit of five.
+      for (const who of ['web:g1', 'web:g2', 'web:g3'])
+        for (let i = 0; i < 2; i++) expect(textOf(await g.send(who, `/join WRONG-${i}1111`))).toContain('không đúng');
+      const { code } = await g.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
+      const closed = textOf(await g.send('web:newcomer', `/join ${code}`));
+      expect(closed).toContain('Tạm thời chưa nhận mã mời');
+      expect(closed).toContain('20 phút');
+      expect(textOf(await g.send('web:g4', '/join WRONG-99999'))).toContain('Tạm thời chưa nhận mã mời');
+      expect(await g.app.roles.grants('web:newcomer')).toEqual([]);
+      const warnings = captured.lines().filter((l) => String(l.msg).includes('too many wrong codes'));
+      expect(warnings).toHaveLength(1);
+      expect(captured.text()).not.toContain('web:g');
+      // The next hour the code, untouched, works.
+      hourly.advance(20 * 60_000);
+      expect(textOf(await g.send('web:newcomer', `/join ${code}`))).toContain('Đã nhận vai trò cán bộ');
+    } finally {
+      await g.close();
+    }
   });
 
   it('forgets with /deletedata the role, the count of wrong codes and who used a code', async () => {
