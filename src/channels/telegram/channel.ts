@@ -24,6 +24,8 @@ export interface TelegramSettings {
 const UPDATE_SEEN_TTL_S = 24 * 3600;
 /** The commands shown in Telegram's menu, described in each language. */
 const MENU_COMMANDS = ['start', 'menu', 'help', 'lang', 'cancel'] as const;
+/** Tries at the command menu before doing without it. */
+const MENU_ATTEMPTS = 6;
 /** Work in flight gets this long to finish on shutdown. */
 const DRAIN_MS = 10_000;
 /**
@@ -54,6 +56,7 @@ export class TelegramChannel implements ChannelSender {
   private readonly replyPolicy: RateLimitPolicy;
   private me?: BotIdentity;
   private connecting?: Promise<void>;
+  private menu?: Promise<void>;
   private polling?: Promise<void>;
 
   constructor(
@@ -213,11 +216,11 @@ export class TelegramChannel implements ChannelSender {
     const api = this.telegraf.telegram;
     const me = await this.retrying('getMe', () => api.getMe());
     this.telegraf.botInfo = me;
-    // The command menu is a convenience: a refusal is logged and the bot serves all the same.
-    await this.retrying('setMyCommands', () => this.setCommands()).catch((err: unknown) => {
-      if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu');
+    // The command menu is a convenience: it is set alongside, so that a Bot API that keeps refusing it
+    // (some servers answer 500) never holds up polling or the webhook; a failure is logged.
+    this.menu = this.retrying('setMyCommands', () => this.setCommands(), MENU_ATTEMPTS).catch((err: unknown) => {
+      if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu; the bot serves without it');
     });
-    if (this.stopped.signal.aborted) return;
     if (this.settings.webhookUrl) {
       const url = this.settings.webhookUrl;
       await this.retrying('setWebhook', () =>
@@ -270,10 +273,10 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /**
-   * Retries a start-up call while the Bot API is unreachable, busy or rate limiting, until it works or
-   * the bot stops; a refused token ends the channel at once, any other refusal is thrown.
+   * Retries a start-up call while the Bot API is unreachable, busy or rate limiting, until it works,
+   * the bot stops or `attempts` are spent; a refused token ends the channel at once, any other refusal is thrown.
    */
-  private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async retrying<T>(what: string, call: () => Promise<T>, attempts = Infinity): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
@@ -282,7 +285,7 @@ export class TelegramChannel implements ChannelSender {
           throw new Error(`Telegram refused TELEGRAM_BOT_TOKEN (${what}: ${err.description}); the Telegram channel is off`);
         }
         const failure = classify(err);
-        if (failure.kind === 'blocked' || (failure.kind === 'failed' && !failure.transient)) throw err;
+        if (failure.kind === 'blocked' || (failure.kind === 'failed' && !failure.transient) || attempt + 1 >= attempts) throw err;
         if (attempt === 0) this.app.log.warn({ err, call: what }, 'Telegram Bot API unreachable; retrying in the background');
         const wait = failure.kind === 'rate' ? failure.afterMs : Math.min(500 * 2 ** attempt, 30_000);
         await sleep(wait, undefined, { signal: this.stopped.signal });
@@ -294,7 +297,7 @@ export class TelegramChannel implements ChannelSender {
   async stop(): Promise<void> {
     this.stopped.abort();
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
-    await Promise.race([this.connecting, deadline]);
+    await Promise.race([Promise.all([this.connecting, this.menu]), deadline]);
     if (this.polling) {
       try {
         this.telegraf.stop('shutdown');
