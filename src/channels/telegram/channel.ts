@@ -158,7 +158,7 @@ export class TelegramChannel implements ChannelSender {
         const failure = classify(err);
         if (failure.kind !== 'blocked') throw err;
         if (to.user === `telegram:${to.chatId}`) await this.app.users.markInactive(to.user, failure.reason);
-        this.app.log.info({ user: to.user, chat: to.chatId, reason: failure.reason }, 'Telegram refused a reply: blocked');
+        this.app.log.info({ user: to.user, reason: failure.reason }, 'Telegram refused a reply: blocked');
         return;
       }
     }
