@@ -40,6 +40,12 @@ const POLL_RESTART_MAX_MS = 30_000;
 
 type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
 
+/** What `receive` gives the webhook when the update should come again later (the store is down or full). */
+export const REDELIVER = 'redeliver';
+
+/** The store could not record the update: in webhook mode Telegram is asked to deliver it again. */
+class StoreRefused extends Error {}
+
 /**
  * The Telegram channel: turns updates (long polling or webhook) into `app.bot.handle` calls and sends
  * the replies back; it is also the sender of proactive messages to Telegram users. One person's
@@ -92,7 +98,7 @@ export class TelegramChannel implements ChannelSender {
    * response, if any), and never rejects. The person's queue is entered before the first `await`,
    * so updates handed over in order are handled in that order.
    */
-  receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | undefined> {
+  receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | typeof REDELIVER | undefined> {
     if (!this.me) throw new Error('the Telegram channel has not connected yet');
     const incoming = toIncoming(update, this.me);
     if (incoming.kind === 'ignored') {
@@ -105,11 +111,11 @@ export class TelegramChannel implements ChannelSender {
     return work;
   }
 
-  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | undefined> {
+  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
     const log = this.app.log;
     let button: ButtonAnswer | undefined;
     try {
-      if (!(await this.firstDelivery(updateId))) {
+      if (!(await this.firstDelivery(updateId, webhook))) {
         log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
         return undefined;
       }
@@ -123,6 +129,10 @@ export class TelegramChannel implements ChannelSender {
         await this.onButton(incoming, button);
       }
     } catch (err) {
+      if (err instanceof StoreRefused) {
+        log.warn({ err: err.cause, update: updateId }, 'store unavailable: Telegram is asked to deliver the update again');
+        return REDELIVER;
+      }
       log.error({ err, update: updateId, user: incoming.user }, 'Telegram update failed');
       if (incoming.kind !== 'blocked') await this.apologise(incoming);
     }
@@ -178,13 +188,17 @@ export class TelegramChannel implements ChannelSender {
     return known?.lang ?? to.inbound.langHint ?? DEFAULT_LANGUAGE;
   }
 
-  /** SET NX on the update id: Telegram may deliver an update twice (and to two instances). */
-  private async firstDelivery(updateId: number): Promise<boolean> {
+  /**
+   * SET NX on the update id: Telegram may deliver an update twice (and to two instances). When Redis
+   * is down or full, a webhook update is refused so that Telegram delivers it again once the store
+   * takes writes; a polled one (already confirmed to Telegram) goes on, and the person is asked to try again.
+   */
+  private async firstDelivery(updateId: number, webhook: boolean): Promise<boolean> {
     const key = `${this.app.prefix}tg:update:${this.botId}:${updateId}`;
     try {
       return (await this.app.redis.set(key, '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
     } catch (err) {
-      // Redis is down: the bot will ask the person to try again, which beats saying nothing.
+      if (webhook) throw new StoreRefused('the store refused the update', { cause: err });
       this.app.log.warn({ err, update: updateId }, 'could not check a Telegram update for a repeat');
       return true;
     }
