@@ -7,7 +7,6 @@ import { Throttle } from './throttle.js';
 
 export class InboundError extends Error {}
 
-
 /**
  * The one entry for every channel: validates the message, runs the engine on the person's session
  * (one message per person at a time), counts it, and turns failures into a short apology so that no

@@ -235,6 +235,7 @@ export class TelegramChannel implements ChannelSender {
     this.menu = this.retrying('setMyCommands', () => this.setCommands(), MENU_ATTEMPTS).catch((err: unknown) => {
       if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu; the bot serves without it');
     });
+    if (this.stopped.signal.aborted) return;
     if (this.settings.webhookUrl) {
       const url = this.settings.webhookUrl;
       await this.retrying('setWebhook', () =>
