@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { userIdSchema } from './core/message.js';
 
 const optionalString = z
   .string()
@@ -38,16 +37,23 @@ export const configSchema = z.object({
       error: 'one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  /**
+   * Administrators: only platform ids, which the platforms vouch for. A web-chat id is whatever its
+   * client claims, and a typo (";" for ",", a name for a number) would otherwise load silently.
+   */
   ADMIN_IDS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(
-      z.array(
-        z.string().regex(/^(web|telegram|zalo):\S+$/, 'a comma-separated list of <channel>:<id>, e.g. telegram:123,zalo:456').pipe(userIdSchema),
-      ),
-    ),
+    .transform((v, ctx) => {
+      const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = entries.find((e) => !/^(telegram|zalo):\d{1,24}$/.test(e));
+      if (bad === undefined) return entries;
+      ctx.addIssue({ code: 'custom', message: `a comma-separated list of telegram:<digits> or zalo:<digits>, e.g. telegram:123,zalo:456 (web ids cannot be administrators); "${bad}" is not one` });
+      return z.NEVER;
+    }),
   SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+  /** Wrong invite codes per clock hour across everyone: beyond it /join is refused until the hour ends (guessing from many ids). */
+  JOIN_WRONG_CODES_PER_HOUR: intInRange(1, 1_000_000, 200),
   /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
   FLOOD_BURST: intInRange(0, 100_000, 60),
   /** Flood limit per person: messages per second that refill the burst. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languageSchema } from '../i18n/index.js';
+import { stripInvisible } from './invisible.js';
 
 export const CHANNELS = ['web', 'telegram', 'zalo'] as const;
 export const channelSchema = z.enum(CHANNELS);
@@ -28,7 +29,8 @@ export const attachmentSchema = z.object({
   kind: z.enum(['photo', 'document', 'audio', 'video']),
   fileId: z.string().min(1).max(512),
   mime: z.string().max(128).optional(),
-  name: z.string().max(256).optional(),
+  /** A file's name is shown to officers: no invisible characters that turn it around (see stripInvisible). */
+  name: z.string().max(256).transform(stripInvisible).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

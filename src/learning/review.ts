@@ -100,6 +100,11 @@ async function tellCitizen(ctx: LearningContext, user: string, file: LearningFil
   ]);
 }
 
+/** The start of the send-once keys of the officers' notices about a file (one per time it is sent). */
+export function submittedKeyPrefix(fileId: string): string {
+  return `lc-submitted:${fileId}:`;
+}
+
 /** Tells the officers who may review it that a file is waiting; the notice names the area, not the person. */
 export async function tellReviewers(ctx: LearningContext, file: LearningFile, officers: string[]): Promise<void> {
   const { app } = ctx;
@@ -109,7 +114,7 @@ export async function tellReviewers(ctx: LearningContext, file: LearningFile, of
     const t = app.i18n.for(lang);
     const text = t('review.new_file', { area: areaName(app.areas, file.area), year: file.year });
     const choices = [{ label: t('review.choice.open_queue'), value: `/${REVIEW_COMMAND}` }];
-    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `lc-submitted:${file.id}:${file.submissions}`, kind: 'notice' as const, replies: [{ text, choices }] });
+    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `${submittedKeyPrefix(file.id)}${file.submissions}`, kind: 'notice' as const, replies: [{ text, choices }] });
   }
   if (messages.length) await app.outbound.enqueue(messages);
 }

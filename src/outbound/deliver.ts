@@ -1,6 +1,7 @@
 import type { App } from '../app/app.js';
 import type { DeliveryOutcome } from '../core/delivery.js';
 import { splitUserId } from '../core/message.js';
+import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
 
 /** Per-recipient statuses are kept this long for delivery reports. */
@@ -60,16 +61,42 @@ export async function messagesSentTo(app: App, user: string): Promise<number> {
 
 /**
  * Forgets a person everywhere the outbound path names them: each message still waiting for them, its
- * send-once mark, and their line in every delivery report (the counts, which name no one, stay).
+ * send-once mark, what a notice to them said, and their line in every delivery report (the counts,
+ * which name no one, stay).
  */
 export async function forgetPerson(app: App, user: string): Promise<void> {
   const keys = await keysSentTo(app, user);
   // The jobs first: one still waiting would otherwise be tried and write the person's status back.
   await app.outbound.forget?.(user, keys);
-  if (keys.length) await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
+  if (keys.length) {
+    await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
+    await new PayloadStore(app, app.redis).forgetPersonal(keys.map((key) => ({ key, user })));
+  }
   for await (const page of app.redis.scanStream({ match: `${globLiteral(app.prefix)}out:status:*`, count: 1_000 })) {
     const reports = page as string[];
     if (reports.length) await reports.reduce((p, report) => p.hdel(report, user), app.redis.pipeline()).exec();
+  }
+}
+
+/**
+ * Forgets the messages to anyone whose send-once key starts with `keyPrefix` (the officers' notices
+ * about a file, whose keys carry its id): their marks, what they said, and their jobs and queue events.
+ * For erasing the person the messages were about.
+ */
+export async function forgetMessagesAbout(app: App, keyPrefix: string): Promise<void> {
+  const head = `${app.prefix}out:once:`;
+  const byUser = new Map<string, string[]>();
+  for await (const page of app.redis.scanStream({ match: `${globLiteral(head + keyPrefix)}*`, count: 1_000 }))
+    for (const mark of page as string[]) {
+      const rest = mark.slice(head.length);
+      const space = rest.lastIndexOf(' ');
+      if (space > 0) byUser.set(rest.slice(space + 1), [...(byUser.get(rest.slice(space + 1)) ?? []), rest.slice(0, space)]);
+    }
+  const payloads = new PayloadStore(app, app.redis);
+  for (const [user, keys] of byUser) {
+    await app.outbound.forget?.(user, keys);
+    await app.redis.del(...keys.map((key) => onceKey(app, key, user)));
+    await payloads.forgetPersonal(keys.map((key) => ({ key, user })));
   }
 }
 

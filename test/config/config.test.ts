@@ -32,7 +32,7 @@ describe('configuration from the environment', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a URL starting with redis:// or rediss://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
-    [{ ADMIN_IDS: 'telegram:1,bob' }, 'ADMIN_IDS must be a comma-separated list of <channel>:<id>'],
+    [{ ADMIN_IDS: 'telegram:1,bob' }, 'ADMIN_IDS must be a comma-separated list of telegram:<digits> or zalo:<digits>'],
     [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN must be a bot token like 123456:ABC-xyz'],
     [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters'],
     [{ ZALO_API_BASE: 'ftp://x' }, 'ZALO_API_BASE must be a URL starting with https:// or http://'],

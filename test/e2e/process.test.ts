@@ -61,6 +61,21 @@ describe('the bot process', { timeout: 180_000 }, () => {
     expect(run.stderr.trim()).toBe('Invalid configuration: PORT must be an integer from 1 to 65535 (got "eighty")');
   });
 
+  it.each([
+    ['web:boss', 'web:boss'],
+    ['telegram:123;zalo:456', 'telegram:123;zalo:456'],
+    ['telegram:123,telegram:abc', 'telegram:abc'],
+    ['telegram:*', 'telegram:*'],
+  ])('refuses ADMIN_IDS=%s: no administrator on a web id or a typo, one line naming the entry', (value, entry) => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, REDIS_URL: '', ADMIN_IDS: value }, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^Invalid configuration: ADMIN_IDS must be /);
+    expect(lines[0]).toContain(`"${entry}" is not one`);
+    expect(run.stdout).not.toContain('listening');
+  });
+
   it('waits for Redis at start-up: /healthz says 503 until Redis answers, then the bot serves', async () => {
     const [port, redisPort] = [await freePort(), await freePort()];
     const bot = startBot({ PORT: String(port), REDIS_URL: `redis://127.0.0.1:${redisPort}` });

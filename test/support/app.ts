@@ -4,7 +4,7 @@ import { App, type AppOptions, type Capability } from '../../src/app/app.js';
 import { capabilities as allCapabilities } from '../../src/app/capabilities.js';
 import { configSchema } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import type { Inbound, Reply } from '../../src/core/message.js';
 import { connectRedis, whenReady } from '../../src/store/redis.js';
 
@@ -19,6 +19,8 @@ export interface TestAppOptions {
   extra?: Capability[];
   /** The per-person flood limit is off unless a test asks for it ("config": as FLOOD_* configure it). */
   throttle?: AppOptions['throttle'] | 'config';
+  /** Silent unless given (or TEST_LOG names a level). */
+  log?: Logger;
 }
 
 export interface TestApp {
@@ -33,7 +35,7 @@ export interface TestApp {
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const store = opts.store ?? 'redis';
-  const log = createLogger(process.env.TEST_LOG ?? 'silent');
+  const log = opts.log ?? createLogger(process.env.TEST_LOG ?? 'silent');
   // The production client: it fails fast while Redis is down instead of queueing commands.
   const redis = store === 'redis' ? connectRedis(opts.redisUrl ?? inject('redisUrl'), log) : undefined;
   if (redis) await whenReady(redis);
