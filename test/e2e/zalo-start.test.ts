@@ -87,7 +87,7 @@ describe('the bot as createApp builds it, with ZALO_* pointing at a fake Zalo', 
   });
 });
 
-describe('npm start with ZALO_* set', () => {
+describe('npm start with ZALO_* set', { timeout: 180_000 }, () => {
   it('serves the Zalo webhook from the real process and stops cleanly on SIGTERM', async () => {
     const fake = await startFakeZalo();
     const port = await freePort();
