@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { dataPaths } from '../../src/core/paths.js';
+import { loadFlows } from '../../src/engine/flows.js';
+import { registerCoreInputs } from '../../src/engine/inputs.js';
+import { Registry } from '../../src/engine/registry.js';
+import { buildMatcher } from '../../src/intents/capability.js';
+import { loadLexicon } from '../../src/knowledge/lexicon.js';
+
+const registry = new Registry();
+registerCoreInputs(registry);
+const matcher = buildMatcher(loadFlows(dataPaths.flows, registry).flows, loadLexicon(dataPaths.plans));
+
+const questions = (path: string): string[] =>
+  readFileSync(new URL(path, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => String((JSON.parse(l) as { q: string }).q));
+const unmarked = (text: string): string =>
+  text.replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFD').replace(/[\u0300-\u036f]/g, '').normalize('NFC');
+const captured = (qs: string[]): string[] => qs.flatMap((q) => [q, unmarked(q)]).filter((q) => matcher.match(q) !== undefined);
+
+describe('telling requests from questions', () => {
+  it('routes none of the dev questions about the plans away from Q&A, with or without marks', () => {
+    expect(captured([...questions('../fixtures/qa-dev.jsonl'), ...questions('../fixtures/qa-dev-2.jsonl')])).toEqual([]);
+  });
+
+  it('routes few of the other test questions away (a question that is only a request\'s words, like "dang ky cong dan hoc tap the nao")', () => {
+    const qs = [...questions('../fixtures/qa-extra.jsonl'), ...questions('../knowledge/qa-neighbours.jsonl')];
+    // 9 of 391 when written: "học tập", "tuan le hoc tap suot doi", "How do I register as a learning citizen?"...
+    expect(captured(qs).length).toBeLessThanOrEqual(Math.ceil(0.03 * 2 * qs.length));
+  });
+
+  it('leaves a request inside a longer question to Q&A', () => {
+    expect(matcher.match('xóa dữ liệu của tôi')?.intent.id).toBe('deletedata');
+    expect(matcher.match('theo kế hoạch của tỉnh Sơn La thì việc xóa dữ liệu cũ của các trung tâm học tập cộng đồng do ai làm')).toBeUndefined();
+    expect(matcher.match('dừng nhận tin')?.intent.id).toBe('stop');
+    expect(matcher.match('Tuần lễ học tập suốt đời năm nay có chủ đề gì')).toBeUndefined();
+  });
+
+  it('tells opposite requests apart by the words that differ', () => {
+    expect(matcher.match('nhận tin tuần lễ học tập')?.intent.id).toBe('news');
+    expect(matcher.match('thôi không nhận tin tuần lễ nữa')?.intent.id).toBe('stop');
+    expect(matcher.match('xem dữ liệu của mình')?.intent.id).toBe('mydata');
+    expect(matcher.match('xóa dữ liệu của mình')?.intent.id).toBe('deletedata');
+  });
+
+  it('declines what carries no words: emoji, numbers, punctuation', () => {
+    for (const typed of ['👍', '12', '???', 'ok']) expect(matcher.match(typed), typed).toBeUndefined();
+  });
+});
