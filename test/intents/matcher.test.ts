@@ -25,10 +25,11 @@ describe('telling requests from questions', () => {
     expect(captured([...questions('../fixtures/qa-dev.jsonl'), ...questions('../fixtures/qa-dev-2.jsonl')])).toEqual([]);
   });
 
-  it('routes few of the other test questions away (a question that is only a request\'s words, like "dang ky cong dan hoc tap the nao")', () => {
+  it('routes few of the other test questions away: those that are only a request\'s words', () => {
     const qs = [...questions('../fixtures/qa-extra.jsonl'), ...questions('../knowledge/qa-neighbours.jsonl')];
-    // 9 of 391 when written: "học tập", "tuan le hoc tap suot doi", "How do I register as a learning citizen?"...
-    expect(captured(qs).length).toBeLessThanOrEqual(Math.ceil(0.03 * 2 * qs.length));
+    // 11 of 391: "dang ky cong dan hoc tap the nao", "How do I register as a learning citizen?", "học tập",
+    // "Số điện thoại Hội Khuyến học Tây Ninh" (which the plans do not give; the contact answer helps more).
+    expect(qs.filter((q) => matcher.match(q) !== undefined).length).toBeLessThanOrEqual(0.03 * qs.length);
   });
 
   it('leaves a request inside a longer question to Q&A', () => {
