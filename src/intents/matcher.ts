@@ -1,6 +1,7 @@
 import type { Language } from '../i18n/index.js';
 import { bigram, pairs, phraseAt, type Analyse } from '../knowledge/analyse.js';
 import { phraseTable, type PhraseTable } from '../knowledge/lexicon.js';
+import { wordsOf } from '../knowledge/words.js';
 
 /** One request and its example wordings; `group` is the flow it leads into, so that its parts do not compete. */
 export interface IntentExamples<T> {
@@ -68,6 +69,8 @@ export class IntentMatcher<T> {
   private readonly idf = new Map<string, number>();
   private readonly unseen: number;
   private readonly plainOf = new Map<string, IntentExamples<T>>();
+  /** A request is a few words: a text much longer than every example is a question (and is not weighed). */
+  private readonly maxWords: number;
   /** Per request, every term its examples use, with the least weight any gives it. */
   private readonly vocabularies = new Map<IntentExamples<T>, Bag>();
   private readonly domain: Record<Language, PhraseTable>;
@@ -93,6 +96,7 @@ export class IntentMatcher<T> {
     for (const { entry, terms } of raw)
       for (const term of terms.keys()) users.set(term, (users.get(term) ?? new Set()).add(entry.intent));
     for (const entry of entries) if (entry.plain) this.plainOf.set(entry.group, entry);
+    this.maxWords = 2 * Math.max(...entries.flatMap((e) => [...e.examples.vi, ...e.examples.en].map((x) => wordsOf(x).length)));
     const n = entries.length;
     for (const [term, by] of users) this.idf.set(term, Math.log(1 + n / by.size));
     this.unseen = Math.log(1 + 2 * n);
@@ -107,6 +111,7 @@ export class IntentMatcher<T> {
 
   /** The request the text is, when one stands out clearly enough; otherwise undefined (a question for Q&A). */
   match(text: string): IntentMatch<T> | undefined {
+    if (wordsOf(text).length > this.maxWords) return undefined;
     const bags = new Map<Language, { bag: Bag; total: number }>();
     const bagIn = (lang: Language) => {
       let found = bags.get(lang);
