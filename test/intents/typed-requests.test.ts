@@ -129,6 +129,21 @@ describe('requests typed at the menu', () => {
     expect(choiceValues(hub)).toEqual(expect.arrayContaining(['log', 'score', 'progress', 'submit']));
   });
 
+  it('does what /help says can be typed, in both languages', async () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const help = t.app.i18n.t(lang, 'common.help').split('\n').at(-1) as string;
+      const examples = [...help.matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
+      expect(examples.length).toBe(3);
+      for (const typed of examples) {
+        const user = await fresh();
+        if (lang === 'en') await t.send(user, '/lang en');
+        const replies = await t.send(user, typed);
+        expect(textOf(replies), typed).not.toMatch(/chưa tìm thấy nội dung phù hợp|could not find/);
+        expect(choiceValues(replies), typed).not.toContain('another');
+      }
+    }
+  });
+
   it('leaves questions about the plans to Q&A', async () => {
     const replies = await t.send(await fresh(), 'Mục tiêu đến năm 2030 về xóa mù chữ là gì?');
     expect(textOf(replies)).toContain('Nguồn:');
