@@ -65,7 +65,10 @@ export const intents: Capability = {
       .action('intents.resume', async (turn) => {
         const part = turn.data[PART];
         delete turn.data[PART];
-        return typeof part === 'string' ? { goto: part } : undefined;
+        if (typeof part !== 'string') return undefined;
+        // Kept in a session across a release that may have renamed the step: then the flow's own menu.
+        const [flow = '', step = ''] = part.split('.');
+        return app.engine.flows.get(flow)?.steps[step] ? { goto: part } : undefined;
       })
       .action('intents.forget', async (turn) => {
         delete turn.data[PART];
