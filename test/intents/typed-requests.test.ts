@@ -127,6 +127,16 @@ describe('requests typed at the menu', () => {
     // A part is used once: the learning button afterwards shows the learning menu, not the part again.
     const hub = await send({ choice: 'learning' });
     expect(choiceValues(hub)).toEqual(expect.arrayContaining(['log', 'score', 'progress', 'submit']));
+
+    // A part remembered by an older release under a step that no longer exists: the learning menu, no error.
+    await send('/menu');
+    await t.app.sessions.transact(user, async (loaded) => {
+      if (loaded.kind !== 'ok') throw new Error('no session');
+      return { session: { ...loaded.session, data: { ...loaded.session.data, intent_part: 'learning.gone' } }, result: undefined };
+    });
+    const stale = await send({ choice: 'learning' });
+    expect(choiceValues(stale)).toEqual(expect.arrayContaining(['log', 'score', 'progress', 'submit']));
+    expect(textOf(stale)).not.toMatch(/lỗi/);
   });
 
   it('does what /help says can be typed, in both languages', async () => {
