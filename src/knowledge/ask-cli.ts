@@ -1,6 +1,7 @@
 /**
  * `npm run ask -- --jsonl`: questions on stdin, one per line; one JSON object per line on stdout,
- * `{"question","answered","answer","sources":[{"document","title","section","text","score"}]}`.
+ * `{"question","answered","answer","sources":[{"document","title","section","text","score"}],"why"}`; `why` says
+ * what decided (question type, coverage, margin, the ranking signals that fired, the rule or model score).
  * Without --jsonl the same answers are printed for people; questions may also be given as arguments.
  * Reads only the repository's plans/.
  */
@@ -13,6 +14,7 @@ function asJson(question: string, answer: Answer): string {
     answered: answer.answered,
     answer: answer.answer,
     sources: answer.sources.map(({ document, title, section, text, score }) => ({ document, title, section, text, score })),
+    ...(answer.why && { why: answer.why }),
   });
 }
 
