@@ -17,7 +17,7 @@ import type { Match, Query } from './query.js';
 
 export const DECISION_FILE = 'qa-decision.yaml';
 
-export const FEATURES = ['share', 'telling', 'onTopic', 'body', 'heading', 'count', 'date', 'typeCue'] as const;
+export const FEATURES = ['share', 'knownShare', 'telling', 'about', 'onTopic', 'body', 'heading', 'count', 'date', 'typeCue'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 /** The most telling terms that count: beyond three, more says nothing new. */
@@ -62,7 +62,10 @@ export function features(e: Evidence): Record<Feature, number> {
     ((type === 'who' || type === 'why' || type === 'how' || type === 'what') && facts.cues.has(type));
   return {
     share: match.share,
+    knownShare: match.knownShare,
     telling: Math.min(match.telling, TELLING_MAX) / TELLING_MAX,
+    // Something that shows the passage is about what the question asks, not merely near its words.
+    about: Number(match.telling >= 2 || match.body || e.heading || e.count || e.date),
     onTopic: Number(match.onTopic),
     body: Number(match.body),
     heading: Number(e.heading),

@@ -2,6 +2,7 @@ import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
 import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
+import { kindOf, shortCitation } from './citation.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
 import { decide, loadDecisionModel, type Decision, type DecisionModel } from './decision.js';
@@ -18,6 +19,8 @@ import {
   type PhraseTable,
 } from './lexicon.js';
 import { datesOf, factsOf, type CueTables, type PassageFacts } from './passage-facts.js';
+import { inVietnamese, loadGlossary, type Glossary } from './glossary.js';
+import { setAside } from './set-aside.js';
 import { weigh, type SignalInput } from './signals.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
 import {
@@ -76,6 +79,8 @@ export interface Answer {
 /** A passage that answers the question, with the chat text for it (excerpt and citation). */
 export interface Hit extends Source {
   readonly reply: string;
+  /** The whole passage with its document's title and full heading path, for "Xem toàn văn". */
+  readonly full: string;
 }
 
 export interface SearchPage {
@@ -172,14 +177,6 @@ const DATE_FORMAT = perLanguage(
 
 const formatDate = (iso: string, lang: Language): string => DATE_FORMAT[lang].format(new Date(`${iso}T00:00:00Z`));
 
-function citation(meta: DocumentMeta, section: string, t: Translate, lang: Language): string {
-  return t('qa.cite', {
-    title: meta.title,
-    number: meta.number ? t('qa.cite_number', { number: meta.number }) : '',
-    date: meta.date ? t('qa.cite_date', { date: formatDate(meta.date, lang) }) : '',
-    section: section ? t('qa.cite_section', { section }) : '',
-  });
-}
 
 const DIGITS = /^\d+$/;
 
@@ -251,6 +248,7 @@ export function createKnowledgeBase(
   lexicon: Lexicon,
   i18n: I18n,
   model: DecisionModel = loadDecisionModel(dataPaths.plans),
+  glossary: Glossary = loadGlossary(dataPaths.plans),
 ): KnowledgeBase {
   const analyse = createAnalyser(lexicon);
   /** A phrase analysed like the questions it is looked for in. */
@@ -281,6 +279,40 @@ export function createKnowledgeBase(
 
   const provinceNames = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
   const provinces = perLanguage((lang) => phraseTable(provinceNames.map((name) => phrase(lang, name, [name]))));
+  /** Provinces no document is about, by name as the lexicon writes it. */
+  const covered = new Set(provinceNames.map((name) => analyse(name, 'vi').tokens.join(' ')));
+  const otherProvinces = perLanguage((lang) =>
+    phraseTable(
+      lexicon.provinces
+        .map((name) => phrase(lang, name, [name]))
+        .filter((p) => !covered.has(p.words.join(' '))),
+    ),
+  );
+  /** English wordings (analysed as English) with the Vietnamese of each. */
+  const english = phraseTable(Object.entries(glossary.en).map(([en, vi]) => phrase('en', en, [vi])));
+  /** An English question in the plans' Vietnamese (see `inVietnamese`), or nothing when the glossary knows none of it. */
+  function translated(question: string): { text: string; unknown: string[] } | undefined {
+    const { tokens, content } = analyse(question, 'en');
+    const found: string[] = [];
+    const unknown: string[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const p = phraseAt(english, tokens, i);
+      if (p) found.push(p.full[0] as string);
+      else if (content[i] && !DIGITS.test(tokens[i] as string)) unknown.push(tokens[i] as string);
+      i += p ? p.words.length : 1;
+    }
+    return found.length > 0 ? { text: inVietnamese(question, found), unknown } : undefined;
+  }
+
+  /** The first province the question names that no document is about. */
+  const otherProvinceIn = (query: Query): string | undefined => {
+    const { tokens } = query.analysis;
+    for (let i = 0; i < tokens.length; i++) {
+      const found = phraseAt(otherProvinces[query.lang], tokens, i);
+      if (found) return found.full[0];
+    }
+    return undefined;
+  };
   const vocabulary = perLanguage(
     (lang): Vocabulary => ({
       domainTerms: phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))),
@@ -291,7 +323,7 @@ export function createKnowledgeBase(
         }),
       ),
       posts: phraseTable(lexicon.posts[lang].map((post) => phrase(lang, post))),
-      places: phraseTable([...provinceNames, ...lexicon.places].map((name) => phrase(lang, name))),
+      places: phraseTable([...provinceNames, ...lexicon.provinces, ...lexicon.places].map((name) => phrase(lang, name))),
       genericWords: phraseTable(lexicon.genericWords[lang].map((word) => phrase(lang, word))),
       synonyms: phraseTable(
         Object.entries(lexicon.synonyms[lang]).flatMap(([wording, asked]) =>
@@ -306,7 +338,7 @@ export function createKnowledgeBase(
   const stats = perLanguage((lang): TermStats => {
     const { index } = shelves[lang];
     const common = Math.max(COMMON.share * index.size, COMMON.min);
-    return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common };
+    return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common, known: (term) => index.has(term) };
   });
   /** Heading lines read as questions, and their terms with the pairs of words they join. */
   const headingQueries = perLanguage(() => new Map<string, { query: Query; terms: ReadonlySet<string> }>());
@@ -426,8 +458,14 @@ export function createKnowledgeBase(
     };
   }
 
-  function rank(text: string): { query: Query; ranked: Ranked[] } {
-    const lang = detectLanguage(text, knows);
+  /** Words that name a document in what a question sets aside: a type of document, a level, a number. */
+  const documentWords = new Set([...lexicon.documentTypes.keys()].flatMap((name) => name.split(' ')).concat(['cap', 'level', 'giai', 'doan', 'plan']));
+  const namesDocument = (words: readonly string[]): boolean =>
+    words.some((w) => DIGITS.test(w) || documentWords.has(w)) ;
+
+  function rank(question: string, language?: Language): { query: Query; ranked: Ranked[] } {
+    const text = setAside(question, lexicon.setAside, namesDocument);
+    const lang = language ?? detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
     const { index, entries } = shelves[lang];
     const scope = scopeOf(query);
@@ -516,14 +554,40 @@ export function createKnowledgeBase(
     };
   }
 
+  const kindCode = (meta: DocumentMeta): string | undefined => {
+    const code = kindOf(meta.title, lexicon.documentTypes, lexicon.documentTypeWords);
+    return code === undefined ? undefined : lexicon.documentCodes.get(code);
+  };
+  const citationOf = (entry: Entry, t: Translate, lang: Language): string => {
+    const kind = kindCode(entry.doc.meta);
+    return shortCitation({ meta: entry.doc.meta, section: entry.passage.section, ...(kind && { kind }) }, t, formatDate, lang);
+  };
+
   function reply(r: Ranked, query: Query, lang: Language): string {
     const t = i18n.for(lang);
     const { index } = shelves[query.lang];
     const ctx = { idf: (term: string) => index.idf(term), analyse, lang: query.lang };
-    return t('qa.answer', {
-      excerpt: excerpt(r.entry.passage, query, ctx),
-      citation: citation(r.entry.doc.meta, r.entry.passage.section, t, lang),
-    });
+    return t('qa.answer', { excerpt: excerpt(r.entry.passage, query, ctx), citation: citationOf(r.entry, t, lang) });
+  }
+
+  /** A passage whole, for "Xem toàn văn": its full heading path, the text and the citation. */
+  function fullText(r: Ranked, lang: Language): string {
+    const t = i18n.for(lang);
+    const { meta } = r.entry.doc;
+    return t('qa.full', { title: meta.title, section: r.entry.passage.section, text: r.entry.passage.text, citation: citationOf(r.entry, t, lang) });
+  }
+
+  /**
+   * The passages for a question as asked; for an English question the English notes do not answer, those
+   * of the Vietnamese plans found through the glossary (`quoted`).
+   */
+  function choose(text: string): { asked: { query: Query }; query: Query; ranked: Ranked[]; quoted: boolean } {
+    const asked = rank(text);
+    const vietnamese = asked.query.lang === 'en' && !asked.ranked[0]?.answers ? translated(text) : undefined;
+    // Only a question the glossary reads whole: a word it does not know ("motorbike") may be what it asks.
+    const glossed = vietnamese !== undefined && vietnamese.unknown.length === 0 ? rank(vietnamese.text, 'vi') : undefined;
+    if (glossed?.ranked[0]?.answers) return { asked, ...glossed, quoted: true };
+    return { asked, ...asked, quoted: false };
   }
 
   return {
@@ -531,15 +595,26 @@ export function createKnowledgeBase(
 
     answer(question, lang) {
       const { text, truncated } = truncate(question);
-      const { query, ranked } = rank(text);
-      const t = i18n.for(lang ?? query.lang);
+      const { asked, query, ranked, quoted } = choose(text);
+      const t = i18n.for(lang ?? asked.query.lang);
       const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
       const best = ranked[0];
       const why = whyOf(query, ranked);
       if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why };
+      const elsewhere = otherProvinceIn(query);
+      if (elsewhere !== undefined) {
+        const answer = t('qa.other_province', { province: elsewhere, provinces: provinceNames.join(', ') });
+        return { answered: false, answer, sources, why: { ...why, decision: 'other-province' } };
+      }
       if (!best?.answers) return { answered: false, answer: t('qa.unknown'), sources, why };
-      const body = reply(best, query, lang ?? query.lang);
-      return { answered: true, answer: truncated ? `${t('qa.truncated')}\n${body}` : body, sources, why };
+      const body = reply(best, query, lang ?? asked.query.lang);
+      const notes = [truncated ? t('qa.truncated') : '', quoted ? t('qa.quoted_in_vietnamese') : ''].filter(Boolean);
+      return {
+        answered: true,
+        answer: [...notes, body].join('\n'),
+        sources,
+        why: quoted ? { ...why, via: 'glossary' } : why,
+      };
     },
 
     explain(question, limit) {
@@ -549,14 +624,14 @@ export function createKnowledgeBase(
     },
 
     search(question, options = {}) {
-      const { query, ranked } = rank(truncate(question).text);
+      const { asked, query, ranked } = choose(truncate(question).text);
       const relevant = ranked.filter((r) => r.answers);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(0, options.limit ?? 3);
-      const lang = options.lang ?? query.lang;
+      const lang = options.lang ?? asked.query.lang;
       return {
         total: relevant.length,
-        hits: relevant.slice(offset, offset + limit).map((r) => ({ ...toSource(r), reply: reply(r, query, lang) })),
+        hits: relevant.slice(offset, offset + limit).map((r) => ({ ...toSource(r), reply: reply(r, query, lang), full: fullText(r, lang) })),
       };
     },
   };

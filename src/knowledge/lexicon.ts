@@ -24,6 +24,8 @@ const lexiconSchema = z.object({
   questionTypes: z.object(Object.fromEntries(QUESTION_TYPES.map((t) => [t, wordList])) as Record<QuestionType, typeof wordList>).strict(),
   answerCues: z.object(Object.fromEntries(CUED_TYPES.map((t) => [t, wordList])) as Record<CuedType, typeof wordList>).strict(),
   chat: z.record(z.string().min(1), wordList),
+  provinces: wordList,
+  setAside: wordList,
   abbreviations: z.record(z.string().min(1), wordList),
   documentTypes: z.record(z.string().min(1), wordList),
   stopWords: listsPerLanguage,
@@ -57,6 +59,8 @@ export interface Lexicon {
   readonly abbreviations: PhraseTable;
   /** Folded document-type code ("qd") for a code or for type words joined by spaces ("quyet dinh"). */
   readonly documentTypes: ReadonlyMap<string, string>;
+  /** The written code of each folded document-type code ("kh" → "KH", "qd" → "QĐ"), for citations. */
+  readonly documentCodes: ReadonlyMap<string, string>;
   /** The most words a type name has ("thong bao ket luan": 4). */
   readonly documentTypeWords: number;
   readonly stopWords: Readonly<Record<Language, ReadonlySet<string>>>;
@@ -73,6 +77,10 @@ export interface Lexicon {
   readonly questionTypes: Readonly<Record<QuestionType, readonly string[]>>;
   /** Words by which a passage shows it answers a type of question, as written. */
   readonly answerCues: Readonly<Record<CuedType, readonly string[]>>;
+  /** Provinces of Viet Nam, as written: one no document is about is a province the bot cannot answer for. */
+  readonly provinces: readonly string[];
+  /** Words after which a question names what it is not about ("không phải", "khác với"), as written. */
+  readonly setAside: readonly string[];
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
   readonly domainTerms: Readonly<Record<Language, readonly string[]>>;
   /**
@@ -119,7 +127,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { questionTypes, answerCues, chat, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
+  const { provinces, setAside, questionTypes, answerCues, chat, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
     parsed.data;
 
   const types = new Map<string, string>();
@@ -146,11 +154,14 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
       ),
     ),
     documentTypes: types,
+    documentCodes: new Map(Object.keys(documentTypes).map((code) => [foldedWords(code).join(''), code])),
     documentTypeWords,
     stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
     writtenStopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap((w) => wordsOf(writtenForm(w))))),
     writtenStopPhraseWords: perLanguage((lng) => new Set(stopPhrases[lng].flatMap((p) => wordsOf(writtenForm(p))))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
+    provinces,
+    setAside,
     questionTypes,
     answerCues,
     domainTerms,

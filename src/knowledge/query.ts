@@ -261,6 +261,8 @@ export interface TermStats {
   readonly idf: (term: string) => number;
   /** Whether so many passages use the term in their own text that matching it says little. */
   readonly common: (term: string) => boolean;
+  /** Whether any passage uses the term at all. */
+  readonly known: (term: string) => boolean;
 }
 
 export interface Match {
@@ -270,6 +272,12 @@ export interface Match {
    * left out: it says where the question is about, and the province rule ranks by it.
    */
   readonly share: number;
+  /**
+   * The same share over the question's words that some passage uses: the words of a citizen's story
+   * ("công nhân", "cà phê") that no plan uses cannot be matched by any passage, and say less about
+   * whether this one answers than the words the plans do use.
+   */
+  readonly knownShare: number;
   /**
    * Whether the passage matches a name of the programme's subject that the question uses, or a number
    * of a document the question names.
@@ -369,13 +377,16 @@ export function match(stats: TermStats, query: Query, sources: MatchSources): Ma
   }
   let total = 0;
   let matched = 0;
+  let knownTotal = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (!content[i] || (query.place[i] && (covered[i] || placesAside))) continue;
     const weight = stats.idf(tokens[i] as string);
     total += weight;
     if (covered[i]) matched += weight;
+    if (covered[i] || stats.known(tokens[i] as string)) knownTotal += weight;
   }
   const share = total === 0 ? (matchedNumbers.size > 0 ? 1 : 0) : matched / total;
+  const knownShare = knownTotal === 0 ? share : matched / knownTotal;
   let domain = false;
   for (let n = 0; n < query.domainSpans.length; n++) {
     if (!allCovered(query.domainSpans[n] as readonly number[], content, covered)) continue;
@@ -389,5 +400,5 @@ export function match(stats: TermStats, query: Query, sources: MatchSources): Ma
     tell(`body ${n}`);
   }
   const numbered = matchedUnits.length > 0;
-  return { share, onTopic: domain || numbered, telling: telling.length, domain, body, numbered };
+  return { share, knownShare, onTopic: domain || numbered, telling: telling.length, domain, body, numbered };
 }

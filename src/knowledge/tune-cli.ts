@@ -11,7 +11,7 @@ import { dataPaths, projectRoot } from '../core/paths.js';
 import { createI18n } from '../i18n/index.js';
 import { loadCorpus } from './corpus.js';
 import { DECISION_FILE, FEATURES, type DecisionModel, type Feature } from './decision.js';
-import { evaluate, halfOf, positionOf, rate, withoutMarks, type Tally } from './evaluate.js';
+import { evaluate, halfOf, positionOf, rate, styleOf, withoutMarks, type Tally } from './evaluate.js';
 import { createKnowledgeBase } from './knowledge-base.js';
 import { loadLexicon } from './lexicon.js';
 import { readQaFixture, type QaCase } from './qa-fixture.js';
@@ -31,20 +31,27 @@ const L2 = 0.001;
 interface Sample {
   readonly x: readonly number[];
   readonly y: 0 | 1;
+  /** How the question is written (citizen, officer, en, abstain…). */
+  readonly style: string;
 }
 
-/** Logistic regression, both classes weighted alike whatever their sizes. */
+/**
+ * Logistic regression, each style of question weighted alike whatever its number of samples: the
+ * citizens' chat questions are few beside the formal ones, and must count as much.
+ */
 function fit(samples: readonly Sample[]): { bias: number; weights: number[] } {
-  const positives = samples.filter((s) => s.y === 1).length;
-  const classWeight = [samples.length / (2 * Math.max(1, samples.length - positives)), samples.length / (2 * Math.max(1, positives))];
+  const perStyle = new Map<string, number>();
+  for (const s of samples) perStyle.set(s.style, (perStyle.get(s.style) ?? 0) + 1);
+  const weightOf = (s: Sample): number => samples.length / (perStyle.size * (perStyle.get(s.style) as number));
   let bias = 0;
   const weights = FEATURES.map(() => 0);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     let gBias = 0;
     const g = weights.map(() => 0);
-    for (const { x, y } of samples) {
+    for (const sample of samples) {
+      const { x, y } = sample;
       const z = bias + x.reduce((sum, v, i) => sum + v * (weights[i] as number), 0);
-      const err = ((1 / (1 + Math.exp(-z)) - y) * (classWeight[y] as number)) / samples.length;
+      const err = ((1 / (1 + Math.exp(-z)) - y) * weightOf(sample)) / samples.length;
       gBias += err;
       x.forEach((v, i) => (g[i] = (g[i] as number) + err * v));
     }
@@ -78,8 +85,9 @@ function main(): void {
       for (const { source, decision } of kb.explain(q, CANDIDATES)) {
         if (!decision.features) continue;
         const x = FEATURES.map((f) => decision.features?.[f] ?? 0);
-        if ('abstain' in c) samples.push({ x, y: 0 });
-        else if (positionOf(c.expect, [source]) === 0) samples.push({ x, y: 1 });
+        const style = styleOf(c);
+        if ('abstain' in c) samples.push({ x, y: 0, style });
+        else if (positionOf(c.expect, [source]) === 0) samples.push({ x, y: 1, style });
       }
     }
   }
