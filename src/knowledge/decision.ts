@@ -87,8 +87,9 @@ export interface Decision {
 export function decide(model: DecisionModel, e: Evidence): Decision {
   const rule = RULES.find((r) => r.applies(e));
   if (rule) return { answers: false, by: rule.name };
-  // Nothing telling matched: nothing shows the passage is about what the question asks.
-  if (e.match.telling === 0) return { answers: false, by: 'nothing-telling' };
+  // Nothing telling matched, and no heading, body, count or date the question asks: nothing shows the
+  // passage is about what the question asks.
+  if (e.match.telling === 0 && !e.heading && !e.match.body && !e.count && !e.date) return { answers: false, by: 'nothing-telling' };
   const x = features(e);
   let score = model.bias;
   for (const f of FEATURES) score += model.weights[f] * x[f];

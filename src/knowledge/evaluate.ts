@@ -4,7 +4,7 @@
  * `npm run qa:tune`, which fits the decision on one half of the questions and reports the other.
  */
 import { fold } from '../core/fold.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { Answer, KnowledgeBase } from './knowledge-base.js';
 import { comparable, type QaCase } from './qa-fixture.js';
 
 export interface Tally {
@@ -49,13 +49,17 @@ export function positionOf(expect: readonly string[], passages: readonly { text:
   });
 }
 
-export function evaluate(kb: KnowledgeBase, cases: readonly QaCase[], options: { stripMarks?: boolean } = {}): Score {
+/** How a question is answered: by the knowledge base alone, or with live facts first (LiveFacts.answerOr). */
+export type Asker = KnowledgeBase | ((question: string) => Promise<Answer>);
+
+export async function evaluate(asker: Asker, cases: readonly QaCase[], options: { stripMarks?: boolean } = {}): Promise<Score> {
+  const ask = typeof asker === 'function' ? asker : async (q: string) => asker.answer(q);
   const all = empty();
   const styles: Record<string, Tally> = {};
   const outcomes: Outcome[] = [];
   for (const c of cases) {
     const q = options.stripMarks ? withoutMarks(c.q) : c.q;
-    const a = kb.answer(q);
+    const a = await ask(q);
     const style = styleOf(c);
     const tallies = [all, (styles[style] ??= empty())];
     if ('abstain' in c) {

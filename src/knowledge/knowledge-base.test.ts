@@ -70,7 +70,7 @@ describe('answer', () => {
       const [lead = ''] = excerpt.replace(/^\(.*\)\n/, '').split('\n');
       expect(a.sources[0]?.text, q).toContain(lead.replace(/…$/, '').replace(/^…/, '').trim().slice(0, 80));
     }
-    expect(kb.answer('Nghị quyết 29-NQ/TW là nghị quyết hội nghị nào?').answer.split('\n\nNguồn:')[0]).toMatch(/…$/);
+    expect(kb.answer('Nghị quyết 29-NQ/TW là nghị quyết hội nghị nào?').answer.split('\n\nNguồn:')[0]).toContain('…');
   });
 
   it('reads a deadline asked as "hạn" or "thời hạn" as the documents\' "trước ngày"', () => {

@@ -20,6 +20,7 @@ import {
 } from './lexicon.js';
 import { datesOf, factsOf, type CueTables, type PassageFacts } from './passage-facts.js';
 import { inVietnamese, loadGlossary, type Glossary } from './glossary.js';
+import { namesPerson } from './person.js';
 import { setAside } from './set-aside.js';
 import { weigh, type SignalInput } from './signals.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
@@ -601,6 +602,9 @@ export function createKnowledgeBase(
       const best = ranked[0];
       const why = whyOf(query, ranked);
       if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why };
+      if (namesPerson(text, lexicon.personNames)) {
+        return { answered: false, answer: t('qa.personal'), sources, why: { ...why, decision: 'named-person' } };
+      }
       const elsewhere = otherProvinceIn(query);
       if (elsewhere !== undefined) {
         const answer = t('qa.other_province', { province: elsewhere, provinces: provinceNames.join(', ') });

@@ -24,7 +24,9 @@ const lexiconSchema = z.object({
   questionTypes: z.object(Object.fromEntries(QUESTION_TYPES.map((t) => [t, wordList])) as Record<QuestionType, typeof wordList>).strict(),
   answerCues: z.object(Object.fromEntries(CUED_TYPES.map((t) => [t, wordList])) as Record<CuedType, typeof wordList>).strict(),
   chat: z.record(z.string().min(1), wordList),
+  chatFillers: wordList,
   provinces: wordList,
+  personNames: z.object({ titles: wordList, surnames: wordList, middle: wordList }).strict(),
   setAside: wordList,
   abbreviations: z.record(z.string().min(1), wordList),
   documentTypes: z.record(z.string().min(1), wordList),
@@ -52,7 +54,8 @@ export interface Lexicon {
   /**
    * Chat short forms and common typos ("ko", "đc", "ntn", "bik"), by their words as typed (lower case,
    * marks kept, letters typed three times or more once: "khôngggg"), with the words they stand for as
-   * written. Matched as typed because a form with marks folds onto other words ("hông" onto "hồng").
+   * written (none for a filler: "ad", "mk"). Matched as typed because a form with marks folds onto other
+   * words ("hông" onto "hồng").
    */
   readonly chat: PhraseTable;
   /** Short forms ("gd dt" for "GD&ĐT") and the full form each stands for. */
@@ -77,6 +80,8 @@ export interface Lexicon {
   readonly questionTypes: Readonly<Record<QuestionType, readonly string[]>>;
   /** Words by which a passage shows it answers a type of question, as written. */
   readonly answerCues: Readonly<Record<CuedType, readonly string[]>>;
+  /** How a question names one person: titles ("chị"), surnames and middle names, as written. */
+  readonly personNames: { readonly titles: readonly string[]; readonly surnames: readonly string[]; readonly middle: readonly string[] };
   /** Provinces of Viet Nam, as written: one no document is about is a province the bot cannot answer for. */
   readonly provinces: readonly string[];
   /** Words after which a question names what it is not about ("không phải", "khác với"), as written. */
@@ -127,7 +132,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { provinces, setAside, questionTypes, answerCues, chat, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
+  const { personNames, provinces, setAside, questionTypes, answerCues, chat, chatFillers, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
     parsed.data;
 
   const types = new Map<string, string>();
@@ -143,11 +148,12 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
   }
 
   return {
-    chat: phraseTable(
-      Object.entries(chat).flatMap(([full, typed]) =>
+    chat: phraseTable([
+      ...Object.entries(chat).flatMap(([full, typed]) =>
         typed.map((short) => ({ words: typedWords(short), full: wordsOf(writtenForm(full)) })),
       ),
-    ),
+      ...chatFillers.map((filler) => ({ words: typedWords(filler), full: [] })),
+    ]),
     abbreviations: phraseTable(
       Object.entries(abbreviations).flatMap(([full, shorts]) =>
         shorts.map((short) => ({ words: foldedWords(short), full: foldedWords(full) })),
@@ -160,6 +166,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     writtenStopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap((w) => wordsOf(writtenForm(w))))),
     writtenStopPhraseWords: perLanguage((lng) => new Set(stopPhrases[lng].flatMap((p) => wordsOf(writtenForm(p))))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
+    personNames,
     provinces,
     setAside,
     questionTypes,

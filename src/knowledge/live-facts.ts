@@ -111,7 +111,9 @@ export class LiveFacts {
   async answerOr(kb: KnowledgeBase, question: string, today: string, lang?: Language, settingsFor?: SettingsFor): Promise<Answer> {
     const answer = kb.answer(question, lang);
     const live = this.ask(question.slice(0, QUESTION_MAX), today);
-    if (!live) return answer;
+    // "Ai công bố chủ đề Tuần lễ?" asks who, not the date or theme: the passages answer it.
+    const type = answer.why?.type;
+    if (!live || type === 'who' || type === 'why' || type === 'how') return answer;
     const { answered, answer: text, via } = await this.answer(live, today, lang ?? answer.why?.language ?? 'vi', settingsFor);
     return { ...answer, answered, answer: text, ...(answer.why && { why: { ...answer.why, via } }) };
   }

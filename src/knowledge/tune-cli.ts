@@ -70,7 +70,7 @@ function merit({ all, styles }: { all: Tally; styles: Record<string, Tally> }): 
   return answerable.reduce((sum, t) => sum + rate(t.top1, t.want), 0) / Math.max(1, answerable.length) + rate(all.declined, all.wantDeclined);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const cases: QaCase[] = QUESTION_FILES.flatMap((file) => readQaFixture(join(projectRoot, file)));
   const halves = { fit: cases.filter((c) => halfOf(c.q) === 'fit'), check: cases.filter((c) => halfOf(c.q) === 'check') };
   const documents = loadCorpus(dataPaths.plans);
@@ -100,7 +100,7 @@ function main(): void {
   let best = { shift: 0, merit: -1 };
   for (let shift = -1.5; shift <= 1.5001; shift += 0.25) {
     const trial = build(modelWith(fitted.bias + shift));
-    const m = merit(evaluate(trial, halves.fit)) + merit(evaluate(trial, halves.fit, { stripMarks: true }));
+    const m = merit(await evaluate(trial, halves.fit)) + merit(await evaluate(trial, halves.fit, { stripMarks: true }));
     if (m > best.merit) best = { shift, merit: m };
   }
   const model = modelWith(fitted.bias + best.shift);
@@ -115,7 +115,7 @@ function main(): void {
   const tuned = build(model);
   for (const [half, list] of Object.entries(halves)) {
     for (const stripMarks of [false, true]) {
-      const { all, styles } = evaluate(tuned, list, { stripMarks });
+      const { all, styles } = await evaluate(tuned, list, { stripMarks });
       const summary = (t: Tally) => ({ top1: rate(t.top1, t.want), top3: rate(t.top3, t.want), declined: rate(t.declined, t.wantDeclined), n: t.want + t.wantDeclined });
       process.stdout.write(
         JSON.stringify({ half, marks: !stripMarks, ...summary(all), styles: Object.fromEntries(Object.entries(styles).map(([k, t]) => [k, summary(t)])) }) + '\n',
@@ -125,4 +125,10 @@ function main(): void {
   process.stdout.write(JSON.stringify({ wrote: path, model }) + '\n');
 }
 
-main();
+// Only when run as a command: the tests import QUESTION_FILES.
+if (process.argv[1]?.endsWith('tune-cli.ts')) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
