@@ -1,6 +1,6 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse } from './analyse.js';
+import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
 import { kindOf, shortCitation } from './citation.js';
 import { excerpt } from './excerpt.js';
@@ -20,8 +20,8 @@ import {
 } from './lexicon.js';
 import { datesOf, factsOf, type CueTables, type PassageFacts } from './passage-facts.js';
 import { inVietnamese, loadGlossary, type Glossary } from './glossary.js';
-import { namesPerson } from './person.js';
-import { setAside } from './set-aside.js';
+import { personFinder } from './person.js';
+import { setAsider } from './set-aside.js';
 import { weigh, type SignalInput } from './signals.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
 import {
@@ -188,25 +188,23 @@ function hasAll(found: ReadonlySet<string> | null, wanted: ReadonlySet<string>):
 }
 
 function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language, cues: CueTables): Shelf {
-  const entries: Entry[] = documents.flatMap((doc) =>
-    splitPassages(doc.body).map((passage, i, all) => ({
-      doc,
-      passage,
-      facts: factsOf(passage.text, i === 0 || all[i - 1]?.section !== passage.section, analyse, lang, cues),
-    })),
+  const parts = documents.flatMap((doc) =>
+    splitPassages(doc.body).map((passage, i, all) => ({ doc, passage, first: i === 0 || all[i - 1]?.section !== passage.section })),
   );
+  // Filled while indexing: a passage's facts are found from the analysis the index makes of it.
+  const entries: Entry[] = new Array<Entry>(parts.length);
   const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
   // passages (the same string, array or document): the index reads each once, and each gets one field
   // here, made the first time it is met. Only the heading's length is needed for every passage.
-  const headingFields = new Map<string, { field: SharedField; length: number }>();
+  const headingFields = new Map<string, { field: SharedField; length: number; words: Analysis }>();
   const headingsFields = new Map<readonly string[], SharedField>();
   const documentFields = new Map<PlanDocument, readonly SharedField[]>();
-  function headingField(heading: string): { field: SharedField; length: number } {
+  function headingField(heading: string): { field: SharedField; length: number; words: Analysis } {
     let found = headingFields.get(heading);
     if (!found) {
       const words = analyse(heading, lang);
-      found = { field: { key: heading, analyse: () => words, weight: 1 }, length: words.tokens.length };
+      found = { field: { key: heading, analyse: () => words, weight: 1 }, length: words.tokens.length, words };
       headingFields.set(heading, found);
     }
     return found;
@@ -228,10 +226,11 @@ function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: 
     }
     return fields;
   }
-  const index = SearchIndex.build(entries.length, (p) => {
-    const { doc, passage } = entries[p] as Entry;
+  const index = SearchIndex.build(parts.length, (p) => {
+    const { doc, passage, first } = parts[p] as (typeof parts)[number];
     const heading = headingField(passage.heading);
     const own = analyse(passage.body, lang);
+    entries[p] = { doc, passage, facts: factsOf(passage.text, first, [heading.words, own], analyse, lang, cues) };
     return {
       text: own,
       context: [heading.field, headingsField(passage.headings)],
@@ -459,13 +458,14 @@ export function createKnowledgeBase(
     };
   }
 
+  const namesPerson = personFinder(lexicon.personNames);
   /** Words that name a document in what a question sets aside: a type of document, a level, a number. */
   const documentWords = new Set([...lexicon.documentTypes.keys()].flatMap((name) => name.split(' ')).concat(['cap', 'level', 'giai', 'doan', 'plan']));
-  const namesDocument = (words: readonly string[]): boolean =>
-    words.some((w) => DIGITS.test(w) || documentWords.has(w)) ;
+  const namesDocument = (words: readonly string[]): boolean => words.some((w) => DIGITS.test(w) || documentWords.has(w));
+  const setAside = setAsider(lexicon.setAside, namesDocument);
 
   function rank(question: string, language?: Language): { query: Query; ranked: Ranked[] } {
-    const text = setAside(question, lexicon.setAside, namesDocument);
+    const text = setAside(question);
     const lang = language ?? detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
     const { index, entries } = shelves[lang];
@@ -498,7 +498,8 @@ export function createKnowledgeBase(
             const date = asked !== undefined && hasAll(facts.dates, asked);
             // A passage without a number the question gives ("đến 2030" is not answered by the 2025
             // targets) stands like another province's plan.
-            const docScope = numbers.every(owns) ? scope(entry.doc) : 'elsewhere';
+            const ownScope = scope(entry.doc);
+            const docScope = numbers.every(owns) ? ownScope : 'elsewhere';
             const { factor, fired } = weigh({
               query,
               facts,
@@ -515,7 +516,7 @@ export function createKnowledgeBase(
               heading: fit.names,
               count,
               date,
-              elsewhere: scope(entry.doc) === 'elsewhere',
+              elsewhere: ownScope === 'elsewhere',
             });
             return {
               entry,
@@ -602,7 +603,7 @@ export function createKnowledgeBase(
       const best = ranked[0];
       const why = whyOf(query, ranked);
       if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why };
-      if (namesPerson(text, lexicon.personNames)) {
+      if (namesPerson(text)) {
         return { answered: false, answer: t('qa.personal'), sources, why: { ...why, decision: 'named-person' } };
       }
       const elsewhere = otherProvinceIn(query);

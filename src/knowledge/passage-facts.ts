@@ -4,7 +4,7 @@
  * decision (decision.ts) read these facts for every question without looking at the text again.
  */
 import type { Language } from '../i18n/index.js';
-import { joinedPairs, phraseAt, type Analyse } from './analyse.js';
+import { joinedPairs, phraseAt, type Analyse, type Analysis } from './analyse.js';
 import { CUED_TYPES, type CuedType, type PhraseTable } from './lexicon.js';
 import type { Bound } from './query.js';
 
@@ -88,13 +88,23 @@ function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> |
 /** The cue words of each question type, analysed for one language: see `factsOf`. */
 export type CueTables = Readonly<Record<CuedType, PhraseTable>>;
 
-export function factsOf(text: string, first: boolean, analyse: Analyse, lang: Language, cueTables: CueTables): PassageFacts {
-  const analysis = analyse(text, lang);
+/**
+ * The facts of a passage: `text` is the whole passage, `analyses` what the index made of its parts (heading
+ * line, body), read again rather than analysing the text twice.
+ */
+export function factsOf(
+  text: string,
+  first: boolean,
+  analyses: readonly Analysis[],
+  analyse: Analyse,
+  lang: Language,
+  cueTables: CueTables,
+): PassageFacts {
   const dates = datesOf(text) ?? null;
   const cues = new Set<CuedType>();
   for (const type of CUED_TYPES) {
     const table = cueTables[type];
-    if (analysis.tokens.some((_, i) => phraseAt(table, analysis.tokens, i) !== undefined)) cues.add(type);
+    if (analyses.some(({ tokens }) => tokens.some((_, i) => phraseAt(table, tokens, i) !== undefined))) cues.add(type);
   }
   return {
     first,
@@ -105,6 +115,6 @@ export function factsOf(text: string, first: boolean, analyse: Analyse, lang: La
     dates,
     bounds: new Set((['least', 'most'] as const).filter((b) => BOUND[b].test(text))),
     cues,
-    joined: new Set(joinedPairs(analysis, lang)),
+    joined: new Set(analyses.flatMap((a) => joinedPairs(a, lang))),
   };
 }

@@ -5,14 +5,18 @@ import type { Lexicon } from './lexicon.js';
 const CAPITALISED = /^\p{Lu}/u;
 
 /**
- * Whether a question names one person: a title then two capitalised words ("chị Nguyễn Thị Lan", "ông
+ * A test of whether a question names one person: a title then two capitalised words ("chị Nguyễn Thị Lan", "ông
  * Lò Văn Xuân"), or a surname then a middle name then a name, typed with or without marks or capitals
  * ("nguyen thi lan"). "Hồ Chí Minh" (a city, a youth union) has no middle name of the list.
  */
-export function namesPerson(question: string, names: Lexicon['personNames']): boolean {
+export function personFinder(names: Lexicon['personNames']): (question: string) => boolean {
   const titles = new Set(names.titles.map(fold));
   const surnames = new Set(names.surnames.map(fold));
   const middle = new Set(names.middle.map(fold));
+  return (question) => namesPerson(question, titles, surnames, middle);
+}
+
+function namesPerson(question: string, titles: ReadonlySet<string>, surnames: ReadonlySet<string>, middle: ReadonlySet<string>): boolean {
   const written = question.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   const folded = foldedWords(question);
   for (let i = 0; i + 2 < folded.length; i++) {

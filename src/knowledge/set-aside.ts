@@ -12,12 +12,17 @@ const CLAUSE_END = /[(),.;:?!\n]/;
  * must not count as named. A clause is cut from the set-aside words (lexicon setAside) to its end, and
  * only when what follows names a document (`names`): "có phải đóng học phí không" keeps its words.
  */
-export function setAside(
-  question: string,
-  phrases: readonly string[],
-  names: (foldedWords: readonly string[]) => boolean,
-): string {
+export function setAsider(phrases: readonly string[], names: (foldedWords: readonly string[]) => boolean): (question: string) => string {
   const wanted = phrases.map(foldedWords).filter((p) => p.length > 0);
+  const joined = wanted.map((p) => ` ${p.join(' ')} `);
+  return (question) => {
+    // Most questions set nothing aside: one look at the whole question says so.
+    const all = ` ${foldedWords(question).join(' ')} `;
+    return joined.some((p) => all.includes(p)) ? setAside(question, wanted, names) : question;
+  };
+}
+
+function setAside(question: string, wanted: readonly (readonly string[])[], names: (foldedWords: readonly string[]) => boolean): string {
   let out = '';
   let rest = question;
   while (rest.length > 0) {
