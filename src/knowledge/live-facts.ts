@@ -114,8 +114,11 @@ export class LiveFacts {
     // "Ai công bố chủ đề Tuần lễ?" asks who, not the date or theme: the passages answer it.
     const type = answer.why?.type;
     if (!live || type === 'who' || type === 'why' || type === 'how') return answer;
-    const { answered, answer: text, via } = await this.answer(live, today, lang ?? answer.why?.language ?? 'vi', settingsFor);
-    return { ...answer, answered, answer: text, ...(answer.why && { why: { ...answer.why, via } }) };
+    const language = lang ?? answer.why?.language ?? 'vi';
+    const { answered, answer: text, via } = await this.answer(live, today, language, settingsFor);
+    const long = question.trim().length > QUESTION_MAX;
+    const reply = long ? `${this.i18n.for(language)('qa.truncated')}\n${text}` : text;
+    return { ...answer, answered, answer: reply, ...(answer.why && { why: { ...answer.why, via } }) };
   }
 
   private async datesFor(event: NewsEvent, year: number, settingsFor: SettingsFor): Promise<EventDates> {
