@@ -585,7 +585,11 @@ export function createKnowledgeBase(
    */
   function choose(text: string): { asked: { query: Query }; query: Query; ranked: Ranked[]; quoted: boolean } {
     const asked = rank(text);
-    const vietnamese = asked.query.lang === 'en' && !asked.ranked[0]?.answers ? translated(text) : undefined;
+    // Also when the English notes, which are about no province, answer a question that names a province's
+    // plan or a document: that plan answers it better.
+    const best = asked.ranked[0];
+    const elsewhere = best?.signals.includes('provinceLess') || best?.signals.includes('elsewhere');
+    const vietnamese = asked.query.lang === 'en' && (!best?.answers || elsewhere) ? translated(text) : undefined;
     // Only a question the glossary reads whole: a word it does not know ("motorbike") may be what it asks.
     const glossed = vietnamese !== undefined && vietnamese.unknown.length === 0 ? rank(vietnamese.text, 'vi') : undefined;
     if (glossed?.ranked[0]?.answers) return { asked, ...glossed, quoted: true };

@@ -31,8 +31,8 @@ describe('quality', () => {
   it.each([false, true])('holds the dev questions, every style, to what they reach (marks removed: %s)', async (stripMarks) => {
     const { all: tally, styles } = await evaluate(ask, dev, { stripMarks });
     const r = rates(tally);
-    expect(r.top1).toBeGreaterThanOrEqual(0.86);
-    expect(r.top3).toBeGreaterThanOrEqual(0.92);
+    expect(r.top1).toBeGreaterThanOrEqual(0.89);
+    expect(r.top3).toBeGreaterThanOrEqual(0.95);
     expect(r.declined).toBeGreaterThanOrEqual(0.83);
     // No style of writing is left behind: chat Vietnamese, officers' wording, naming a document, English.
     for (const [style, t] of Object.entries(styles)) if (t.want > 0) expect(rate(t.top1, t.want), style).toBeGreaterThanOrEqual(0.7);
