@@ -20,6 +20,8 @@ COPY locales ./locales
 COPY plans ./plans
 COPY data ./data
 COPY public ./public
+# Web-chat uploads: a volume is mounted here (docker-compose.yml); it takes this folder's owner.
+RUN mkdir -p data/uploads && chown node:node data/uploads
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { userIdSchema } from './core/message.js';
 import type { RedisTarget } from './store/redis.js';
 
 const optionalString = z
@@ -54,7 +53,7 @@ export const configSchema = z
       .string()
       .regex(/^(\{[A-Za-z0-9_.-]{1,30}\}|[A-Za-z0-9_.-]{1,32}):$/, 'letters, digits, "_", "-" or "." ending in ":", optionally in braces, e.g. xhht: or {xhht}:')
       .default('xhht:'),
-    /** Where the bot keeps what it writes itself: the private Redis started without REDIS_URL goes in DATA_DIR/redis. */
+    /** Where the data the bot writes lives (uploads, the private Redis started without REDIS_URL in DATA_DIR/redis); default ./data. */
     DATA_DIR: optionalString,
     PORT: intInRange(1, 65535, 3000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -63,16 +62,23 @@ export const configSchema = z
         error: 'one of fatal, error, warn, info, debug, trace, silent',
       })
       .default('info'),
+    /**
+     * Administrators: only platform ids, which the platforms vouch for. A web-chat id is whatever its
+     * client claims, and a typo (";" for ",", a name for a number) would otherwise load silently.
+     */
     ADMIN_IDS: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-      .pipe(
-        z.array(
-          z.string().regex(/^(web|telegram|zalo):\S+$/, 'a comma-separated list of <channel>:<id>, e.g. telegram:123,zalo:456').pipe(userIdSchema),
-        ),
-      ),
+      .transform((v, ctx) => {
+        const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = entries.find((e) => !/^(telegram|zalo):\d{1,24}$/.test(e));
+        if (bad === undefined) return entries;
+        ctx.addIssue({ code: 'custom', message: `a comma-separated list of telegram:<digits> or zalo:<digits>, e.g. telegram:123,zalo:456 (web ids cannot be administrators); "${bad}" is not one` });
+        return z.NEVER;
+      }),
     SESSION_TTL_DAYS: intInRange(1, 3650, 30),
+    /** Wrong invite codes per clock hour across everyone: beyond it /join is refused until the hour ends (guessing from many ids). */
+    JOIN_WRONG_CODES_PER_HOUR: intInRange(1, 1_000_000, 200),
     /** Flood limit per person: messages that may arrive at once (a pasted list, a script); 0 turns the limit off. */
     FLOOD_BURST: intInRange(0, 100_000, 60),
     /** Flood limit per person: messages per second that refill the burst. */
@@ -123,8 +129,32 @@ export const configSchema = z
     TELEGRAM_RATE_PER_SECOND: intInRange(0, 10_000, 30),
     /** Outbound queue: proactive messages per minute to Zalo; below ZALO_SEND_RATE_PER_MIN so that replies still fit; 0: no cap. */
     ZALO_RATE_PER_MINUTE: intInRange(0, 100_000, 2000),
-    /** Outbound queue: proactive messages per second into web-chat inboxes; 0: no cap. */
+    /** Outbound queue: proactive messages per second to web-chat pages; 0: no cap. */
     WEB_RATE_PER_SECOND: intInRange(0, 100_000, 0),
+    /** The web chat (page, /api/chat and its routes): "off" for deployments that only want Telegram and Zalo. */
+    WEB_CHAT: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : 'on'),
+      z.enum(['on', 'off'], { error: 'on or off' }),
+    ),
+    /** Signs web-chat ids; without it a secret is made on first start and kept in Redis. */
+    WEB_SECRET: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+    ),
+    /** New web-chat identities one client address may get per hour. */
+    WEB_SESSIONS_PER_HOUR: intInRange(1, 1_000_000, 30),
+    /** Behind a reverse proxy: take the client address from the last X-Forwarded-For entry (the one the proxy added). */
+    TRUST_PROXY: z.preprocess(
+      (v) => (typeof v === 'string' ? v.trim().toLowerCase() : v),
+      z
+        .enum(['', '0', '1', 'false', 'true', 'no', 'yes', 'off', 'on'], { error: 'true or false' })
+        .optional()
+        .transform((v) => v === '1' || v === 'true' || v === 'yes' || v === 'on'),
+    ),
+    /** Photos and files sent as evidence from the web chat; default <DATA_DIR>/uploads. */
+    WEB_UPLOAD_DIR: optionalString,
+    /** The largest photo or file the web chat takes, in megabytes. */
+    WEB_UPLOAD_MAX_MB: intInRange(1, 50, 8),
     /** Outbound queue: messages each channel's worker handles at once in this process. */
     OUTBOUND_CONCURRENCY: intInRange(1, 1000, 32),
   })

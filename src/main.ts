@@ -7,6 +7,12 @@ import { closeHttpServer, createHttpServer } from './http/server.js';
 import { NoStoreError, openStore } from './store/open.js';
 import { whenReady } from './store/redis.js';
 
+/** An address a browser on this machine can open: a wildcard bind is reached through loopback. */
+function openUrl(address: string, port: number): string {
+  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}/`;
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -50,6 +56,8 @@ async function main(): Promise<void> {
   });
   const { address, port } = server.address() as AddressInfo;
   log.info({ url: `http://${address}:${port}/` }, 'web chat and API listening');
+  // One plain line for the person who just typed `npm start`, among the JSON log lines.
+  if (config.WEB_CHAT === 'on') process.stdout.write(`open ${openUrl(address, port)}\n`);
 
   // HTTP answers (healthz 503) while Redis is still down; channels and schedulers start once it is up.
   if (!app.inMemory) {

@@ -1,17 +1,12 @@
 import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
+import { isStoreOutage } from '../store/outage.js';
 import type { App } from './app.js';
 import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
 import { LocalThrottle, SharedThrottle, type Throttle } from './throttle.js';
 
 export class InboundError extends Error {}
-
-/** ioredis reports an unreachable server in these words; anything else is our own failure. */
-function isStoreOutage(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.name} ${err.message}` : String(err);
-  return /Connection is closed|enableOfflineQueue|MaxRetriesPerRequest|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Stream isn't writeable|LOADING|stayed locked|lock .* was lost/i.test(text);
-}
 
 /**
  * The one entry for every channel: validates the message, runs the engine on the person's session
@@ -88,6 +83,8 @@ export class Bot {
     } catch (err) {
       const outage = isStoreOutage(err);
       metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });
+      // A store that refuses writes still reads: the person hears it in the language they chose.
+      lang = (await users.get(inbound.user).catch(() => undefined))?.lang ?? lang;
       const slotKind = slotErrorKind(err);
       const held = slotKind ? this.slotErrors.admit(slotKind) : 0;
       if (held !== undefined) log.error({ err, user: inbound.user, ...(slotKind && { kind: slotKind, sinceLastLine: held }) }, outage ? 'store unavailable while handling a message' : 'message handling failed');

@@ -1,7 +1,9 @@
 import { telegram } from '../channels/telegram/capability.js';
 import { web } from '../channels/web/capability.js';
 import { zalo } from '../channels/zalo/capability.js';
+import { contact } from '../contact/capability.js';
 import { navigation } from '../engine/commands.js';
+import { intents } from '../intents/capability.js';
 import { outbound } from '../outbound/capability.js';
 import { broadcast } from '../broadcast/capability.js';
 import { ops } from '../http/ops.js';
@@ -20,4 +22,4 @@ import type { Capability } from './app.js';
  * Channels and the outbound queue come before the capabilities that send proactive messages through
  * them. Add a capability here.
  */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, contact, intents];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languageSchema } from '../i18n/index.js';
+import { stripInvisible } from './invisible.js';
 
 export const CHANNELS = ['web', 'telegram', 'zalo'] as const;
 export const channelSchema = z.enum(CHANNELS);
@@ -28,7 +29,8 @@ export const attachmentSchema = z.object({
   kind: z.enum(['photo', 'document', 'audio', 'video']),
   fileId: z.string().min(1).max(512),
   mime: z.string().max(128).optional(),
-  name: z.string().max(256).optional(),
+  /** A file's name is shown to officers: no invisible characters that turn it around (see stripInvisible). */
+  name: z.string().max(256).transform(stripInvisible).optional(),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 
@@ -83,5 +85,10 @@ export const replySchema = z.object({
   file: z.object({ name: z.string(), mime: z.string(), content: z.string() }).optional(),
   /** Photos or files to show after the text, where the channel can. */
   media: z.array(mediaSchema).optional(),
+  /**
+   * Shows another person's data (an officer reading a citizen's file): channels show it but keep no
+   * copy (the web chat's history), so that person's erasure leaves nothing behind.
+   */
+  personal: z.boolean().optional(),
 });
 export type Reply = z.infer<typeof replySchema>;

@@ -1,5 +1,6 @@
+import { foldVietnamese } from '../core/fold.js';
 import { hasKey, LANGUAGES, type loadCatalogues } from '../i18n/index.js';
-import type { Condition, Step, Target } from './flow-schema.js';
+import type { Condition, Flow, Step, Target } from './flow-schema.js';
 import { choiceLabelKey, choiceValue, type FlowProblem, type LoadedFlows } from './flows.js';
 import type { Registry } from './registry.js';
 
@@ -67,6 +68,46 @@ export function checkFlows(loaded: LoadedFlows, registry: Registry, catalogues: 
       for (const key of stepKeys(step))
         for (const lng of LANGUAGES) if (!hasKey(catalogues[lng], key)) add(stepId, `locale key "${key}" is missing in ${lng}`);
       for (const c of conditionsOf(step)) checkCondition(c, (p) => add(stepId, p));
+    }
+  }
+  problems.push(...checkIntents(loaded, registry, flowHasStep));
+  return problems;
+}
+
+/**
+ * Intents lead somewhere that exists, and their examples cover the ways people type: Vietnamese with and
+ * without marks, and English. One wording in two intents would make the matcher toss a coin.
+ */
+function checkIntents(loaded: LoadedFlows, registry: Registry, flowHasStep: (ref: string) => string | undefined): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const owners = new Map<string, string>();
+  const wordings = new Map<string, string>();
+  for (const [id, flow] of loaded.flows) {
+    const file = loaded.files.get(id) as string;
+    for (const intent of flow.intents ?? []) {
+      const add = (problem: string) => problems.push({ file, step: `intent ${intent.id}`, problem });
+      const owner = owners.get(intent.id);
+      if (owner) add(`intent id is also used by ${owner}`);
+      owners.set(intent.id, file);
+      if (intent.command) {
+        const name = intent.command.split(' ')[0] as string;
+        if (!registry.commands.has(name)) add(`unknown command "/${name}"`);
+      }
+      if (intent.goto) {
+        const bad = flowHasStep(intent.goto);
+        if (bad) add(bad);
+        const target = loaded.flows.get(intent.goto.split('.')[0] as string) as Flow | undefined;
+        if (intent.part && target && !target.steps[intent.part]) add(`part "${intent.part}" is not a step of ${target.id}`);
+      }
+      const marked = intent.vi.filter((p) => foldVietnamese(p) !== p.toLowerCase().replace(/\s+/g, ' ').trim());
+      if (marked.length === 0) add('vi: give examples with diacritics too');
+      if (marked.length === intent.vi.length) add('vi: give examples typed without diacritics too');
+      for (const phrase of [...intent.vi, ...intent.en]) {
+        const folded = foldVietnamese(phrase);
+        const other = wordings.get(folded);
+        if (other && other !== intent.id) add(`"${phrase}" is also an example of intent ${other}`);
+        wordings.set(folded, intent.id);
+      }
     }
   }
   return problems;

@@ -1,4 +1,5 @@
 import { foldVietnamese } from '../core/fold.js';
+import { stripInvisible } from '../core/invisible.js';
 import type { Choice, ParsedInbound, Reply } from '../core/message.js';
 import { LANGUAGES, type Language } from '../i18n/index.js';
 import { SESSION_VERSION, type LoadedSession, type Session } from '../sessions/session.js';
@@ -34,9 +35,9 @@ const MERGE_LIMIT = 3500;
 
 type Answer = { kind: 'ok'; value: unknown } | { kind: 'otherwise' } | { kind: 'invalid'; error: string; params?: Record<string, unknown> };
 
-/** Control characters other than newline and tab are dropped; text is NFC so both tone placements compare equal. */
+/** Invisible characters are dropped (see stripInvisible); text is NFC so both tone placements compare equal. */
 export function sanitizeText(text: string | undefined): string {
-  return (text ?? '').normalize('NFC').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200B-\u200D\u2060\uFEFF]/g, '').trim();
+  return stripInvisible((text ?? '').normalize('NFC')).trim();
 }
 
 export interface EngineResult {
@@ -328,19 +329,26 @@ function missingExit(flow: Flow, stepId: string): never {
 export function compact(replies: Reply[]): Reply[] {
   const out: Reply[] = [];
   let pending: string[] = [];
+  // A joined message that holds another person's data is marked as a whole.
+  let pendingPersonal = false;
+  const personal = (p: boolean) => (p ? { personal: true } : {});
   for (const r of replies) {
     const plain = !r.choices?.length && !r.link && !r.file && !r.media?.length;
     const joined = [...pending, r.text].join('\n\n');
     if (joined.length > MERGE_LIMIT && pending.length) {
-      out.push({ text: pending.join('\n\n') });
+      out.push({ text: pending.join('\n\n'), ...personal(pendingPersonal) });
       pending = [];
+      pendingPersonal = false;
     }
-    if (plain) pending.push(r.text);
-    else {
-      out.push({ ...r, text: [...pending, r.text].join('\n\n') });
+    if (plain) {
+      pending.push(r.text);
+      pendingPersonal ||= r.personal === true;
+    } else {
+      out.push({ ...r, text: [...pending, r.text].join('\n\n'), ...personal(pendingPersonal || r.personal === true) });
       pending = [];
+      pendingPersonal = false;
     }
   }
-  if (pending.length) out.push({ text: pending.join('\n\n') });
+  if (pending.length) out.push({ text: pending.join('\n\n'), ...personal(pendingPersonal) });
   return out;
 }

@@ -106,6 +106,31 @@ export const stepSchema = z
   });
 export type Step = z.infer<typeof stepSchema>;
 
+/** A global command and its arguments, as typed after the slash: "deletedata", "lang en". */
+const commandLineSchema = z.string().regex(/^[a-z_]+( [a-z0-9_-]+)*$/, 'a command as typed after "/", like "lang en"');
+const phrasesSchema = z.array(z.string().trim().min(1).max(200)).min(1);
+
+/**
+ * A request people type instead of pressing a button or typing a command ("xóa dữ liệu của tôi"): where
+ * it leads, and example wordings in each language, matched with the Q&A analyser (src/intents).
+ */
+export const intentSchema = z
+  .object({
+    id: idSchema,
+    /** Runs this global command, as if typed. */
+    command: commandLineSchema.optional(),
+    /** Or goes to this flow or "flow.step". */
+    goto: flowRefSchema.optional(),
+    /** A step of the target flow to resume at once the flow is ready for it (consent, registration): see intents.resume. */
+    part: idSchema.optional(),
+    vi: phrasesSchema,
+    en: phrasesSchema,
+  })
+  .strict()
+  .refine((i) => (i.command === undefined) !== (i.goto === undefined), 'exactly one of command, goto')
+  .refine((i) => i.part === undefined || i.goto !== undefined, '"part" needs goto');
+export type Intent = z.infer<typeof intentSchema>;
+
 export const flowSchema = z
   .object({
     id: idSchema,
@@ -115,6 +140,8 @@ export const flowSchema = z
     personal: z.boolean().default(false),
     start: idSchema,
     steps: z.record(idSchema, stepSchema),
+    /** Requests typed at the menu that lead into this flow (or to a command kept beside it). */
+    intents: z.array(intentSchema).min(1).optional(),
   })
   .strict();
 export type Flow = z.infer<typeof flowSchema>;

@@ -4,12 +4,16 @@ import { sendJson, sendText } from './router.js';
 
 const PROBE_TIMEOUT_MS = 1_000;
 
+/** How long the health probe's key lives: it is only there to see that Redis takes a write. */
+const PROBE_TTL_MS = 10_000;
+
 /**
- * Whether Redis takes a write now (a PING answers even when writes fail: out of memory, a replica after
- * a failover, a cluster with slots uncovered) and, on a cluster, whether every master says it is ok.
+ * Whether Redis takes a write now (a PING answers even when writes fail: full with maxmemory and
+ * noeviction, a replica after a failover, a cluster with slots uncovered) and, on a cluster, whether
+ * every master says it is ok.
  */
 async function storeTakesWrites(redis: Redis, key: string): Promise<boolean> {
-  const wrote = (await redis.set(key, String(Date.now()), 'PX', 60_000)) === 'OK';
+  const wrote = (await redis.set(key, '1', 'PX', PROBE_TTL_MS)) === 'OK';
   if (!wrote || !isCluster(redis)) return wrote;
   const states = await Promise.all(redis.nodes('master').map((node) => node.cluster('INFO') as Promise<string>));
   return states.length > 0 && states.every((info) => /cluster_state:ok/.test(info));

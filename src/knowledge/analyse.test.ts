@@ -69,6 +69,6 @@ describe('analyse', () => {
 
 describe('compileLexicon', () => {
   it('names the field that is wrong', () => {
-    expect(() => compileLexicon({ abbreviations: {}, documentTypes: {} }, 'lexicon.yaml')).toThrow(/lexicon\.yaml: stopWords/);
+    expect(() => compileLexicon({ abbreviations: {}, documentTypes: {} }, 'lexicon.yaml')).toThrow(/lexicon\.yaml: questionTypes/);
   });
 });

@@ -1,7 +1,7 @@
 import type { Language } from '../i18n/index.js';
 import { fold } from '../core/fold.js';
 import { writtenForm } from './fold.js';
-import type { Lexicon, Phrase, PhraseTable } from './lexicon.js';
+import { typedForm, type Lexicon, type Phrase, type PhraseTable } from './lexicon.js';
 import { isWordChar, WordTable } from './words.js';
 
 /** A text as the index sees it. */
@@ -91,6 +91,10 @@ interface WordIn {
  * every passage made up much of the time spent indexing.
  */
 interface Word {
+  /** As typed, lower case, repeated letters once: what the chat table is matched against. */
+  readonly typed: string;
+  /** Whether a chat short form starts with it. */
+  readonly chats: boolean;
   readonly folded: string;
   /** Whether a short form starts with it. */
   readonly abbreviates: boolean;
@@ -100,11 +104,12 @@ interface Word {
 
 export function createAnalyser(lexicon: Lexicon): Analyse {
   const wordOf = (written: string): Word => {
-    const folded = fold(written);
+    const typed = typedForm(written);
+    const folded = fold(typed);
     const lone = folded.length === 1 && !DIGITS.test(folded);
     // Folding makes "vé" (ticket), "đề" (đề án) and "máy" (máy tính) stop words ("về", "để", "mấy"); a
     // word typed with its marks says which it is. One typed without them may be either: a stop word.
-    const form = writtenForm(written);
+    const form = writtenForm(typed);
     const marked = form !== folded;
     const wordIn = (lng: Language): WordIn => ({
       token: normaliseToken(folded, lng),
@@ -112,7 +117,7 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
       asks: lexicon.stopPhrases[lng].has(folded),
       asking: !marked || lexicon.writtenStopPhraseWords[lng].has(form),
     });
-    return { folded, abbreviates: lexicon.abbreviations.has(folded), vi: wordIn('vi'), en: wordIn('en') };
+    return { typed, chats: lexicon.chat.has(typed), folded, abbreviates: lexicon.abbreviations.has(folded), vi: wordIn('vi'), en: wordIn('en') };
   };
   // Everything about a word is worked out once per distinct written word.
   const table = new WordTable(wordOf, MEMO_MAX);
@@ -161,6 +166,20 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
     return [...found];
   }
 
+  /** Chat short forms and typos replaced by the words they stand for ("ko" → "không"), as typed. */
+  function expandChat(words: readonly Word[]): Word[] {
+    const typed = words.map((w) => w.typed);
+    const out: Word[] = [];
+    for (let i = 0; i < words.length; ) {
+      const short = (words[i] as Word).chats ? phraseAt(lexicon.chat, typed, i) : undefined;
+      if (short) {
+        for (const full of short.full) out.push(wordFor(full));
+        i += short.words.length;
+      } else out.push(words[i++] as Word);
+    }
+    return out;
+  }
+
   function expandAbbreviations(words: readonly Word[]): Word[] {
     const folded = words.map((w) => w.folded);
     const out: Word[] = [];
@@ -175,7 +194,8 @@ export function createAnalyser(lexicon: Lexicon): Analyse {
   }
 
   return (text, lang) => {
-    const found = table.wordsOf(text);
+    const typed = table.wordsOf(text);
+    const found = typed.some((w) => w.chats) ? expandChat(typed) : typed;
     const words = found.some((w) => w.abbreviates) ? expandAbbreviations(found) : found;
     // Sized up front: growing three arrays word by word is a good part of indexing a large corpus.
     const tokens = new Array<string>(words.length);

@@ -12,6 +12,19 @@ const lineSchema = z
     sources: z.array(
       z.object({ document: z.string(), title: z.string(), section: z.string(), text: z.string(), score: z.number() }).strict(),
     ),
+    why: z
+      .object({
+        language: z.enum(['vi', 'en']),
+        type: z.string(),
+        coverage: z.number(),
+        telling: z.number(),
+        margin: z.number().nullable(),
+        signals: z.array(z.string()),
+        decision: z.string(),
+        score: z.number().optional(),
+        via: z.string().optional(),
+      })
+      .strict(),
   })
   .strict();
 
@@ -39,14 +52,16 @@ describe('npm run ask', () => {
     const [first] = lines;
     expect(first?.sources[0]?.document).toBe('004_e79c9be65417934e.txt');
     expect(first?.sources[0]?.text).toContain('7. Sở Nội vụ\nChủ trì tham mưu cho UBND tỉnh xây dựng quy hoạch');
-    const scores = first?.sources.map((s) => s.score) ?? [];
-    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // What decided is there to read: the question's type, the signals, the model's score.
+    expect(first?.why).toMatchObject({ type: 'what', decision: 'model' });
+    expect(first?.why.signals).toContain('heading');
+    expect(lines[1]?.why.decision === 'model' ? (lines[1]?.why.score ?? 0) < 0 : true).toBe(true);
   });
 
   it('prints answers for people without --jsonl', () => {
-    const out = ask('', 'Ngày Sách và Văn hóa đọc Việt Nam là ngày nào?');
-    expect(out).toContain('? Ngày Sách và Văn hóa đọc Việt Nam là ngày nào?');
-    expect(out).toContain('21 tháng 4');
+    const out = ask('', 'Sở Tài chính Tây Ninh hướng dẫn gì?');
+    expect(out).toContain('? Sở Tài chính Tây Ninh hướng dẫn gì?');
+    expect(out).toContain('Sở Tài chính hướng dẫn');
     expect(out).toContain('  1. [');
   });
 });

@@ -1,11 +1,21 @@
 /**
  * `npm run ask -- --jsonl`: questions on stdin, one per line; one JSON object per line on stdout,
- * `{"question","answered","answer","sources":[{"document","title","section","text","score"}]}`.
+ * `{"question","answered","answer","sources":[{"document","title","section","text","score"}],"why"}`; `why` says
+ * what decided (question type, coverage, margin, the ranking signals that fired, the rule or model score).
  * Without --jsonl the same answers are printed for people; questions may also be given as arguments.
  * Reads only the repository's plans/.
  */
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { Areas } from '../areas/areas.js';
+import { systemClock, vnDate } from '../core/clock.js';
+import { dataPaths } from '../core/paths.js';
+import { createI18n } from '../i18n/index.js';
+import { DeadlineCalendar } from '../reminders/calendar.js';
+import { EventCalendar } from '../reminders/events.js';
+import { UnitKinds } from '../reminders/units.js';
 import { loadKnowledgeBase, type Answer } from './index.js';
+import { LiveFacts } from './live-facts.js';
 
 function asJson(question: string, answer: Answer): string {
   return JSON.stringify({
@@ -13,6 +23,7 @@ function asJson(question: string, answer: Answer): string {
     answered: answer.answered,
     answer: answer.answer,
     sources: answer.sources.map(({ document, title, section, text, score }) => ({ document, title, section, text, score })),
+    ...(answer.why && { why: answer.why }),
   });
 }
 
@@ -24,17 +35,30 @@ function forPeople(question: string, answer: Answer): string {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const jsonl = args.includes('--jsonl');
-  const kb = loadKnowledgeBase();
-  const print = (question: string): void => {
-    const answer = kb.answer(question);
+  const i18n = createI18n();
+  const kb = loadKnowledgeBase({ i18n });
+  const plansDir = dataPaths.plans;
+  const areas = Areas.load();
+  const units = UnitKinds.load(join(dataPaths.data, 'units.yaml'));
+  const live = LiveFacts.load(
+    plansDir,
+    EventCalendar.load({ plansDir, areas }),
+    DeadlineCalendar.load({ plansDir, areas, units }),
+    i18n,
+  );
+  // Questions about this year's events are answered for today in Viet Nam (week settings made in the
+  // chat live in the bot's Redis, which this command does not read: it answers from plans/).
+  const today = vnDate(systemClock.now());
+  const print = async (question: string): Promise<void> => {
+    const answer = await live.answerOr(kb, question, today);
     process.stdout.write((jsonl ? asJson(question, answer) : forPeople(question, answer)) + '\n');
   };
   const questions = args.filter((a) => !a.startsWith('--'));
   if (questions.length > 0) {
-    questions.forEach(print);
+    for (const q of questions) await print(q);
     return;
   }
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) print(line);
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await print(line);
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,14 @@
+import { join } from 'node:path';
 import type { Capability } from '../app/app.js';
+import { vnDate } from '../core/clock.js';
 import type { ActionResult } from '../engine/registry.js';
 import type { Turn } from '../engine/turn.js';
+import { DeadlineCalendar } from '../reminders/calendar.js';
+import { EventCalendar } from '../reminders/events.js';
+import { UnitKinds } from '../reminders/units.js';
+import { WeekSettings } from '../reminders/week-settings.js';
 import { loadKnowledgeBase, QUESTION_MAX, type KnowledgeBase } from './knowledge-base.js';
+import { LiveFacts } from './live-facts.js';
 
 /** The question being answered stays in the session only while the person is in Q&A ("more passages"). */
 const QUESTION = 'qa_question';
@@ -9,24 +16,39 @@ const PAGE = 'qa_page';
 const GREETING_WORDS = 3;
 
 /**
- * Q&A in the chat: a question typed at the menu or in Q&A gets the best passage of the plans with its
- * citation, then "more passages" pages through the others that answer it well enough.
+ * Q&A in the chat: a question typed at the menu or in Q&A gets the sentence that answers it from the best
+ * passage of the plans, with a short citation; "Xem toàn văn" shows that passage whole, "Xem đoạn khác"
+ * pages through the others that answer it well enough. Questions about this year's events and the next
+ * reporting deadlines are answered from the calendars and today's date (live-facts.ts).
  */
 export const qa: Capability = {
   name: 'qa',
   register(app) {
     // Built on first use, or at start-up: command-line tools that never answer do not pay for it.
-    let built: KnowledgeBase | undefined;
-    const kb = (): KnowledgeBase => (built ??= loadKnowledgeBase({ plansDir: app.dirs.plans, i18n: app.i18n }));
-    app.onStart(() => void kb());
+    let built: { kb: KnowledgeBase; live: LiveFacts } | undefined;
+    const knowledge = (): { kb: KnowledgeBase; live: LiveFacts } => {
+      if (built) return built;
+      const plansDir = app.dirs.plans;
+      const units = UnitKinds.load(join(app.dirs.data, 'units.yaml'));
+      const live = LiveFacts.load(
+        plansDir,
+        EventCalendar.load({ plansDir, areas: app.areas }),
+        DeadlineCalendar.load({ plansDir, areas: app.areas, units }),
+        app.i18n,
+      );
+      return (built = { kb: loadKnowledgeBase({ plansDir, i18n: app.i18n }), live });
+    };
+    app.onStart(() => void knowledge());
+    const weeks = new WeekSettings(app.redis, app.prefix);
 
     const answer = async (turn: Turn): Promise<ActionResult> => {
       const question = turn.text.slice(0, QUESTION_MAX * 2);
-      const result = kb().answer(question, turn.lang);
+      const { kb, live } = knowledge();
+      const result = await live.answerOr(kb, question, vnDate(app.clock.now()), turn.lang, (id, year) => weeks.forYear(id, year));
       // Someone new who says "xin chào" has just been greeted with the menu: no "I don't know" on top.
       if (!result.answered && turn.replies.length > 0 && question.split(/\s+/).length <= GREETING_WORDS) return { end: true };
       turn.reply({ text: result.answer });
-      if (result.answered) {
+      if (result.answered && result.why?.via === undefined) {
         turn.data[QUESTION] = question.slice(0, QUESTION_MAX);
         turn.data[PAGE] = 0;
       } else {
@@ -35,22 +57,33 @@ export const qa: Capability = {
       }
     };
 
+    /** The passage on the page the person is at, or a "no more" reply. */
+    const hitAt = (turn: Turn, page: number) => {
+      const question = turn.data[QUESTION];
+      if (typeof question !== 'string') return undefined;
+      return knowledge().kb.search(question, { offset: page, limit: 1, lang: turn.lang }).hits[0];
+    };
+    const pageOf = (turn: Turn): number => (typeof turn.data[PAGE] === 'number' ? (turn.data[PAGE] as number) : 0);
+
     app.registry
       .action('qa.answer', answer)
       .action('qa.more', async (turn) => {
-        const question = turn.data[QUESTION];
-        if (typeof question !== 'string') {
-          turn.say('qa.no_more');
-          return;
-        }
-        const page = (typeof turn.data[PAGE] === 'number' ? (turn.data[PAGE] as number) : 0) + 1;
-        const hit = kb().search(question, { offset: page, limit: 1, lang: turn.lang }).hits[0];
+        const page = pageOf(turn) + 1;
+        const hit = hitAt(turn, page);
         if (!hit) {
           turn.say('qa.no_more');
           return;
         }
         turn.data[PAGE] = page;
         turn.reply({ text: hit.reply });
+      })
+      .action('qa.full', async (turn) => {
+        const hit = hitAt(turn, pageOf(turn));
+        if (!hit) {
+          turn.say('qa.no_more');
+          return;
+        }
+        turn.reply({ text: hit.full });
       })
       .action('qa.forget', async (turn) => {
         delete turn.data[QUESTION];

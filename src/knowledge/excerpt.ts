@@ -3,8 +3,6 @@ import { termsOf, type Analyse } from './analyse.js';
 import type { Passage } from './passages.js';
 import type { Query } from './query.js';
 
-/** About what a chat bubble shows without scrolling. */
-export const EXCERPT_MAX = 600;
 const ELLIPSIS = '…';
 
 interface Piece {
@@ -32,8 +30,8 @@ function scorer(ctx: ExcerptContext, query: Query): (text: string) => number {
   };
 }
 
-/** Cuts one over-long sentence to the clauses around its best-matching clause. */
-function clip(text: string, score: (t: string) => number): string {
+/** Cuts one over-long sentence to the clauses around its best-matching clause, to about `max` characters. */
+function clip(text: string, score: (t: string) => number, max: number): string {
   const clauses = text.split(/(?<=,)\s+/);
   const scores = clauses.map(score);
   const best = scores.indexOf(Math.max(...scores));
@@ -43,67 +41,73 @@ function clip(text: string, score: (t: string) => number): string {
   for (;;) {
     const next = clauses[hi + 1];
     const previous = clauses[lo - 1];
-    if (next !== undefined && length + next.length + 1 <= EXCERPT_MAX - 2) {
+    if (next !== undefined && length + next.length + 1 <= max - 2) {
       hi++;
       length += next.length + 1;
-    } else if (previous !== undefined && length + previous.length + 1 <= EXCERPT_MAX - 2) {
+    } else if (previous !== undefined && length + previous.length + 1 <= max - 2) {
       lo--;
       length += previous.length + 1;
     } else break;
   }
   const body = clauses.slice(lo, hi + 1).join(' ');
-  const cut = body.length > EXCERPT_MAX - 2 ? body.slice(0, EXCERPT_MAX - 2).replace(/\s+\S*$/, '') : body;
+  const cut = body.length > max - 2 ? body.slice(0, max - 2).replace(/\s+\S*$/, '') : body;
   return (lo > 0 ? ELLIPSIS : '') + cut.replace(/,$/, '') + (hi < clauses.length - 1 || cut !== body ? ELLIPSIS : '');
 }
 
+/** The answering sentence is cut to about this; what follows it as context, to about CONTEXT_MAX. */
+export const LEAD_MAX = 300;
+export const CONTEXT_MAX = 400;
+
+/** A figure, a date or a time: what a question of that type asks the leading sentence to give. */
+const FIGURE = /\d/;
+const WHEN = /(?<!\p{L})(ngày|tháng|năm|quý|trước|hằng năm|định kỳ|date|month|year|before)(?!\p{L})|\d{1,2}\/\d{1,2}/iu;
+
 /**
- * The sentences of a passage that answer the question, in their order, at most EXCERPT_MAX characters:
- * the best-matching sentence, then its neighbours while they fit, the better one first. Whatever is left
- * out is marked "…" where it was (the heading line excepted: the citation names the section), so a
- * reader knows there is more in the cited passage.
+ * What the chat says for a passage, for a phone screen: the sentence that answers first (the one that
+ * best matches the question, and gives the figure or date a "how many" or "when" question asks for),
+ * then at most about CONTEXT_MAX characters of the sentences around it, in their order, "…" marking what
+ * is left out. The citation and "Xem toàn văn" (the whole passage) come with it.
  */
 export function excerpt(passage: Passage, query: Query, ctx: ExcerptContext): string {
-  const score = scorer(ctx, query);
-  // A heading line stays whole: half a heading reads like a stray sentence.
-  const pieces: Piece[] = passage.text
-    .split('\n')
-    .flatMap((line, n) =>
-      (n === 0 && passage.heading ? [line] : line.split(SENTENCE_END)).map((text) => ({ text, line: n, score: score(text) })),
-    );
-  if (pieces.length === 0) return '';
+  const matchScore = scorer(ctx, query);
+  const wants = query.when ? WHEN : query.type === 'count' || query.type === 'amount' ? FIGURE : undefined;
+  const score = (text: string): number => matchScore(text) * (wants?.test(text) ? 1.5 : 1);
+  const lines = passage.text.split('\n');
+  // The heading line is left to the citation, unless the passage is nothing else.
+  const skip = passage.heading !== '' && lines.length > 1 ? 1 : 0;
+  const pieces: Piece[] = lines
+    .slice(skip)
+    .flatMap((line, n) => line.split(SENTENCE_END).map((text) => ({ text, line: n + skip, score: score(text) })))
+    .filter((p) => p.text.trim() !== '');
+  if (pieces.length === 0) return passage.text.slice(0, LEAD_MAX);
   let best = 0;
   pieces.forEach((p, i) => {
     if (p.score > (pieces[best] as Piece).score) best = i;
   });
   const first = pieces[best] as Piece;
-  if (first.text.length > EXCERPT_MAX) return clip(first.text, score);
-
-  let lo = best;
-  let hi = best;
-  let length = first.text.length;
-  // Room for the marks of what is left out, unless the whole passage fits.
-  const room = passage.text.length <= EXCERPT_MAX ? EXCERPT_MAX : EXCERPT_MAX - 2 * (ELLIPSIS.length + 1);
-  for (;;) {
-    // On a tie the sentence after wins: the text usually goes on to say what the sentence announced.
-    const candidates = [pieces[hi + 1], pieces[lo - 1]].filter(
-      (p): p is Piece => p !== undefined && length + p.text.length + 1 <= room,
-    );
-    if (candidates.length === 0) break;
-    const pick = candidates.reduce((a, b) => (b.score > a.score ? b : a));
-    if (pick === pieces[hi + 1]) hi++;
-    else lo--;
-    length += pick.text.length + 1;
+  const lead = first.text.length > LEAD_MAX ? clip(first.text, matchScore, LEAD_MAX) : first.text;
+  // Context: what follows the answer first (it usually goes on to say what the sentence announced), then
+  // what comes before it, while it fits.
+  const kept = new Set<number>();
+  let length = 0;
+  const order = [...pieces.keys()].filter((i) => i > best).concat([...pieces.keys()].filter((i) => i < best).reverse());
+  for (const i of order) {
+    const p = pieces[i] as Piece;
+    if (length + p.text.length + 1 > CONTEXT_MAX) break;
+    kept.add(i);
+    length += p.text.length + 1;
   }
-  const joined = (a: Piece, b: Piece): string => (a.line !== b.line ? '\n' : ' ');
-  const headingLeftOut = lo === 1 && passage.heading !== '';
-  const before = lo > 0 && !headingLeftOut ? ELLIPSIS + joined(pieces[lo - 1] as Piece, pieces[lo] as Piece) : '';
-  const after = hi < pieces.length - 1 ? joined(pieces[hi] as Piece, pieces[hi + 1] as Piece) + ELLIPSIS : '';
-  return (
-    before +
-    pieces
-      .slice(lo, hi + 1)
-      .map((p, i, all) => (i > 0 ? joined(all[i - 1] as Piece, p) : '') + p.text)
-      .join('') +
-    after
-  );
+  if (kept.size === 0) return pieces.length > 1 ? `${lead} ${ELLIPSIS}` : lead;
+  const sorted = [...kept].sort((a, b) => a - b);
+  const gaps = (from: number, to: number): boolean => [...pieces.keys()].some((i) => i > from && i < to && i !== best && !kept.has(i));
+  const firstKept = sorted[0] as number;
+  let context = [...pieces.keys()].some((i) => i < firstKept && i !== best) ? `${ELLIPSIS} ` : '';
+  sorted.forEach((i, k) => {
+    const previous = sorted[k - 1];
+    if (previous !== undefined) context += gaps(previous, i) ? ` ${ELLIPSIS} ` : pieces[previous]?.line !== pieces[i]?.line ? '\n' : ' ';
+    context += (pieces[i] as Piece).text;
+  });
+  const last = sorted[sorted.length - 1] as number;
+  if ([...pieces.keys()].some((i) => i > last && i !== best)) context += ` ${ELLIPSIS}`;
+  return `${lead}\n${context}`;
 }

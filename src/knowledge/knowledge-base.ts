@@ -1,17 +1,33 @@
 import { dataPaths } from '../core/paths.js';
 import { createI18n, type I18n, type Language, type Translate } from '../i18n/index.js';
-import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse } from './analyse.js';
+import { createAnalyser, joinedPairs, phraseAt, unitNumber, type Analyse, type Analysis } from './analyse.js';
 import { loadCorpus, type DocumentMeta, type PlanDocument } from './corpus.js';
+import { kindOf, shortCitation } from './citation.js';
 import { excerpt } from './excerpt.js';
 import { detectLanguage } from './language.js';
-import { loadLexicon, perLanguage, phraseTable, type Lexicon, type Phrase } from './lexicon.js';
+import { decide, loadDecisionModel, type Decision, type DecisionModel } from './decision.js';
+import {
+  CUED_TYPES,
+  loadLexicon,
+  perLanguage,
+  phraseTable,
+  QUESTION_TYPES,
+  type CuedType,
+  type QuestionType,
+  type Lexicon,
+  type Phrase,
+  type PhraseTable,
+} from './lexicon.js';
+import { datesOf, factsOf, type CueTables, type PassageFacts } from './passage-facts.js';
+import { inVietnamese, loadGlossary, type Glossary } from './glossary.js';
+import { personFinder } from './person.js';
+import { setAsider } from './set-aside.js';
+import { weigh, type SignalInput } from './signals.js';
 import { headingTitle, splitPassages, type Passage } from './passages.js';
 import {
   buildQuery,
   hasContent,
   match,
-  type Bound,
-  type Match,
   type MatchSources,
   type Query,
   type TermStats,
@@ -30,9 +46,31 @@ export interface Source {
   readonly score: number;
 }
 
+/** What decided an answer, for people reading `npm run ask -- --jsonl`. */
+export interface Why {
+  readonly language: Language;
+  /** What the question asks for (lexicon questionTypes), "none" for a yes/no or a statement. */
+  readonly type: QuestionType | 'none';
+  /** How much of the question's content words the first passage accounts for, weighted by rarity. */
+  readonly coverage: number;
+  /** How many telling terms it matches (see `match`). */
+  readonly telling: number;
+  /** The first passage's score over the second's. */
+  readonly margin: number | null;
+  /** The ranking signals that fired for the first passage (signals.ts). */
+  readonly signals: readonly string[];
+  /** The rule that declined ("elsewhere", "no-sum-of-money", …) or "model", with the model's score. */
+  readonly decision: string;
+  readonly score?: number;
+  /** Where the answer came from when not from a passage found for the question as asked. */
+  readonly via?: string;
+}
+
 export interface Answer {
   /** False when nothing matched well enough: `answer` then says so and where to ask instead. */
   readonly answered: boolean;
+  /** What decided. */
+  readonly why?: Why;
   /** The chat text: the relevant sentences of the best passage and its citation, or the reason for not answering. */
   readonly answer: string;
   /** Nearest passages, best first. When `answered` is false they are what came closest, not an answer. */
@@ -42,6 +80,8 @@ export interface Answer {
 /** A passage that answers the question, with the chat text for it (excerpt and citation). */
 export interface Hit extends Source {
   readonly reply: string;
+  /** The whole passage with its document's title and full heading path, for "Xem toàn văn". */
+  readonly full: string;
 }
 
 export interface SearchPage {
@@ -62,71 +102,19 @@ export interface KnowledgeBase {
   answer(question: string, lang?: Language): Answer;
   /** The passages that answer a question, best first: page through them for "more passages". */
   search(question: string, options?: SearchOptions): SearchPage;
+  /** The first `limit` candidate passages with what the decision made of each: for fitting the decision. */
+  explain(question: string, limit: number): { source: Source; decision: Decision }[];
   readonly documents: readonly PlanDocument[];
 }
 
 /** Longer input is cut here: no question needs more, and it keeps the work per question bounded. */
 export const QUESTION_MAX = 500;
 
-/** How a passage meets a question: the match, and what the passage's headings and counts add. */
-interface Verdict extends Match {
-  /** The passage's section is what the question asks: see `headingFit`. */
-  readonly heading: boolean;
-  /** The question asks how many of something ("bao nhiêu tỉnh") and the passage counts it ("34 tỉnh"). */
-  readonly count: boolean;
-  /** The question gives a date ("từ 1/7/2025") and the passage has it ("từ ngày 1 tháng 7 năm 2025"). */
-  readonly date: boolean;
-  /** The question asks how many or how much and the passage gives no number at all. */
-  readonly uncounted: boolean;
-  /** The passage is of another province's plan than the one the question names, or another document than the one it names by number. */
-  readonly elsewhere: boolean;
-}
-
-/**
- * When a passage is given as an answer. First, it must account for enough of what the question asks
- * (`share`, see `match`): what the question asks that the passage lacks is what makes an answer wrong.
- * 0.3 is enough when the question names the programme's own subject (lexicon domainTerms) and the
- * passage matches it, or names one of the documents by number: a question about "khuyến học" worded
- * differently from the plans is still about the plans. Any other question needs 0.6 and something that
- * shows the passage is about what it asks, not merely near it:
- * - a body the plans give tasks to, named by both ("Sở Giáo dục và Đào tạo", "thư viện", lexicon bodies);
- * - a section whose heading is what the question asks ("Mục tiêu đến năm 2025");
- * - the count the question asks for ("bao nhiêu tỉnh": "34 tỉnh"), or the date it gives ("1/7/2025");
- * - or two telling terms (see `match`: no place, no administrative word, no bare number, nothing most
- *   passages use), since one word in common ("dân số", "dân tộc") is how the plans' passages meet
- *   questions about population or ethnic groups that they do not answer.
- * A question that asks how many or how much is not answered by a passage without a number ("Tây Ninh có
- * bao nhiêu trung tâm học tập cộng đồng?"). A passage of another province's plan than the one the
- * question names, or of another document than the one it names by number, is never the answer ("Email
- * của Sở Giáo dục Sơn La" is not in Tây Ninh's plan).
- * A place, a number or a word most passages use never shows it alone: "Sơn La", "2025", "kế hoạch" and
- * "Sơn La có bao nhiêu huyện" get no passage. Nor does a question about who holds a post ("chủ tịch",
- * "giám đốc"; lexicon posts) unless it names a document by number: the plans name bodies, not the people
- * at their head.
- * Set on the 235 questions of the dev set, our qa-extra set and test/knowledge/qa-neighbours.jsonl:
- * the answerable ones score 0.42-1 when on the subject and 0.6-1 otherwise; the off-topic ones that
- * score 0.6 or more show nothing of the above (a place, a generic word, one telling term: "Dân số Sơn La
- * là bao nhiêu?") or ask who holds a post. The
- * questions added since (416 in all) pass with the same thresholds.
- */
-export const MIN_COVERAGE = { any: 0.6, onTopic: 0.3 } as const;
-
-const isAnswer = (v: Verdict, query: Query): boolean => {
-  if (v.elsewhere || v.uncounted || (query.post && !v.numbered)) return false;
-  if (v.onTopic) return v.share >= MIN_COVERAGE.onTopic && v.telling >= 1;
-  return v.share >= MIN_COVERAGE.any && (v.telling >= 2 || v.body || v.heading || v.count || v.date);
-};
 /**
  * A term in more than this share of the passages (and in more than COMMON.min of them, so that a small
  * corpus such as the English notes keeps its words) tells nothing about which passage answers.
  */
 const COMMON = { share: 0.15, min: 10 } as const;
-/**
- * How much more a passage scores when its headings say what the question asks (see `headingFit`): up to
- * twice as much. The chat shows only the first passage, and a short passage that mentions the question's
- * words in passing ("không có chỉ số nào dưới 5 điểm") otherwise beats the section about them.
- */
-const HEADING_FIT = 1;
 /** How much of a heading's wording a question must have for the heading to name what it asks. */
 const HEADING_NAMED = 0.75;
 /**
@@ -134,46 +122,6 @@ const HEADING_NAMED = 0.75;
  * three for all but one of the 407 test questions, and the weighing is most of an answer's time.
  */
 const CANDIDATES = 30;
-/**
- * A question that names a province, or the number of one of our documents, is not answered by another
- * province's plan or another document, whatever the wording: their passages count half.
- */
-const ELSEWHERE = 0.5;
-/**
- * A section cut into several passages is what a question about its heading asks for as a whole; its
- * first passage, which says what the section is about ("Là cơ quan thường trực …"), gets the full bonus
- * of HEADING_FIT and the others this share of it.
- */
-const LATER_PASSAGE_FIT = 0;
-/** How much more a passage scores when it gives the count the question asks for ("34 tỉnh"). */
-const COUNT_FIT = 0.5;
-/**
- * How much more a passage scores when the question asks when and the passage gives a date or a time
- * ("ngày 24/8/2016", "quý III năm 2020", "cuối năm 2025").
- */
-const WHEN_FIT = 0.5;
-/**
- * How much more a passage scores when the question asks for a least or most and the passage sets a
- * threshold ("từ 80/100 điểm trở lên", "không có chỉ số nào dưới 5 điểm"): "mỗi chỉ số tối thiểu bao nhiêu
- * điểm" asks for the pass mark, not the scale every indicator is scored on.
- */
-const BOUND_FIT = 0.5;
-/**
- * How much more a passage scores when the question asks when a document it names by number was issued
- * and the passage gives that date: the document's own date (its header), or a date right after the
- * number ("Chỉ thị số 19-CT/TU ngày 24/8/2016").
- */
-const ISSUED_FIT = 1;
-/**
- * How much more a passage scores when it matches the name of the programme's subject that the question
- * uses ("huyện học tập"): its syllables are so common that the share of the question hardly shows it.
- */
-const DOMAIN_FIT = 0.5;
-/**
- * A question that names a province is answered from that province's plan before a document about no
- * province (our notes): "Mục tiêu đến năm 2030 của Sơn La" asks for Sơn La's targets, not the national ones.
- */
-const PROVINCE_LESS = 0.75;
 const SOURCES_SHOWN = 5;
 /** Weights of a passage's context against its own text (1). */
 const FIELD_WEIGHT = { headings: 0.5, document: 0.3 } as const;
@@ -181,8 +129,7 @@ const FIELD_WEIGHT = { headings: 0.5, document: 0.3 } as const;
 interface Entry {
   readonly doc: PlanDocument;
   readonly passage: Passage;
-  /** Whether it is the first passage of its section, the one that follows the heading line. */
-  readonly first: boolean;
+  readonly facts: PassageFacts;
 }
 
 interface Shelf {
@@ -201,8 +148,13 @@ interface HeadingMemo {
 interface Ranked {
   readonly entry: Entry;
   readonly score: number;
-  /** Whether the passage answers the question (see `isAnswer`). */
+  /** Whether the passage answers the question, and what decided (see decision.ts). */
+  readonly decision: Decision;
   readonly answers: boolean;
+  readonly share: number;
+  readonly telling: number;
+  /** The ranking signals that fired (signals.ts). */
+  readonly signals: readonly string[];
 }
 
 function truncate(question: string): { text: string; truncated: boolean } {
@@ -226,69 +178,8 @@ const DATE_FORMAT = perLanguage(
 
 const formatDate = (iso: string, lang: Language): string => DATE_FORMAT[lang].format(new Date(`${iso}T00:00:00Z`));
 
-function citation(meta: DocumentMeta, section: string, t: Translate, lang: Language): string {
-  return t('qa.cite', {
-    title: meta.title,
-    number: meta.number ? t('qa.cite_number', { number: meta.number }) : '',
-    date: meta.date ? t('qa.cite_date', { date: formatDate(meta.date, lang) }) : '',
-    section: section ? t('qa.cite_section', { section }) : '',
-  });
-}
 
 const DIGITS = /^\d+$/;
-/** Thresholds in a passage: a least (a number to reach, or not to go under) and a most. */
-const BOUND: Readonly<Record<Bound, RegExp>> = {
-  least: /(?<!\p{L})(trở lên|tối thiểu|ít nhất|(dưới|below|under)\s+\d|at least|or more|minimum)(?!\p{L})/iu,
-  most: /(?<!\p{L})(trở xuống|tối đa|nhiều nhất|(không quá|không vượt quá|no more than|up to)\s+\d|at most|maximum)(?!\p{L})/iu,
-};
-/** A time that is not a whole date: a quarter, a year, a month ("quý III/2020", "năm 2025", "tháng 10"). */
-const TIME = /(?<!\p{L})(quý\s*[IV\d]+|năm\s+\d{4}|tháng\s+\d{1,2}|(19|20)\d\d)(?!\p{L})/iu;
-/**
- * A number in a passage, in digits or in words ("khoảng hai tuần", "mười chỉ số", "ten indicators"); not
- * "năm" or "một", which are also "year" and "a".
- */
-const NUMBER = /\d|(?<!\p{L})(hai|ba|bốn|sáu|bảy|tám|chín|mười|trăm|nghìn|triệu|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million)(?!\p{L})/iu;
-/**
- * A count in a text: a number, or one written as a word, then a space and a word ("34 tỉnh", "mười chỉ
- * số", "34 provinces"). Not a numbering ("1. Sở …", "(1) tìm đọc"), a number after another ("11/12
- * huyện", "3.321"), a percentage, or "năm"/"một", which are also "year" and "a".
- */
-const COUNT = /(?<![\p{L}\p{N}./-])(\d+|hai|ba|bốn|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten)[ \t]+(\p{L}+)/giu;
-
-/**
- * A date: "1/7/2025", "01-7", "1 tháng 7 năm 2025", "ngay 1 thang 7", "1 July 2025". Not a document number
- * ("24/2023/TT-BGDĐT": the month has one or two digits and no digit follows).
- */
-const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const DATE = new RegExp(
-  `(?<![\\p{N}/.-])(\\d{1,2})(?:\\s*[/-]\\s*(\\d{1,2})(?![\\p{N}])(?:\\s*[/-]\\s*(\\d{4}))?|\\s+(?:tháng|thang)\\s+(\\d{1,2})(?:\\s+(?:năm|nam)\\s+(\\d{4}))?|\\s+(${MONTHS.join('|')})(?:\\s+(\\d{4}))?)`,
-  'giu',
-);
-
-/** The dates of a text, as "1-7" and, with the year, "1-7-2025" too. */
-export function datesOf(text: string): Set<string> | undefined {
-  let dates: Set<string> | undefined;
-  for (const m of text.matchAll(DATE)) {
-    const [, day = '', slashMonth, slashYear, wordMonth, wordYear, monthName, nameYear] = m;
-    const month = slashMonth ?? wordMonth ?? (monthName ? String(MONTHS.indexOf(monthName.toLowerCase()) + 1) : '');
-    const year = slashYear ?? wordYear ?? nameYear;
-    const dm = `${Number(day)}-${Number(month)}`;
-    if (Number(day) < 1 || Number(day) > 31 || Number(month) < 1 || Number(month) > 12) continue;
-    (dates ??= new Set()).add(dm);
-    if (year) dates.add(`${dm}-${year}`);
-  }
-  return dates;
-}
-
-/** The words a passage gives a count of, as tokens ("tinh" for "34 tỉnh"). */
-function countsOf(text: string, analyse: Analyse, lang: Language): Set<string> | undefined {
-  let counts: Set<string> | undefined;
-  for (const m of text.matchAll(COUNT)) {
-    const token = analyse(m[2] as string, lang).tokens[0];
-    if (token !== undefined) (counts ??= new Set()).add(token);
-  }
-  return counts;
-}
 
 /** Whether `found` has every one of `wanted`. */
 function hasAll(found: ReadonlySet<string> | null, wanted: ReadonlySet<string>): boolean {
@@ -296,32 +187,24 @@ function hasAll(found: ReadonlySet<string> | null, wanted: ReadonlySet<string>):
   return true;
 }
 
-/** A fact about a passage, worked out the first time it is needed and kept with the passage. */
-function perEntry<T>(find: (entry: Entry) => T): (entry: Entry) => T {
-  const known = new WeakMap<Entry, { value: T }>();
-  return (entry) => {
-    let found = known.get(entry);
-    if (!found) known.set(entry, (found = { value: find(entry) }));
-    return found.value;
-  };
-}
-
-function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language): Shelf {
-  const entries: Entry[] = documents.flatMap((doc) =>
+function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: Language, cues: CueTables): Shelf {
+  const parts = documents.flatMap((doc) =>
     splitPassages(doc.body).map((passage, i, all) => ({ doc, passage, first: i === 0 || all[i - 1]?.section !== passage.section })),
   );
+  // Filled while indexing: a passage's facts are found from the analysis the index makes of it.
+  const entries: Entry[] = new Array<Entry>(parts.length);
   const groups = new Map(documents.map((doc, group) => [doc, group]));
   // A passage's heading line, the headings above it and its document's details are shared with other
   // passages (the same string, array or document): the index reads each once, and each gets one field
   // here, made the first time it is met. Only the heading's length is needed for every passage.
-  const headingFields = new Map<string, { field: SharedField; length: number }>();
+  const headingFields = new Map<string, { field: SharedField; length: number; words: Analysis }>();
   const headingsFields = new Map<readonly string[], SharedField>();
   const documentFields = new Map<PlanDocument, readonly SharedField[]>();
-  function headingField(heading: string): { field: SharedField; length: number } {
+  function headingField(heading: string): { field: SharedField; length: number; words: Analysis } {
     let found = headingFields.get(heading);
     if (!found) {
       const words = analyse(heading, lang);
-      found = { field: { key: heading, analyse: () => words, weight: 1 }, length: words.tokens.length };
+      found = { field: { key: heading, analyse: () => words, weight: 1 }, length: words.tokens.length, words };
       headingFields.set(heading, found);
     }
     return found;
@@ -343,10 +226,11 @@ function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: 
     }
     return fields;
   }
-  const index = SearchIndex.build(entries.length, (p) => {
-    const { doc, passage } = entries[p] as Entry;
+  const index = SearchIndex.build(parts.length, (p) => {
+    const { doc, passage, first } = parts[p] as (typeof parts)[number];
     const heading = headingField(passage.heading);
     const own = analyse(passage.body, lang);
+    entries[p] = { doc, passage, facts: factsOf(passage.text, first, [heading.words, own], analyse, lang, cues) };
     return {
       text: own,
       context: [heading.field, headingsField(passage.headings)],
@@ -359,13 +243,32 @@ function buildShelf(documents: readonly PlanDocument[], analyse: Analyse, lang: 
 }
 
 /** Builds the knowledge base from documents already read; `loadKnowledgeBase` reads them from plans/. */
-export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon: Lexicon, i18n: I18n): KnowledgeBase {
+export function createKnowledgeBase(
+  documents: readonly PlanDocument[],
+  lexicon: Lexicon,
+  i18n: I18n,
+  model: DecisionModel = loadDecisionModel(dataPaths.plans),
+  glossary: Glossary = loadGlossary(dataPaths.plans),
+): KnowledgeBase {
   const analyse = createAnalyser(lexicon);
+  /** A phrase analysed like the questions it is looked for in. */
+  const phrase = (lang: Language, text: string, full: readonly string[] = []): Phrase => ({
+    words: analyse(text, lang).tokens,
+    full,
+  });
+  const cueTables = perLanguage(
+    (lang): CueTables =>
+      Object.fromEntries(CUED_TYPES.map((type) => [type, phraseTable(lexicon.answerCues[type].map((cue) => phrase(lang, cue)))])) as Record<
+        CuedType,
+        PhraseTable
+      >,
+  );
   const shelves = perLanguage((lang) =>
     buildShelf(
       documents.filter((doc) => doc.meta.lang === lang),
       analyse,
       lang,
+      cueTables[lang],
     ),
   );
 
@@ -374,13 +277,42 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     return tokens.length > 0 && tokens.every((t) => lexicon.stopWords[lang].has(t) || shelves[lang].index.has(t));
   });
 
-  /** A phrase analysed like the questions it is looked for in. */
-  const phrase = (lang: Language, text: string, full: readonly string[] = []): Phrase => ({
-    words: analyse(text, lang).tokens,
-    full,
-  });
   const provinceNames = [...new Set(documents.map((d) => d.meta.province).filter(Boolean))];
   const provinces = perLanguage((lang) => phraseTable(provinceNames.map((name) => phrase(lang, name, [name]))));
+  /** Provinces no document is about, by name as the lexicon writes it. */
+  const covered = new Set(provinceNames.map((name) => analyse(name, 'vi').tokens.join(' ')));
+  const otherProvinces = perLanguage((lang) =>
+    phraseTable(
+      lexicon.provinces
+        .map((name) => phrase(lang, name, [name]))
+        .filter((p) => !covered.has(p.words.join(' '))),
+    ),
+  );
+  /** English wordings (analysed as English) with the Vietnamese of each. */
+  const english = phraseTable(Object.entries(glossary.en).map(([en, vi]) => phrase('en', en, [vi])));
+  /** An English question in the plans' Vietnamese (see `inVietnamese`), or nothing when the glossary knows none of it. */
+  function translated(question: string): { text: string; unknown: string[] } | undefined {
+    const { tokens, content } = analyse(question, 'en');
+    const found: string[] = [];
+    const unknown: string[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const p = phraseAt(english, tokens, i);
+      if (p) found.push(p.full[0] as string);
+      else if (content[i] && !DIGITS.test(tokens[i] as string)) unknown.push(tokens[i] as string);
+      i += p ? p.words.length : 1;
+    }
+    return found.length > 0 ? { text: inVietnamese(question, found), unknown } : undefined;
+  }
+
+  /** The first province the question names that no document is about. */
+  const otherProvinceIn = (query: Query): string | undefined => {
+    const { tokens } = query.analysis;
+    for (let i = 0; i < tokens.length; i++) {
+      const found = phraseAt(otherProvinces[query.lang], tokens, i);
+      if (found) return found.full[0];
+    }
+    return undefined;
+  };
   const vocabulary = perLanguage(
     (lang): Vocabulary => ({
       domainTerms: phraseTable(lexicon.domainTerms[lang].map((term) => phrase(lang, term))),
@@ -391,19 +323,22 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
         }),
       ),
       posts: phraseTable(lexicon.posts[lang].map((post) => phrase(lang, post))),
-      places: phraseTable([...provinceNames, ...lexicon.places].map((name) => phrase(lang, name))),
+      places: phraseTable([...provinceNames, ...lexicon.provinces, ...lexicon.places].map((name) => phrase(lang, name))),
       genericWords: phraseTable(lexicon.genericWords[lang].map((word) => phrase(lang, word))),
       synonyms: phraseTable(
         Object.entries(lexicon.synonyms[lang]).flatMap(([wording, asked]) =>
           asked.map((words) => phrase(lang, words, analyse(wording, lang).tokens)),
         ),
       ),
+      questionTypes: phraseTable(
+        QUESTION_TYPES.flatMap((type) => lexicon.questionTypes[type].map((words) => phrase(lang, words, [type]))),
+      ),
     }),
   );
   const stats = perLanguage((lang): TermStats => {
     const { index } = shelves[lang];
     const common = Math.max(COMMON.share * index.size, COMMON.min);
-    return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common };
+    return { idf: (term) => index.idf(term), common: (term) => index.ownFrequency(term) > common, known: (term) => index.has(term) };
   });
   /** Heading lines read as questions, and their terms with the pairs of words they join. */
   const headingQueries = perLanguage(() => new Map<string, { query: Query; terms: ReadonlySet<string> }>());
@@ -469,32 +404,40 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     return { fit, names };
   }
 
-  /** What a passage counts, its dates and times, whether it has a number: found when a question first asks. */
-  const countsIn = perEntry((entry) => countsOf(entry.passage.text, analyse, entry.doc.meta.lang) ?? null);
-  const datesIn = perEntry((entry) => datesOf(entry.passage.text) ?? null);
-  const numbered = perEntry((entry) => NUMBER.test(entry.passage.text));
-  const timed = perEntry((entry) => datesIn(entry) !== null || TIME.test(entry.passage.text));
-  const joinsIn = perEntry((entry) => {
-    const joined = new Set(joinedPairs(analyse(entry.passage.text, entry.doc.meta.lang), entry.doc.meta.lang));
-    return (term: string): boolean => joined.has(term);
-  });
-
   const ownNumbers = new Map(documents.map((d) => [d, new Set(analyse(d.meta.number, d.meta.lang).units)]));
 
+  /** A document's period as the years it spans ("2016-2020": "2016", "2020"), when it has one. */
+  const periods = new Map(documents.map((d) => [d, d.meta.period.match(/\d{4}/g) ?? []]));
+
   /**
-   * How much a document's passages count for a question: ELSEWHERE for another province's plan than the
-   * one the question names or another document than the one it names by number, PROVINCE_LESS for a
-   * document about no province when the question names one, and 1 otherwise.
+   * The documents a question names: by number ("kế hoạch 2042", "QĐ 2547"), or by the years of their
+   * period ("giai đoạn 2016-2020").
    */
-  function scopeOf(query: Query): (doc: PlanDocument) => number {
+  function namedDocuments(query: Query): PlanDocument[] {
     const { tokens, units } = query.analysis;
+    const byNumber = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
+    if (byNumber.length > 0) return byNumber;
+    const years = new Set(tokens.filter((t) => /^(19|20)\d\d$/.test(t)));
+    return documents.filter((d) => {
+      const span = periods.get(d) ?? [];
+      return span.length === 2 && span.every((y) => years.has(y));
+    });
+  }
+
+  /**
+   * Where a document stands to a question (see SignalInput.scope): another province's plan than the one
+   * the question names, or another document than the one it names, is elsewhere; a document about no
+   * province, when the question names one, is province-less.
+   */
+  function scopeOf(query: Query): (doc: PlanDocument) => SignalInput['scope'] {
+    const { tokens } = query.analysis;
     const named = new Set(tokens.flatMap((_, i) => phraseAt(provinces[query.lang], tokens, i)?.full ?? []));
-    const numbered = documents.filter((d) => units.some((u) => ownNumbers.get(d)?.has(u)));
+    const numbered = namedDocuments(query);
     return (doc) => {
-      if (numbered.length > 0 && !numbered.includes(doc)) return ELSEWHERE;
-      if (named.size === 0) return 1;
-      if (doc.meta.province === '') return numbered.includes(doc) ? 1 : PROVINCE_LESS;
-      return named.has(doc.meta.province) ? 1 : ELSEWHERE;
+      if (numbered.length > 0 && !numbered.includes(doc)) return 'elsewhere';
+      if (named.size === 0) return 'named';
+      if (doc.meta.province === '') return numbered.includes(doc) ? 'named' : 'provinceLess';
+      return named.has(doc.meta.province) ? 'named' : 'elsewhere';
     };
   }
 
@@ -511,12 +454,19 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     const dateAfter = new RegExp(`(?<![\\d/.])(${numbers.join('|')})(?!\\d)[^\\n.;]{0,30}?\\bngày\\s+\\d`, 'iu');
     return (entry) => {
       const own = named.includes(entry.doc) ? ownDates.get(entry.doc) : undefined;
-      return (own !== undefined && (datesIn(entry)?.has(own) ?? false)) || dateAfter.test(entry.passage.text);
+      return (own !== undefined && (entry.facts.dates?.has(own) ?? false)) || dateAfter.test(entry.passage.text);
     };
   }
 
-  function rank(text: string): { query: Query; ranked: Ranked[] } {
-    const lang = detectLanguage(text, knows);
+  const namesPerson = personFinder(lexicon.personNames);
+  /** Words that name a document in what a question sets aside: a type of document, a level, a number. */
+  const documentWords = new Set([...lexicon.documentTypes.keys()].flatMap((name) => name.split(' ')).concat(['cap', 'level', 'giai', 'doan', 'plan']));
+  const namesDocument = (words: readonly string[]): boolean => words.some((w) => DIGITS.test(w) || documentWords.has(w));
+  const setAside = setAsider(lexicon.setAside, namesDocument);
+
+  function rank(question: string, language?: Language): { query: Query; ranked: Ranked[] } {
+    const text = setAside(question);
+    const lang = language ?? detectLanguage(text, knows);
     const query = buildQuery(analyse(text, lang), lang, vocabulary[lang]);
     const { index, entries } = shelves[lang];
     const scope = scopeOf(query);
@@ -541,40 +491,42 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
               const id = ids.get(term);
               return id !== undefined && index.ownsId(passage, id);
             };
-            const found = match(stats[lang], query, { contains, owns, joins: joinsIn(entry) });
+            const { facts } = entry;
+            const found = match(stats[lang], query, { contains, owns, joins: (term) => facts.joined.has(term) });
             const fit = headingFit(entry, query, headings);
-            const count = query.counted !== undefined && (countsIn(entry)?.has(query.counted) ?? false);
-            const date = asked !== undefined && hasAll(datesIn(entry), asked);
-            const docScope = scope(entry.doc);
-            const uncounted = query.quantity && !numbered(entry);
-            // Spelt out rather than spread from `found`: the spread was the costliest line of weighing a passage.
-            const verdict: Verdict = {
-              share: found.share,
-              onTopic: found.onTopic,
-              telling: found.telling,
-              domain: found.domain,
-              body: found.body,
-              numbered: found.numbered,
+            const count = query.counted !== undefined && (facts.counts?.has(query.counted) ?? false);
+            const date = asked !== undefined && hasAll(facts.dates, asked);
+            // A passage without a number the question gives ("đến 2030" is not answered by the 2025
+            // targets) stands like another province's plan.
+            const ownScope = scope(entry.doc);
+            const docScope = numbers.every(owns) ? ownScope : 'elsewhere';
+            const { factor, fired } = weigh({
+              query,
+              facts,
+              match: found,
+              headingFit: fit.fit,
+              date,
+              issued: issued?.(entry) ?? false,
+              scope: docScope,
+            });
+            const decision = decide(model, {
+              query,
+              facts,
+              match: found,
               heading: fit.names,
               count,
               date,
-              uncounted,
-              elsewhere: docScope === ELSEWHERE,
+              elsewhere: ownScope === 'elsewhere',
+            });
+            return {
+              entry,
+              score: score * (0.5 + found.share) * factor,
+              decision,
+              answers: decision.answers,
+              share: found.share,
+              telling: found.telling,
+              signals: fired,
             };
-            // Among passages that score alike, the one that accounts for more of the question wins, the
-            // one whose heading is what the question asks, that gives the count it asks for or matches
-            // the programme's subject it names. A passage without a number the question gives ("đến 2030"
-            // is not answered by the 2025 targets) counts half, like another province's plan.
-            const weight =
-              (0.5 + found.share) *
-              (1 + HEADING_FIT * fit.fit * (entry.first ? 1 : LATER_PASSAGE_FIT)) *
-              (count ? 1 + COUNT_FIT : 1) *
-              (query.when && timed(entry) ? 1 + WHEN_FIT : 1) *
-              (query.bound && BOUND[query.bound].test(entry.passage.text) ? 1 + BOUND_FIT : 1) *
-              (issued?.(entry) ? 1 + ISSUED_FIT : 1) *
-              (found.domain ? 1 + DOMAIN_FIT : 1) *
-              Math.min(docScope, numbers.every(owns) ? 1 : ELSEWHERE);
-            return { entry, score: score * weight, answers: isAnswer(verdict, query) };
           })
           // Passages that answer come first: the chat shows the first, and the best-scoring one may not answer.
           .sort((a, b) => Number(b.answers) - Number(a.answers) || b.score - a.score)
@@ -590,14 +542,58 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
     score: Math.round(score * 1000) / 1000,
   });
 
+  function whyOf(query: Query, ranked: readonly Ranked[]): Why {
+    const [best, second] = ranked;
+    return {
+      language: query.lang,
+      type: query.type ?? 'none',
+      coverage: Math.round((best?.share ?? 0) * 1000) / 1000,
+      telling: best?.telling ?? 0,
+      margin: best && second && second.score > 0 ? Math.round((best.score / second.score) * 1000) / 1000 : null,
+      signals: best?.signals ?? [],
+      decision: best?.decision.by ?? 'nothing-found',
+      ...(best?.decision.score !== undefined && { score: best.decision.score }),
+    };
+  }
+
+  const kindCode = (meta: DocumentMeta): string | undefined => {
+    const code = kindOf(meta.title, lexicon.documentTypes, lexicon.documentTypeWords);
+    return code === undefined ? undefined : lexicon.documentCodes.get(code);
+  };
+  const citationOf = (entry: Entry, t: Translate, lang: Language): string => {
+    const kind = kindCode(entry.doc.meta);
+    return shortCitation({ meta: entry.doc.meta, section: entry.passage.section, ...(kind && { kind }) }, t, formatDate, lang);
+  };
+
   function reply(r: Ranked, query: Query, lang: Language): string {
     const t = i18n.for(lang);
     const { index } = shelves[query.lang];
     const ctx = { idf: (term: string) => index.idf(term), analyse, lang: query.lang };
-    return t('qa.answer', {
-      excerpt: excerpt(r.entry.passage, query, ctx),
-      citation: citation(r.entry.doc.meta, r.entry.passage.section, t, lang),
-    });
+    return t('qa.answer', { excerpt: excerpt(r.entry.passage, query, ctx), citation: citationOf(r.entry, t, lang) });
+  }
+
+  /** A passage whole, for "Xem toàn văn": its full heading path, the text and the citation. */
+  function fullText(r: Ranked, lang: Language): string {
+    const t = i18n.for(lang);
+    const { meta } = r.entry.doc;
+    return t('qa.full', { title: meta.title, section: r.entry.passage.section, text: r.entry.passage.text, citation: citationOf(r.entry, t, lang) });
+  }
+
+  /**
+   * The passages for a question as asked; for an English question the English notes do not answer, those
+   * of the Vietnamese plans found through the glossary (`quoted`).
+   */
+  function choose(text: string): { asked: { query: Query }; query: Query; ranked: Ranked[]; quoted: boolean } {
+    const asked = rank(text);
+    // Also when the English notes, which are about no province, answer a question that names a province's
+    // plan or a document: that plan answers it better.
+    const best = asked.ranked[0];
+    const elsewhere = best?.signals.includes('provinceLess') || best?.signals.includes('elsewhere');
+    const vietnamese = asked.query.lang === 'en' && (!best?.answers || elsewhere) ? translated(text) : undefined;
+    // Only a question the glossary reads whole: a word it does not know ("motorbike") may be what it asks.
+    const glossed = vietnamese !== undefined && vietnamese.unknown.length === 0 ? rank(vietnamese.text, 'vi') : undefined;
+    if (glossed?.ranked[0]?.answers) return { asked, ...glossed, quoted: true };
+    return { asked, ...asked, quoted: false };
   }
 
   return {
@@ -605,25 +601,46 @@ export function createKnowledgeBase(documents: readonly PlanDocument[], lexicon:
 
     answer(question, lang) {
       const { text, truncated } = truncate(question);
-      const { query, ranked } = rank(text);
-      const t = i18n.for(lang ?? query.lang);
+      const { asked, query, ranked, quoted } = choose(text);
+      const t = i18n.for(lang ?? asked.query.lang);
       const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
       const best = ranked[0];
-      if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources };
-      if (!best?.answers) return { answered: false, answer: t('qa.unknown'), sources };
-      const body = reply(best, query, lang ?? query.lang);
-      return { answered: true, answer: truncated ? `${t('qa.truncated')}\n${body}` : body, sources };
+      const why = whyOf(query, ranked);
+      if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why };
+      if (namesPerson(text)) {
+        return { answered: false, answer: t('qa.personal'), sources, why: { ...why, decision: 'named-person' } };
+      }
+      const elsewhere = otherProvinceIn(query);
+      if (elsewhere !== undefined) {
+        const answer = t('qa.other_province', { province: elsewhere, provinces: provinceNames.join(', ') });
+        return { answered: false, answer, sources, why: { ...why, decision: 'other-province' } };
+      }
+      if (!best?.answers) return { answered: false, answer: t('qa.unknown'), sources, why };
+      const body = reply(best, query, lang ?? asked.query.lang);
+      const notes = [truncated ? t('qa.truncated') : '', quoted ? t('qa.quoted_in_vietnamese') : ''].filter(Boolean);
+      return {
+        answered: true,
+        answer: [...notes, body].join('\n'),
+        sources,
+        why: quoted ? { ...why, via: 'glossary' } : why,
+      };
+    },
+
+    explain(question, limit) {
+      return rank(truncate(question).text)
+        .ranked.slice(0, limit)
+        .map((r) => ({ source: toSource(r), decision: r.decision }));
     },
 
     search(question, options = {}) {
-      const { query, ranked } = rank(truncate(question).text);
+      const { asked, query, ranked } = choose(truncate(question).text);
       const relevant = ranked.filter((r) => r.answers);
       const offset = Math.max(0, options.offset ?? 0);
       const limit = Math.max(0, options.limit ?? 3);
-      const lang = options.lang ?? query.lang;
+      const lang = options.lang ?? asked.query.lang;
       return {
         total: relevant.length,
-        hits: relevant.slice(offset, offset + limit).map((r) => ({ ...toSource(r), reply: reply(r, query, lang) })),
+        hits: relevant.slice(offset, offset + limit).map((r) => ({ ...toSource(r), reply: reply(r, query, lang), full: fullText(r, lang) })),
       };
     },
   };

@@ -13,7 +13,21 @@ const listsPerLanguage = z.object({ vi: wordList, en: wordList });
 
 const synonymsPerLanguage = z.object({ vi: z.record(z.string().min(1), wordList), en: z.record(z.string().min(1), wordList) });
 
+/** What a question asks for, in the order a question's type is decided: money before a count, and so on. */
+export const QUESTION_TYPES = ['amount', 'count', 'when', 'who', 'why', 'how', 'what'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+/** Question types a passage can show it answers by its words (lexicon answerCues). */
+export const CUED_TYPES = ['who', 'why', 'how', 'what'] as const;
+export type CuedType = (typeof CUED_TYPES)[number];
+
 const lexiconSchema = z.object({
+  questionTypes: z.object(Object.fromEntries(QUESTION_TYPES.map((t) => [t, wordList])) as Record<QuestionType, typeof wordList>).strict(),
+  answerCues: z.object(Object.fromEntries(CUED_TYPES.map((t) => [t, wordList])) as Record<CuedType, typeof wordList>).strict(),
+  chat: z.record(z.string().min(1), wordList),
+  chatFillers: wordList,
+  provinces: wordList,
+  personNames: z.object({ titles: wordList, surnames: wordList, middle: wordList }).strict(),
+  setAside: wordList,
   abbreviations: z.record(z.string().min(1), wordList),
   documentTypes: z.record(z.string().min(1), wordList),
   stopWords: listsPerLanguage,
@@ -37,10 +51,19 @@ export type PhraseTable = ReadonlyMap<string, readonly Phrase[]>;
 
 /** The search vocabulary of plans/lexicon.yaml, folded. */
 export interface Lexicon {
+  /**
+   * Chat short forms and common typos ("ko", "đc", "ntn", "bik"), by their words as typed (lower case,
+   * marks kept, letters typed three times or more once: "khôngggg"), with the words they stand for as
+   * written (none for a filler: "ad", "mk"). Matched as typed because a form with marks folds onto other
+   * words ("hông" onto "hồng").
+   */
+  readonly chat: PhraseTable;
   /** Short forms ("gd dt" for "GD&ĐT") and the full form each stands for. */
   readonly abbreviations: PhraseTable;
   /** Folded document-type code ("qd") for a code or for type words joined by spaces ("quyet dinh"). */
   readonly documentTypes: ReadonlyMap<string, string>;
+  /** The written code of each folded document-type code ("kh" → "KH", "qd" → "QĐ"), for citations. */
+  readonly documentCodes: ReadonlyMap<string, string>;
   /** The most words a type name has ("thong bao ket luan": 4). */
   readonly documentTypeWords: number;
   readonly stopWords: Readonly<Record<Language, ReadonlySet<string>>>;
@@ -53,6 +76,16 @@ export interface Lexicon {
   readonly writtenStopPhraseWords: Readonly<Record<Language, ReadonlySet<string>>>;
   /** Phrases that only ask ("bao nhieu"); `full` is unused. */
   readonly stopPhrases: Readonly<Record<Language, PhraseTable>>;
+  /** The words that ask each type of question, as written (Vietnamese and English together). */
+  readonly questionTypes: Readonly<Record<QuestionType, readonly string[]>>;
+  /** Words by which a passage shows it answers a type of question, as written. */
+  readonly answerCues: Readonly<Record<CuedType, readonly string[]>>;
+  /** How a question names one person: titles ("chị"), surnames and middle names, as written. */
+  readonly personNames: { readonly titles: readonly string[]; readonly surnames: readonly string[]; readonly middle: readonly string[] };
+  /** Provinces of Viet Nam, as written: one no document is about is a province the bot cannot answer for. */
+  readonly provinces: readonly string[];
+  /** Words after which a question names what it is not about ("không phải", "khác với"), as written. */
+  readonly setAside: readonly string[];
   /** Names of the programme's subject, as written: analyse them like a question to compare. */
   readonly domainTerms: Readonly<Record<Language, readonly string[]>>;
   /**
@@ -81,6 +114,14 @@ export function phraseTable(phrases: readonly Phrase[]): PhraseTable {
   return table;
 }
 
+/** Three or more of one lower-case letter in a row: "khôngggg", "điiii". Upper case is left alone (roman "III"). */
+const REPEATED = /(\p{Ll})\1{2,}/gu;
+
+/** A word as typed, for the chat table: its written form, with letters typed over and over once. */
+export const typedForm = (word: string): string => writtenForm(word.normalize('NFC').replace(REPEATED, '$1'));
+
+const typedWords = (text: string): string[] => wordsOf(text).map(typedForm);
+
 /** One value per supported language. */
 export const perLanguage = <T>(make: (lng: Language) => T): Record<Language, T> =>
   Object.fromEntries(LANGUAGES.map((lng) => [lng, make(lng)])) as Record<Language, T>;
@@ -91,7 +132,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
+  const { personNames, provinces, setAside, questionTypes, answerCues, chat, chatFillers, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
     parsed.data;
 
   const types = new Map<string, string>();
@@ -107,17 +148,29 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
   }
 
   return {
+    chat: phraseTable([
+      ...Object.entries(chat).flatMap(([full, typed]) =>
+        typed.map((short) => ({ words: typedWords(short), full: wordsOf(writtenForm(full)) })),
+      ),
+      ...chatFillers.map((filler) => ({ words: typedWords(filler), full: [] })),
+    ]),
     abbreviations: phraseTable(
       Object.entries(abbreviations).flatMap(([full, shorts]) =>
         shorts.map((short) => ({ words: foldedWords(short), full: foldedWords(full) })),
       ),
     ),
     documentTypes: types,
+    documentCodes: new Map(Object.keys(documentTypes).map((code) => [foldedWords(code).join(''), code])),
     documentTypeWords,
     stopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap(foldedWords))),
     writtenStopWords: perLanguage((lng) => new Set(stopWords[lng].flatMap((w) => wordsOf(writtenForm(w))))),
     writtenStopPhraseWords: perLanguage((lng) => new Set(stopPhrases[lng].flatMap((p) => wordsOf(writtenForm(p))))),
     stopPhrases: perLanguage((lng) => phraseTable(stopPhrases[lng].map((p) => ({ words: foldedWords(p), full: [] })))),
+    personNames,
+    provinces,
+    setAside,
+    questionTypes,
+    answerCues,
     domainTerms,
     bodies,
     posts,

@@ -5,11 +5,12 @@ import { fold } from '../core/fold.js';
 /**
  * The question files in test/fixtures (qa-dev.jsonl and our own qa-extra.jsonl): one JSON object a line,
  * `{"q": "...", "expect": ["phrase", ...]}` or `{"q": "...", "abstain": true}`; an expected case may also
- * name the file in plans/ the answer comes from (`"document"`). Used by the quality tests and the benchmark.
+ * name the file in plans/ the answer comes from (`"document"`), and any case how it is written (`"style"`:
+ * citizen, officer, which-doc, en, abstain). Used by the quality tests and the benchmark.
  */
 const caseSchema = z.union([
-  z.object({ q: z.string(), document: z.string().optional(), expect: z.array(z.string()).min(1) }),
-  z.object({ q: z.string(), abstain: z.literal(true) }),
+  z.object({ q: z.string(), document: z.string().optional(), expect: z.array(z.string()).min(1), style: z.string().optional() }),
+  z.object({ q: z.string(), abstain: z.literal(true), style: z.string().optional() }),
 ]);
 
 export type QaCase = z.infer<typeof caseSchema>;

@@ -1,6 +1,6 @@
 import type { Language } from '../i18n/index.js';
 import { bigram, isUnit, pairs, phraseAt, termsOf, unitNumber, type Analysis } from './analyse.js';
-import type { PhraseTable } from './lexicon.js';
+import { QUESTION_TYPES, type PhraseTable, type QuestionType } from './lexicon.js';
 
 /** Bigrams name words ("đào tạo"), units name one document: both say more than a lone syllable. */
 const WEIGHT = { token: 1, bigram: 1.5, unit: 3 } as const;
@@ -21,6 +21,8 @@ export interface Vocabulary {
   readonly genericWords: PhraseTable;
   /** Question wordings (`words`) and the documents' wording for the same thing (`full`). */
   readonly synonyms: PhraseTable;
+  /** The words that ask each type of question (`full`: the type). */
+  readonly questionTypes: PhraseTable;
 }
 
 /** A wording of the question that the documents put differently. */
@@ -51,6 +53,8 @@ export interface Query {
    * asks about a person, and the plans name none.
    */
   readonly post: boolean;
+  /** What the question asks for (lexicon questionTypes): who, when, how many, how, why, what; none for a yes/no. */
+  readonly type?: QuestionType;
   /** Whether the question asks when ("khi nào", "ngày nào", "when"): a date or a time answers it. */
   readonly when: boolean;
   /**
@@ -176,8 +180,15 @@ function countedIn(analysis: Analysis): { quantity: boolean; counted?: string } 
   return { quantity };
 }
 
+/** The question's type: of the types whose words it has, the first in QUESTION_TYPES order. */
+function typeOf(tokens: readonly string[], table: PhraseTable): QuestionType | undefined {
+  const found = new Set(findPhrases(table, tokens).flatMap(({ full }) => full));
+  return QUESTION_TYPES.find((type) => found.has(type));
+}
+
 export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocabulary): Query {
   const bound = asksBound(analysis, lang);
+  const type = typeOf(analysis.tokens, vocabulary.questionTypes);
   const terms = new Map<string, number>();
   for (const term of termsOf(analysis)) {
     const weight = isUnit(term) ? WEIGHT.unit : term.includes(' ') ? WEIGHT.bigram : WEIGHT.token;
@@ -228,6 +239,7 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     post,
     ...countedIn(analysis),
     when: asksWhen(analysis),
+    ...(type && { type }),
     ...(bound && { bound }),
     bigramAt,
     wordEnds,
@@ -249,6 +261,8 @@ export interface TermStats {
   readonly idf: (term: string) => number;
   /** Whether so many passages use the term in their own text that matching it says little. */
   readonly common: (term: string) => boolean;
+  /** Whether any passage uses the term at all. */
+  readonly known: (term: string) => boolean;
 }
 
 export interface Match {
@@ -258,6 +272,12 @@ export interface Match {
    * left out: it says where the question is about, and the province rule ranks by it.
    */
   readonly share: number;
+  /**
+   * The same share over the question's words that some passage uses: the words of a citizen's story
+   * ("công nhân", "cà phê") that no plan uses cannot be matched by any passage, and say less about
+   * whether this one answers than the words the plans do use.
+   */
+  readonly knownShare: number;
   /**
    * Whether the passage matches a name of the programme's subject that the question uses, or a number
    * of a document the question names.
@@ -357,13 +377,16 @@ export function match(stats: TermStats, query: Query, sources: MatchSources): Ma
   }
   let total = 0;
   let matched = 0;
+  let knownTotal = 0;
   for (let i = 0; i < tokens.length; i++) {
     if (!content[i] || (query.place[i] && (covered[i] || placesAside))) continue;
     const weight = stats.idf(tokens[i] as string);
     total += weight;
     if (covered[i]) matched += weight;
+    if (covered[i] || stats.known(tokens[i] as string)) knownTotal += weight;
   }
   const share = total === 0 ? (matchedNumbers.size > 0 ? 1 : 0) : matched / total;
+  const knownShare = knownTotal === 0 ? share : matched / knownTotal;
   let domain = false;
   for (let n = 0; n < query.domainSpans.length; n++) {
     if (!allCovered(query.domainSpans[n] as readonly number[], content, covered)) continue;
@@ -377,5 +400,5 @@ export function match(stats: TermStats, query: Query, sources: MatchSources): Ma
     tell(`body ${n}`);
   }
   const numbered = matchedUnits.length > 0;
-  return { share, onTopic: domain || numbered, telling: telling.length, domain, body, numbered };
+  return { share, knownShare, onTopic: domain || numbered, telling: telling.length, domain, body, numbered };
 }

@@ -16,7 +16,7 @@ export async function reviewScope(ctx: LearningContext, user: string): Promise<R
   return ctx.app.roles.isAdmin(user) ? { admin: true } : undefined;
 }
 
-export function mayReview(ctx: LearningContext, scope: ReviewScope, fileArea: string): ReviewCheck {
+export function mayReview(ctx: Pick<LearningContext, 'app' | 'criteria'>, scope: ReviewScope, fileArea: string): ReviewCheck {
   if (scope.admin) return 'ok';
   if (!ctx.app.areas.isWithin(fileArea, scope.area)) return 'outside_area';
   if (scope.unit && scope.unit !== ctx.criteria.reviewerUnit(fileArea, ctx.app.areas)) return 'wrong_unit';
@@ -24,7 +24,7 @@ export function mayReview(ctx: LearningContext, scope: ReviewScope, fileArea: st
 }
 
 /** The areas whose files the scope may review: every area for admins, else the officer's subtree. */
-export function reviewableAreas(ctx: LearningContext, scope: ReviewScope): string[] {
+export function reviewableAreas(ctx: Pick<LearningContext, 'app' | 'criteria'>, scope: ReviewScope): string[] {
   const { areas } = ctx.app;
   const all = scope.admin ? areas.roots().flatMap((r) => areas.subtree(r.id)) : areas.subtree(scope.area);
   return all.map((a) => a.id).filter((id) => mayReview(ctx, scope, id) === 'ok');

@@ -37,7 +37,7 @@ export function evidenceText(t: Translate, e: Evidence | undefined): string {
     case 'file':
       return t('learning.evidence_file', { kind: t(`learning.file_kind.${e.kind}`), name: e.name ?? e.caption ?? '', channel: e.channel }).trim();
     case 'link':
-      return t('learning.evidence_link', { url: e.url });
+      return e.text ? t('learning.evidence_link_text', { url: e.url, text: e.text }) : t('learning.evidence_link', { url: e.url });
     case 'note':
       return t('learning.evidence_note', { text: e.text });
   }

@@ -80,7 +80,7 @@ export function registerHub(ctx: LearningContext): void {
         return { next: 'hub' };
       }
       const officers = await reviewersOf(ctx, result.file.area, turn.user);
-      await tellReviewers(ctx, result.file, officers);
+      await tellReviewers(ctx, turn.user, result.file, officers);
       turn.say(officers.length ? 'learning.submitted' : 'learning.submitted_no_officer', {
         year: result.file.year,
         unit: turn.t(`learning.unit.${criteria.reviewerUnit(result.file.area, app.areas)}`),

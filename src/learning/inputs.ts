@@ -10,7 +10,7 @@ const URL_MAX = 500;
 /** What the evidence kind gives back; the channel is added by the step's validator, which knows the turn. */
 export type ParsedEvidence =
   | { type: 'file'; kind: 'photo' | 'document' | 'audio' | 'video'; fileId: string; mime?: string; name?: string; caption?: string }
-  | { type: 'link'; url: string }
+  | { type: 'link'; url: string; text?: string }
   | { type: 'note'; text: string };
 
 function asLink(text: string): string | undefined {
@@ -24,8 +24,8 @@ function asLink(text: string): string | undefined {
 }
 
 /**
- * Evidence ("minh chứng"): a photo or document sent in the chat (its caption kept), a link typed alone,
- * or a short note in words.
+ * Evidence ("minh chứng"): a photo or document sent in the chat (its caption kept), a link (alone or
+ * with a few words saying what it is), or a short note in words.
  */
 export const evidenceInput: InputKind<Record<string, never>> = {
   options: z.object({}).strict(),
@@ -36,9 +36,23 @@ export const evidenceInput: InputKind<Record<string, never>> = {
       return { ok: true, value: { type: 'file', ...attachment, ...(caption ? { caption } : {}) } satisfies ParsedEvidence };
     }
     if (!typed) return fail('learning.bad_evidence');
-    const url = asLink(typed);
-    if (url) return url.length > URL_MAX ? fail('learning.bad_link_long', { max: URL_MAX }) : { ok: true, value: { type: 'link', url } satisfies ParsedEvidence };
-    if (/^(https?:|www\.)/i.test(typed)) return fail('learning.bad_link');
+    // A link alone, or with a few words saying what it shows, before or after it.
+    const words = typed.split(/\s+/);
+    const first = words[0] ?? '';
+    const last = words.at(-1) ?? '';
+    const [linkText, described] = /^(https?:|www\.)/i.test(first)
+      ? [first, words.slice(1).join(' ')]
+      : words.length > 1 && /^(https?:\/\/|www\.)/i.test(last)
+        ? [last, words.slice(0, -1).join(' ')]
+        : [undefined, undefined];
+    if (linkText) {
+      const url = asLink(linkText);
+      if (!url) return fail('learning.bad_link');
+      if (url.length > URL_MAX) return fail('learning.bad_link_long', { max: URL_MAX });
+      const text = described?.replace(/^[\s:–-]+|[\s:–-]+$/gu, '');
+      if (text && text.length > NOTE_MAX) return fail('common.invalid.text_long', { max: NOTE_MAX, length: text.length });
+      return { ok: true, value: { type: 'link', url, ...(text && /[\p{L}\p{N}]/u.test(text) ? { text } : {}) } satisfies ParsedEvidence };
+    }
     if (!/[\p{L}\p{N}]/u.test(typed) || typed.length < 3) return fail('learning.bad_evidence');
     if (typed.length > NOTE_MAX) return fail('common.invalid.text_long', { max: NOTE_MAX, length: typed.length });
     return { ok: true, value: { type: 'note', text: typed } satisfies ParsedEvidence };

@@ -1,6 +1,8 @@
 import { formatVnDate, vnDate, formatVnDateTime } from '../core/clock.js';
+import { forgetMessagesAbout } from '../outbound/deliver.js';
 import type { PersonalData } from '../privacy/registry.js';
 import type { LearningContext } from './context.js';
+import { submittedKeyPrefix } from './review.js';
 import { activityLine, profileText, scoreBar, statusText } from './format.js';
 
 /** What /mydata shows of the learning records, and what /deletedata erases. */
@@ -36,6 +38,11 @@ export function learningData(ctx: LearningContext): PersonalData {
       }
       return lines;
     },
-    erase: (user) => store.erase(user),
+    async erase(user) {
+      const files = await Promise.all((await store.years(user)).map((year) => store.file(user, year)));
+      await store.erase(user);
+      // The officers' notices about the files carry their ids (in send-once marks and the queue's events).
+      for (const file of files) if (file) await forgetMessagesAbout(app, user, submittedKeyPrefix(file.id));
+    },
   };
 }

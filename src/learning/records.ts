@@ -32,7 +32,8 @@ export type Profile = z.infer<typeof profileSchema>;
 export const evidenceSchema = z.discriminatedUnion('type', [
   /** A photo or document sent in the chat, kept by the platform's own file id (only that platform can fetch it). */
   attachmentSchema.extend({ type: z.literal('file'), channel: channelSchema, caption: z.string().max(300).optional() }).strict(),
-  z.object({ type: z.literal('link'), url: z.string().url().max(500) }).strict(),
+  /** A link, with what it shows when the person said so ("https://… Giấy chứng nhận lớp tin học"). */
+  z.object({ type: z.literal('link'), url: z.string().url().max(500), text: z.string().min(1).max(300).optional() }).strict(),
   z.object({ type: z.literal('note'), text: z.string().min(1).max(300) }).strict(),
 ]);
 export type Evidence = z.infer<typeof evidenceSchema>;

@@ -1,6 +1,7 @@
 import { formatVnDate, vnDate } from '../core/clock.js';
 import type { Translate } from '../i18n/index.js';
 import type { Turn } from '../engine/turn.js';
+import { noteMessagesAbout } from '../outbound/deliver.js';
 import { mayReview, reviewableAreas, reviewScope, type ReviewCheck } from './access.js';
 import { sessionPart, type LearningContext } from './context.js';
 import { activityLine, areaName, formatNumber, numberedLabel, profileText, scoreBar, scoreLines, totalHours } from './format.js';
@@ -100,8 +101,16 @@ async function tellCitizen(ctx: LearningContext, user: string, file: LearningFil
   ]);
 }
 
-/** Tells the officers who may review it that a file is waiting; the notice names the area, not the person. */
-export async function tellReviewers(ctx: LearningContext, file: LearningFile, officers: string[]): Promise<void> {
+/** The start of the send-once keys of the officers' notices about a file (one per time it is sent). */
+export function submittedKeyPrefix(fileId: string): string {
+  return `lc-submitted:${fileId}:`;
+}
+
+/**
+ * Tells the officers who may review it that a file is waiting; the notice names the area, not the person.
+ * The notices are noted as about the file's owner, whose erasure takes them along.
+ */
+export async function tellReviewers(ctx: LearningContext, owner: string, file: LearningFile, officers: string[]): Promise<void> {
   const { app } = ctx;
   const messages = [];
   for (const officer of officers) {
@@ -109,9 +118,11 @@ export async function tellReviewers(ctx: LearningContext, file: LearningFile, of
     const t = app.i18n.for(lang);
     const text = t('review.new_file', { area: areaName(app.areas, file.area), year: file.year });
     const choices = [{ label: t('review.choice.open_queue'), value: `/${REVIEW_COMMAND}` }];
-    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `lc-submitted:${file.id}:${file.submissions}`, kind: 'notice' as const, replies: [{ text, choices }] });
+    messages.push({ user: officer, campaign: SUBMITTED_CAMPAIGN, key: `${submittedKeyPrefix(file.id)}${file.submissions}`, kind: 'notice' as const, replies: [{ text, choices }] });
   }
-  if (messages.length) await app.outbound.enqueue(messages);
+  if (!messages.length) return;
+  await noteMessagesAbout(app, owner, messages);
+  await app.outbound.enqueue(messages);
 }
 
 export function registerReview(ctx: LearningContext): void {
@@ -138,7 +149,7 @@ export function registerReview(ctx: LearningContext): void {
     }
     delete rv.file;
     const profile = await store.profile(owned?.user ?? '');
-    turn.say(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year });
+    turn.reply({ text: turn.t(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year }), personal: true });
     return undefined;
   };
 
@@ -181,7 +192,7 @@ export function registerReview(ctx: LearningContext): void {
           }),
         );
       }
-      turn.reply({ text: lines.join('\n') });
+      turn.reply({ text: lines.join('\n'), personal: true });
       return undefined;
     })
     .choices('review.queueChoices', async (turn) => {
@@ -228,6 +239,7 @@ export function registerReview(ctx: LearningContext): void {
 
   /** The whole file: profile, scores, then the activities with their evidence (one line each, so long files split). */
   async function showFile(turn: Turn, { user, file }: OwnedFile): Promise<void> {
+    const shownFrom = turn.replies.length;
     const profile = await store.profile(user);
     const activities = await store.activities(user, file.year);
     const p = criteria.progress(file.scores);
@@ -248,5 +260,6 @@ export function registerReview(ctx: LearningContext): void {
       a.evidence?.type === 'file' ? [{ kind: a.evidence.kind, fileId: a.evidence.fileId, channel: a.evidence.channel, caption: `${i + 1}. ${a.title}` }] : [],
     );
     if (media.length) turn.reply({ text: turn.t('review.file_media', { count: media.length }), media });
+    for (const r of turn.replies.slice(shownFrom)) r.personal = true;
   }
 }

@@ -4,6 +4,7 @@ import { tryParseJson } from '../core/json.js';
 import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
 import type { DeliveryOutcome } from '../core/delivery.js';
 import { splitUserId } from '../core/message.js';
+import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
 
 /** Per-recipient statuses are kept this long for delivery reports. */
@@ -90,7 +91,8 @@ export async function messagesSentTo(app: App, user: string): Promise<number> {
 
 /**
  * Forgets a person everywhere the outbound path names them: each message still waiting for them, its
- * send-once mark, and their line in the delivery reports (the counts, which name no one, stay).
+ * send-once mark, what a notice to them said, and their line in the delivery reports (the counts,
+ * which name no one, stay).
  */
 export async function forgetPerson(app: App, user: string): Promise<void> {
   const marks = await marksOf(app, user);
@@ -98,7 +100,50 @@ export async function forgetPerson(app: App, user: string): Promise<void> {
   await app.outbound.forget?.(user, marks.filter(withKey).map((m) => m.key));
   const bucket = bucketOf(user);
   await Promise.all(marks.flatMap((m) => [withKey(m) ? app.redis.del(onceKey(app, m)) : undefined, app.redis.hdel(statusKey(app, m.campaign, bucket), user)]));
+  await new PayloadStore(app, app.redis).forgetPersonal(marks.filter(withKey));
   await app.redis.del(marksKey(app, user));
+}
+
+/**
+ * The index of the messages sent to others about one person (the officers' notices about their file,
+ * whose keys carry its id), in that person's slot: their erasure reads it instead of searching the
+ * keyspace. Written before the messages are queued, so none escapes it.
+ */
+function aboutKey(app: App, subject: string): string {
+  return `${app.prefix}out:about:${personTag(subject)}`;
+}
+
+const aboutSchema = z.tuple([z.string(), z.string(), z.string()]);
+
+/** Notes that these messages are about `subject`, so that erasing the subject finds them. */
+export async function noteMessagesAbout(app: App, subject: string, messages: Ledgered[]): Promise<void> {
+  if (!messages.length) return;
+  const key = aboutKey(app, subject);
+  await app.redis.sadd(key, ...messages.map((m) => JSON.stringify([m.campaign, m.key, m.user])));
+  await app.redis.expire(key, STATUS_TTL_S);
+}
+
+/**
+ * Forgets the messages about `subject` whose send-once key starts with `keyPrefix` (the officers'
+ * notices about a file): their marks, what they said, and their jobs and queue events. For erasing
+ * the person the messages were about. One key per command: the recipients live in other slots.
+ */
+export async function forgetMessagesAbout(app: App, subject: string, keyPrefix: string): Promise<void> {
+  const about = aboutKey(app, subject);
+  const entries = (await app.redis.smembers(about)).flatMap((raw) => {
+    const parsed = aboutSchema.safeParse(tryParseJson(raw));
+    return parsed.success && parsed.data[1].startsWith(keyPrefix) ? [{ raw, campaign: parsed.data[0], key: parsed.data[1], user: parsed.data[2] }] : [];
+  });
+  const byUser = new Map<string, typeof entries>();
+  for (const e of entries) byUser.set(e.user, [...(byUser.get(e.user) ?? []), e]);
+  const payloads = new PayloadStore(app, app.redis);
+  for (const [user, messages] of byUser) {
+    await app.outbound.forget?.(user, messages.map((m) => m.key));
+    await Promise.all(messages.map((m) => app.redis.del(onceKey(app, m))));
+    await app.redis.srem(marksKey(app, user), ...messages.map((m) => JSON.stringify([m.campaign, m.key])));
+    await payloads.forgetPersonal(messages);
+  }
+  if (entries.length) await app.redis.srem(about, ...entries.map((e) => e.raw));
 }
 
 /** Records a final (or queued) status for the delivery report. */

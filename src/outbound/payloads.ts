@@ -43,13 +43,29 @@ export class PayloadStore {
     return createHash('sha1').update(JSON.stringify(p)).digest('base64url').slice(0, 22);
   }
 
+  /**
+   * A notice is about one person (a file's result, with the officer's reason naming them): its payload
+   * is theirs alone, found again from its send-once key and recipient when they erase their data.
+   */
+  static personalId(key: string, user: string): string {
+    return createHash('sha1').update(`notice\n${key}\n${user}`).digest('base64url').slice(0, 22);
+  }
+
+  /** Erases the personal payloads of these (key, person) messages. */
+  async forgetPersonal(messages: { key: string; user: string }[]): Promise<void> {
+    const ids = messages.map((m) => PayloadStore.personalId(m.key, m.user));
+    for (const id of ids) this.cache.delete(id);
+    // One key per command: on a cluster the payloads live in different slots.
+    await Promise.all(ids.map((id) => this.redis.del(this.key(id))));
+  }
+
   /** Stores each distinct payload of the batch; returns the id of each message's payload, in order. */
   async save(messages: OutboundMessage[]): Promise<string[]> {
     const ids: string[] = [];
     const fresh = new Map<string, Payload>();
     for (const m of messages) {
       const p = payloadOf(m);
-      const id = PayloadStore.idOf(p);
+      const id = m.kind === 'notice' ? PayloadStore.personalId(m.key, m.user) : PayloadStore.idOf(p);
       ids.push(id);
       fresh.set(id, p);
     }

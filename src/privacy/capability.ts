@@ -1,10 +1,20 @@
 import type { Capability } from '../app/app.js';
+import { randomBytes } from 'node:crypto';
 import { formatVnDateTime } from '../core/clock.js';
+import { usePersonKey } from '../core/person-ref.js';
 
 /** /mydata shows everything the bot holds about the person; /deletedata erases it after a yes. */
 export const privacy: Capability = {
   name: 'privacy',
   register(app) {
+    // Logs name people by a hash keyed with this secret, made once and shared by every instance.
+    app.onStart(async () => {
+      const key = `${app.prefix}secret:log-person`;
+      await app.redis.set(key, randomBytes(32).toString('base64'), 'NX');
+      const secret = await app.redis.get(key);
+      if (secret) usePersonKey(Buffer.from(secret, 'base64'));
+    });
+
     app.privacy.add({
       name: 'profile',
       async describe(user, t) {

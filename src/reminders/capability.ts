@@ -54,6 +54,10 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
         tokens: new CalendarTokens(app.redis, app.prefix),
       };
       registerOfficer(r);
+      // An officer who moves stops hearing about, and answering for, the unit they left.
+      app.roles.onReplaced(async (user, previous) => {
+        if (previous.role === 'officer') await Promise.all([r.subs.unsubscribe(user), r.marks.forget(user), r.tokens.revoke(user)]);
+      });
       registerNews(r);
       registerCalendarRoute(r);
 

@@ -23,10 +23,20 @@ function setFlowData(turn: Turn, values: Record<string, unknown>): void {
   turn.data.deadlines = { ...flowDataSchema.catch({}).parse(turn.data.deadlines), ...values };
 }
 
+/**
+ * The subscription of an officer as they are now: one to a unit their current grant does not cover
+ * (left from before a move) gives them nothing.
+ */
+export async function currentSubscription(r: Reminders, user: string): Promise<UnitRef | undefined> {
+  const [sub, grant] = await Promise.all([r.subs.of(user), r.app.roles.grantOf(user, 'officer')]);
+  if (!sub || !grant || sub.area !== grant.area || (grant.unit !== undefined && grant.unit !== sub.kind)) return undefined;
+  return { kind: sub.kind, area: sub.area };
+}
+
 /** The officer's unit: their subscription, else what their invite or this conversation named. */
 async function unitOf(r: Reminders, turn: Turn): Promise<UnitRef | undefined> {
-  const sub = await r.subs.of(turn.user);
-  if (sub) return { kind: sub.kind, area: sub.area };
+  const sub = await currentSubscription(r, turn.user);
+  if (sub) return sub;
   const { kind, area } = flowData(turn);
   return kind && area && r.units.has(kind) ? { kind, area } : undefined;
 }
@@ -129,13 +139,12 @@ export function registerOfficer(r: Reminders): void {
       setFlowData(turn, { has_link: false });
     });
 
-  /** The occurrence an id names, with the officer's unit, if that unit owes it. */
+  /** The occurrence an id names, with the officer's current unit, if that unit owes it. */
   async function owed(turn: Turn, id: string) {
-    const sub = await r.subs.of(turn.user);
+    const unit = await currentSubscription(r, turn.user);
     const parsed = parseOccurrenceId(id);
     const occurrence = parsed ? r.calendar.occurrence(id, parsed.obligation, parsed.due) : undefined;
-    if (!sub || !occurrence) return undefined;
-    const unit = { kind: sub.kind, area: sub.area };
+    if (!unit || !occurrence) return undefined;
     return r.calendar.forUnit(unit).includes(occurrence.obligation) ? { occurrence, unit } : undefined;
   }
 

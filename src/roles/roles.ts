@@ -18,11 +18,16 @@ export const grantSchema = z.object({
 });
 export type Grant = z.infer<typeof grantSchema>;
 
+/** Told when a grant replaces one for another area or unit: what the old one gave must end. */
+export type GrantReplaced = (user: string, previous: Grant, next: Grant) => Promise<void>;
+
 /**
  * Everyone is a citizen; admins are named in ADMIN_IDS; officers and organisers hold a grant for an
  * area, kept per user and indexed per role and area so that "the officers of this commune" is one read.
  */
 export class Roles implements RoleChecker {
+  private readonly replacedHooks: GrantReplaced[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -61,6 +66,14 @@ export class Roles implements RoleChecker {
     return roles;
   }
 
+  /**
+   * Capabilities that hang something on a grant (an officer's reminder subscription, calendar link)
+   * end it here when the person moves: an officer of another commune no longer hears, or answers for, the old one.
+   */
+  onReplaced(hook: GrantReplaced): void {
+    this.replacedHooks.push(hook);
+  }
+
   /** Replaces any earlier grant of the same role (one area per role and person). */
   async grant(user: string, grant: Grant): Promise<void> {
     const previous = await this.grantOf(user, grant.role);
@@ -68,6 +81,8 @@ export class Roles implements RoleChecker {
     // The index follows the person's grant; `npm run admin -- repair indexes` redoes it from the grants.
     const moved = previous && previous.area !== grant.area;
     await Promise.all([moved ? this.redis.srem(this.indexKey(previous.role, previous.area), user) : undefined, this.redis.sadd(this.indexKey(grant.role, grant.area), user)]);
+    if (previous && (previous.area !== grant.area || previous.unit !== grant.unit))
+      for (const hook of this.replacedHooks) await hook(user, previous, grant);
   }
 
   /** Repair: puts the person's grants back in the holders indexes. */

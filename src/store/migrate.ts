@@ -45,7 +45,8 @@ const RENAMES: Rename[] = [
   { head: 'rem:sub:', to: person('rem:sub:') },
   { head: 'rem:recent:', to: person('rem:recent:') },
   { head: 'rem:cal-of:', to: person('rem:cal-of:') },
-  { head: 'web:outbox:', to: (id) => (id.includes('{') ? undefined : `web:outbox:${personTag(`web:${id}`)}`) },
+  { head: 'web:hist:', to: person('web:hist:') },
+  { head: 'web:files:', to: person('web:files:') },
   { head: 'bc:', to: (rest) => `{bc}:${rest}` },
   // "<occurrence>:<kind>|<area>": neither kind nor area holds a ":".
   {

@@ -3,6 +3,7 @@ import type { Broadcasts } from '../../src/broadcast/service.js';
 import type { Reply } from '../../src/core/message.js';
 import type { Language } from '../../src/i18n/index.js';
 import { FakeChannel, type FakeChannelOptions } from '../outbound/fake-channel.js';
+import { takeWebMessages } from '../support/web.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 
 export interface BroadcastHarness extends TestApp {
@@ -38,11 +39,7 @@ export async function broadcastHarness(opts: TestAppOptions & { start?: boolean;
     telegram,
     broadcasts,
     settle,
-    async inbox(user) {
-      const key = `${t.prefix}web:outbox:{u:${user}}`;
-      const [[, items]] = (await t.app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
-      return items.map((raw) => JSON.parse(raw) as Reply);
-    },
+    inbox: (user) => takeWebMessages(t.app, user),
     async organiser(user, area) {
       await t.send(user, '/start');
       await t.app.roles.grant(user, { role: 'organiser', area, grantedAt: t.app.clock.now().getTime() });

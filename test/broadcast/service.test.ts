@@ -214,7 +214,7 @@ describe('broadcast fan-out and reports', () => {
 
   it('says who sends it: for an administrator, the area the audience shares; the week only when all its areas have the same', async () => {
     const clock = new FakeClock('2026-09-30T01:00:00Z');
-    h = await broadcastHarness({ clock, env: { ADMIN_IDS: 'web:admin' } });
+    h = await broadcastHarness({ clock, env: { ADMIN_IDS: 'telegram:7000' } });
     await h.resident('web:91', 'son-la.to-hieu');
     await h.resident('web:92', 'son-la.chieng-an');
     // Tô Hiệu's week differs from the rest of the province's.
@@ -222,7 +222,7 @@ describe('broadcast fan-out and reports', () => {
     await weeks.set('learning_week', 'son-la', { start: '2026-10-01', end: '2026-10-07', theme: 'Học tập suốt đời', at: 0 });
     await weeks.set('learning_week', 'son-la.to-hieu', { start: '2026-10-03', end: '2026-10-09', at: 0 });
     const send = async (areas: string[]) => {
-      const created = await h!.broadcasts.create('web:admin', { audience: everyone(areas), content: { template: 'llw_opening' }, at: clock.now().getTime() });
+      const created = await h!.broadcasts.create('telegram:7000', { audience: everyone(areas), content: { template: 'llw_opening' }, at: clock.now().getTime() });
       if (!created.ok) throw new Error(created.reason);
       await h!.settle();
     };

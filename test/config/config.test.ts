@@ -14,6 +14,12 @@ describe('configuration from the environment', () => {
     expect(c.ZALO_OAUTH_BASE).toBe('https://oauth.zaloapp.com');
   });
 
+  it('has the web chat on, its limits and no trusted proxy by default; reads WEB_CHAT and TRUST_PROXY as words', () => {
+    expect(loadConfig({})).toMatchObject({ WEB_CHAT: 'on', WEB_SESSIONS_PER_HOUR: 30, TRUST_PROXY: false, WEB_UPLOAD_MAX_MB: 8 });
+    expect(loadConfig({ WEB_CHAT: 'OFF', TRUST_PROXY: 'true' })).toMatchObject({ WEB_CHAT: 'off', TRUST_PROXY: true });
+    expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+  });
+
   it('reads the values it is given', () => {
     const c = loadConfig({ PORT: '8080', REDIS_URL: 'redis://10.0.0.5:6379/2', ADMIN_IDS: 'telegram:123, zalo:4567890123456789012', TELEGRAM_BOT_TOKEN: '123456:ABC-def_1', TELEGRAM_WEBHOOK_URL: '' });
     expect(c.PORT).toBe(8080);
@@ -26,7 +32,7 @@ describe('configuration from the environment', () => {
     [{ PORT: '70000' }, 'PORT must be an integer from 1 to 65535'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a URL starting with redis:// or rediss://'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
-    [{ ADMIN_IDS: 'telegram:1,bob' }, 'ADMIN_IDS must be a comma-separated list of <channel>:<id>'],
+    [{ ADMIN_IDS: 'telegram:1,bob' }, 'ADMIN_IDS must be a comma-separated list of telegram:<digits> or zalo:<digits>'],
     [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN must be a bot token like 123456:ABC-xyz'],
     [{ TELEGRAM_WEBHOOK_SECRET: 'has spaces' }, 'TELEGRAM_WEBHOOK_SECRET must be 1-256 characters'],
     [{ ZALO_API_BASE: 'ftp://x' }, 'ZALO_API_BASE must be a URL starting with https:// or http://'],
@@ -35,6 +41,11 @@ describe('configuration from the environment', () => {
     [{ REDIS_CLUSTER_NODES: 'redis://a:7000,10.0.0.2:7001' }, 'REDIS_CLUSTER_NODES must be a URL starting with redis:// or rediss://'],
     [{ REDIS_URL: 'redis://a:6379', REDIS_CLUSTER_NODES: 'redis://b:7000' }, 'REDIS_CLUSTER_NODES must be left unset when REDIS_URL is set'],
     [{ REDIS_PREFIX: '{xhht:' }, 'REDIS_PREFIX must be letters, digits'],
+    [{ WEB_CHAT: 'maybe' }, 'WEB_CHAT must be on or off (got "maybe")'],
+    [{ WEB_SECRET: 'short' }, 'WEB_SECRET must be at least 32 characters'],
+    [{ WEB_SESSIONS_PER_HOUR: '0' }, 'WEB_SESSIONS_PER_HOUR must be an integer from 1 to 1000000'],
+    [{ TRUST_PROXY: 'sometimes' }, 'TRUST_PROXY must be true or false'],
+    [{ WEB_UPLOAD_MAX_MB: '500' }, 'WEB_UPLOAD_MAX_MB must be an integer from 1 to 50'],
   ])('stops on %j with one clear line', (env, message) => {
     let error: unknown;
     try {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { listen, type LocalServer } from '../support/http.js';
+import { webPeople } from '../support/web.js';
 import { startRedisServer, untilAnswers, type RedisServer } from '../support/redis-server.js';
 
 describe('Redis crashing in the middle of a conversation (AOF on)', () => {
@@ -49,8 +50,10 @@ describe('one person flooding the bot', () => {
     await t.close();
   });
 
+  const person = webPeople(() => http.url);
   /** One message over POST /api/chat: what the person reads and how long they waited. */
-  const post = async (user: string, text: string) => {
+  const post = async (name: string, text: string) => {
+    const user = await person(name);
     const started = performance.now();
     const res = await fetch(`${http.url}/api/chat`, { method: 'POST', body: JSON.stringify({ user, text }) });
     const { replies } = (await res.json()) as { replies: { text: string }[] };

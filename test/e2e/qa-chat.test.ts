@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { FakeClock } from '../support/clock.js';
 
 describe('questions about the plans in the chat', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // December 2026: this year's Lifelong Learning Week is over, the next is in October 2027.
+    t = await createTestApp({ clock: new FakeClock('2026-12-07T03:00:00Z') });
   });
   afterAll(() => t.close());
 
@@ -13,8 +15,14 @@ describe('questions about the plans in the chat', () => {
     await t.send(u, '/start');
     const answer = await t.send(u, 'So Tai chinh Tay Ninh huong dan gi?');
     expect(textOf(answer)).toContain('Sở Tài chính hướng dẫn');
-    expect(textOf(answer)).toMatch(/Nguồn: .*2042\/KH-UBND.*27\/08\/2020/);
-    expect(choiceValues(answer)).toEqual(['more', 'another', 'menu']);
+    expect(textOf(answer)).toMatch(/Nguồn: KH 2042\/KH-UBND \(Tây Ninh, 27\/08\/2020\), mục II/);
+    expect(choiceValues(answer)).toEqual(['full', 'more', 'another', 'menu']);
+
+    // "Xem toàn văn": the whole passage with its document's title and full heading path.
+    const full = await t.send(u, { choice: 'full' });
+    expect(textOf(full)).toContain('Kế hoạch thực hiện Quyết định số 489/QĐ-TTg');
+    expect(textOf(full)).toContain('II. Nhiệm vụ');
+    expect(textOf(full).length).toBeGreaterThan(textOf(answer).length);
 
     const seen = new Set([textOf(answer)]);
     let more = await t.send(u, { choice: 'more' });
@@ -48,14 +56,15 @@ describe('questions about the plans in the chat', () => {
     const u = 'web:english';
     await t.send(u, '/lang en');
     const reply = await t.send(u, 'When is Lifelong Learning Week?');
-    expect(textOf(reply)).toContain('1 to 7 October');
+    // Asked in December 2026: the next one, from the calendar, saying where the dates come from.
+    expect(textOf(reply)).toContain('Lifelong Learning Week 2027: 01/10/2027 – 07/10/2027');
     expect(textOf(reply)).toContain('Source:');
   });
 
   it('answers the first message of someone new when it is a question', async () => {
     const reply = await t.send('web:newcomer', 'Tuần lễ học tập suốt đời diễn ra khi nào?');
     expect(textOf(reply)).toContain('Xin chào');
-    expect(textOf(reply)).toContain('từ ngày 1 đến ngày 7 tháng 10');
+    expect(textOf(reply)).toContain('01/10/2027 – 07/10/2027');
     const hello = await t.send('web:greeter', 'xin chào');
     expect(textOf(hello)).toContain('Xin chào Anh/Chị');
     expect(textOf(hello)).not.toContain('chưa tìm thấy');
@@ -69,6 +78,6 @@ describe('questions about the plans in the chat', () => {
     expect(textOf(await t.send(u, '???'))).toContain('gõ câu hỏi bằng chữ');
     const long = await t.send(u, 'Tuần lễ học tập suốt đời diễn ra khi nào? '.repeat(90));
     expect(textOf(long)).toContain('chỉ đọc phần đầu');
-    expect(textOf(long)).toContain('tháng 10');
+    expect(textOf(long)).toContain('/10/2027');
   });
 });

@@ -16,7 +16,7 @@ function startBot(env: Record<string, string>) {
   return { child, output: () => out, exited };
 }
 
-describe('the bot process with Telegram', () => {
+describe('the bot process with Telegram', { timeout: 180_000 }, () => {
   const prefix = `tp${randomBytes(3).toString('hex')}:`;
   const running: ChildProcess[] = [];
   let emu: TelegramEmulator;

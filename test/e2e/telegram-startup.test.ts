@@ -53,6 +53,21 @@ describe('the Telegram channel starting up', () => {
     }
   });
 
+  it('serves at once while the command menu keeps failing (a Bot API answering 500 to setMyCommands)', async () => {
+    const emu = await TelegramEmulator.start();
+    emu.failNext('setMyCommands', { code: 500, description: 'Internal Server Error' }, { times: 1_000 });
+    const bot = await startTelegramBot(emu, 'polling');
+    try {
+      const p = TelegramEmulator.person(4005);
+      await emu.sendText(p, '/help');
+      expect(readable((await emu.messagesTo(p.id, 1))[0]!.text)).toContain('/menu');
+      expect(emu.calls.filter((c) => c.method === 'setMyCommands').every((c) => c.status === 500)).toBe(true);
+    } finally {
+      await bot.close();
+      await emu.close();
+    }
+  });
+
   it('serves in memory, without Redis, with duplicates still dropped', async () => {
     const emu = await TelegramEmulator.start();
     const bot = await startTelegramBot(emu, 'webhook', { store: 'memory' });

@@ -18,13 +18,14 @@ describe('Telegram over a webhook', () => {
     await emu?.close();
   });
 
-  it('registers the webhook with its secret token and the update kinds it reads', () => {
+  it('registers the webhook with its secret token and the update kinds it reads', async () => {
     expect(emu.webhook).toEqual({
       url: `${bot.url}/webhooks/telegram`,
       secret: SECRET,
       allowedUpdates: ['message', 'callback_query', 'my_chat_member'],
     });
-    expect(emu.commands.get('en')?.map((c) => c.command)).toEqual(['start', 'menu', 'help', 'lang', 'cancel']);
+    // The command menu is set alongside, not before.
+    expect((await emu.waitFor(() => emu.commands.get('en'))).map((c) => c.command)).toEqual(['start', 'menu', 'help', 'lang', 'cancel']);
   });
 
   it('answers the webhook once the replies are out', async () => {

@@ -7,6 +7,7 @@ import { createApp } from '../../src/app/create.js';
 import { configSchema } from '../../src/config.js';
 import { createLogger } from '../../src/core/logger.js';
 import { listen, postJson } from '../support/http.js';
+import { issuedWebId } from '../support/web.js';
 import { freePort } from '../support/redis-server.js';
 import { startFakeZalo, ZALO_TEST_ENV, type FakeZalo } from '../support/zalo-fake.js';
 import { ZaloWebhookDriver } from '../support/zalo-webhook.js';
@@ -58,7 +59,8 @@ describe('the bot as createApp builds it, with ZALO_* pointing at a fake Zalo', 
 
   it('serves a Zalo user the same menu and the same flows the web chat offers', async () => {
     const driver = new ZaloWebhookDriver({ url: http.url, appId: ZALO_TEST_ENV.ZALO_APP_ID, secret: ZALO_TEST_ENV.ZALO_OA_SECRET_KEY });
-    const web = async (body: object) => (await postJson(`${http.url}/api/chat`, { user: 'parity', ...body })).json.replies as WebReply[];
+    const parity = await issuedWebId(http.url);
+    const web = async (body: object) => (await postJson(`${http.url}/api/chat`, { user: parity, ...body })).json.replies as WebReply[];
     const zaloUser = '5210987654321098765';
 
     await driver.follow(zaloUser);
@@ -85,7 +87,7 @@ describe('the bot as createApp builds it, with ZALO_* pointing at a fake Zalo', 
   });
 });
 
-describe('npm start with ZALO_* set', () => {
+describe('npm start with ZALO_* set', { timeout: 180_000 }, () => {
   it('serves the Zalo webhook from the real process and stops cleanly on SIGTERM', async () => {
     const fake = await startFakeZalo();
     const port = await freePort();

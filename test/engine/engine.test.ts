@@ -285,10 +285,10 @@ describe('flow engine', () => {
   });
 
   it('lets admins from ADMIN_IDS through every guard and shows them every entry', async () => {
-    const admin = await createTestApp({ store: 'memory', dirs, capabilities: [navigation, users, roles, privacy, testActions], env: { ADMIN_IDS: 'web:boss' } });
+    const admin = await createTestApp({ store: 'memory', dirs, capabilities: [navigation, users, roles, privacy, testActions], env: { ADMIN_IDS: 'telegram:7001' } });
     try {
-      expect(choiceValues(await admin.send('web:boss', '/start'))).toContain('hidden');
-      expect(textOf(await admin.send('web:boss', { choice: 'hidden' }))).toContain('Bí mật đây');
+      expect(choiceValues(await admin.send('telegram:7001', '/start'))).toContain('hidden');
+      expect(textOf(await admin.send('telegram:7001', { choice: 'hidden' }))).toContain('Bí mật đây');
     } finally {
       await admin.close();
     }

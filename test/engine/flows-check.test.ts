@@ -68,6 +68,36 @@ steps:
     expect(problemsOf({ j: 'id: j\nstart: a\nsteps:\n  a: { ask: x.ok, end: true }\n' })).toEqual(['flows/j.yaml: a: an ask step needs input or choices']);
   });
 
+  it('checks where each typed request leads and that its examples cover how people type', () => {
+    const flow = (id: string, intents: string) => `id: ${id}\nstart: a\nsteps:\n  a: { say: x.ok, end: true }\nintents:\n${intents}`;
+    const problems = problemsOf({
+      f: flow(
+        'f',
+        `  - { id: ghost_command, command: vanish, vi: [xóa hết, xoa het], en: [wipe] }
+  - { id: ghost_flow, goto: nowhere, vi: [đi đâu, di dau], en: [go] }
+  - { id: bad_part, goto: f, part: missing, vi: [phần này, phan nay], en: [part] }
+  - { id: only_marked, goto: f, vi: [dữ liệu], en: [data] }
+  - { id: only_plain, goto: f, vi: [du lieu cua toi], en: [my data] }
+`,
+      ),
+      g: flow('g', `  - { id: only_plain, goto: g, vi: [Dữ liệu, xem du lieu], en: [See my data] }
+`),
+      h: flow('h', `  - { id: both, command: vanish, goto: h, vi: [a], en: [b] }\n`),
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'flows/f.yaml: intent ghost_command: unknown command "/vanish"',
+        'flows/f.yaml: intent ghost_flow: goes to unknown flow "nowhere"',
+        'flows/f.yaml: intent bad_part: part "missing" is not a step of f',
+        'flows/f.yaml: intent only_marked: vi: give examples typed without diacritics too',
+        'flows/f.yaml: intent only_plain: vi: give examples with diacritics too',
+        'flows/g.yaml: intent only_plain: intent id is also used by flows/f.yaml',
+        'flows/g.yaml: intent only_plain: "Dữ liệu" is also an example of intent only_marked',
+        'flows/h.yaml: intents.0: exactly one of command, goto',
+      ]),
+    );
+  });
+
   it('passes on the shipped flows and locales, as `npm run flows:check`', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/engine/check-cli.ts'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');

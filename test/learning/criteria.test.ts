@@ -72,13 +72,22 @@ describe('learning-citizen criteria (data/criteria.yaml)', () => {
 });
 
 describe('learning input kinds', () => {
-  it('evidence: a file by its platform id, a link alone, or a short note in words', () => {
+  it('evidence: a file by its platform id, a link alone or described, or a short note in words', () => {
     expect(evidenceInput.parse({ text: '', attachment: { kind: 'document', fileId: 'BQACAgI', mime: 'application/pdf', name: 'cn.pdf' } }, {}, ctx)).toEqual({
       ok: true,
       value: { type: 'file', kind: 'document', fileId: 'BQACAgI', mime: 'application/pdf', name: 'cn.pdf' },
     });
     expect(evidenceInput.parse({ text: 'http://hoc.vn/a?b=1' }, {}, ctx)).toEqual({ ok: true, value: { type: 'link', url: 'http://hoc.vn/a?b=1' } });
     expect(evidenceInput.parse({ text: 'Giấy khen số 3' }, {}, ctx)).toEqual({ ok: true, value: { type: 'note', text: 'Giấy khen số 3' } });
+    // A link with a few words on what it shows, after or before it.
+    expect(evidenceInput.parse({ text: 'https://trungtam.vn/cn/12 Giấy chứng nhận lớp tin học' }, {}, ctx)).toEqual({
+      ok: true,
+      value: { type: 'link', url: 'https://trungtam.vn/cn/12', text: 'Giấy chứng nhận lớp tin học' },
+    });
+    expect(evidenceInput.parse({ text: 'Bài thu hoạch: www.thuvien.vn/bai/3' }, {}, ctx)).toEqual({ ok: true, value: { type: 'link', url: 'https://www.thuvien.vn/bai/3', text: 'Bài thu hoạch' } });
+    expect(evidenceInput.parse({ text: 'https://x.vn/a !!' }, {}, ctx)).toEqual({ ok: true, value: { type: 'link', url: 'https://x.vn/a' } });
+    expect(evidenceInput.parse({ text: 'http:// Giấy chứng nhận' }, {}, ctx)).toMatchObject({ ok: false, error: 'learning.bad_link' });
+    expect(evidenceInput.parse({ text: 'javascript:alert(1) Giấy chứng nhận' }, {}, ctx)).toMatchObject({ ok: true, value: { type: 'note' } });
     expect(evidenceInput.parse({ text: 'javascript:alert(1)' }, {}, ctx)).toMatchObject({ ok: true, value: { type: 'note' } });
     expect(evidenceInput.parse({ text: 'ftp://x.vn/f' }, {}, ctx)).toMatchObject({ ok: true, value: { type: 'note' } });
     expect(evidenceInput.parse({ text: `https://x.vn/${'a'.repeat(600)}` }, {}, ctx)).toMatchObject({ ok: false, error: 'learning.bad_link_long' });

@@ -4,6 +4,7 @@ import type { AdminIO } from '../../src/admin/commands.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { listen, postJson } from '../support/http.js';
+import { webPeople } from '../support/web.js';
 import { traces } from './helpers.js';
 
 interface ChatReply {
@@ -17,8 +18,9 @@ describe('learning citizen end to end over POST /api/chat', () => {
   let http: Awaited<ReturnType<typeof listen>>;
   const clock = new FakeClock('2026-11-20T03:00:00Z');
 
-  const chat = async (user: string, body: { text: string } | { choice: string }): Promise<ChatReply[]> => {
-    const { status, json } = await postJson(`${http.url}/api/chat`, { user, ...body });
+  const person = webPeople(() => http.url);
+  const chat = async (name: string, body: { text: string } | { choice: string }): Promise<ChatReply[]> => {
+    const { status, json } = await postJson(`${http.url}/api/chat`, { user: await person(name), ...body });
     expect(status).toBe(200);
     return json.replies as ChatReply[];
   };
@@ -117,11 +119,12 @@ describe('learning citizen end to end over POST /api/chat', () => {
     await tap(officer, 'approve');
     expect(all(await tap(officer, 'yes'))).toContain('Đã công nhận hồ sơ năm 2026 của Hoàng Thị Lan');
 
-    // The citizen is told: in the web inbox, and in the learning menu.
+    // The citizen is told: in the web chat's history (and at once on an open page), and in the learning menu.
+    const told = 'Hồ sơ Công dân học tập năm 2026 của Anh/Chị đã được Hội Khuyến học xã/phường công nhận';
     let inbox: ChatReply[] = [];
-    for (let i = 0; i < 100 && !inbox.length; i++) {
-      inbox = ((await (await fetch(`${http.url}/api/chat/inbox?user=${lan}`)).json()) as { replies: ChatReply[] }).replies;
-      if (!inbox.length) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && !all(inbox).includes(told); i++) {
+      inbox = (await postJson(`${http.url}/api/chat/history`, { user: await person(lan) })).json.messages as ChatReply[];
+      if (!all(inbox).includes(told)) await new Promise((r) => setTimeout(r, 20));
     }
     expect(all(inbox)).toContain('Hồ sơ Công dân học tập năm 2026 của Anh/Chị đã được Hội Khuyến học xã/phường công nhận ngày 20/11/2026');
     await say(lan, '/menu');
@@ -138,7 +141,7 @@ describe('learning citizen end to end over POST /api/chat', () => {
     // "Xóa dữ liệu" removes every trace.
     expect(all(await say(lan, 'Xóa dữ liệu'))).toContain('có chắc muốn xóa');
     expect(all(await tap(lan, 'yes'))).toContain('Đã xóa toàn bộ dữ liệu');
-    expect(await traces(t, [`web:${lan}`, lan, 'Hoàng Thị Lan', '0978111222', 'Lớp tin học văn phòng', 'chung-chi/lan'])).toEqual([]);
+    expect(await traces(t, [`web:${await person(lan)}`, await person(lan), 'Hoàng Thị Lan', '0978111222', 'Lớp tin học văn phòng', 'chung-chi/lan'])).toEqual([]);
     expect((await admin(['export', 'learning', '--area', 'son-la', '--year', '2026'])).out).not.toContain('Hoàng Thị Lan');
     expect((await admin(['stats', 'learning', '--year', '2026'])).out).toContain('No registrations for this year.');
     expect(all(await tap(officer, 'review'))).toContain('Không có hồ sơ nào chờ duyệt');

@@ -40,7 +40,7 @@ describe('learning citizen: CSV export and statistics', () => {
     const scores = Object.fromEntries(ctx.criteria.indicators.map((n) => [String(n), 9]));
     await store.updateFile(user, year, (f) => ({ ...f, scores, status: 'submitted', submittedAt: clock.now().getTime(), submissions: 1 }));
     const id = (await store.file(user, year))?.id as string;
-    if (outcome !== 'submitted') expect(await decide(ctx, 'web:admin', id, outcome, reason)).toMatchObject({ ok: true });
+    if (outcome !== 'submitted') expect(await decide(ctx, 'telegram:7000', id, outcome, reason)).toMatchObject({ ok: true });
   }
 
   function capture(): AdminIO & { out_: string[]; err_: string[] } {
@@ -51,7 +51,7 @@ describe('learning citizen: CSV export and statistics', () => {
 
   beforeAll(async () => {
     dataDir = dataWithPopulation({ 'son-la': 2000, 'son-la.to-hieu': 4 });
-    t = await createTestApp({ clock, dirs: { data: dataDir }, env: { ADMIN_IDS: 'web:admin' } });
+    t = await createTestApp({ clock, dirs: { data: dataDir }, env: { ADMIN_IDS: 'telegram:7000' } });
     ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(dataDir, 'criteria.yaml'), t.app.areas) };
     await seed('web:a', 'son-la.to-hieu', 'Nguyễn Văn A', 'approved');
     await seed('web:b', 'son-la.to-hieu', 'Trần Thị B', 'approved');

@@ -5,9 +5,12 @@ import { Criteria } from '../../src/learning/criteria.js';
 import { decide, reviewQueue } from '../../src/learning/review.js';
 import { learningStats } from '../../src/learning/stats.js';
 import { LearningStore } from '../../src/learning/store.js';
+import { durableOutbound } from '../../src/outbound/capability.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { statusOf } from '../../src/outbound/deliver.js';
+import { TelegramEmulator } from '../support/telegram-emulator.js';
+import { startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
 import { as, logActivity, register, traces, type Send } from './helpers.js';
 
 describe('learning citizen: data rights', () => {
@@ -92,5 +95,52 @@ describe('learning citizen: data rights', () => {
     await send('/deletedata');
     expect(textOf(await send({ choice: 'no' }))).toContain('vẫn được giữ nguyên');
     expect(await t.app.redis.exists(`${t.prefix}lc:profile:{u:telegram:904}`)).toBe(1);
+  });
+});
+
+describe('learning citizen: erasing a returned file that went out through the queue and Telegram', () => {
+  let emu: TelegramEmulator;
+  let bot: TelegramBot;
+  const clock = new FakeClock('2026-11-20T03:00:00Z');
+  beforeAll(async () => {
+    emu = await TelegramEmulator.start();
+    bot = await startTelegramBot(emu, 'polling', { clock });
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await emu?.close();
+  });
+
+  it('leaves no key or value naming the person: the notice with the reason, the officers’ marks, the queue’s events', async () => {
+    const ctx: LearningContext = { app: bot.app, store: new LearningStore(bot.app.redis, bot.prefix, clock, bot.app.log), criteria: Criteria.load(join(bot.app.dirs.data, 'criteria.yaml'), bot.app.areas) };
+    const queue = durableOutbound(bot.app);
+    expect(queue).toBeDefined();
+    const { code } = await bot.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
+    await bot.send('telegram:7301', '/menu');
+    await bot.send('telegram:7301', `/join ${code}`);
+
+    const citizen = 'telegram:7302';
+    const send = as(bot, citizen);
+    await register(send, { name: 'Hà Thị Trả', phone: '0987654302' });
+    await logActivity(send, { title: 'Lớp học của Hà Thị Trả', evidence: { text: 'Ảnh lớp học', attachment: { kind: 'photo', fileId: 'file-ha-thi-tra' } } });
+    await send({ choice: 'back' });
+    await send({ choice: 'score' });
+    await send('9 9 9 9 9 9 9 9 9 9');
+    await send({ choice: 'submit' });
+    await send({ choice: 'send' });
+    const id = JSON.parse((await bot.app.redis.get(`${bot.prefix}lc:file:{u:${citizen}}:2026`)) as string).id as string;
+    // The officer is told of the file, and the citizen of its return, with a reason naming her.
+    expect(await decide(ctx, 'telegram:7301', id, 'returned', 'Chị Hà Thị Trả cần thêm minh chứng')).toMatchObject({ ok: true });
+    await queue?.idle();
+    expect(emu.sentTo(7302).map((m) => m.text).join('\n')).toContain('Chị Hà Thị Trả cần thêm minh chứng');
+    expect(emu.sentTo(7301).map((m) => m.text).join('\n')).toContain('chờ duyệt');
+
+    const needles = [citizen, '7302', 'Hà Thị Trả', '0987654302', 'file-ha-thi-tra', id];
+    const before = await traces(bot, needles);
+    for (const kind of ['out:payload:', ':lc-submitted:', ':events']) expect(before.some((line) => line.includes(kind))).toBe(true);
+
+    await send('/deletedata');
+    expect(textOf(await send({ choice: 'yes' }))).toContain('Đã xóa toàn bộ dữ liệu');
+    expect(await traces(bot, needles)).toEqual([]);
   });
 });

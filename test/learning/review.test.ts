@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
+import { webKeys } from '../../src/channels/web/keys.js';
 import { renderReply } from '../../src/channels/zalo/render.js';
 import { reviewersOf } from '../../src/learning/access.js';
 import type { LearningContext } from '../../src/learning/context.js';
@@ -18,9 +19,9 @@ describe('learning citizen: review by the officers of the area', () => {
   const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:${user}}:2026`)) as string);
   const tayNinh: Registration = { province: 'tay ninh', commune: 'hoa thanh', communeLabel: 'Hòa Thành' };
 
-  /** Proactive messages a web user has been sent (what GET /api/chat/inbox hands the page). */
+  /** Proactive messages a web user has been sent (what the chat page finds in its history). */
   async function outboxReplies(user: string, expected: number): Promise<Reply[]> {
-    const key = `${t.prefix}web:outbox:{u:${user}}`;
+    const key = webKeys(t.prefix).history(user);
     for (let i = 0; i < 100; i++) {
       const items = await t.app.redis.lrange(key, 0, -1);
       if (items.length >= expected) return items.map((j) => JSON.parse(j) as Reply);
@@ -212,7 +213,7 @@ describe('learning citizen: review by the officers of the area', () => {
     const refused = await moved({ choice: 'yes' });
     expect(textOf(refused)).toContain('không thuộc địa bàn của Anh/Chị');
     expect(await fileOf('web:dung')).toMatchObject({ status: 'submitted' });
-    expect(await t.app.redis.llen(`${t.prefix}web:outbox:{u:web:dung}`)).toBe(0);
+    expect(await t.app.redis.llen(webKeys(t.prefix).history('web:dung'))).toBe(0);
   });
 
   it('refuses a citizen trying officer steps', async () => {

@@ -15,7 +15,7 @@ describe('learning records in Redis', () => {
   const clock = new FakeClock('2026-06-10T03:00:00Z');
 
   beforeAll(async () => {
-    t = await createTestApp({ clock, env: { ADMIN_IDS: 'web:admin1,web:admin2' } });
+    t = await createTestApp({ clock, env: { ADMIN_IDS: 'telegram:7011,telegram:7012' } });
     ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
   });
   afterAll(() => t.close());
@@ -59,7 +59,7 @@ describe('learning records in Redis', () => {
     await store.createFile('web:race', 2026, 'son-la.to-hieu', 'resident');
     await store.updateFile('web:race', 2026, (f) => ({ ...f, status: 'submitted', submittedAt: 1, submissions: 1 }));
     const id = (await store.file('web:race', 2026))?.id as string;
-    const results = await Promise.all([decide(ctx, 'web:admin1', id, 'approved'), decide(ctx, 'web:admin2', id, 'returned', 'Thiếu minh chứng')]);
+    const results = await Promise.all([decide(ctx, 'telegram:7011', id, 'approved'), decide(ctx, 'telegram:7012', id, 'returned', 'Thiếu minh chứng')]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'not_submitted' }]);
     const file = await store.file('web:race', 2026);
@@ -111,7 +111,7 @@ describe('learning records survive a Redis restart (append-only file on)', () =>
 
 describe('learning records without Redis (in-memory mode)', () => {
   it('registers, scores, submits and takes a decision, as with Redis', async () => {
-    const t = await createTestApp({ store: 'memory', clock: new FakeClock('2026-06-10T03:00:00Z'), env: { ADMIN_IDS: 'web:boss' } });
+    const t = await createTestApp({ store: 'memory', clock: new FakeClock('2026-06-10T03:00:00Z'), env: { ADMIN_IDS: 'telegram:7001' } });
     try {
       const send = as(t, 'web:mem');
       await register(send);
@@ -123,7 +123,7 @@ describe('learning records without Redis (in-memory mode)', () => {
       expect(textOf(await send({ choice: 'send' }))).toContain('đã gửi, chờ duyệt');
       const ctx: LearningContext = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
       const id = (await ctx.store.file('web:mem', 2026))?.id as string;
-      expect(await decide(ctx, 'web:boss', id, 'approved')).toMatchObject({ ok: true, file: { status: 'approved' } });
+      expect(await decide(ctx, 'telegram:7001', id, 'approved')).toMatchObject({ ok: true, file: { status: 'approved' } });
       expect(await ctx.store.usersIn(2026, 'approved', ['son-la.to-hieu'])).toEqual([expect.objectContaining({ user: 'web:mem' })]);
     } finally {
       await t.close();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webKeys } from '../../src/channels/web/keys.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
 import type { DirectOutbound } from '../../src/outbound/direct.js';
 import type { OutboundMessage } from '../../src/outbound/types.js';
@@ -12,7 +13,7 @@ describe('direct outbound (no durable queue)', () => {
   afterAll(() => t.close());
 
   const msg = (user: string, key = 'k1'): OutboundMessage => ({ user, campaign: 'c1', key, kind: 'news', replies: [{ text: 'Khai mạc Tuần lễ học tập' }] });
-  const inbox = async (id: string) => t.app.redis.lrange(`${t.prefix}web:outbox:{u:web:${id}}`, 0, -1);
+  const inbox = async (id: string) => t.app.redis.lrange(webKeys(t.prefix).history(`web:${id}`), 0, -1);
 
   it('sends once per key and person, skips people who stopped messages, and counts each outcome', async () => {
     await t.send('web:keen', '/start');

@@ -1,7 +1,8 @@
-import { replySchema, type Reply } from '../../src/core/message.js';
+import type { Reply } from '../../src/core/message.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { remindersOf } from '../../src/reminders/capability.js';
 import type { TickResult } from '../../src/reminders/scheduler.js';
+import { takeWebMessages } from '../support/web.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 
@@ -33,11 +34,7 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
       await outbound.idle();
       return result;
     },
-    async inbox(user) {
-      const key = `${t.app.prefix}web:outbox:{u:${user}}`;
-      const [[, items]] = (await t.app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
-      return items.map((raw) => replySchema.parse(JSON.parse(raw)));
-    },
+    inbox: (user) => takeWebMessages(t.app, user),
     async officer(user, area, unit) {
       await t.send(user, '/menu');
       await t.app.roles.grant(user, { role: 'officer', area, unit, grantedAt: clock.now().getTime() });

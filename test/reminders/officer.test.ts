@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { choiceValues, textOf, keysMatching } from '../support/app.js';
-import { remindersHarness, type RemindersHarness } from './helpers.js';
+import type { Reply } from '../../src/core/message.js';
+import { remindersHarness, reportedValue, type RemindersHarness } from './helpers.js';
 
 let h: RemindersHarness | undefined;
 afterEach(async () => {
@@ -107,5 +108,30 @@ describe('"Hạn sắp tới" for officers', () => {
     const left = await keysMatching(h.app.redis, `${h.app.prefix}rem:*`);
     expect(left.filter((k) => !/rem:(units|tick:|lock|last-tick)/.test(k))).toEqual([]);
     expect(await h.app.redis.zcard(`${h.app.prefix}rem:snoozes`)).toBe(0);
+  });
+
+  it('ends what an officer had of the old unit when a new invite moves them: no reminder of it, no marking it reported', async () => {
+    h = await remindersHarness({ start: '2026-06-01T10:00:00+07:00' });
+    const oldUnit = await h.app.invites.create({ role: 'officer', area: 'son-la.to-hieu', unit: 'ubnd_xa', ttlMs: 86_400_000, createdBy: 'test' });
+    await h.send('web:moves', '/start');
+    await h.send('web:moves', `/join ${oldUnit.code}`);
+    expect(textOf(await h.send('web:moves', { choice: 'yes' }))).toContain('Phường Tô Hiệu');
+    await h.send('web:moves', { choice: 'calendar_link' });
+    await h.tickAt('2026-06-03T08:00:30+07:00');
+    const first = await h.inbox('web:moves');
+    expect(textOf(first)).toContain('Phường Tô Hiệu');
+    const button = reportedValue(first[0] as Reply);
+
+    // Moved to another commune: the new invite replaces the old grant.
+    const newUnit = await h.app.invites.create({ role: 'officer', area: 'son-la.chieng-an', unit: 'ubnd_xa', ttlMs: 86_400_000, createdBy: 'test' });
+    expect(textOf(await h.send('web:moves', `/join ${newUnit.code}`))).toContain('Phường Chiềng An');
+    // "Đã nộp" on the old unit's reminder marks nothing for the officers who stayed.
+    expect(textOf(await h.send('web:moves', button))).toContain('không tìm thấy hạn báo cáo');
+    expect(textOf(await h.send('web:moves', 'đã nộp'))).toContain('không tìm thấy hạn báo cáo');
+    expect(await keysMatching(h.app.redis, `${h.prefix}rem:done:*`)).toEqual([]);
+    await h.tickAt('2026-06-07T08:00:30+07:00');
+    expect(await h.inbox('web:moves')).toEqual([]);
+    expect(textOf(await h.send('web:moves', '/mydata'))).not.toContain('Phường Tô Hiệu');
+    expect(textOf(await h.send('web:moves', '/mydata'))).not.toContain('liên kết lịch');
   });
 });

@@ -48,8 +48,7 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
         else await redis.hset(`${p}out:status:${m[2]}`, f, v);
       }
     } else if ((m = /^out:once:\{c:.+:\d+\}:(.+)$/.exec(name))) old = `out:once:${m[1]}`;
-    else if (name.startsWith('out:marks:')) old = undefined;
-    else if ((m = /^web:outbox:\{u:web:(.+)\}$/.exec(name))) old = `web:outbox:${m[1]}`;
+    else if (name.startsWith('out:marks:') || name.startsWith('out:about:')) old = undefined;
     else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
     else if (name.startsWith('{bc}:')) old = `bc:${name.slice(5)}`;
     else if ((m = /^(.*)\{u:([^}]+)\}(.*)$/.exec(name))) old = `${m[1]}${m[2]}${m[3]}`;

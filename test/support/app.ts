@@ -4,7 +4,7 @@ import { App, type AppOptions, type Capability } from '../../src/app/app.js';
 import { capabilities as allCapabilities } from '../../src/app/capabilities.js';
 import { configSchema, redisTarget } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger, type Logger } from '../../src/core/logger.js';
 import type { Inbound, Reply } from '../../src/core/message.js';
 import { connectRedis, connectTarget, inMemoryRedis, whenReady, type Redis } from '../../src/store/redis.js';
 import { scanKeys } from '../../src/store/scan.js';
@@ -20,6 +20,8 @@ export interface TestAppOptions {
   extra?: Capability[];
   /** The per-person flood limit is off unless a test asks for it ("config": as FLOOD_* configure it). */
   throttle?: AppOptions['throttle'] | 'config';
+  /** Silent unless given (or TEST_LOG names a level). */
+  log?: Logger;
 }
 
 export interface TestApp {
@@ -53,8 +55,9 @@ export async function keysMatching(redis: Redis, pattern: string): Promise<strin
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const prefix = `t${randomBytes(4).toString('hex')}:`;
   const store = opts.store ?? 'redis';
-  const log = createLogger(process.env.TEST_LOG ?? 'silent');
-  const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, ...opts.env });
+  const log = opts.log ?? createLogger(process.env.TEST_LOG ?? 'silent');
+  // Every test file talks from 127.0.0.1: the limit on new web identities per address is the test's to set.
+  const config = configSchema.parse({ LOG_LEVEL: 'silent', REDIS_PREFIX: prefix, WEB_SESSIONS_PER_HOUR: '1000000', ...opts.env });
   const target = redisTarget(config);
   // The production client: it fails fast while Redis is down instead of queueing commands.
   const redis =

@@ -24,6 +24,8 @@ export interface TelegramSettings {
 const UPDATE_SEEN_TTL_S = 24 * 3600;
 /** The commands shown in Telegram's menu, described in each language. */
 const MENU_COMMANDS = ['start', 'menu', 'help', 'lang', 'cancel'] as const;
+/** Tries at the command menu before doing without it. */
+const MENU_ATTEMPTS = 6;
 /** Work in flight gets this long to finish on shutdown. */
 const DRAIN_MS = 10_000;
 /**
@@ -37,6 +39,12 @@ const POLL_RESTART_MS = 1000;
 const POLL_RESTART_MAX_MS = 30_000;
 
 type Replying = Extract<Incoming, { kind: 'message' | 'callback' }>;
+
+/** What `receive` gives the webhook when the update should come again later (the store is down or full). */
+export const REDELIVER = 'redeliver';
+
+/** The store could not record the update: in webhook mode Telegram is asked to deliver it again. */
+class StoreRefused extends Error {}
 
 /**
  * The Telegram channel: turns updates (long polling or webhook) into `app.bot.handle` calls and sends
@@ -54,6 +62,7 @@ export class TelegramChannel implements ChannelSender {
   private readonly replyPolicy: RateLimitPolicy;
   private me?: BotIdentity;
   private connecting?: Promise<void>;
+  private menu?: Promise<void>;
   private polling?: Promise<void>;
 
   constructor(
@@ -89,7 +98,7 @@ export class TelegramChannel implements ChannelSender {
    * response, if any), and never rejects. The person's queue is entered before the first `await`,
    * so updates handed over in order are handled in that order.
    */
-  receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | undefined> {
+  receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | typeof REDELIVER | undefined> {
     if (!this.me) throw new Error('the Telegram channel has not connected yet');
     const incoming = toIncoming(update, this.me);
     if (incoming.kind === 'ignored') {
@@ -102,11 +111,11 @@ export class TelegramChannel implements ChannelSender {
     return work;
   }
 
-  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | undefined> {
+  private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
     const log = this.app.log;
     let button: ButtonAnswer | undefined;
     try {
-      if (!(await this.firstDelivery(updateId))) {
+      if (!(await this.firstDelivery(updateId, webhook))) {
         log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
         return undefined;
       }
@@ -120,6 +129,10 @@ export class TelegramChannel implements ChannelSender {
         await this.onButton(incoming, button);
       }
     } catch (err) {
+      if (err instanceof StoreRefused) {
+        log.warn({ err: err.cause, update: updateId }, 'store unavailable: Telegram is asked to deliver the update again');
+        return REDELIVER;
+      }
       log.error({ err, update: updateId, user: incoming.user }, 'Telegram update failed');
       if (incoming.kind !== 'blocked') await this.apologise(incoming);
     }
@@ -155,7 +168,7 @@ export class TelegramChannel implements ChannelSender {
         const failure = classify(err);
         if (failure.kind !== 'blocked') throw err;
         if (to.user === `telegram:${to.chatId}`) await this.app.users.markInactive(to.user, failure.reason);
-        this.app.log.info({ user: to.user, chat: to.chatId, reason: failure.reason }, 'Telegram refused a reply: blocked');
+        this.app.log.info({ user: to.user, reason: failure.reason }, 'Telegram refused a reply: blocked');
         return;
       }
     }
@@ -175,13 +188,17 @@ export class TelegramChannel implements ChannelSender {
     return known?.lang ?? to.inbound.langHint ?? DEFAULT_LANGUAGE;
   }
 
-  /** SET NX on the update id: Telegram may deliver an update twice (and to two instances). */
-  private async firstDelivery(updateId: number): Promise<boolean> {
+  /**
+   * SET NX on the update id: Telegram may deliver an update twice (and to two instances). When Redis
+   * is down or full, a webhook update is refused so that Telegram delivers it again once the store
+   * takes writes; a polled one (already confirmed to Telegram) goes on, and the person is asked to try again.
+   */
+  private async firstDelivery(updateId: number, webhook: boolean): Promise<boolean> {
     const key = `${this.app.prefix}tg:update:${this.botId}:${updateId}`;
     try {
       return (await this.app.redis.set(key, '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
     } catch (err) {
-      // Redis is down: the bot will ask the person to try again, which beats saying nothing.
+      if (webhook) throw new StoreRefused('the store refused the update', { cause: err });
       this.app.log.warn({ err, update: updateId }, 'could not check a Telegram update for a repeat');
       return true;
     }
@@ -213,9 +230,10 @@ export class TelegramChannel implements ChannelSender {
     const api = this.telegraf.telegram;
     const me = await this.retrying('getMe', () => api.getMe());
     this.telegraf.botInfo = me;
-    // The command menu is a convenience: a refusal is logged and the bot serves all the same.
-    await this.retrying('setMyCommands', () => this.setCommands()).catch((err: unknown) => {
-      if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu');
+    // The command menu is a convenience: it is set alongside, so that a Bot API that keeps refusing it
+    // (some servers answer 500) never holds up polling or the webhook; a failure is logged.
+    this.menu = this.retrying('setMyCommands', () => this.setCommands(), MENU_ATTEMPTS).catch((err: unknown) => {
+      if (!this.stopped.signal.aborted) this.app.log.warn({ err }, 'could not set the Telegram command menu; the bot serves without it');
     });
     if (this.stopped.signal.aborted) return;
     if (this.settings.webhookUrl) {
@@ -270,10 +288,10 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /**
-   * Retries a start-up call while the Bot API is unreachable, busy or rate limiting, until it works or
-   * the bot stops; a refused token ends the channel at once, any other refusal is thrown.
+   * Retries a start-up call while the Bot API is unreachable, busy or rate limiting, until it works,
+   * the bot stops or `attempts` are spent; a refused token ends the channel at once, any other refusal is thrown.
    */
-  private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async retrying<T>(what: string, call: () => Promise<T>, attempts = Infinity): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await call();
@@ -282,7 +300,7 @@ export class TelegramChannel implements ChannelSender {
           throw new Error(`Telegram refused TELEGRAM_BOT_TOKEN (${what}: ${err.description}); the Telegram channel is off`);
         }
         const failure = classify(err);
-        if (failure.kind === 'blocked' || (failure.kind === 'failed' && !failure.transient)) throw err;
+        if (failure.kind === 'blocked' || (failure.kind === 'failed' && !failure.transient) || attempt + 1 >= attempts) throw err;
         if (attempt === 0) this.app.log.warn({ err, call: what }, 'Telegram Bot API unreachable; retrying in the background');
         const wait = failure.kind === 'rate' ? failure.afterMs : Math.min(500 * 2 ** attempt, 30_000);
         await sleep(wait, undefined, { signal: this.stopped.signal });
@@ -294,7 +312,7 @@ export class TelegramChannel implements ChannelSender {
   async stop(): Promise<void> {
     this.stopped.abort();
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
-    await Promise.race([this.connecting, deadline]);
+    await Promise.race([Promise.all([this.connecting, this.menu]), deadline]);
     if (this.polling) {
       try {
         this.telegraf.stop('shutdown');

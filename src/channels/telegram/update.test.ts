@@ -60,6 +60,12 @@ describe('Telegram updates as inbound messages', () => {
     });
   });
 
+  it('reads a button press whose message lacks fields the bot does not use (message_id, date)', () => {
+    const u = updateSchema.parse({ update_id: 5, callback_query: { id: 'q2', from: person, data: 'qa', message: { chat: privateChat, from: { id: 999, is_bot: true, first_name: 'bot' } } } });
+    expect(toIncoming(u, me)).toMatchObject({ kind: 'callback', user: 'telegram:42', chatId: 42, data: 'qa' });
+    expect(toIncoming(updateSchema.parse({ update_id: 6, message: { from: person, chat: privateChat, text: 'hi' } }), me)).toMatchObject({ kind: 'message', inbound: { text: 'hi' } });
+  });
+
   it('takes being blocked in a private chat as blocked, and ignores bots, channels and other kinds', () => {
     const blocked = updateSchema.parse({ update_id: 3, my_chat_member: { chat: privateChat, from: person, date: 0, old_chat_member: { status: 'member' }, new_chat_member: { status: 'kicked' } } });
     expect(toIncoming(blocked, me)).toEqual({ kind: 'blocked', user: 'telegram:42' });

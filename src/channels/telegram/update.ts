@@ -3,8 +3,9 @@ import type { Attachment, Inbound } from '../../core/message.js';
 import { LANGUAGES, type Language } from '../../i18n/index.js';
 
 /*
- * The parts of a Bot API Update that the bot reads. Unknown fields are kept (Telegram adds fields
- * over time); a field the bot reads with the wrong type makes the whole update invalid.
+ * The parts of a Bot API Update that the bot reads, and only those: unknown fields are kept (Telegram
+ * adds fields over time) and a field the bot does not read may be missing (Bot API emulators leave
+ * some out); a field the bot reads with the wrong type makes the whole update invalid.
  */
 const id = z.number().int().safe();
 
@@ -26,20 +27,11 @@ const fileSchema = z.looseObject({
   mime_type: z.string().optional(),
 });
 
-const entitySchema = z.looseObject({
-  type: z.string(),
-  offset: z.number().int().nonnegative(),
-  length: z.number().int().nonnegative(),
-});
-
 const messageSchema = z.looseObject({
-  message_id: id,
   from: userSchema.optional(),
   chat: chatSchema,
   text: z.string().optional(),
   caption: z.string().optional(),
-  entities: z.array(entitySchema).optional(),
-  caption_entities: z.array(entitySchema).optional(),
   photo: z.array(fileSchema).optional(),
   document: fileSchema.optional(),
   audio: fileSchema.optional(),
@@ -49,10 +41,11 @@ const messageSchema = z.looseObject({
   reply_to_message: z.looseObject({ from: userSchema.optional() }).optional(),
 });
 
+/** Of the message a button hangs under, only its chat is read (some Bot API servers send no message_id). */
 const callbackQuerySchema = z.looseObject({
   id: z.string().min(1),
   from: userSchema,
-  message: z.looseObject({ message_id: id, chat: chatSchema }).optional(),
+  message: z.looseObject({ chat: chatSchema }).optional(),
   data: z.string().optional(),
 });
 

@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { RouteHandler } from '../../http/router.js';
 import { HttpError, parseJsonBody, readBody, sendJson } from '../../http/router.js';
-import type { TelegramChannel } from './channel.js';
+import { REDELIVER, type TelegramChannel } from './channel.js';
 import { updateSchema } from './update.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
@@ -32,6 +32,8 @@ export function telegramWebhook(channel: TelegramChannel, secret: string): Route
     if (!channel.ready) throw new HttpError(503, 'the Telegram channel is not ready');
     const update = parseJsonBody(await readBody(req, BODY_LIMIT), updateSchema);
     const reply = await channel.receive(update, { webhook: true });
+    // Redis down or full: nothing was done, and Telegram delivers the update again later.
+    if (reply === REDELIVER) throw new HttpError(503, 'the store is unavailable');
     if (reply) sendJson(res, 200, reply);
     else res.writeHead(200, { 'content-length': 0 }).end();
   };

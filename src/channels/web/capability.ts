@@ -1,24 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import type { Capability } from '../../app/app.js';
+import type { App, Capability } from '../../app/app.js';
 import { InboundError } from '../../app/bot.js';
 import type { ChannelSender } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
-import { tryParseJson } from '../../core/json.js';
-import { dataPaths } from '../../core/paths.js';
-import { mediaReachable, replySchema, type Reply } from '../../core/message.js';
-import { HttpError, parseJsonBody, readBody, sendJson, sendText } from '../../http/router.js';
-import { languageSchema } from '../../i18n/index.js';
-import { personTag } from '../../store/keys.js';
+import type { Reply } from '../../core/message.js';
+import { dataPaths, projectRoot } from '../../core/paths.js';
+import { HttpError, parseJsonBody, readBody, sendJson, sendText, type RouteHandler } from '../../http/router.js';
+import { LANGUAGES, languageSchema, loadCatalogues, type Language } from '../../i18n/index.js';
+import { clientAddress } from './client-address.js';
+import { botEntries, userEntry, WebHistory, type HistoryEntry } from './history.js';
+import { WebIdentities } from './identity.js';
+import { webKeys } from './keys.js';
+import { LivePages } from './live.js';
+import { WebRenderer } from './render.js';
+import { UploadError, WebUploads } from './uploads.js';
 
-// Any id a page or a script picks, as long as it stays one token inside "web:<id>" keys and logs.
-const webUserSchema = z.string().min(1, 'user must not be empty').max(128, 'user must be at most 128 characters').regex(/^[^\s\p{Cc}]+$/u, 'user must not contain spaces or control characters');
+/** Only the shape here; whether the server issued it is checked next (401). */
+const webIdSchema = z.string({ error: 'user must be a string' }).min(1, 'user must not be empty').max(128, 'user must be at most 128 characters');
 
 /** Unknown keys are ignored rather than refused: a client may send more than this contract names. */
 export const chatRequestSchema = z
   .object({
-    user: webUserSchema,
+    user: webIdSchema,
     text: z.string({ error: 'text must be a string' }).optional(),
     choice: z.string({ error: 'choice must be a string' }).max(256).optional(),
     /** The page's language, for a person the bot has not met yet. */
@@ -26,80 +32,243 @@ export const chatRequestSchema = z
   })
   .refine((b) => (b.text === undefined) !== (b.choice === undefined), 'give either text or choice');
 
-/** Proactive messages wait here until the page asks for them. */
-const OUTBOX_MAX = 50;
-const OUTBOX_TTL_S = 7 * 86_400;
+const userOnlySchema = z.object({ user: webIdSchema });
 
-function render(replies: Reply[]) {
-  return {
-    replies: replies.map((r) => {
-      const media = (r.media ?? []).filter((m) => mediaReachable(m, 'web'));
-      return { text: r.text, choices: r.choices ?? [], ...(r.link ? { link: r.link } : {}), ...(r.file ? { file: r.file } : {}), ...(media.length ? { media } : {}) };
-    }),
-  };
+/** Ticking one of several boxes answers with the same question again: the page redraws it in place. */
+const TAIL_FOR_UPDATE = 30;
+const HEARTBEAT_MS = 25_000;
+
+/** The same question asked again, only its buttons' labels changed (a box ticked). */
+function sameQuestion(a: Reply, b: Reply): boolean {
+  const va = (a.choices ?? []).map((c) => c.value);
+  const vb = (b.choices ?? []).map((c) => c.value);
+  return a.text === b.text && va.length > 0 && va.length === vb.length && va.every((v, i) => v === vb[i]);
 }
 
-/** The local chat: a page at / and POST /api/chat, the contract that the page and tests use. */
+/** The chat page, its API (/api/chat…), and the web channel's proactive messages (history + live pages). */
 export const web: Capability = {
   name: 'web',
   register(app) {
-    const outboxKey = (id: string) => `${app.prefix}web:outbox:${personTag(`web:${id}`)}`;
-    const template = readFileSync(join(dataPaths.public, 'index.html'), 'utf8');
+    if (app.config.WEB_CHAT === 'off') return;
+    const keys = webKeys(app.prefix);
+    const ids = new WebIdentities(app.redis, keys.secret, app.config.WEB_SECRET);
+    const history = new WebHistory(app.redis, keys, app.config.SESSION_TTL_DAYS * 86_400);
+    const uploadDir = app.config.WEB_UPLOAD_DIR ?? join(app.config.DATA_DIR ?? join(projectRoot, 'data'), 'uploads');
+    const uploads = new WebUploads(app.redis, keys, ids, uploadDir, app.config.WEB_UPLOAD_MAX_MB * 1024 * 1024);
+    const citePrefixes = LANGUAGES.map((l) => app.i18n.t(l, 'qa.cite', { title: '', number: '', date: '', section: '' }).trim());
+    const renderer = new WebRenderer(uploads, citePrefixes);
+    const live = new LivePages(app.redis, keys.live, app.inMemory, app.log);
+    app.onStop(() => live.close());
+    const now = () => app.clock.now().getTime();
 
     const sender: ChannelSender = {
       channel: 'web',
       async send(nativeId, replies) {
-        const key = outboxKey(nativeId);
-        const tx = app.redis.multi();
-        for (const r of replies) tx.rpush(key, JSON.stringify(r));
-        await tx.ltrim(key, -OUTBOX_MAX, -1).expire(key, OUTBOX_TTL_S).exec();
+        const user = `web:${nativeId}`;
+        const entries = botEntries(replies, now());
+        // A page that is closed finds the message in its history; an open one gets it at once.
+        await history.append(user, entries);
+        await live.publish(user, entries);
         return { status: 'sent' };
       },
     };
     app.senders.set('web', sender);
 
-    // Unread proactive messages are personal data too: /mydata counts them, /deletedata drops them.
     app.privacy.add({
-      name: 'web-inbox',
+      name: 'web-chat',
       async describe(user, t) {
         if (!user.startsWith('web:')) return [];
-        const waiting = await app.redis.llen(outboxKey(user.slice(4)));
-        return waiting ? [t('privacy.line_web_inbox', { count: waiting })] : [];
+        const [messages, files] = await Promise.all([history.count(user), uploads.count(user)]);
+        return [
+          ...(messages ? [t('web.privacy_history', { count: messages })] : []),
+          ...(files ? [t('web.privacy_uploads', { count: files })] : []),
+        ];
       },
       async erase(user) {
-        if (user.startsWith('web:')) await app.redis.del(outboxKey(user.slice(4)));
+        if (!user.startsWith('web:')) return;
+        await Promise.all([history.erase(user), uploads.erase(user)]);
       },
     });
 
-    app.router
-      .on('POST', '/api/chat', async (req, res) => {
-        const body = parseJsonBody(await readBody(req), chatRequestSchema);
-        let replies: Reply[];
+    /** The person behind an id the server issued; anything else is refused before it touches a record. */
+    async function person(id: string): Promise<string> {
+      if (!(await ids.verify(id))) throw new HttpError(401, 'unknown user: ask POST /api/chat/session for an id');
+      return `web:${id}`;
+    }
+
+    async function handle(user: string, message: Omit<Parameters<App['bot']['handle']>[0], 'user'>): Promise<Reply[]> {
+      try {
+        return await app.bot.handle({ user, ...message });
+      } catch (err) {
+        if (err instanceof InboundError) throw new HttpError(400, err.message);
+        throw err;
+      }
+    }
+
+    /** The language the person chose, so the page's own labels follow it. */
+    async function languageOf(user: string): Promise<Language | undefined> {
+      return (await app.users.get(user))?.lang;
+    }
+
+    /**
+     * One exchange: what the person sent and what the bot said go into the history, unless the exchange
+     * erased the person (the bot then keeps no record of them, and nothing of it is kept here either).
+     * A tick on a multi-select question updates that question.
+     */
+    async function exchange(user: string, sent: HistoryEntry, message: Omit<Parameters<App['bot']['handle']>[0], 'user'>) {
+      const tail = message.choice !== undefined ? await history.tail(user, TAIL_FOR_UPDATE) : [];
+      const replies = await handle(user, message);
+      const at = now();
+      let replaceIndex: number | undefined;
+      if (message.choice !== undefined && replies.length === 1) {
+        const asked = tail.findLastIndex((e) => e.from === 'bot' && (e.choices?.length ?? 0) > 0);
+        const question = tail[asked];
+        if (question?.choices?.some((c) => c.value === message.choice) && sameQuestion(question, replies[0] as Reply)) replaceIndex = asked - tail.length;
+      }
+      // A pressed button is kept as the person saw it: its label.
+      const label = message.choice !== undefined ? tail.findLast((e) => e.from === 'bot' && e.choices?.some((c) => c.value === message.choice))?.choices?.find((c) => c.value === message.choice)?.label : undefined;
+      const entries = replaceIndex === undefined ? [...userEntry({ ...sent, ...(label ? { text: label } : {}) }, message.choice === undefined, replies), ...botEntries(replies, at)] : botEntries(replies, at);
+      // Everyone who writes is recorded by the bot (with their language); only an erasure leaves no record.
+      const lang = await languageOf(user);
+      if (lang) await history.append(user, entries, { replaceIndex });
+      return { replies: await renderer.replies(replies, at), ...(replaceIndex !== undefined ? { updated: true } : {}), ...(lang ? { lang } : {}) };
+    }
+
+    function headerValue(req: IncomingMessage, name: string): string | undefined {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    }
+
+    function decodedHeader(req: IncomingMessage, name: string, max: number): string | undefined {
+      const raw = headerValue(req, name);
+      if (!raw) return undefined;
+      try {
+        // Control and direction characters do not belong in a file name shown to an officer.
+        const text = decodeURIComponent(raw).replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+        return text ? text.slice(0, max) : undefined;
+      } catch {
+        throw new HttpError(400, `${name} must be URI-encoded`);
+      }
+    }
+
+    const template = readFileSync(join(dataPaths.public, 'index.html'), 'utf8');
+    const favicon = readFileSync(join(dataPaths.public, 'favicon.ico'));
+    const faviconSvg = readFileSync(join(dataPaths.public, 'favicon.svg'), 'utf8');
+    // The page's own labels, in both languages: they follow the language the person picks in the chat.
+    const catalogues = loadCatalogues(app.dirs.locales);
+    const labels = Object.fromEntries(LANGUAGES.map((l) => [l, (catalogues[l].web as Record<string, unknown> | undefined)?.page ?? {}]));
+    // The labels go into a <script>: "<" is escaped so that no text can close it.
+    const labelsJson = JSON.stringify(labels).replace(/</g, '\\u003c');
+
+    /** The page shows "Retry" on a 503: a store outage is worth retrying, unlike a generic 500. */
+    const guarded =
+      (handler: RouteHandler): RouteHandler =>
+      async (req, res, rest) => {
         try {
-          replies = await app.bot.handle({ user: `web:${body.user}`, text: body.text, choice: body.choice, langHint: body.lang });
+          await handler(req, res, rest);
         } catch (err) {
-          if (err instanceof InboundError) throw new HttpError(400, err.message);
+          if (err instanceof HttpError) throw err;
+          app.log.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'web chat: request failed');
+          throw new HttpError(503, 'temporarily unavailable; try again shortly');
+        }
+      };
+
+    app.router
+      .on('POST', '/api/chat/session', guarded(async (req, res) => {
+        parseJsonBody(await readBody(req), z.object({}));
+        const hour = Math.floor(Date.now() / 3_600_000);
+        const key = keys.issued(await ids.mac(`addr:${clientAddress(req, app.config.TRUST_PROXY)}`), hour);
+        const [[, count]] = (await app.redis.multi().incr(key).expire(key, 3600).exec()) as [[unknown, number]];
+        if (count > app.config.WEB_SESSIONS_PER_HOUR) {
+          res.setHeader('retry-after', String((hour + 1) * 3600 - Math.floor(Date.now() / 1000)));
+          throw new HttpError(429, 'too many new chats from this address; try again later');
+        }
+        sendJson(res, 200, { user: await ids.issue() });
+      }))
+      .on('POST', '/api/chat', guarded(async (req, res) => {
+        const body = parseJsonBody(await readBody(req), chatRequestSchema);
+        const user = await person(body.user);
+        const sent: HistoryEntry = { from: 'user', at: now(), text: body.text ?? body.choice ?? '' };
+        sendJson(res, 200, await exchange(user, sent, { text: body.text, choice: body.choice, langHint: body.lang }));
+      }))
+      .on('POST', '/api/chat/history', guarded(async (req, res) => {
+        const user = await person(parseJsonBody(await readBody(req), userOnlySchema).user);
+        const [entries, lang] = await Promise.all([history.list(user), languageOf(user)]);
+        sendJson(res, 200, { messages: await renderer.history(entries, now()), ...(lang ? { lang } : {}) });
+      }))
+      .on('POST', '/api/chat/live', guarded(async (req, res) => {
+        const user = await person(parseJsonBody(await readBody(req), userOnlySchema).user);
+        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+        let queue = Promise.resolve();
+        const stop = await live.listen(
+          user,
+          (entries) => {
+            // In order, and each rendered with fresh file links.
+            queue = queue
+              .then(async () => void res.write(`data: ${JSON.stringify({ replies: await renderer.replies(entries, now()) })}\n\n`))
+              .catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'web chat: a live message was not written'));
+          },
+          () => res.end(),
+        );
+        const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+        res.once('close', () => {
+          clearInterval(beat);
+          stop();
+        });
+        res.write('event: ready\ndata: {}\n\n');
+      }))
+      .on('POST', '/api/chat/upload', guarded(async (req, res) => {
+        const user = await person(headerValue(req, 'x-chat-user') ?? '');
+        const lang = languageSchema.optional().catch(undefined).parse(headerValue(req, 'x-chat-lang'));
+        const name = decodedHeader(req, 'x-file-name', 200);
+        const caption = decodedHeader(req, 'x-caption', 300);
+        const bytes = await readBody(req, app.config.WEB_UPLOAD_MAX_MB * 1024 * 1024);
+        let stored;
+        try {
+          stored = await uploads.store(user, bytes, name, now());
+        } catch (err) {
+          if (err instanceof UploadError) throw new HttpError(err.status, err.message);
           throw err;
         }
-        sendJson(res, 200, render(replies));
-      })
-      .on('GET', '/api/chat/inbox', async (req, res) => {
-        const user = webUserSchema.safeParse(new URL(req.url ?? '/', 'http://x').searchParams.get('user') ?? '');
-        if (!user.success) throw new HttpError(400, user.error.issues[0]?.message ?? 'bad user');
-        const key = outboxKey(user.data);
-        const [[, items]] = (await app.redis.multi().lrange(key, 0, -1).del(key).exec()) as [[unknown, string[]]];
-        const replies = items.flatMap((raw) => {
-          const parsed = replySchema.safeParse(tryParseJson(raw));
-          return parsed.success ? [parsed.data] : [];
+        const attachment = { kind: stored.record.kind, fileId: stored.fileId, mime: stored.record.mime, ...(name ? { name } : {}) };
+        const sent: HistoryEntry = { from: 'user', at: now(), text: caption ?? name ?? '', media: [{ kind: attachment.kind, fileId: stored.fileId, channel: 'web' }] };
+        try {
+          const answer = await exchange(user, sent, { text: caption, attachment, langHint: lang });
+          sendJson(res, 200, { ...answer, sent: await renderer.reply(sent, now()) });
+        } catch (err) {
+          await uploads.discard(user, stored.fileId);
+          throw err;
+        }
+      }))
+      .onPrefix('GET', '/api/chat/files/', guarded(async (_req, res, token) => {
+        const found = await uploads.open(token, now());
+        if (!found) throw new HttpError(404, 'no such file, or the link has expired');
+        res.writeHead(200, {
+          'content-type': found.record.mime,
+          'content-length': found.bytes.length,
+          'cache-control': 'private, max-age=3600',
+          'x-content-type-options': 'nosniff',
+          // Shown, never run: a crafted file gets no script and no access to the chat's storage.
+          'content-security-policy': "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+          // Photos open in the page; a PDF is downloaded (a sandboxed document may not run the PDF viewer).
+          'content-disposition': `${found.record.kind === 'photo' ? 'inline' : 'attachment'}; filename="minh-chung.${found.record.ext}"`,
         });
-        sendJson(res, 200, render(replies));
+        res.end(found.bytes);
+      }))
+      .on('GET', '/favicon.ico', async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'image/x-icon', 'content-length': favicon.length, 'cache-control': 'public, max-age=86400' });
+        res.end(favicon);
+      })
+      .on('GET', '/favicon.svg', async (_req, res) => {
+        sendText(res, 200, faviconSvg, 'image/svg+xml');
       })
       .on('GET', '/', async (req, res) => {
         const lang = languageSchema.catch('vi').parse(new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'vi');
         const html = template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) =>
-          key === 'lang' ? lang : escapeHtml(app.i18n.t(lang, `web.${key}`)),
+          key === 'lang' ? lang : key === 'labels' ? labelsJson : key === 'max_mb' ? String(app.config.WEB_UPLOAD_MAX_MB) : escapeHtml(app.i18n.t(lang, `web.page.${key}`)),
         );
         sendText(res, 200, html, 'text/html; charset=utf-8');
       });
   },
 };
+

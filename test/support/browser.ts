@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+const INSTALL_HINT =
+  'Chromium was not found. Install it from the distribution (Debian/Ubuntu: `sudo apt-get install -y chromium`) ' +
+  'or set CHROMIUM_PATH to a Chromium or Chrome binary; the tests download no browser.';
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(INSTALL_HINT);
+  return found;
+}
+
+/** The distribution's Chromium, headless; one per test file. */
+export function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    // Root in a container has no user namespace sandbox; /dev/shm is small there.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=vi-VN'],
+    protocolTimeout: 120_000,
+  });
+}
+
+/**
+ * A phone-sized page (390×844) in a browser profile of its own (its own storage: a person of their own),
+ * waiting as long as a slow shared machine needs: tests wait for conditions, never for time.
+ */
+export async function phonePage(browser: Browser): Promise<Page> {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.once('close', () => void context.close().catch(() => undefined));
+  await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
+/*
+ * What runs in the page is given as JavaScript text: the suite is type-checked for Node, without the DOM
+ * library (whose fetch types clash with Node's).
+ */
+
+/** The value of an expression evaluated in the page. */
+export function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate(expression) as Promise<T>;
+}
+
+/** Waits until the expression is truthy in the page, and gives its value. */
+export async function until<T>(page: Page, expression: string): Promise<T> {
+  const handle = await page.waitForFunction(expression);
+  return (await handle.jsonValue()) as T;
+}
+
+/** The page has drawn its conversation and nothing is pending. */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForFunction("document.body.dataset.ready === '1' && !document.body.dataset.pending");
+}
+
+/** Texts of the bot's bubbles, oldest first. */
+export function botTexts(page: Page): Promise<string[]> {
+  return inPage(page, "[...document.querySelectorAll('#log .msg.bot')].map((e) => e.innerText)");
+}
