@@ -55,7 +55,8 @@ export const web: Capability = {
     const history = new WebHistory(app.redis, keys, app.config.SESSION_TTL_DAYS * 86_400);
     const uploadDir = app.config.WEB_UPLOAD_DIR ?? join(app.config.DATA_DIR ?? join(projectRoot, 'data'), 'uploads');
     const uploads = new WebUploads(app.redis, keys, ids, uploadDir, app.config.WEB_UPLOAD_MAX_MB * 1024 * 1024);
-    const citePrefixes = LANGUAGES.map((l) => app.i18n.t(l, 'qa.cite', { title: '', number: '', date: '', section: '' }).trim());
+    // The words before the citation's first placeholder ("Nguồn:"), so the card follows the locale, not its parameters.
+    const citePrefixes = LANGUAGES.map((l) => (app.i18n.t(l, 'qa.cite').split('{{')[0] ?? '').trim());
     const renderer = new WebRenderer(uploads, citePrefixes);
     const live = new LivePages(app.redis, keys.live, app.inMemory, app.log);
     app.onStop(() => live.close());
