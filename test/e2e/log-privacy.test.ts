@@ -54,7 +54,7 @@ describe('the log holds no personal data', () => {
       expect(await step({ text: '/mydata' }, 'đã có lỗi xảy ra')).toBeTruthy();
     }
     // A Redis error about a key that names the person.
-    const key = `${bot.prefix}lc:profile:telegram:${person.id}`;
+    const key = `${bot.prefix}lc:profile:{u:telegram:${person.id}}`;
     const redisError = await bot.app.redis.incr(key).catch((err: unknown) => err);
     bot.app.log.error({ err: redisError }, 'redis command failed');
 

@@ -90,7 +90,7 @@ describe('the web chat page in a real browser', () => {
       expect(view.attachHeight).toBeGreaterThanOrEqual(44);
     }
     // A long answer: its start stays in view even though it is taller than the screen.
-    await type(page, 'Tuần lễ học tập suốt đời tổ chức khi nào?', 'khai mạc');
+    await type(page, 'Tuần lễ học tập suốt đời tổ chức khi nào?', '1/10');
     expect((await newestReplyInView(page)).firstLineVisible).toBe(true);
     expect(await inPage(page, "[...document.querySelectorAll('#log .msg.bot')].at(-1).querySelector('.cite').innerText")).toMatch(/^Nguồn: /);
     // At 360 px the title fits on one line.

@@ -46,9 +46,9 @@ describe('free text the bot stores carries no invisible characters', () => {
     expect(textOf(await officer('Thiếu\u202E chữ ký\u200B của xã'))).toContain('Đã trả lại hồ sơ');
     expect(textOf(await send('/learning'))).toContain('Thiếu chữ ký của xã');
 
-    const stored = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:telegram:777`)) as string);
+    const stored = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:telegram:777}`)) as string);
     expect(stored.name).toBe('Trần Thị Lụa');
-    const acts = Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:telegram:777:2026`)).map((j) => JSON.parse(j));
+    const acts = Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:{u:telegram:777}:2026`)).map((j) => JSON.parse(j));
     expect(acts[0]).toMatchObject({ title: 'Lớp tin học cơ bản', evidence: { caption: 'Chứng nhận', name: 'chung-nhanfdp.exe' } });
     expect(await traces(t, INVISIBLE)).toEqual([]);
   });
