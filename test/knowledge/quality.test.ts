@@ -33,7 +33,7 @@ describe('quality', () => {
     const r = rates(tally);
     expect(r.top1).toBeGreaterThanOrEqual(0.89);
     expect(r.top3).toBeGreaterThanOrEqual(0.95);
-    expect(r.declined).toBeGreaterThanOrEqual(0.83);
+    expect(r.declined).toBeGreaterThanOrEqual(1);
     // No style of writing is left behind: chat Vietnamese, officers' wording, naming a document, English.
     for (const [style, t] of Object.entries(styles)) if (t.want > 0) expect(rate(t.top1, t.want), style).toBeGreaterThanOrEqual(0.7);
   });
