@@ -1,7 +1,8 @@
 /**
  * Whether a passage answers a question. Two parts:
  * - rules for what the plans never say, whatever the wording: another province's plan or another
- *   document than the one named, a number asked for and none given, a sum of money, who holds a post;
+ *   document than the one named, a number asked for and none given, a sum of money, who holds a post,
+ *   a count as it stands today, a sanction the passage does not name;
  * - for the rest, a linear model over what the match shows (how much of the question the passage accounts
  *   for, how many telling terms, whether it is on the programme's subject, names the body, has the
  *   heading, count or date asked for, the words of the kind of answer asked for). Its weights are data,
@@ -43,6 +44,10 @@ export interface Evidence {
   readonly date: boolean;
   /** The passage is of another province's plan or another document than the one the question names. */
   readonly elsewhere: boolean;
+  /** The passage is of a document about no province, and the question names one. */
+  readonly provinceLess: boolean;
+  /** The passage names every sanction the question asks about (true when it asks about none). */
+  readonly sanctionNamed: boolean;
 }
 
 /** Rules for what the plans never say: the first that applies declines, by its name. */
@@ -51,6 +56,10 @@ const RULES: readonly { readonly name: string; readonly applies: (e: Evidence) =
   { name: 'no-number', applies: (e) => e.query.quantity && !e.facts.numbered },
   { name: 'no-sum-of-money', applies: (e) => e.query.type === 'amount' && !e.facts.money },
   { name: 'post-holder', applies: (e) => e.query.post && !e.match.numbered },
+  // "Hiện có bao nhiêu trung tâm": a count today, which only a passage that counts it where asked could give.
+  { name: 'present-count', applies: (e) => e.query.present && e.query.quantity && (!e.count || e.provinceLess) },
+  // "Xử lý kỷ luật thế nào": a near miss unless the passage names the sanction.
+  { name: 'no-sanction', applies: (e) => !e.sanctionNamed },
 ];
 
 export function features(e: Evidence): Record<Feature, number> {

@@ -323,6 +323,8 @@ export function createKnowledgeBase(
         }),
       ),
       posts: phraseTable(lexicon.posts[lang].map((post) => phrase(lang, post))),
+      presentState: phraseTable(lexicon.presentState[lang].map((words) => phrase(lang, words))),
+      sanctions: phraseTable(lexicon.sanctions[lang].map((words) => phrase(lang, words))),
       places: phraseTable([...provinceNames, ...lexicon.provinces, ...lexicon.places].map((name) => phrase(lang, name))),
       genericWords: phraseTable(lexicon.genericWords[lang].map((word) => phrase(lang, word))),
       synonyms: phraseTable(
@@ -517,6 +519,8 @@ export function createKnowledgeBase(
               count,
               date,
               elsewhere: ownScope === 'elsewhere',
+              provinceLess: ownScope === 'provinceLess',
+              sanctionNamed: query.sanctions.every((terms) => terms.every(owns)),
             });
             return {
               entry,

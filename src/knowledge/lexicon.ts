@@ -35,6 +35,8 @@ const lexiconSchema = z.object({
   domainTerms: listsPerLanguage,
   bodies: synonymsPerLanguage,
   posts: listsPerLanguage,
+  presentState: listsPerLanguage,
+  sanctions: listsPerLanguage,
   places: wordList,
   genericWords: listsPerLanguage,
   synonyms: synonymsPerLanguage,
@@ -95,6 +97,13 @@ export interface Lexicon {
   readonly bodies: Readonly<Record<Language, Readonly<Record<string, readonly string[]>>>>;
   /** Posts people hold ("chủ tịch", "giám đốc"): the plans say what bodies do, never who holds a post. */
   readonly posts: Readonly<Record<Language, readonly string[]>>;
+  /**
+   * Words that ask about the present state ("hiện có", "còn bao nhiêu", "currently"): the plans set
+   * targets and tasks, they do not keep today's counts.
+   */
+  readonly presentState: Readonly<Record<Language, readonly string[]>>;
+  /** Discipline and penalties ("kỷ luật", "xử phạt"): answered only by a passage that names them. */
+  readonly sanctions: Readonly<Record<Language, readonly string[]>>;
   /** Place names besides the documents' provinces ("Việt Nam"), as written: where, not what. */
   readonly places: readonly string[];
   /** Words that say where or who rather than what ("tỉnh", "UBND"), as written. */
@@ -132,7 +141,7 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
   }
-  const { personNames, provinces, setAside, questionTypes, answerCues, chat, chatFillers, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, places, genericWords, synonyms } =
+  const { personNames, provinces, setAside, questionTypes, answerCues, chat, chatFillers, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, presentState, sanctions, places, genericWords, synonyms } =
     parsed.data;
 
   const types = new Map<string, string>();
@@ -174,6 +183,8 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
     domainTerms,
     bodies,
     posts,
+    presentState,
+    sanctions,
     places,
     genericWords,
     synonyms,

@@ -15,6 +15,10 @@ export interface Vocabulary {
   readonly bodies: PhraseTable;
   /** Posts people hold. */
   readonly posts: PhraseTable;
+  /** Words that ask about the present state ("hiện có", "còn bao nhiêu"). */
+  readonly presentState: PhraseTable;
+  /** Discipline and penalties ("kỷ luật"). */
+  readonly sanctions: PhraseTable;
   /** Places the documents are about: where, not what. */
   readonly places: PhraseTable;
   /** Words that say where or who rather than what. */
@@ -53,6 +57,10 @@ export interface Query {
    * asks about a person, and the plans name none.
    */
   readonly post: boolean;
+  /** Whether the question asks about the present state ("hiện có", "còn bao nhiêu"), which the plans do not record. */
+  readonly present: boolean;
+  /** The terms of each sanction the question asks about ("kỷ luật"): a passage answers only if it names them. */
+  readonly sanctions: readonly (readonly string[])[];
   /** What the question asks for (lexicon questionTypes): who, when, how many, how, why, what; none for a yes/no. */
   readonly type?: QuestionType;
   /** Whether the question asks when ("khi nào", "ngày nào", "when"): a date or a time answers it. */
@@ -237,6 +245,8 @@ export function buildQuery(analysis: Analysis, lang: Language, vocabulary: Vocab
     domainSpans,
     bodies: bodies.map(({ span, full }) => [termsOfWords(span.map((i) => tokens[i] as string)), termsOfWords(full)]),
     post,
+    present: findPhrases(vocabulary.presentState, tokens).length > 0,
+    sanctions: findPhrases(vocabulary.sanctions, tokens).map(({ span }) => termsOfWords(span.map((i) => tokens[i] as string))),
     ...countedIn(analysis),
     when: asksWhen(analysis),
     ...(type && { type }),

@@ -47,7 +47,7 @@ export const SIGNALS: readonly Signal[] = [
   {
     name: 'count',
     when: 'the question asks how many of something ("bao nhiêu tỉnh") and the passage counts it ("34 tỉnh")',
-    weight: 0.5,
+    weight: 1,
     degree: ({ query, facts }) => yes(query.counted !== undefined && (facts.counts?.has(query.counted) ?? false)),
   },
   {

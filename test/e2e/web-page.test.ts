@@ -89,10 +89,14 @@ describe('the web chat page in a real browser', () => {
       expect(view.sendHeight).toBeGreaterThanOrEqual(44);
       expect(view.attachHeight).toBeGreaterThanOrEqual(44);
     }
-    // A long answer: its start stays in view even though it is taller than the screen.
-    await type(page, 'Tuần lễ học tập suốt đời tổ chức khi nào?', '1/10');
+    // An answer carries its source as a card; the whole passage behind "Xem toàn văn" is long, and its start stays in view.
+    await type(page, 'Mục tiêu xây dựng xã hội học tập đến năm 2030 là gì?', '2030');
     expect((await newestReplyInView(page)).firstLineVisible).toBe(true);
     expect(await inPage(page, "[...document.querySelectorAll('#log .msg.bot')].at(-1).querySelector('.cite').innerText")).toMatch(/^Nguồn: /);
+    const before = await inPage<number>(page, "document.querySelectorAll('#log .msg.bot').length");
+    await (await button(page, { value: 'full' })).click();
+    await page.waitForFunction(`!document.body.dataset.pending && document.querySelectorAll('#log .msg.bot').length > ${before}`);
+    expect((await newestReplyInView(page)).firstLineVisible).toBe(true);
     // At 360 px the title fits on one line.
     await page.setViewport({ width: 360, height: 740, isMobile: true, hasTouch: true });
     const header = await inPage<{ height: number; line: number }>(

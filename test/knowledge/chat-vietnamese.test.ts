@@ -18,6 +18,15 @@ describe('chat Vietnamese', () => {
     expect(tokens('ad ơi mk hỏi cdht z')).toEqual(tokens('ơi hỏi công dân học tập'));
   });
 
+  it('reads the words that only ask for an explanation as asking, not as what is asked', async () => {
+    for (const typed of ['ad giai thich giùm e tuan le hoc tap suot doi la j voi', 'tuần lễ học tập suốt đời là gì, giải thích dễ hiểu giúp với']) {
+      const chat = await ask(typed);
+      const formal = await ask('Tuần lễ học tập suốt đời là gì?');
+      expect(chat.answered, typed).toBe(true);
+      expect(chat.sources[0]?.text, typed).toBe(formal.sources[0]?.text);
+    }
+  });
+
   it('matches a short form with marks only as typed: "hông" is "không", "hồng" stays a word', () => {
     expect(tokens('hông')).toEqual(tokens('không'));
     expect(tokens('hồng')).toEqual(['hong']);

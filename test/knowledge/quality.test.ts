@@ -11,7 +11,7 @@ import { ask } from './asker.js';
  * fitted on the "fit" half of all test questions (npm run qa:tune); the "check" half, never seen while
  * fitting, must meet the bar: the right passage first for 90% of answerable questions, in the first
  * three for 96%, 90% of out-of-scope questions declined, with marks and without. The dev files
- * (qa-dev.jsonl, qa-dev-2.jsonl) are held to what they reach today, a little under that bar (see README).
+ * (qa-dev.jsonl, qa-dev-2.jsonl) are held to the same bar, every style to at least 70% (see README).
  */
 const read = (file: string): QaCase[] => readQaFixture(join(projectRoot, file));
 const dev = [...read('test/fixtures/qa-dev.jsonl'), ...read('test/fixtures/qa-dev-2.jsonl')];
@@ -31,9 +31,9 @@ describe('quality', () => {
   it.each([false, true])('holds the dev questions, every style, to what they reach (marks removed: %s)', async (stripMarks) => {
     const { all: tally, styles } = await evaluate(ask, dev, { stripMarks });
     const r = rates(tally);
-    expect(r.top1).toBeGreaterThanOrEqual(0.89);
-    expect(r.top3).toBeGreaterThanOrEqual(0.95);
-    expect(r.declined).toBeGreaterThanOrEqual(0.83);
+    expect(r.top1).toBeGreaterThanOrEqual(0.9);
+    expect(r.top3).toBeGreaterThanOrEqual(0.96);
+    expect(r.declined).toBeGreaterThanOrEqual(1);
     // No style of writing is left behind: chat Vietnamese, officers' wording, naming a document, English.
     for (const [style, t] of Object.entries(styles)) if (t.want > 0) expect(rate(t.top1, t.want), style).toBeGreaterThanOrEqual(0.7);
   });
