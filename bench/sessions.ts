@@ -3,15 +3,10 @@ import type { BenchLine } from './run.js';
 import { createApp } from '../src/app/create.js';
 import { configSchema } from '../src/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { benchRedis } from './support/redis.js';
+import { benchRedis, usedMemory } from './support/redis.js';
 
 const PEOPLE = 100_000;
 const CONCURRENCY = 64;
-
-async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
-}
 
 /**
  * Redis memory per idle session: 100,000 people each say /start through the real bot (engine, session

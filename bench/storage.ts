@@ -17,17 +17,12 @@ import { LearningStore } from '../src/learning/store.js';
 import { DirectOutbound } from '../src/outbound/direct.js';
 import { Subscriptions } from '../src/reminders/subscriptions.js';
 import type { BenchLine } from './run.js';
-import { benchRedis } from './support/redis.js';
+import { benchRedis, usedMemory } from './support/redis.js';
 
 const CITIZENS = 1_000;
 const CONCURRENCY = 32;
 const ERASED = 15;
 const NAMES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Hoàng Văn Em', 'Vũ Thị Giang', 'Đặng Văn Hải', 'Bùi Thị Lan'];
-
-async function usedMemory(redis: Redis): Promise<number> {
-  const info = await redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1]);
-}
 
 function choice(replies: Reply[], label: string): string {
   const found = replies.flatMap((r) => r.choices ?? []).find((c) => c.label.includes(label));
