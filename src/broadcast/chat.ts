@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { App } from '../app/app.js';
 import { formatVnDateTime, vnInstant } from '../core/clock.js';
 import { CHANNELS, type Choice } from '../core/message.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import { resolveAudience } from './audience.js';
@@ -11,9 +12,11 @@ import type { Broadcasts, Scope } from './service.js';
 
 const TEMPLATE_PREFIX = 'template:';
 const MATCHES_SHOWN = 8;
+/** What adding one area comes to: added, or refused (outside the organiser's area, or one too many). */
+const ADDED = ['added', 'refused'] as const;
 
-/** The broadcast being prepared, as the flow saves it in the session (read back through zod). */
-const draftSchema = z.object({
+/** The broadcast being prepared: what flows/broadcast.yaml collects. */
+export const broadcastData = new FlowData('bc', z.object({
   areas: z.array(z.string()).default([]),
   area_answer: z.string().optional(),
   matches: z.array(z.string()).optional(),
@@ -25,20 +28,12 @@ const draftSchema = z.object({
   langs: z.array(languageSchema).optional(),
   content_answer: z.string().optional(),
   link: z.string().optional(),
-  when: z.string().optional(),
   date: z.string().optional(),
   time: z.string().optional(),
+  when: z.enum(['now', 'later', 'edit']).optional(),
   pick: z.string().optional(),
-});
-type Draft = z.infer<typeof draftSchema>;
-
-function draftOf(turn: Turn): Draft {
-  return draftSchema.catch({ areas: [] }).parse(turn.data.bc ?? {});
-}
-
-function saveDraft(turn: Turn, draft: Draft): void {
-  turn.data.bc = draft;
-}
+}), ['broadcast']);
+type Draft = ReturnType<typeof broadcastData.read>;
 
 function audienceOf(d: Draft): Audience | undefined {
   const parsed = audienceSchema.safeParse({ areas: d.areas, role: d.role, lang: d.lang, channel: d.channel });
@@ -80,76 +75,78 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
   };
 
   app.registry
+    .data(broadcastData)
     .command({
       name: 'broadcast',
+      outcomes: ['open'],
       async run() {
-        return { goto: 'broadcast' };
+        return 'open';
       },
     })
     .action('broadcast.begin', async (turn) => {
       await scopeOf(turn);
-      saveDraft(turn, { areas: [] });
+      broadcastData.write(turn, { areas: [] });
     })
     .choices('broadcast.areaChoices', async (turn) => {
       const scope = await scopeOf(turn);
-      const d = draftOf(turn);
+      const d = broadcastData.read(turn);
       const choices: Choice[] = [];
       if (d.areas.length) choices.push({ value: 'done', label: turn.t('broadcast.area_done', { count: d.areas.length }) });
       choices.push({ value: 'whole', label: turn.t('broadcast.area_whole', { area: scopeName(turn, scope) }) });
       return choices;
     })
-    .action('broadcast.findArea', async (turn) => {
+    .action('broadcast.findArea', [...ADDED, 'whole', 'done', 'none_yet', 'not_found', 'found_many'], async (turn) => {
       const scope = await scopeOf(turn);
-      const d = draftOf(turn);
+      const d = broadcastData.read(turn);
       const answer = d.area_answer ?? '';
       if (answer === 'whole') {
-        saveDraft(turn, { ...d, areas: broadcasts.wholeScope(scope) });
-        return { next: 'role' };
+        broadcastData.update(turn, { areas: broadcasts.wholeScope(scope) });
+        return 'whole';
       }
-      if (answer === 'done') return { next: d.areas.length ? 'role' : 'area' };
+      if (answer === 'done') return d.areas.length ? 'done' : 'none_yet';
       const within = scope.everywhere ? undefined : scope.area;
       const found = app.areas.search(answer, { within, limit: MATCHES_SHOWN });
       if (!found.length) {
         const elsewhere = within ? app.areas.search(answer, { limit: 1 })[0] : undefined;
         if (elsewhere) turn.say('broadcast.area_outside', { name: elsewhere.fullName, scope: scopeName(turn, scope) });
         else turn.say('broadcast.area_not_found', { typed: answer.slice(0, 60), scope: scopeName(turn, scope) });
-        return { next: 'area' };
+        return 'not_found';
       }
       if (found.length > 1) {
-        saveDraft(turn, { ...d, matches: found.map((a) => a.id) });
-        return { next: 'pick_area' };
+        broadcastData.update(turn, { matches: found.map((a) => a.id) });
+        return 'found_many';
       }
       return addArea(turn, scope, d, (found[0] as { id: string }).id);
     })
     .choices('broadcast.areaMatches', async (turn) =>
-      (draftOf(turn).matches ?? []).flatMap((id) => {
+      (broadcastData.read(turn).matches ?? []).flatMap((id) => {
         const area = app.areas.get(id);
         return area ? [{ value: id, label: area.fullName }] : [];
       }),
     )
-    .action('broadcast.addArea', async (turn) => {
-      const d = draftOf(turn);
+    .action('broadcast.addArea', ADDED, async (turn) => {
+      const d = broadcastData.read(turn);
       return addArea(turn, await scopeOf(turn), d, d.area_pick ?? '');
     })
     .choices('broadcast.channelChoices', async (turn) => [
       { value: 'any', label: turn.t('broadcast.channel_any') },
       ...CHANNELS.filter((c) => app.senders.has(c)).map((c) => ({ value: c, label: turn.t(`broadcast.channel.${c}`) })),
     ])
-    .action('broadcast.count', async (turn) => {
-      const d = draftOf(turn);
+    .action('broadcast.count', ['incomplete', 'nobody', 'counted'], async (turn) => {
+      const d = broadcastData.read(turn);
       const audience = audienceOf(d);
-      if (!audience) return { next: 'begin' };
+      if (!audience) return 'incomplete';
       const count = await resolveAudience(app, audience);
       const n = count.reachable;
       const channels = Object.entries(count.channels)
         .map(([c, k]) => `${turn.t(`broadcast.channel.${c}`)}: ${k}`)
         .join(', ');
-      saveDraft(turn, { ...d, count: n, langs: count.langs });
+      broadcastData.update(turn, { count: n, langs: count.langs });
       if (n <= 0) {
         const { found } = count;
         turn.say(found ? 'broadcast.nobody_reachable' : 'broadcast.nobody', { ...describe(turn, audience), found });
-        saveDraft(turn, { areas: [] });
-        return { next: 'area' };
+        broadcastData.write(turn, { areas: [] });
+        return 'nobody';
       }
       // Only the people it reaches; those it skips are named only when there are some.
       const skipped = [
@@ -159,7 +156,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const params = { ...describe(turn, audience), count: n, channels };
       if (skipped.length) turn.say('broadcast.count_skipping', { ...params, skipped: skipped.join(turn.t('broadcast.and')) });
       else turn.say('broadcast.count', params);
-      return { next: 'content' };
+      return 'counted';
     })
     .choices('broadcast.templateChoices', async (turn) =>
       TEMPLATES.map((id) => ({ value: `${TEMPLATE_PREFIX}${id}`, label: turn.t(`broadcast.template.${id}.label`) })),
@@ -169,26 +166,26 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const url = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(500).safeParse(String(value).trim());
       return url.success ? { ok: true, value: url.data } : { ok: false, error: 'broadcast.bad_link' };
     })
-    .action('broadcast.preview', async (turn) => {
-      const d = draftOf(turn);
+    .action('broadcast.preview', ['incomplete'], async (turn) => {
+      const d = broadcastData.read(turn);
       const audience = audienceOf(d);
       const content = contentOf(d);
-      if (!audience || !content) return { next: 'begin' };
+      if (!audience || !content) return 'incomplete';
       await showPreview(turn, d, { audience, content, at: turn.now().getTime() });
     })
     .validator('broadcast.futureTime', async (value, turn) => {
-      const d = draftOf(turn);
+      const d = broadcastData.read(turn);
       const [hh, mm] = String(value).split(':').map(Number) as [number, number];
       if (!d.date) return { ok: false, error: 'broadcast.bad_time' };
       const at = vnInstant(d.date, hh, mm).getTime();
       if (at < turn.now().getTime() + 60_000) return { ok: false, error: 'broadcast.time_past', params: { now: formatVnDateTime(turn.now()) } };
       return { ok: true, value };
     })
-    .action('broadcast.summary', async (turn) => {
-      const d = draftOf(turn);
+    .action('broadcast.summary', ['incomplete'], async (turn) => {
+      const d = broadcastData.read(turn);
       const audience = audienceOf(d);
       const content = contentOf(d);
-      if (!audience || !content) return { next: 'begin' };
+      if (!audience || !content) return 'incomplete';
       const at = sendAt(turn, d);
       const when = d.when === 'later' ? turn.t('broadcast.when_at', { at: formatVnDateTime(new Date(at)) }) : turn.t('broadcast.when_now');
       turn.say('broadcast.summary', { ...describe(turn, audience), count: d.count ?? 0, when });
@@ -203,13 +200,13 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
         }
       }
     })
-    .action('broadcast.create', async (turn) => {
-      const d = draftOf(turn);
+    .action('broadcast.create', ['incomplete'], async (turn) => {
+      const d = broadcastData.read(turn);
       const audience = audienceOf(d);
       const content = contentOf(d);
-      if (!audience || !content) return { next: 'begin' };
+      if (!audience || !content) return 'incomplete';
       const result = await broadcasts.create(turn.user, { audience, content, at: sendAt(turn, d) });
-      delete turn.data.bc;
+      broadcastData.clear(turn);
       if (!result.ok) {
         const area = result.area ? (app.areas.get(result.area)?.fullName ?? result.area) : '';
         turn.say(`broadcast.refused.${result.reason}`, { area });
@@ -218,28 +215,28 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
       const c = result.campaign;
       turn.say(d.when === 'later' ? 'broadcast.created_later' : 'broadcast.created_now', { id: c.id, at: formatVnDateTime(new Date(c.at)) });
     })
-    .action('broadcast.listScheduled', async (turn) => {
+    .action('broadcast.listScheduled', ['some', 'none'], async (turn) => {
       const mine = await scheduledFor(turn);
-      if (mine.length) return { next: 'pick_scheduled' };
+      if (mine.length) return 'some';
       turn.say('broadcast.none_scheduled');
-      return { next: 'home' };
+      return 'none';
     })
     .choices('broadcast.scheduledChoices', async (turn) =>
       (await scheduledFor(turn)).map((c) => ({ value: c.id, label: `${formatVnDateTime(new Date(c.at))} · ${snippet(turn.lang, c)}` })),
     )
-    .action('broadcast.showScheduled', async (turn) => {
-      const c = await broadcasts.store.get(draftOf(turn).pick ?? '');
+    .action('broadcast.showScheduled', ['gone'], async (turn) => {
+      const c = await broadcasts.store.get(broadcastData.read(turn).pick ?? '');
       if (!c || c.status !== 'scheduled') {
         turn.say('broadcast.cancel_not_scheduled');
-        return { next: 'home' };
+        return 'gone';
       }
       turn.say('broadcast.scheduled_detail', { id: c.id, at: formatVnDateTime(new Date(c.at)), ...describe(turn, c.audience) });
       turn.reply(await renderBroadcast(app, turn.lang, c, { preview: true }));
     })
     .action('broadcast.cancel', async (turn) => {
-      const result = await broadcasts.cancel(draftOf(turn).pick ?? '', turn.user);
+      const result = await broadcasts.cancel(broadcastData.read(turn).pick ?? '', turn.user);
       turn.say(`broadcast.cancel_${result}`);
-      delete turn.data.bc;
+      broadcastData.clear(turn);
     })
     .action('broadcast.history', async (turn) => {
       const admin = app.roles.isAdmin(turn.user);
@@ -285,19 +282,19 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
     return list.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   }
 
-  function addArea(turn: Turn, scope: Scope, d: Draft, id: string): { next: string } {
+  function addArea(turn: Turn, scope: Scope, d: Draft, id: string): (typeof ADDED)[number] {
     const outside = broadcasts.firstOutside(scope, [id]);
     if (outside) {
       turn.say('broadcast.area_outside', { name: app.areas.get(id)?.fullName ?? id, scope: scopeName(turn, scope) });
-      return { next: 'area' };
+      return 'refused';
     }
     if (!d.areas.includes(id) && d.areas.length >= MAX_AREAS) {
       turn.say('broadcast.area_limit', { max: MAX_AREAS });
-      return { next: 'area' };
+      return 'refused';
     }
     const areas = d.areas.includes(id) ? d.areas : [...d.areas, id];
-    saveDraft(turn, { ...d, areas, matches: undefined, area_pick: undefined });
+    broadcastData.update(turn, { areas, matches: undefined, area_pick: undefined });
     turn.say('broadcast.area_added', { name: app.areas.get(id)?.fullName ?? id, areas: areaNames(app, turn.lang, areas) });
-    return { next: 'area' };
+    return 'added';
   }
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run flows:check`: every flow valid, every name it uses registered, every locale key it uses
- * present in vi and en. Prints "file: step: problem" lines and exits 1 when there are any.
+ * `npm run flows:check`: every flow valid, every name it uses registered, every outcome routed, every
+ * step reached, every locale key it uses present in vi and en. Prints "file: step: problem" lines and
+ * exits 1 when there are any. `-- --graph flows/<id>.yaml` prints that flow as a Mermaid flowchart.
  */
 import { Redis } from 'ioredis';
 import { App } from '../app/app.js';
@@ -10,6 +11,7 @@ import { createLogger } from '../core/logger.js';
 import { catalogueKeys, LANGUAGES, loadCatalogues } from '../i18n/index.js';
 import { checkFlows } from './check.js';
 import { formatProblem, loadFlows } from './flows.js';
+import { flowGraph } from './graph.js';
 
 // Checking flows reads files only: the client never connects.
 const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent'), redis: new Redis({ lazyConnect: true }) });
@@ -28,9 +30,21 @@ for (const other of others) {
   for (const k of b) if (!a.has(k)) lines.push(`locales/${first}: ${k}: missing (present in ${other})`);
 }
 
+const graphAt = process.argv.indexOf('--graph');
+if (graphAt >= 0) {
+  const file = process.argv[graphAt + 1] ?? '';
+  const id = [...loaded.files].find(([, f]) => f === file || f === `flows/${file}` || f === `flows/${file}.yaml`)?.[0];
+  const flow = id ? loaded.flows.get(id) : undefined;
+  if (!flow) {
+    process.stderr.write(`${file || '--graph'}: no such flow (give flows/<id>.yaml)\n`);
+    process.exit(1);
+  }
+  process.stdout.write(flowGraph(flow));
+}
+
 if (lines.length) {
   process.stderr.write(lines.join('\n') + '\n');
   process.exit(1);
 }
-process.stdout.write(`${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`);
+if (graphAt < 0) process.stdout.write(`${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`);
 process.exit(0);

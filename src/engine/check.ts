@@ -15,13 +15,18 @@ function stepKeys(step: Step): string[] {
   return keys;
 }
 
+/** Every way out of a step, with what takes it: "" for next/goto/end, a choice value or outcome, "otherwise", "if". */
+export function stepExits(step: Step): { when: string; target: Target }[] {
+  const exits: { when: string; target: Target }[] = [];
+  for (const b of step.branch ?? []) exits.push({ when: 'if', target: b });
+  for (const [when, target] of Object.entries(step.on ?? {})) exits.push({ when, target });
+  if (step.otherwise) exits.push({ when: 'otherwise', target: step.otherwise });
+  if (step.next || step.goto || step.end) exits.push({ when: '', target: { next: step.next, goto: step.goto, end: step.end } });
+  return exits;
+}
+
 function stepTargets(step: Step): Target[] {
-  const targets: Target[] = [];
-  if (step.next || step.goto || step.end) targets.push({ next: step.next, goto: step.goto, end: step.end });
-  if (step.otherwise) targets.push(step.otherwise);
-  if (step.on) targets.push(...Object.values(step.on));
-  if (step.branch) targets.push(...step.branch);
-  return targets;
+  return stepExits(step).map((e) => e.target);
 }
 
 function conditionsOf(step: Step): Condition[] {
@@ -58,19 +63,102 @@ export function checkFlows(loaded: LoadedFlows, registry: Registry, catalogues: 
         }
       }
       if (step.action && !registry.actions.has(step.action)) add(stepId, `unknown action "${step.action}"`);
+      checkRoutes(step, registry, (p) => add(stepId, p));
+      const data = registry.flowData.get(id);
+      if (step.save && data && !(step.save.startsWith(`${data.key}.`) && data.declares(step.save)))
+        add(stepId, `saves to "${step.save}", which the flow's data ("${data.key}") does not declare`);
       if (step.validate && !registry.validators.has(step.validate)) add(stepId, `unknown validator "${step.validate}"`);
       if (step.choices && !Array.isArray(step.choices) && !registry.choiceProviders.has(step.choices.from))
         add(stepId, `unknown choice provider "${step.choices.from}"`);
-      if (step.on && Array.isArray(step.choices)) {
-        const values = new Set(step.choices.map(choiceValue));
-        for (const v of Object.keys(step.on)) if (!values.has(v)) add(stepId, `"on" names "${v}", which is not a choice`);
-      }
       for (const key of stepKeys(step))
         for (const lng of LANGUAGES) if (!hasKey(catalogues[lng], key)) add(stepId, `locale key "${key}" is missing in ${lng}`);
       for (const c of conditionsOf(step)) checkCondition(c, (p) => add(stepId, p));
     }
   }
   problems.push(...checkIntents(loaded, registry, flowHasStep));
+  problems.push(...checkCommands(loaded, registry, flowHasStep));
+  problems.push(...checkReachable(loaded));
+  return problems;
+}
+
+/** `on:` routes every outcome the step's action declares, and names only those and the step's choices. */
+function checkRoutes(step: Step, registry: Registry, add: (problem: string) => void): void {
+  const outcomes = new Set(step.action ? (registry.actions.get(step.action)?.outcomes ?? []) : []);
+  const values = new Set(Array.isArray(step.choices) ? step.choices.map(choiceValue) : []);
+  const routed = new Set(Object.keys(step.on ?? {}));
+  for (const o of outcomes) {
+    if (!routed.has(o)) add(`does not route outcome "${o}" of ${step.action}`);
+    if (values.has(o)) add(`"${o}" is both a choice and an outcome of ${step.action}`);
+  }
+  for (const k of routed) {
+    if (outcomes.has(k) || values.has(k)) continue;
+    if (!step.action) add(`"on" names "${k}", which is not a choice`);
+    else if (values.size) add(`"on" names "${k}", which is neither a choice nor an outcome of ${step.action}`);
+    else add(`routes outcome "${k}", which ${step.action} never returns`);
+  }
+}
+
+/** Each command's outcomes are routed by exactly one flow, to places that exist. */
+function checkCommands(loaded: LoadedFlows, registry: Registry, flowHasStep: (ref: string) => string | undefined): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const routedBy = new Map<string, string>();
+  for (const [id, flow] of loaded.flows) {
+    const file = loaded.files.get(id) as string;
+    for (const [name, routes] of Object.entries(flow.commands ?? {})) {
+      const add = (problem: string) => problems.push({ file, step: `command /${name}`, problem });
+      const cmd = registry.commands.get(name);
+      if (!cmd) add('unknown command');
+      for (const [outcome, t] of Object.entries(routes)) {
+        if (cmd && !cmd.outcomes?.includes(outcome)) add(`routes outcome "${outcome}", which /${name} never returns`);
+        const other = routedBy.get(`${name} ${outcome}`);
+        if (other) add(`outcome "${outcome}" is also routed by ${other}`);
+        routedBy.set(`${name} ${outcome}`, file);
+        if (t.next && !flow.steps[t.next]) add(`next step "${t.next}" does not exist`);
+        const bad = t.goto && flowHasStep(t.goto);
+        if (bad) add(bad);
+      }
+    }
+  }
+  for (const cmd of registry.commands.values())
+    for (const outcome of cmd.outcomes ?? [])
+      if (!routedBy.has(`${cmd.name} ${outcome}`)) problems.push({ file: 'flows', step: `command /${cmd.name}`, problem: `no flow routes outcome "${outcome}"` });
+  return problems;
+}
+
+/**
+ * Steps nothing leads to: not a flow's start, and no step, intent or command goes there from somewhere
+ * that is itself reached. A flow is entered at its start (by name, from the menu, a command or a request).
+ */
+function checkReachable(loaded: LoadedFlows): FlowProblem[] {
+  const { flows } = loaded;
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const reach = (flowId: string, t: { next?: string; goto?: string }) => {
+    let ref: string | undefined;
+    if (t.next) ref = `${flowId}.${t.next}`;
+    else if (t.goto) ref = t.goto.includes('.') ? t.goto : `${t.goto}.${flows.get(t.goto)?.start}`;
+    if (ref && !seen.has(ref)) {
+      seen.add(ref);
+      queue.push(ref);
+    }
+  };
+  for (const [id, flow] of flows) {
+    reach(id, { next: flow.start });
+    for (const intent of flow.intents ?? []) {
+      if (intent.goto) reach(id, { goto: intent.goto });
+      if (intent.goto && intent.part) reach(id, { goto: `${intent.goto.split('.')[0]}.${intent.part}` });
+    }
+    for (const routes of Object.values(flow.commands ?? {})) for (const t of Object.values(routes)) reach(id, t);
+  }
+  while (queue.length) {
+    const [flowId = '', stepId = ''] = (queue.shift() as string).split('.');
+    const step = flows.get(flowId)?.steps[stepId];
+    for (const t of step ? stepTargets(step) : []) reach(flowId, t);
+  }
+  const problems: FlowProblem[] = [];
+  for (const [id, flow] of flows)
+    for (const stepId of Object.keys(flow.steps))
+      if (!seen.has(`${id}.${stepId}`)) problems.push({ file: loaded.files.get(id) as string, step: stepId, problem: 'no step, intent or command leads here' });
   return problems;
 }
 

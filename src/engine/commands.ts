@@ -10,7 +10,7 @@ const LANGUAGE_NAMES: Record<string, Language> = { 'tieng viet': 'vi', viet: 'vi
 function sayAndReprompt(key: string) {
   return async (turn: Turn) => {
     turn.say(key);
-    return { reprompt: true };
+    return { reprompt: true } as const;
   };
 }
 
@@ -23,21 +23,23 @@ function clearFlowData(turn: Turn): void {
 export const navigation: Capability = {
   name: 'navigation',
   register(app) {
-    const home = 'menu.main';
+    // Where /start, /menu and /cancel lead is written in flows/menu.yaml (`commands:`).
     app.registry
       .command({
         name: 'start',
+        outcomes: ['restarted'],
         async run(turn) {
           clearFlowData(turn);
-          return { goto: 'menu' };
+          return 'restarted';
         },
       })
       .command({
         name: 'menu',
         aliases: ['menu', 'trở về', 'về menu', 'quay lại menu', 'main menu', 'quay lại', 'thoát'],
+        outcomes: ['home'],
         async run(turn) {
           clearFlowData(turn);
-          return { goto: home };
+          return 'home';
         },
       })
       .command({
@@ -48,11 +50,13 @@ export const navigation: Capability = {
       .command({
         name: 'cancel',
         aliases: ['hủy', 'huỷ', 'hủy bỏ', 'cancel'],
+        outcomes: ['home'],
         async run(turn) {
-          const idle = `${turn.session.flow}.${turn.session.step}` === home;
+          const { flow, step } = app.engine.opts.home;
+          const idle = turn.session.flow === flow && turn.session.step === step;
           turn.say(idle ? 'common.nothing_to_cancel' : 'common.cancelled');
           clearFlowData(turn);
-          return { goto: home };
+          return 'home';
         },
       })
       .command({
@@ -63,11 +67,11 @@ export const navigation: Capability = {
           const next = typed ? (languageSchema.safeParse(typed).data ?? LANGUAGE_NAMES[typed]) : LANGUAGES.find((l) => l !== turn.lang);
           if (!next) {
             turn.say('common.lang_unknown', { given: args.slice(0, 20) });
-            return { reprompt: true };
+            return { reprompt: true } as const;
           }
           turn.lang = next;
           turn.say('common.lang_set');
-          return { reprompt: true };
+          return { reprompt: true } as const;
         },
       })
       // Courtesies get a courteous word, not a search of the plans that finds nothing.

@@ -5,10 +5,10 @@ import { LANGUAGES, type Language } from '../i18n/index.js';
 import { SESSION_VERSION, type LoadedSession, type Session } from '../sessions/session.js';
 import { evaluate } from './conditions.js';
 import { setPath } from './data-path.js';
-import type { Flow, Step, Target } from './flow-schema.js';
+import type { Flow, Intent, Step, Target } from './flow-schema.js';
 import { choiceLabelKey, choiceValue, inputOptions } from './flows.js';
 import { foldAnswer, matchChoice, type AnswerWords } from './choice-match.js';
-import type { ActionResult, Command, InputResult, Registry } from './registry.js';
+import type { Command, InputResult, Registry } from './registry.js';
 import { Turn, type TurnDeps } from './turn.js';
 
 export interface EngineOptions {
@@ -53,6 +53,8 @@ export interface EngineResult {
 export class Engine {
   private readonly aliases = new Map<string, Command>();
   private readonly answerWords: AnswerWords;
+  /** Per command, per outcome: the flow that routes it and where it leads. */
+  private readonly commandRoutes = new Map<string, Map<string, { flow: Flow; target: Target }>>();
 
   constructor(
     readonly flows: ReadonlyMap<string, Flow>,
@@ -67,6 +69,12 @@ export class Engine {
     const home = flows.get(opts.home.flow)?.steps[opts.home.step];
     if (!home?.ask) throw new FlowRuntimeError(`home step ${opts.home.flow}.${opts.home.step} must be an ask step`);
     if (!flows.has(opts.welcome)) throw new FlowRuntimeError(`welcome flow ${opts.welcome} does not exist`);
+    for (const flow of flows.values())
+      for (const [name, routes] of Object.entries(flow.commands ?? {})) {
+        const byOutcome = this.commandRoutes.get(name) ?? new Map<string, { flow: Flow; target: Target }>();
+        for (const [outcome, target] of Object.entries(routes)) byOutcome.set(outcome, { flow, target });
+        this.commandRoutes.set(name, byOutcome);
+      }
   }
 
   newSession(lang: Language): Session {
@@ -101,9 +109,9 @@ export class Engine {
       // command otherwise; someone new is greeted first, whatever their first words.
       const aliasYields = command?.alias && (state === 'new' || (await this.stepTakes(turn)));
       if (command && !aliasYields) {
-        const result = await command.cmd.run(turn, command.args);
-        if (result?.goto) await this.go(turn, result.goto);
-        else if (result?.reprompt) await this.reprompt(turn);
+        const route = await this.runCommand(turn, command.cmd, command.args);
+        if (route === 'reprompt') await this.reprompt(turn);
+        else if (route) await this.follow(turn, route.flow, route.target);
       } else if (state === 'new') {
         await this.runFrom(turn, this.opts.welcome, this.startOf(this.opts.welcome), true);
       } else {
@@ -142,6 +150,28 @@ export class Engine {
     return matchChoice(choices, { text: turn.text }, alternatives, this.answerWords) !== undefined;
   }
 
+  /** Runs a command; where its outcome leads is written in the flow that routes it. */
+  private async runCommand(turn: Turn, cmd: Command, args: string): Promise<{ flow: Flow; target: Target } | 'reprompt' | undefined> {
+    const result = await cmd.run(turn, args);
+    if (result === undefined) return undefined;
+    if (typeof result !== 'string') return 'reprompt';
+    const route = this.commandRoutes.get(cmd.name)?.get(result);
+    if (!cmd.outcomes?.includes(result) || !route) throw new FlowRuntimeError(`/${cmd.name} returned "${result}", which no flow routes`);
+    return route;
+  }
+
+  /**
+   * Where a request typed in words leads: its flow (or a part of it), or its command's outcome; a command
+   * that only answers asks again what was waiting when the request was typed.
+   */
+  private async intentTarget(turn: Turn, intent: Intent): Promise<string | { flow: Flow; target: Target }> {
+    if (intent.goto) return intent.goto;
+    const [name = '', ...args] = (intent.command as string).split(' ');
+    const cmd = this.handler(this.registry.commands, name);
+    const route = await this.runCommand(turn, cmd, args.join(' '));
+    return route && route !== 'reprompt' ? route : `${turn.session.flow}.${turn.session.step}`;
+  }
+
   /** Sends the conversation to "flow" (its start) or "flow.step". */
   async go(turn: Turn, ref: string): Promise<void> {
     const [flowId, stepId] = ref.split('.') as [string, string | undefined];
@@ -166,9 +196,24 @@ export class Engine {
       await this.prompt(turn, flow, stepId);
       return;
     }
+    if (answer.kind === 'otherwise') {
+      delete turn.session.offered;
+      return this.follow(turn, flow, step.otherwise as Target);
+    }
+    if (step.save) {
+      const data = this.registry.flowData.get(flow.id);
+      if (data && step.save.startsWith(`${data.key}.`)) {
+        const saved = data.save(turn, step.save, answer.value);
+        if (!saved.ok) {
+          // The flow and its data schema disagree (an edited flow): say so and keep what was collected.
+          this.deps.log.error({ flow: flow.id, step: stepId, field: `${data.key}.${saved.field}` }, 'an answer does not fit the flow data');
+          turn.say('common.invalid.not_saved');
+          await this.prompt(turn, flow, stepId);
+          return;
+        }
+      } else setPath(turn.data, step.save, answer.value);
+    }
     delete turn.session.offered;
-    if (answer.kind === 'otherwise') return this.follow(turn, flow, step.otherwise as Target);
-    if (step.save) setPath(turn.data, step.save, answer.value);
     const chosen = typeof answer.value === 'string' ? step.on?.[answer.value] : undefined;
     return this.follow(turn, flow, chosen ?? (await this.exitOf(turn, step)) ?? missingExit(flow, stepId));
   }
@@ -276,12 +321,28 @@ export class Engine {
       }
       if (!(await turn.permits(step.requires))) return this.refuse(turn);
 
-      let redirect: ActionResult = undefined;
-      if (step.action) redirect = await this.handler(this.registry.actions, step.action)(turn);
-      if (redirect && (redirect.next || redirect.goto || redirect.end)) {
-        if (redirect.end) return this.follow(turn, flow, { end: true });
-        [flowId, stepId] = this.resolve(flowId, redirect);
-        continue;
+      if (step.action) {
+        const action = this.handler(this.registry.actions, step.action);
+        const result = await action.run(turn);
+        let target: { flow: Flow; target: Target } | undefined;
+        if (typeof result === 'string') {
+          const routed = step.on?.[result];
+          if (!action.outcomes.includes(result) || !routed)
+            throw new FlowRuntimeError(`step ${flowId}.${stepId}: ${step.action} returned "${result}", which the step does not route`);
+          target = { flow, target: routed };
+        } else if (result?.part) {
+          const ref = `${(result.intent.goto as string).split('.')[0]}.${result.intent.part}`;
+          // Kept in a session across a release that may have renamed the step: then the step goes on.
+          if (this.stepExists(ref)) target = { flow, target: { goto: ref } };
+        } else if (result) {
+          const to = await this.intentTarget(turn, result.intent);
+          target = typeof to === 'string' ? { flow, target: { goto: to } } : to;
+        }
+        if (target) {
+          if (target.target.end) return this.follow(turn, target.flow, target.target);
+          [flowId, stepId] = this.resolve(target.flow.id, target.target);
+          continue;
+        }
       }
       for (const key of step.say === undefined ? [] : Array.isArray(step.say) ? step.say : [step.say]) turn.say(key);
       if (step.ask) {
@@ -294,6 +355,11 @@ export class Engine {
       [flowId, stepId] = this.resolve(flowId, exit);
     }
     throw new FlowRuntimeError(`more than ${MAX_HOPS} steps without a question, starting at ${flowId}.${stepId}`);
+  }
+
+  private stepExists(ref: string): boolean {
+    const [flowId = '', stepId = ''] = ref.split('.');
+    return Boolean(this.flows.get(flowId)?.steps[stepId]);
   }
 
   private resolve(flowId: string, t: { next?: string; goto?: string }): [string, string] {

@@ -53,6 +53,11 @@ export const targetSchema = z
   .refine((t) => [t.next, t.goto, t.end].filter((x) => x !== undefined).length === 1, 'exactly one of next, goto, end');
 export type Target = z.infer<typeof targetSchema>;
 
+/** In `on:` and `commands:`, a bare step id is short for `{ next: <step> }`. */
+export const routeSchema = z.union([idSchema.transform((next): Target => ({ next })), targetSchema]);
+/** Where each chosen value or outcome leads. */
+export const routesSchema = z.record(z.string(), routeSchema);
+
 export const choiceItemSchema = z.union([
   idSchema,
   z.object({ value: z.string().min(1).max(64), label: i18nKeySchema.optional(), if: conditionSchema.optional() }).strict(),
@@ -73,7 +78,7 @@ export const stepSchema = z
   .object({
     /** Roles allowed to enter this step (admins always are). */
     requires: z.array(roleSchema).min(1).optional(),
-    /** Runs first; may redirect by returning a target. */
+    /** Runs first; an outcome it returns is routed by `on`, none lets the step go on. */
     action: handlerNameSchema.optional(),
     say: keyOrKeys.optional(),
     ask: i18nKeySchema.optional(),
@@ -85,8 +90,8 @@ export const stepSchema = z
     save: dataPathSchema.optional(),
     /** Where an answer that matches no choice goes instead of being refused. */
     otherwise: targetSchema.optional(),
-    /** Per chosen value. */
-    on: z.record(z.string(), targetSchema).optional(),
+    /** Per chosen value, and per outcome of the action. */
+    on: routesSchema.optional(),
     branch: z.array(z.intersection(z.object({ if: conditionSchema }), targetSchema)).min(1).optional(),
     next: idSchema.optional(),
     goto: flowRefSchema.optional(),
@@ -96,11 +101,11 @@ export const stepSchema = z
   .superRefine((s, ctx) => {
     const exits = [s.next, s.goto, s.end].filter((x) => x !== undefined).length;
     if (exits > 1) ctx.addIssue({ code: 'custom', message: 'give only one of next, goto, end' });
-    if (!s.ask && (s.input || s.choices || s.save || s.invalid || s.otherwise || s.on || s.validate))
-      ctx.addIssue({ code: 'custom', message: 'input, choices, save, invalid, otherwise, on and validate belong to an ask step' });
+    if (!s.ask && (s.input || s.choices || s.save || s.invalid || s.otherwise || s.validate))
+      ctx.addIssue({ code: 'custom', message: 'input, choices, save, invalid, otherwise and validate belong to an ask step' });
     if (s.ask && !s.input && !s.choices) ctx.addIssue({ code: 'custom', message: 'an ask step needs input or choices' });
-    if (s.on && (!s.choices || !Array.isArray(s.choices)))
-      ctx.addIssue({ code: 'custom', message: '"on" needs a fixed list of choices' });
+    if (s.on && !s.action && (!s.choices || !Array.isArray(s.choices)))
+      ctx.addIssue({ code: 'custom', message: '"on" needs an action or a fixed list of choices' });
     if (!s.action && exits === 0 && !s.on && !s.branch)
       ctx.addIssue({ code: 'custom', message: 'the step leads nowhere: add next, goto, end, on or branch' });
   });
@@ -142,6 +147,8 @@ export const flowSchema = z
     steps: z.record(idSchema, stepSchema),
     /** Requests typed at the menu that lead into this flow (or to a command kept beside it). */
     intents: z.array(intentSchema).min(1).optional(),
+    /** Where the outcomes of global commands lead ("/mydata": `mydata: { shown: show }`), each routed by one flow. */
+    commands: z.record(idSchema, routesSchema).optional(),
   })
   .strict();
 export type Flow = z.infer<typeof flowSchema>;
