@@ -6,7 +6,7 @@ import { createAnalyser } from '../knowledge/analyse.js';
 import { loadLexicon, perLanguage, type Lexicon } from '../knowledge/lexicon.js';
 import { IntentMatcher, type IntentExamples, type MatchOptions } from './matcher.js';
 
-/** Where a part asked for in words waits while its flow asks for consent or registration first. */
+/** The request whose part waits while its flow asks for consent or registration first (its intent id). */
 const PART = 'intent_part';
 
 /** Every flow's intents, with the flow they belong to. */
@@ -42,33 +42,24 @@ export const intents: Capability = {
     const matcher = (): IntentMatcher<Intent> => (built ??= buildMatcher(app.engine.flows, loadLexicon(app.dirs.plans)));
     app.onStart(() => void matcher());
 
+    // The engine follows a matched request where its flow's YAML says (a flow, a part of one, or a command).
     const route = async (turn: Turn): Promise<ActionResult> => {
       delete turn.data[PART];
       const found = matcher().match(turn.text);
       if (!found) return undefined;
       const { intent } = found;
       app.log.debug({ intent: intent.id, score: Math.round(found.score * 100) / 100 }, 'typed request');
-      if (intent.goto) {
-        if (intent.part) turn.data[PART] = `${intent.goto.split('.')[0]}.${intent.part}`;
-        return { goto: intent.goto };
-      }
-      const [name = '', ...args] = (intent.command as string).split(' ');
-      const command = app.registry.commands.get(name);
-      if (!command) return undefined;
-      const result = await command.run(turn, args.join(' '));
-      // "reprompt": ask again what was waiting when the request was typed (the menu, or Q&A's next step).
-      return { goto: result?.goto ?? `${turn.session.flow}.${turn.session.step}` };
+      if (intent.part) turn.data[PART] = intent.id;
+      return { intent };
     };
 
     app.registry
-      .action('intents.route', route)
-      .action('intents.resume', async (turn) => {
-        const part = turn.data[PART];
+      .action('intents.route', [], route)
+      .action('intents.resume', [], async (turn) => {
+        const id = turn.data[PART];
         delete turn.data[PART];
-        if (typeof part !== 'string') return undefined;
-        // Kept in a session across a release that may have renamed the step: then the flow's own menu.
-        const [flow = '', step = ''] = part.split('.');
-        return app.engine.flows.get(flow)?.steps[step] ? { goto: part } : undefined;
+        const intent = intentsOf(app.engine.flows).find((i) => i.intent.id === id)?.intent;
+        return intent?.part ? { intent, part: true } : undefined;
       })
       .action('intents.forget', async (turn) => {
         delete turn.data[PART];

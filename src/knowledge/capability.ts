@@ -41,12 +41,12 @@ export const qa: Capability = {
     app.onStart(() => void knowledge());
     const weeks = new WeekSettings(app.redis, app.prefix);
 
-    const answer = async (turn: Turn): Promise<ActionResult> => {
+    const answer = async (turn: Turn): Promise<ActionResult<'greeted'>> => {
       const question = turn.text.slice(0, QUESTION_MAX * 2);
       const { kb, live } = knowledge();
       const result = await live.answerOr(kb, question, vnDate(app.clock.now()), turn.lang, (id, year) => weeks.forYear(id, year));
       // Someone new who says "xin chào" has just been greeted with the menu: no "I don't know" on top.
-      if (!result.answered && turn.replies.length > 0 && question.split(/\s+/).length <= GREETING_WORDS) return { end: true };
+      if (!result.answered && turn.replies.length > 0 && question.split(/\s+/).length <= GREETING_WORDS) return 'greeted';
       turn.reply({ text: result.answer });
       if (result.answered && result.why?.via === undefined) {
         turn.data[QUESTION] = question.slice(0, QUESTION_MAX);
@@ -66,7 +66,7 @@ export const qa: Capability = {
     const pageOf = (turn: Turn): number => (typeof turn.data[PAGE] === 'number' ? (turn.data[PAGE] as number) : 0);
 
     app.registry
-      .action('qa.answer', answer)
+      .action('qa.answer', ['greeted'], answer)
       .action('qa.more', async (turn) => {
         const page = pageOf(turn) + 1;
         const hit = hitAt(turn, page);

@@ -1,33 +1,25 @@
-import { z } from 'zod';
 import { addDays, formatVnDate, vnDate } from '../core/clock.js';
 import type { Choice } from '../core/message.js';
-import type { ActionResult } from '../engine/registry.js';
+import { PagedList } from '../engine/paging.js';
 import type { Turn } from '../engine/turn.js';
-import { sessionPart, type LearningContext } from './context.js';
+import { learningData, type LearningContext } from './context.js';
 import { activityLine, formatNumber, numberedLabel, totalHours } from './format.js';
 import { activitySchema, evidenceSchema, isEditable, type Activity, type LearningFile } from './records.js';
-import { pageOf, withPaging } from './paging.js';
 
 const TITLE_IN_BUTTON = 28;
 
-const draftSchema = z.object({
-  id: z.string().optional(),
-  date: z.string().optional(),
-  kind: z.string().optional(),
-  title: z.string().optional(),
-  hours: z.number().optional(),
-  indicators: z.array(z.number().int()).optional(),
-  evidence: z.unknown().optional(),
-});
-type Draft = z.infer<typeof draftSchema>;
+type Draft = NonNullable<ReturnType<typeof learningData.read>['act']>;
 
 function draftOf(turn: Turn): Draft {
-  return draftSchema.catch({}).parse(sessionPart(turn, 'lc').act);
+  return learningData.read(turn).act ?? {};
 }
 
-function setDraft(turn: Turn, draft: Draft): void {
-  sessionPart(turn, 'lc').act = draft;
+function setDraft(turn: Turn, act: Draft): void {
+  learningData.update(turn, { act });
 }
+
+/** Why the activity log cannot change the file: none yet, or it is with an officer or decided. */
+const NOT_EDITABLE = ['unregistered', 'locked'] as const;
 
 const ok = (value: unknown) => ({ ok: true as const, value });
 const fail = (error: string, params?: Record<string, unknown>) => ({ ok: false as const, error, params });
@@ -40,34 +32,35 @@ export function registerActivities(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
 
   /** The file the activity log works on, when it may still be changed; otherwise says why not. */
-  const editableFile = async (turn: Turn): Promise<{ file: LearningFile } | { redirect: ActionResult }> => {
+  const editableFile = async (turn: Turn): Promise<{ file: LearningFile } | (typeof NOT_EDITABLE)[number]> => {
     const file = await store.latestFile(turn.user);
-    if (!file) return { redirect: { goto: 'learning_register' } };
+    if (!file) return 'unregistered';
     if (!isEditable(file)) {
       turn.say(`learning.locked.${file.status}`, { year: file.year });
-      return { redirect: { goto: 'learning.hub' } };
+      return 'locked';
     }
-    sessionPart(turn, 'lc').year = file.year;
+    learningData.update(turn, { year: file.year });
     return { file };
   };
 
+  const paged = new PagedList(learningData, 'learning');
   const page = async (turn: Turn) => {
     const file = await store.latestFile(turn.user);
     const activities = file ? await store.activities(turn.user, file.year) : [];
-    return { file, activities, ...pageOf(activities, sessionPart(turn, 'lc')) };
+    return { file, activities, ...paged.page(turn, activities) };
   };
 
   app.registry
-    .action('learning.beginActivity', async (turn) => {
+    .action('learning.beginActivity', NOT_EDITABLE, async (turn) => {
       const found = await editableFile(turn);
-      if ('redirect' in found) return found.redirect;
+      if (typeof found === 'string') return found;
       setDraft(turn, {});
       return undefined;
     })
     .validator('learning.activityDate', async (value, turn) => {
       const today = vnDate(turn.now());
       const date = value === 'today' ? today : value === 'yesterday' ? addDays(today, -1) : String(value);
-      const year = Number(sessionPart(turn, 'lc').year);
+      const year = Number(learningData.read(turn).year);
       if (date > today) return fail('learning.bad_date_future');
       if (Number(date.slice(0, 4)) !== year) return fail('learning.bad_date_year', { year });
       return ok(date);
@@ -92,25 +85,24 @@ export function registerActivities(ctx: LearningContext): void {
         { value: 'done', label: turn.t('learning.choice.done') },
       ];
     })
-    .action('learning.pickIndicators', async (turn) => {
-      const lc = sessionPart(turn, 'lc');
-      const pick = lc.pick;
-      delete lc.pick;
+    .action('learning.pickIndicators', ['toggled', 'none_picked', 'editing'], async (turn) => {
+      const { pick } = learningData.read(turn);
+      learningData.update(turn, { pick: undefined });
       const draft = draftOf(turn);
       const picked = new Set(draft.indicators ?? []);
       if (Array.isArray(pick)) {
-        setDraft(turn, { ...draft, indicators: z.array(z.number().int()).parse(pick) });
+        setDraft(turn, { ...draft, indicators: pick });
       } else if (typeof pick === 'string' && /^i\d+$/.test(pick)) {
         const n = Number(pick.slice(1));
         if (picked.has(n)) picked.delete(n);
         else picked.add(n);
         setDraft(turn, { ...draft, indicators: [...picked].sort((a, b) => a - b) });
-        return { next: 'indicators' };
+        return 'toggled';
       } else if (picked.size === 0) {
         turn.say('learning.need_indicator');
-        return { next: 'indicators' };
+        return 'none_picked';
       }
-      return draft.id ? { next: 'store' } : undefined;
+      return draft.id ? 'editing' : undefined;
     })
     .validator('learning.evidence', async (value, turn) => {
       if (value === 'skip') return ok(value);
@@ -118,19 +110,19 @@ export function registerActivities(ctx: LearningContext): void {
       const parsed = evidenceSchema.safeParse(stamped);
       return parsed.success ? ok(parsed.data) : fail('learning.bad_evidence');
     })
-    .action('learning.saveActivity', async (turn) => {
+    .action('learning.saveActivity', [...NOT_EDITABLE, 'gone', 'edited'], async (turn) => {
       const found = await editableFile(turn);
-      if ('redirect' in found) return found.redirect;
+      if (typeof found === 'string') return found;
       const { file } = found;
       const draft = draftOf(turn);
       const existing = draft.id ? await store.activity(turn.user, file.year, draft.id) : undefined;
       if (draft.id && !existing) {
         turn.say('learning.activity_gone');
-        return { next: 'list' };
+        return 'gone';
       }
       const now = turn.now().getTime();
       // "Skip" adds no evidence to a new activity and keeps the evidence of one being edited.
-      const evidence = draft.evidence === 'skip' || draft.evidence === undefined ? existing?.evidence : evidenceSchema.parse(draft.evidence);
+      const evidence = draft.evidence === 'skip' || draft.evidence === undefined ? existing?.evidence : draft.evidence;
       const activity: Activity = activitySchema.parse({
         id: existing?.id ?? store.newActivityId(),
         date: draft.date,
@@ -147,17 +139,17 @@ export function registerActivities(ctx: LearningContext): void {
       if (!activity.evidence) turn.say('learning.activity_saved_no_evidence');
       if (existing) {
         setDraft(turn, { id: activity.id });
-        return { next: 'detail' };
+        return 'edited';
       }
       setDraft(turn, {});
       return undefined;
     })
-    .action('learning.listActivities', async (turn) => {
+    .action('learning.listActivities', ['unregistered', 'empty'], async (turn) => {
       const { file, activities, index, pages } = await page(turn);
-      if (!file) return { goto: 'learning_register' };
+      if (!file) return 'unregistered';
       if (!activities.length) {
         turn.say('learning.no_activities', { year: file.year });
-        return { goto: 'learning.hub' };
+        return 'empty';
       }
       turn.say('learning.list_head', {
         year: file.year,
@@ -174,44 +166,38 @@ export function registerActivities(ctx: LearningContext): void {
         value: a.id,
         label: `${formatVnDate(a.date).slice(0, 5)} ${shorten(a.title, TITLE_IN_BUTTON)}`,
       }));
-      return withPaging(turn, choices, current, 'learning');
+      return paged.choices(turn, choices, current);
     })
-    .action('learning.pickActivity', async (turn) => {
-      const lc = sessionPart(turn, 'lc');
-      const pick = String(lc.pick);
-      delete lc.pick;
-      if (pick === 'more') {
-        const { index, pages } = await page(turn);
-        lc.page = (index + 1) % pages;
-        return { next: 'list' };
-      }
-      if (pick === 'back') {
-        delete lc.page;
-        return { goto: 'learning.hub' };
-      }
+    .action('learning.pickActivity', ['more', 'back'], async (turn) => {
+      const pick = String(learningData.read(turn).pick ?? '');
+      learningData.update(turn, { pick: undefined });
+      const paging = paged.pick(turn, pick, await page(turn));
+      if (paging !== 'item') return paging;
       setDraft(turn, { id: pick });
       return undefined;
     })
-    .action('learning.showActivity', async (turn) => {
+    .action('learning.showActivity', ['gone'], async (turn) => {
       const file = await store.latestFile(turn.user);
       const id = draftOf(turn).id;
       const activity = file && id ? await store.activity(turn.user, file.year, id) : undefined;
       if (!file || !activity) {
         turn.say('learning.activity_gone');
-        return { next: 'list' };
+        return 'gone';
       }
-      const lc = sessionPart(turn, 'lc');
-      lc.editable = isEditable(file);
-      lc.year = file.year;
+      const editable = isEditable(file);
       // Editing starts from what is stored: each question then changes one field.
-      setDraft(turn, { id: activity.id, date: activity.date, kind: activity.kind, title: activity.title, hours: activity.hours, indicators: activity.indicators });
+      learningData.update(turn, {
+        editable,
+        year: file.year,
+        act: { id: activity.id, date: activity.date, kind: activity.kind, title: activity.title, hours: activity.hours, indicators: activity.indicators },
+      });
       turn.say('learning.activity_detail', { line: activityLine(turn.t, activity) });
-      if (!lc.editable) turn.say(`learning.locked.${file.status}`, { year: file.year });
+      if (!editable) turn.say(`learning.locked.${file.status}`, { year: file.year });
       return undefined;
     })
-    .action('learning.deleteActivity', async (turn) => {
+    .action('learning.deleteActivity', NOT_EDITABLE, async (turn) => {
       const found = await editableFile(turn);
-      if ('redirect' in found) return found.redirect;
+      if (typeof found === 'string') return found;
       const id = draftOf(turn).id;
       const activity = id ? await store.activity(turn.user, found.file.year, id) : undefined;
       if (activity && (await store.deleteActivity(turn.user, found.file.year, activity.id))) turn.say('learning.activity_deleted', { title: activity.title });

@@ -1,6 +1,5 @@
-import type { ActionResult } from '../engine/registry.js';
 import type { Turn } from '../engine/turn.js';
-import { sessionPart, type LearningContext } from './context.js';
+import { learningData, type LearningContext } from './context.js';
 import type { Consent } from './records.js';
 
 /**
@@ -18,28 +17,28 @@ export async function hasConsent(ctx: LearningContext, turn: Turn): Promise<bool
   return consentValid(await ctx.store.consent(turn.user));
 }
 
-/** Where to send someone who has not accepted the current notice; the notice names its version. */
-export function askConsent(turn: Turn): ActionResult {
-  sessionPart(turn, 'lc').notice = NOTICE_VERSION;
-  return { goto: 'learning.consent' };
+/** The outcome for someone who has not accepted the current notice (the flow routes it to the notice, which names its version). */
+export function askConsent(turn: Turn): 'no_consent' {
+  learningData.update(turn, { notice: NOTICE_VERSION });
+  return 'no_consent';
 }
 
 export function registerConsent(ctx: LearningContext): void {
   const { app, store } = ctx;
   app.registry
-    .action('learning.enter', async (turn) => {
+    .action('learning.enter', ['no_consent', 'unregistered', 'ready'], async (turn) => {
       const file = await store.latestFile(turn.user);
       const officer = await turn.hasRole('officer');
       // Officers reach their review queue without registering themselves; anyone with a file reads a changed notice again.
       if (!(await hasConsent(ctx, turn)) && (file || !officer)) return askConsent(turn);
-      if (!file && !officer) return { goto: 'learning_register' };
-      return { next: 'hub' };
+      if (!file && !officer) return 'unregistered';
+      return 'ready';
     })
-    .action('learning.giveConsent', async (turn) => {
+    .action('learning.giveConsent', ['registered'], async (turn) => {
       await store.setConsent(turn.user, NOTICE_VERSION);
       if (!(await store.latestFile(turn.user))) return undefined;
       turn.say('learning.consent_thanks');
-      return { next: 'hub' };
+      return 'registered';
     })
     .action('learning.refuseConsent', async (turn) => {
       // Saying no to a changed notice deletes nothing by itself: the person is told how to.

@@ -1,5 +1,5 @@
 import { reviewersOf } from './access.js';
-import { thisYear, type LearningContext } from './context.js';
+import { learningData, thisYear, type LearningContext } from './context.js';
 import { areaName, formatNumber, scoreBar, statusText, totalHours } from './format.js';
 import { isEditable } from './records.js';
 import { decisionText, tellReviewers } from './review.js';
@@ -9,20 +9,21 @@ export function registerHub(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
 
   app.registry
+    .data(learningData)
     .action('learning.loadHub', async (turn) => {
       const file = await store.latestFile(turn.user);
       const year = thisYear(ctx);
       // Working values of the learning flows end here; the menu's conditions read the rest.
-      turn.data.lc = {
+      learningData.write(turn, {
         year: file?.year ?? year,
         registered: Boolean(file),
         editable: file ? isEditable(file) : false,
         new_year: Boolean(file && file.year < year),
-      };
+      });
       if (!file) {
         // An officer back from the review queue reads their menu (with "Duyệt hồ sơ"), not a line meant for citizens.
         if (!(await turn.hasRole('officer'))) turn.say('learning.hub_unregistered', { year });
-        return undefined;
+        return;
       }
       turn.say('learning.hub_status', { year: file.year, status: statusText(turn.t, file), bar: scoreBar(criteria, file) });
       if (file.decision && !file.decision.seen) {
@@ -32,28 +33,27 @@ export function registerHub(ctx: LearningContext): void {
         // Fixing a returned file can take days: what to fix stays in view until it is sent again.
         turn.say('learning.hub_return_reason', { reason: file.decision.reason });
       }
-      return undefined;
     })
-    .action('learning.checkSubmit', async (turn) => {
+    .action('learning.checkSubmit', ['unregistered', 'not_ready'], async (turn) => {
       const file = await store.latestFile(turn.user);
-      if (!file) return { goto: 'learning_register' };
+      if (!file) return 'unregistered';
       if (!isEditable(file)) {
         turn.say(`learning.locked.${file.status}`, { year: file.year });
-        return { next: 'hub' };
+        return 'not_ready';
       }
       const activities = await store.activities(turn.user, file.year);
       const p = criteria.progress(file.scores);
       if (!activities.length) {
         turn.say('learning.submit_no_activities');
-        return { next: 'hub' };
+        return 'not_ready';
       }
       if (p.unscored.length) {
         turn.say('learning.submit_unscored', { list: p.unscored.join(', ') });
-        return { next: 'hub' };
+        return 'not_ready';
       }
       if (!p.passes) {
         turn.say('learning.submit_not_passing', { bar: scoreBar(criteria, file), min: criteria.file.pass.min_total, each: criteria.file.pass.min_each });
-        return { next: 'hub' };
+        return 'not_ready';
       }
       turn.say('learning.submit_summary', {
         year: file.year,
@@ -65,9 +65,9 @@ export function registerHub(ctx: LearningContext): void {
       });
       return undefined;
     })
-    .action('learning.submit', async (turn) => {
+    .action('learning.submit', ['unregistered', 'locked'], async (turn) => {
       const file = await store.latestFile(turn.user);
-      if (!file) return { goto: 'learning_register' };
+      if (!file) return 'unregistered';
       const now = turn.now().getTime();
       const result = await store.updateFile(turn.user, file.year, (f) => {
         if (!isEditable(f)) return 'locked';
@@ -77,7 +77,7 @@ export function registerHub(ctx: LearningContext): void {
       });
       if (!result.ok) {
         turn.say('learning.locked.submitted', { year: file.year });
-        return { next: 'hub' };
+        return 'locked';
       }
       const officers = await reviewersOf(ctx, result.file.area, turn.user);
       await tellReviewers(ctx, turn.user, result.file, officers);

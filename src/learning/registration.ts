@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { Area } from '../areas/areas.js';
 import { foldVietnamese } from '../core/fold.js';
 import type { Turn } from '../engine/turn.js';
 import { askConsent, hasConsent } from './consent.js';
-import { sessionPart, thisYear, type LearningContext } from './context.js';
+import { learningData, thisYear, type LearningContext } from './context.js';
 import { areaName, profileText } from './format.js';
 import { isEditable, profileSchema, type Profile } from './records.js';
 
@@ -15,19 +14,11 @@ const YOUNGEST_AGE = 5;
 /** The answer of someone whose commune the area data does not list. */
 const NOT_LISTED = 'not_listed';
 
-/** The registration answers as the flow saved them (edits start from the stored profile). */
-const draftSchema = z.object({
-  name: z.string().optional(),
-  birthYear: z.number().optional(),
-  province: z.string().optional(),
-  q: z.string().optional(),
-  area: z.string().optional(),
-  group: z.string().optional(),
-  phone: z.string().optional(),
-});
+/** The province recorded as the person's area: then on to the group, or back to saving an edit. */
+const PROVINCE_AS_AREA = ['province', 'province_edit'] as const;
 
-function draftOf(turn: Turn): z.infer<typeof draftSchema> {
-  return draftSchema.catch({}).parse(sessionPart(turn, 'lc').reg);
+function draftOf(turn: Turn): NonNullable<ReturnType<typeof learningData.read>['reg']> {
+  return learningData.read(turn).reg ?? {};
 }
 
 const ok = (value: unknown) => ({ ok: true as const, value });
@@ -53,34 +44,31 @@ export function registerRegistration(ctx: LearningContext): void {
   });
 
   /** Records the province itself as the person's area, with a word on why, and moves past the commune questions. */
-  const provinceAsArea = (turn: Turn, notice: string) => {
-    const lc = sessionPart(turn, 'lc');
-    const reg = lc.reg as Record<string, unknown>;
+  const provinceAsArea = (turn: Turn, notice: string): (typeof PROVINCE_AS_AREA)[number] => {
+    const { reg = {}, edit } = learningData.read(turn);
     const province = String(reg.province);
-    reg.area = province;
+    learningData.update(turn, { reg: { ...reg, area: province } });
     turn.say(notice, { province: areaName(areas, province) });
-    return { next: lc.edit ? 'save' : 'group' };
+    return edit ? 'province_edit' : 'province';
   };
 
   app.registry
-    .action('learning.beginRegistration', async (turn) => {
+    .action('learning.beginRegistration', ['no_consent', 'registered', 'known'], async (turn) => {
       if (!(await hasConsent(ctx, turn))) return askConsent(turn);
-      const lc = sessionPart(turn, 'lc');
       const year = thisYear(ctx);
-      lc.year = year;
-      delete lc.edit;
+      learningData.update(turn, { year, edit: undefined });
       if (await store.file(turn.user, year)) {
         turn.say('learning.already_registered', { year });
-        return { goto: 'learning.hub' };
+        return 'registered';
       }
       const profile = await store.profile(turn.user);
       if (!profile) {
-        lc.reg = {};
+        learningData.update(turn, { reg: {} });
         return undefined;
       }
-      lc.reg = fromProfile(profile);
+      learningData.update(turn, { reg: fromProfile(profile) });
       turn.say('learning.profile_show', { profile: profileText(turn.t, areas, profile) });
-      return { next: 'confirm_profile' };
+      return 'known';
     })
     .validator('learning.fullName', async (value) => {
       const name = String(value).replace(/\s+/g, ' ').trim();
@@ -109,11 +97,11 @@ export function registerRegistration(ctx: LearningContext): void {
       if (found.length > 1) return fail('learning.many_provinces', { names: found.slice(0, 5).map((a) => a.name).join(', ') });
       return fail('learning.bad_province');
     })
-    .action('learning.afterProvince', async (turn) => {
+    .action('learning.afterProvince', PROVINCE_AS_AREA, async (turn) => {
       if (areas.children(String(draftOf(turn).province)).length > 0) return undefined;
       return provinceAsArea(turn, 'learning.province_only');
     })
-    .action('learning.wholeProvince', async (turn) => provinceAsArea(turn, 'learning.commune_not_listed'))
+    .action('learning.wholeProvince', PROVINCE_AS_AREA, async (turn) => provinceAsArea(turn, 'learning.commune_not_listed'))
     .validator('learning.communeQuery', async (value, turn) => {
       if (value === NOT_LISTED) return ok(value);
       const province = draftOf(turn).province ?? '';
@@ -130,8 +118,8 @@ export function registerRegistration(ctx: LearningContext): void {
       ];
     })
     .choices('learning.groups', async (turn) => criteria.file.groups.map((g) => ({ value: g, label: turn.t(`learning.group.${g}`) })))
-    .action('learning.saveProfile', async (turn) => {
-      const lc = sessionPart(turn, 'lc');
+    .action('learning.saveProfile', ['incomplete', 'edited'], async (turn) => {
+      const { edit } = learningData.read(turn);
       const draft = draftOf(turn);
       const parsed = profileSchema.omit({ updatedAt: true }).safeParse({
         name: draft.name,
@@ -144,15 +132,13 @@ export function registerRegistration(ctx: LearningContext): void {
       if (!parsed.success || !areas.get(parsed.data.area) || !criteria.file.groups.includes(parsed.data.group)) {
         // Only a session from an older version of the flow gets here: start the questions again.
         turn.say('learning.registration_incomplete');
-        lc.reg = {};
-        delete lc.edit;
-        return { next: 'name' };
+        learningData.update(turn, { reg: {}, edit: undefined });
+        return 'incomplete';
       }
       const profile = await store.saveProfile(turn.user, parsed.data);
       await app.users.setArea(turn.user, profile.area);
-      delete lc.reg;
-      if (lc.edit) {
-        delete lc.edit;
+      learningData.update(turn, { reg: undefined, edit: undefined });
+      if (edit) {
         const file = await store.latestFile(turn.user);
         if (file && (file.area !== profile.area || file.group !== profile.group)) {
           // A file already with an officer, or recognised, stays where it was sent.
@@ -160,19 +146,17 @@ export function registerRegistration(ctx: LearningContext): void {
           else turn.say('learning.profile_file_locked', { year: file.year });
         }
         turn.say('learning.profile_saved');
-        return { next: 'profile' };
+        return 'edited';
       }
       const year = thisYear(ctx);
       await store.createFile(turn.user, year, profile.area, profile.group);
-      lc.year = year;
+      learningData.update(turn, { year });
       return undefined;
     })
-    .action('learning.showProfile', async (turn) => {
+    .action('learning.showProfile', ['unregistered'], async (turn) => {
       const profile = await store.profile(turn.user);
-      if (!profile) return { goto: 'learning_register' };
-      const lc = sessionPart(turn, 'lc');
-      lc.reg = fromProfile(profile);
-      delete lc.edit;
+      if (!profile) return 'unregistered';
+      learningData.update(turn, { reg: fromProfile(profile), edit: undefined });
       turn.say('learning.profile_show', { profile: profileText(turn.t, areas, profile) });
       return undefined;
     });

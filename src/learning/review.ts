@@ -1,13 +1,13 @@
 import { formatVnDate, vnDate } from '../core/clock.js';
 import type { Translate } from '../i18n/index.js';
+import { PagedList } from '../engine/paging.js';
 import type { Turn } from '../engine/turn.js';
 import { noteMessagesAbout } from '../outbound/deliver.js';
 import { mayReview, reviewableAreas, reviewScope, type ReviewCheck } from './access.js';
-import { sessionPart, type LearningContext } from './context.js';
+import { reviewData, type LearningContext } from './context.js';
 import { activityLine, areaName, formatNumber, numberedLabel, profileText, scoreBar, scoreLines, totalHours } from './format.js';
 import type { LearningFile } from './records.js';
 import type { OwnedFile } from './store.js';
-import { pageOf, withPaging } from './paging.js';
 
 /** The campaigns proactive learning messages are reported under. */
 export const DECISION_CAMPAIGN = 'learning-decision';
@@ -128,48 +128,50 @@ export async function tellReviewers(ctx: LearningContext, owner: string, file: L
 export function registerReview(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
 
+  const paged = new PagedList(reviewData, 'review');
   const page = async (turn: Turn) => {
     const files = await reviewQueue(ctx, turn.user);
-    return { files, ...pageOf(files, sessionPart(turn, 'rv')) };
+    return { files, ...paged.page(turn, files) };
   };
 
   const refusal = (turn: Turn, reason: Exclude<DecideResult, { ok: true }>['reason'], fileArea?: string) =>
     turn.say(`review.refused.${reason}`, { unit: fileArea ? turn.t(`learning.unit.${criteria.reviewerUnit(fileArea, app.areas)}`) : '' });
 
   const decideFromChat = async (turn: Turn, outcome: 'approved' | 'returned') => {
-    const rv = sessionPart(turn, 'rv');
-    const reason = typeof rv.reason === 'string' ? rv.reason : undefined;
-    const fileId = String(rv.file ?? '');
-    delete rv.reason;
+    const { reason, file: fileId = '' } = reviewData.read(turn);
+    reviewData.update(turn, { reason: undefined });
     const owned = await store.fileById(fileId);
     const result = await decide(ctx, turn.user, fileId, outcome, outcome === 'returned' ? reason : undefined);
     if (!result.ok) {
       refusal(turn, result.reason, owned?.file.area);
       return undefined;
     }
-    delete rv.file;
+    reviewData.update(turn, { file: undefined });
     const profile = await store.profile(owned?.user ?? '');
     turn.reply({ text: turn.t(`review.done_${outcome}`, { name: profile?.name ?? '', year: result.file.year }), personal: true });
     return undefined;
   };
 
   app.registry
+    .data(reviewData)
     .command({
       name: REVIEW_COMMAND,
       aliases: ['duyệt hồ sơ'],
+      outcomes: ['open'],
       async run() {
-        return { goto: 'review' };
+        return 'open';
       },
     })
     .command({
       name: LEARNING_COMMAND,
       // People ask to register in words rather than finding the menu entry; Q&A would only cite the plans.
       aliases: ['đăng ký', 'đăng kí', 'đăng ký công dân học tập', 'đăng kí công dân học tập', 'tôi muốn đăng ký', 'tôi muốn đăng ký công dân học tập'],
+      outcomes: ['open'],
       async run() {
-        return { goto: 'learning' };
+        return 'open';
       },
     })
-    .action('review.showQueue', async (turn) => {
+    .action('review.showQueue', ['empty'], async (turn) => {
       const scope = await reviewScope(ctx, turn.user);
       const { files, items, index, pages } = await page(turn);
       if (!files.length) {
@@ -177,7 +179,7 @@ export function registerReview(ctx: LearningContext): void {
         turn.say(unitOk ? 'review.empty' : 'review.empty_wrong_unit', {
           unit: scope && !scope.admin ? turn.t(`learning.unit.${criteria.reviewerUnit(scope.area, app.areas)}`) : '',
         });
-        return { goto: 'learning.hub' };
+        return 'empty';
       }
       const lines = [turn.t('review.queue_head', { count: files.length, page: index + 1, pages })];
       for (const [i, { user, file }] of items.entries()) {
@@ -203,34 +205,29 @@ export function registerReview(ctx: LearningContext): void {
         value: file.id,
         label: numberedLabel(turn.channel, i + 1, turn.t('review.item_label', { area: app.areas.get(file.area)?.name ?? file.area, total: criteria.progress(file.scores).total })),
       }));
-      return withPaging(turn, choices, current, 'review');
+      return paged.choices(turn, choices, current);
     })
-    .action('review.open', async (turn) => {
-      const rv = sessionPart(turn, 'rv');
-      const pick = String(rv.pick);
-      delete rv.pick;
-      if (pick === 'more') {
-        const { index, pages } = await page(turn);
-        rv.page = (index + 1) % pages;
-        return { next: 'queue' };
-      }
-      if (pick === 'back') return { goto: 'learning.hub' };
+    .action('review.open', ['more', 'back', 'refused'], async (turn) => {
+      const pick = reviewData.read(turn).pick ?? '';
+      reviewData.update(turn, { pick: undefined });
+      const paging = paged.pick(turn, pick, await page(turn));
+      if (paging !== 'item') return paging;
       const owned = await store.fileById(pick);
       const scope = await reviewScope(ctx, turn.user);
       if (!owned || owned.file.status !== 'submitted') {
         turn.say('review.refused.not_submitted');
-        return { next: 'queue' };
+        return 'refused';
       }
       if (owned.user === turn.user) {
         refusal(turn, 'own_file');
-        return { next: 'queue' };
+        return 'refused';
       }
       const check = scope ? mayReview(ctx, scope, owned.file.area) : 'outside_area';
       if (check !== 'ok') {
         refusal(turn, check, owned.file.area);
-        return { next: 'queue' };
+        return 'refused';
       }
-      rv.file = owned.file.id;
+      reviewData.update(turn, { file: owned.file.id });
       await showFile(turn, owned);
       return undefined;
     })

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import type { Turn } from '../engine/turn.js';
-import { sessionPart, type LearningContext } from './context.js';
+import { learningData, type LearningContext } from './context.js';
 import { activityLine, formatNumber, numberedLabel, totalHours } from './format.js';
 import { progressBar } from './criteria.js';
 import { isEditable, type LearningFile } from './records.js';
@@ -8,7 +7,6 @@ import { isEditable, type LearningFile } from './records.js';
 /** Activities shown under an indicator before "and N more". */
 const ACTIVITIES_UNDER_INDICATOR = 5;
 
-const scoringSchema = z.object({ idx: z.number().int(), seq: z.boolean() });
 
 export function registerScoring(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
@@ -49,14 +47,10 @@ export function registerScoring(ctx: LearningContext): void {
   };
 
   app.registry
-    .action('learning.beginScore', async (turn) => {
+    .action('learning.beginScore', ['unregistered', 'locked'], async (turn) => {
       const file = await editableFile(turn);
-      if (!file) return { goto: (await store.latestFile(turn.user)) ? 'learning.hub' : 'learning_register' };
-      const lc = sessionPart(turn, 'lc');
-      lc.year = file.year;
-      lc.max = criteria.file.score_max;
-      lc.count = criteria.indicators.length;
-      delete lc.sc;
+      if (!file) return (await store.latestFile(turn.user)) ? 'locked' : 'unregistered';
+      learningData.update(turn, { year: file.year, max: criteria.file.score_max, count: criteria.indicators.length, sc: undefined });
       return undefined;
     })
     .choices('learning.scoreChoices', async (turn) => {
@@ -71,27 +65,26 @@ export function registerScoring(ctx: LearningContext): void {
         { value: 'back', label: turn.t('learning.choice.back') },
       ];
     })
-    .action('learning.scorePicked', async (turn) => {
-      const lc = sessionPart(turn, 'lc');
-      const pick = lc.pick;
-      delete lc.pick;
-      if (pick === 'back') return { goto: 'learning.hub' };
+    .action('learning.scorePicked', ['back', 'locked', 'all_saved'], async (turn) => {
+      const { pick } = learningData.read(turn);
+      learningData.update(turn, { pick: undefined });
+      if (pick === 'back') return 'back';
       if (Array.isArray(pick)) {
         const file = await editableFile(turn);
-        if (!file) return { goto: 'learning.hub' };
+        if (!file) return 'locked';
         const scores = Object.fromEntries(criteria.indicators.map((n, i) => [String(n), Number(pick[i])]));
-        if (!(await saveScores(turn, file.year, scores))) return { goto: 'learning.hub' };
+        if (!(await saveScores(turn, file.year, scores))) return 'locked';
         turn.say('learning.scores_saved');
-        return { goto: 'learning.progress' };
+        return 'all_saved';
       }
-      lc.sc = pick === 'all' ? { idx: criteria.indicators[0], seq: true } : { idx: Number(String(pick).slice(1)), seq: false };
+      learningData.update(turn, { sc: pick === 'all' ? { idx: criteria.indicators[0] as number, seq: true } : { idx: Number(String(pick).slice(1)), seq: false } });
       return undefined;
     })
-    .action('learning.showIndicator', async (turn) => {
-      const sc = scoringSchema.safeParse(sessionPart(turn, 'lc').sc);
+    .action('learning.showIndicator', ['none'], async (turn) => {
+      const { sc } = learningData.read(turn);
       const file = await store.latestFile(turn.user);
-      if (!sc.success || !file) return { next: 'pick' };
-      const n = sc.data.idx;
+      if (!sc || !file) return 'none';
+      const n = sc.idx;
       const linked = (await store.activities(turn.user, file.year)).filter((a) => a.indicators.includes(n));
       const lines = [
         turn.t('learning.indicator_head', {
@@ -112,28 +105,26 @@ export function registerScoring(ctx: LearningContext): void {
         ? { ok: true, value }
         : { ok: false, error: 'learning.bad_score_one', params: { max } };
     })
-    .action('learning.saveScore', async (turn) => {
-      const lc = sessionPart(turn, 'lc');
-      const sc = scoringSchema.safeParse(lc.sc);
-      const score = z.number().int().safeParse(lc.score);
-      delete lc.score;
+    .action('learning.saveScore', ['locked', 'none', 'next_one', 'all_saved'], async (turn) => {
+      const { sc, score } = learningData.read(turn);
+      learningData.update(turn, { score: undefined });
       const file = await editableFile(turn);
-      if (!file) return { goto: 'learning.hub' };
-      if (!sc.success || !score.success) return { next: 'pick' };
-      if (!(await saveScores(turn, file.year, { [String(sc.data.idx)]: score.data }))) return { goto: 'learning.hub' };
-      const next = criteria.indicators[criteria.indicators.indexOf(sc.data.idx) + 1];
-      if (sc.data.seq && next !== undefined) {
-        lc.sc = { idx: next, seq: true };
-        return { next: 'one' };
+      if (!file) return 'locked';
+      if (!sc || score === undefined) return 'none';
+      if (!(await saveScores(turn, file.year, { [String(sc.idx)]: score }))) return 'locked';
+      const next = criteria.indicators[criteria.indicators.indexOf(sc.idx) + 1];
+      if (sc.seq && next !== undefined) {
+        learningData.update(turn, { sc: { idx: next, seq: true } });
+        return 'next_one';
       }
-      delete lc.sc;
-      if (sc.data.seq) return { goto: 'learning.progress' };
-      turn.say('learning.score_saved', { n: sc.data.idx, score: score.data });
+      learningData.update(turn, { sc: undefined });
+      if (sc.seq) return 'all_saved';
+      turn.say('learning.score_saved', { n: sc.idx, score });
       return undefined;
     })
-    .action('learning.showProgress', async (turn) => {
+    .action('learning.showProgress', ['unregistered'], async (turn) => {
       const file = await store.latestFile(turn.user);
-      if (!file) return { goto: 'learning_register' };
+      if (!file) return 'unregistered';
       turn.reply({ text: await progressText(turn, file) });
       return undefined;
     });

@@ -31,15 +31,17 @@ export const privacy: Capability = {
       .command({
         name: 'mydata',
         aliases: ['dữ liệu của tôi', 'my data'],
+        outcomes: ['show'],
         async run() {
-          return { goto: 'privacy.show' };
+          return 'show';
         },
       })
       .command({
         name: 'deletedata',
         aliases: ['xóa dữ liệu', 'xoá dữ liệu', 'delete my data'],
+        outcomes: ['confirm'],
         async run() {
-          return { goto: 'privacy.confirm_delete' };
+          return 'confirm';
         },
       })
       .action('privacy.show', async (turn) => {

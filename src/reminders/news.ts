@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addDays, vnDate } from '../core/clock.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import { datesLabel, eventLines } from './compose.js';
 import type { Reminders } from './context.js';
@@ -14,8 +15,28 @@ const WEEK_MAX_DAYS = 31;
 const NO_THEME = 'no_theme';
 const RETYPE = 'retype';
 
-const optinSchema = z.object({ query: z.string().optional(), matches: z.array(z.string()).optional(), area: z.string().optional() }).loose();
-const weekSchema = z.object({ start: isoDateSchema, end: isoDateSchema.optional(), theme: z.string().optional() }).loose();
+/** The commune typed for news, the areas it matched and the one picked (flows/reminders_optin.yaml). */
+const optinData = new FlowData(
+  'optin',
+  z.object({ query: z.string().optional(), matches: z.array(z.string()).optional(), area: z.string().optional() }),
+  ['reminders_optin'],
+);
+
+/** Whether the person receives the news, and an organiser's Learning Week with the names its confirmation shows (flows/news.yaml). */
+const newsData = new FlowData(
+  'news',
+  z.object({
+    subscribed: z.boolean().optional(),
+    start: isoDateSchema.optional(),
+    end: isoDateSchema.optional(),
+    theme: z.string().optional(),
+    event_name: z.string().optional(),
+    dates: z.string().optional(),
+    scope_name: z.string().optional(),
+    theme_line: z.string().optional(),
+  }),
+  ['news'],
+);
 
 export const NEWS_ON = 'news_on';
 export const NEWS_OFF = 'news_off';
@@ -36,7 +57,6 @@ async function receivesNews(r: Reminders, user: string): Promise<boolean> {
 
 export function registerNews(r: Reminders): void {
   const { app } = r;
-  const optin = (turn: Turn) => optinSchema.catch({}).parse(turn.data.optin ?? {});
 
   /** The person's commune (or province), when they gave one that is still in data/areas.yaml. */
   const knownArea = async (turn: Turn) => {
@@ -74,6 +94,8 @@ export function registerNews(r: Reminders): void {
   };
 
   app.registry
+    .data(optinData)
+    .data(newsData)
     // The greeting runs on /start and for someone new, whatever their first words (a Zalo user who
     // writes to the OA without following it never sends /start).
     .action('reminders.offerNews', (turn) => offer(turn))
@@ -81,26 +103,25 @@ export function registerNews(r: Reminders): void {
     .action('reminders.offerNewsAfterRegistration', async (turn) => {
       await offer(turn, { evenIfDeclined: true });
     })
-    .action('reminders.optinHasArea', async (turn) => {
-      if (await knownArea(turn)) return { next: 'subscribe' };
-    })
-    .action('reminders.findArea', async (turn) => {
-      const found = app.areas.search(optin(turn).query ?? '', { limit: AREA_MATCHES });
-      if (!found.length) return { next: 'not_found' };
-      turn.data.optin = { ...optin(turn), matches: found.map((a) => a.id) };
-      return { next: 'pick_area' };
+    .action('reminders.optinHasArea', ['known'], async (turn) => ((await knownArea(turn)) ? 'known' : undefined))
+    .action('reminders.findArea', ['none', 'found'], async (turn) => {
+      const found = app.areas.search(optinData.read(turn).query ?? '', { limit: AREA_MATCHES });
+      if (!found.length) return 'none';
+      optinData.update(turn, { matches: found.map((a) => a.id) });
+      return 'found';
     })
     .choices('reminders.areaMatches', async (turn) => [
-      ...(optin(turn).matches ?? []).flatMap((id) => {
+      ...(optinData.read(turn).matches ?? []).flatMap((id) => {
         const a = app.areas.get(id);
         return a ? [{ value: a.id, label: a.fullName }] : [];
       }),
       { value: RETYPE, label: turn.t('reminders.optin.retype') },
     ])
-    .action('reminders.setArea', async (turn) => {
-      const { area, matches } = optin(turn);
-      if (!area || area === RETYPE || !matches?.includes(area)) return { next: 'ask_area' };
+    .action('reminders.setArea', ['retype'], async (turn) => {
+      const { area, matches } = optinData.read(turn);
+      if (!area || area === RETYPE || !matches?.includes(area)) return 'retype';
       await app.users.setArea(turn.user, area);
+      return undefined;
     })
     .action('reminders.subscribeNews', subscribe)
     .action('reminders.unsubscribeNews', async (turn) => {
@@ -115,54 +136,56 @@ export function registerNews(r: Reminders): void {
         lines.push(...eventLines(event, await nextDates(r, event, area, today), (k, p) => turn.t(k, p), turn.lang));
       }
       const receiving = await receivesNews(r, turn.user);
-      turn.data.news = { subscribed: receiving };
+      newsData.write(turn, { subscribed: receiving });
       turn.say('reminders.news.overview', { lines: lines.join('\n') });
       turn.say(receiving ? 'reminders.news.receiving' : 'reminders.news.not_receiving');
     })
     // Organisers: the year's Learning Week dates and theme, for the area of their role.
     .validator('reminders.weekEnd', async (value, turn) => {
-      const week = weekSchema.safeParse(turn.data.week);
+      const { start } = newsData.read(turn);
       const end = String(value);
-      if (!week.success) return { ok: false, error: 'reminders.week.bad_end' };
-      if (end < week.data.start) return { ok: false, error: 'reminders.week.end_before_start' };
-      if (end > addDays(week.data.start, WEEK_MAX_DAYS - 1)) return { ok: false, error: 'reminders.week.too_long', params: { max: WEEK_MAX_DAYS } };
+      if (!start) return { ok: false, error: 'reminders.week.bad_end' };
+      if (end < start) return { ok: false, error: 'reminders.week.end_before_start' };
+      if (end > addDays(start, WEEK_MAX_DAYS - 1)) return { ok: false, error: 'reminders.week.too_long', params: { max: WEEK_MAX_DAYS } };
       return { ok: true, value: end };
     })
-    .action('reminders.weekPrepare', async (turn) => {
-      const week = weekSchema.safeParse(turn.data.week);
+    .action('reminders.weekPrepare', ['incomplete'], async (turn) => {
+      const { start, end, theme: typed } = newsData.read(turn);
       const event = r.events.settable();
-      if (!week.success || !week.data.end || !event) return { next: 'week_start' };
+      if (!start || !end || !event) return 'incomplete';
       const scope = await weekScope(r, turn);
-      const theme = week.data.theme === NO_THEME ? undefined : week.data.theme;
-      turn.data.week = {
-        ...week.data,
+      const theme = typed === NO_THEME ? undefined : typed;
+      newsData.update(turn, {
         theme,
         event_name: event.name[turn.lang],
-        dates: datesLabel({ start: week.data.start, end: week.data.end }),
+        dates: datesLabel({ start, end }),
         scope_name: scope === EVERYWHERE ? turn.t('reminders.week.everywhere') : (app.areas.get(scope)?.fullName ?? scope),
         theme_line: theme ? turn.t('reminders.news.theme', { theme }) : turn.t('reminders.week.no_theme_line'),
-      };
+      });
+      return undefined;
     })
-    .action('reminders.saveWeek', async (turn) => {
-      const week = weekSchema.safeParse(turn.data.week);
+    .action('reminders.saveWeek', ['incomplete'], async (turn) => {
+      const { start, end, theme: typed } = newsData.read(turn);
       const event = r.events.settable();
-      if (!week.success || !week.data.end || !event) return { next: 'week_start' };
+      if (!start || !end || !event) return 'incomplete';
       const scope = await weekScope(r, turn);
-      const theme = week.data.theme?.trim() || undefined;
-      await r.weeks.set(event.id, scope, { start: week.data.start, end: week.data.end, theme, at: turn.now().getTime() });
-      app.log.info({ user: turn.user, event: event.id, scope, start: week.data.start, end: week.data.end }, 'learning week dates set in chat');
+      const theme = typed?.trim() || undefined;
+      await r.weeks.set(event.id, scope, { start, end, theme, at: turn.now().getTime() });
+      app.log.info({ user: turn.user, event: event.id, scope, start, end }, 'learning week dates set in chat');
+      return undefined;
     });
 
   app.registry
     .command({
       name: NEWS_ON,
       aliases: ['có, nhận tin', 'có nhận tin', 'yes, send news'],
+      outcomes: ['ask_area'],
       async run(turn) {
         // Someone whose commune is known (e.g. just registered) is signed up where they are.
-        if (!(await knownArea(turn))) return { goto: 'reminders_optin.check_area' };
+        if (!(await knownArea(turn))) return 'ask_area';
         await subscribe(turn);
         turn.say('reminders.optin.subscribed');
-        return { reprompt: true };
+        return { reprompt: true } as const;
       },
     })
     .command({
@@ -171,7 +194,7 @@ export function registerNews(r: Reminders): void {
       async run(turn) {
         await r.subs.unsubscribeNews(turn.user);
         turn.say('reminders.optin.declined');
-        return { reprompt: true };
+        return { reprompt: true } as const;
       },
     });
 }

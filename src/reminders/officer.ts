@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { addDays, formatVnDate, vnDate } from '../core/clock.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import type { UnitRef } from './calendar.js';
 import { calendarFileName, ICS_MIME, unitCalendar } from './calendar-export.js';
@@ -11,17 +12,31 @@ import { daysBetween, parseOccurrenceId } from './schedule.js';
 const LIST_MAX = 6;
 const LIST_DAYS = 400;
 
-/** What the deadlines flow keeps in the session while it runs (ids; names for the texts go in *_name). */
-const flowDataSchema = z.object({ kind: z.string().optional(), area: z.string().optional() }).loose();
+/** What the deadlines flow keeps while it runs: ids, and the names its texts show (*_name). */
+export const deadlinesData = new FlowData(
+  'deadlines',
+  z.object({
+    kind: z.string().optional(),
+    area: z.string().optional(),
+    unit_name: z.string().optional(),
+    area_name: z.string().optional(),
+    subscribed: z.boolean().optional(),
+    has_link: z.boolean().optional(),
+  }),
+  ['deadlines'],
+);
 
-function flowData(turn: Turn): { kind?: string; area?: string } {
-  const parsed = flowDataSchema.safeParse(turn.data.deadlines);
-  return parsed.success ? parsed.data : {};
-}
-
-function setFlowData(turn: Turn, values: Record<string, unknown>): void {
-  turn.data.deadlines = { ...flowDataSchema.catch({}).parse(turn.data.deadlines), ...values };
-}
+/** "Đã nộp" or "Nhắc lại sau" typed while several reminders wait: which answer, and the reminders to pick from. */
+const pickData = new FlowData(
+  'reminder_pick',
+  z.object({
+    answer: z.enum([REPORTED_COMMAND, SNOOZE_COMMAND]).optional(),
+    ids: z.array(z.string()).default([]),
+    label: z.string().optional(),
+    occurrence: z.string().optional(),
+  }),
+  ['reminder_pick'],
+);
 
 /**
  * The subscription of an officer as they are now: one to a unit their current grant does not cover
@@ -37,7 +52,7 @@ export async function currentSubscription(r: Reminders, user: string): Promise<U
 async function unitOf(r: Reminders, turn: Turn): Promise<UnitRef | undefined> {
   const sub = await currentSubscription(r, turn.user);
   if (sub) return sub;
-  const { kind, area } = flowData(turn);
+  const { kind, area } = deadlinesData.read(turn);
   return kind && area && r.units.has(kind) ? { kind, area } : undefined;
 }
 
@@ -50,34 +65,36 @@ export function registerOfficer(r: Reminders): void {
   const { app } = r;
 
   app.registry
+    .data(deadlinesData)
+    .data(pickData)
     // Where the deadlines flow starts: an officer with a unit lists it, one without chooses a kind first.
-    .action('reminders.checkOfficer', async (turn) => {
+    .action('reminders.checkOfficer', ['no_grant', 'subscribed', 'unit_known', 'no_unit'], async (turn) => {
       const grant = await app.roles.grantOf(turn.user, 'officer');
       if (!grant) {
         turn.say('reminders.deadlines.no_unit');
-        return { goto: 'menu.main' };
+        return 'no_grant';
       }
       const sub = await r.subs.of(turn.user);
       if (sub && sub.area === grant.area) {
-        setFlowData(turn, { kind: sub.kind, area: sub.area, subscribed: true });
-        return { next: 'list' };
+        deadlinesData.update(turn, { kind: sub.kind, area: sub.area, subscribed: true });
+        return 'subscribed';
       }
       const kind = grant.unit && r.units.has(grant.unit) ? grant.unit : undefined;
-      setFlowData(turn, { kind, area: grant.area, subscribed: false });
-      return { next: kind ? 'offer' : 'choose_unit' };
+      deadlinesData.update(turn, { kind, area: grant.area, subscribed: false });
+      return kind ? 'unit_known' : 'no_unit';
     })
     .choices('reminders.unitKinds', async (turn) => {
-      const area = app.areas.get(flowData(turn).area ?? '');
+      const area = app.areas.get(deadlinesData.read(turn).area ?? '');
       return (area ? r.units.atLevel(area.kind) : r.units.all).map((u) => ({ value: u.id, label: u.name[turn.lang] }));
     })
     // Fills the names the offer and list texts show.
     .action('reminders.describeUnit', async (turn) => {
-      const { kind, area } = flowData(turn);
-      if (kind && area) setFlowData(turn, names(r, { kind, area }, turn));
+      const { kind, area } = deadlinesData.read(turn);
+      if (kind && area) deadlinesData.update(turn, names(r, { kind, area }, turn));
     })
-    .action('reminders.subscribeUnit', async (turn) => {
-      const { kind, area } = flowData(turn);
-      if (!kind || !area || !r.units.has(kind)) return { next: 'choose_unit' };
+    .action('reminders.subscribeUnit', ['no_unit'], async (turn) => {
+      const { kind, area } = deadlinesData.read(turn);
+      if (!kind || !area || !r.units.has(kind)) return 'no_unit';
       await r.subs.subscribe(turn.user, { kind, area });
       turn.say('reminders.deadlines.subscribed');
       // Asking for reminders is asking for messages again: after /stop nothing would reach them otherwise.
@@ -85,15 +102,16 @@ export function registerOfficer(r: Reminders): void {
         await app.users.setOptOut(turn.user, false);
         turn.say('reminders.deadlines.resumed');
       }
-      setFlowData(turn, { subscribed: true });
+      deadlinesData.update(turn, { subscribed: true });
+      return undefined;
     })
     .action('reminders.unsubscribeUnit', async (turn) => {
       await r.subs.unsubscribe(turn.user);
-      setFlowData(turn, { subscribed: false });
+      deadlinesData.update(turn, { subscribed: false });
     })
-    .action('reminders.listDeadlines', async (turn) => {
+    .action('reminders.listDeadlines', ['no_unit'], async (turn) => {
       const unit = await unitOf(r, turn);
-      if (!unit) return { next: 'choose_unit' };
+      if (!unit) return 'no_unit';
       const today = vnDate(turn.now());
       const items = r.calendar.upcoming(unit, today, LIST_DAYS);
       const reported = await r.marks.reportedSet(items.map((o) => o.id), unit);
@@ -102,7 +120,7 @@ export function registerOfficer(r: Reminders): void {
       // A subscription that /stop silences is not shown as on: the officer is offered to turn it on again.
       const [sub, person] = await Promise.all([r.subs.of(turn.user), app.users.get(turn.user)]);
       const stopped = Boolean(sub && person?.optOut);
-      setFlowData(turn, { ...names(r, unit, turn), has_link: await r.tokens.has(turn.user), subscribed: Boolean(sub) && !stopped });
+      deadlinesData.update(turn, { ...names(r, unit, turn), has_link: await r.tokens.has(turn.user), subscribed: Boolean(sub) && !stopped });
       const lines = shown.map((o, i) => {
         const days = daysBetween(today, o.due);
         const when = reported.has(o.id)
@@ -117,26 +135,29 @@ export function registerOfficer(r: Reminders): void {
       if (lines.length) turn.say('reminders.deadlines.list', { lines: lines.join('\n') });
       else turn.say('reminders.deadlines.none');
       if (stopped) turn.say('reminders.deadlines.stopped');
+      return undefined;
     })
-    .action('reminders.calendarFile', async (turn) => {
+    .action('reminders.calendarFile', ['no_unit'], async (turn) => {
       const unit = await unitOf(r, turn);
-      if (!unit) return { next: 'choose_unit' };
+      if (!unit) return 'no_unit';
       turn.reply({
         text: turn.t('reminders.deadlines.file', unitLabel(r, unit, turn.lang)),
         file: { name: calendarFileName(unit), mime: ICS_MIME, content: unitCalendar(r, unit, turn.lang) },
       });
+      return undefined;
     })
-    .action('reminders.calendarLink', async (turn) => {
+    .action('reminders.calendarLink', ['no_unit'], async (turn) => {
       const unit = await unitOf(r, turn);
-      if (!unit) return { next: 'choose_unit' };
+      if (!unit) return 'no_unit';
       const token = await r.tokens.issue(turn.user, unit);
       const base = app.config.CALENDAR_BASE_URL ?? `http://${app.config.HOST}:${app.config.PORT}`;
       turn.say('reminders.deadlines.link', { url: `${base.replace(/\/+$/, '')}/api/calendar/${token}.ics` });
-      setFlowData(turn, { has_link: true });
+      deadlinesData.update(turn, { has_link: true });
+      return undefined;
     })
     .action('reminders.revokeLink', async (turn) => {
       turn.say((await r.tokens.revoke(turn.user)) ? 'reminders.deadlines.link_revoked' : 'reminders.deadlines.no_link');
-      setFlowData(turn, { has_link: false });
+      deadlinesData.update(turn, { has_link: false });
     });
 
   /** The occurrence an id names, with the officer's current unit, if that unit owes it. */
@@ -181,16 +202,15 @@ export function registerOfficer(r: Reminders): void {
 
   const answers = { [REPORTED_COMMAND]: report, [SNOOZE_COMMAND]: snooze } as const;
   type Answer = keyof typeof answers;
-  const pickSchema = z.object({ answer: z.enum([REPORTED_COMMAND, SNOOZE_COMMAND]), ids: z.array(z.string()), occurrence: z.string().optional() });
 
   /**
    * A button names its occurrence. Words ("đã nộp") name none: they answer the one reminder still
    * waiting for an answer; with several, the officer picks which (a guess could mark the wrong one),
    * and with none waiting, the latest reminder (to hear that it is already reported).
    */
-  async function answer(turn: Turn, verb: Answer, args: string) {
+  async function answer(turn: Turn, verb: Answer, args: string): Promise<'pick' | { reprompt: true }> {
     const id = args.split(/\s+/)[0];
-    if (id) return answers[verb](turn, id);
+    if (id) return answers[verb](turn, id).then(() => ({ reprompt: true }) as const);
     const waiting: string[] = [];
     const recent = await r.marks.recent(turn.user, turn.now().getTime());
     for (const candidate of recent) {
@@ -198,35 +218,36 @@ export function registerOfficer(r: Reminders): void {
       if (found && !(await r.marks.reported(candidate, found.unit))) waiting.push(candidate);
     }
     if (waiting.length > 1) {
-      turn.data.reminder_pick = { answer: verb, ids: waiting, label: turn.t(verb === REPORTED_COMMAND ? 'reminders.button.reported' : 'reminders.button.snooze') };
-      return { goto: 'reminder_pick' };
+      pickData.write(turn, { answer: verb, ids: waiting, label: turn.t(verb === REPORTED_COMMAND ? 'reminders.button.reported' : 'reminders.button.snooze') });
+      return 'pick';
     }
-    return answers[verb](turn, waiting[0] ?? recent[0] ?? '');
+    await answers[verb](turn, waiting[0] ?? recent[0] ?? '');
+    return { reprompt: true };
   }
 
   app.registry
     .command({
       name: REPORTED_COMMAND,
       aliases: ['đã nộp', 'đã nộp rồi', 'reported'],
-      run: async (turn, args) => (await answer(turn, REPORTED_COMMAND, args)) ?? { reprompt: true },
+      outcomes: ['pick'],
+      run: (turn, args) => answer(turn, REPORTED_COMMAND, args),
     })
     .command({
       name: SNOOZE_COMMAND,
       aliases: ['nhắc lại sau', 'nhắc lại', 'remind me later'],
-      run: async (turn, args) => (await answer(turn, SNOOZE_COMMAND, args)) ?? { reprompt: true },
+      outcomes: ['pick'],
+      run: (turn, args) => answer(turn, SNOOZE_COMMAND, args),
     })
     .choices('reminders.waitingReminders', async (turn) => {
-      const pick = pickSchema.safeParse(turn.data.reminder_pick);
-      if (!pick.success) return [];
-      return pick.data.ids.flatMap((id) => {
+      return pickData.read(turn).ids.flatMap((id) => {
         const parsed = parseOccurrenceId(id);
         const occurrence = parsed && r.calendar.occurrence(id, parsed.obligation, parsed.due);
         return occurrence ? [{ value: id, label: turn.t('reminders.pick.item', { title: r.calendar.title(occurrence.obligation, turn.lang), date: dueLabel(occurrence, turn.t) }) }] : [];
       });
     })
     .action('reminders.answerPicked', async (turn) => {
-      const pick = pickSchema.safeParse(turn.data.reminder_pick);
-      if (pick.success && pick.data.occurrence) await answers[pick.data.answer](turn, pick.data.occurrence);
-      delete turn.data.reminder_pick;
+      const pick = pickData.read(turn);
+      if (pick.answer && pick.occurrence) await answers[pick.answer](turn, pick.occurrence);
+      pickData.clear(turn);
     });
 }

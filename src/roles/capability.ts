@@ -34,10 +34,11 @@ export const roles: Capability = {
 
     app.registry.command({
       name: 'join',
+      outcomes: ['officer', 'granted'],
       async run(turn, args) {
         if (!args) {
           turn.say('roles.join_usage');
-          return { reprompt: true };
+          return { reprompt: true } as const;
         }
         const attemptsKey = joinAttemptsKey(turn.user);
         const now = app.clock.now().getTime();
@@ -47,11 +48,11 @@ export const roles: Capability = {
         const [attempts, everyone] = (await Promise.all([app.redis.get(attemptsKey), app.redis.get(wrongCodesKey(hour))])).map((v) => Number(v) || 0);
         if ((everyone ?? 0) >= limit) {
           turn.say('roles.join_closed', { minutes: Math.ceil(((hour + 1) * HOUR_MS - now) / 60_000) });
-          return { reprompt: true };
+          return { reprompt: true } as const;
         }
         if ((attempts ?? 0) >= JOIN_ATTEMPTS_PER_HOUR) {
           turn.say('roles.join_too_many');
-          return { reprompt: true };
+          return { reprompt: true } as const;
         }
         const result = await app.invites.redeem(turn.user, args);
         if (!result.ok) {
@@ -62,14 +63,14 @@ export const roles: Capability = {
           // Once, by whichever message reaches the limit: the log says guessing is under way, not by whom.
           if (counted?.[0]?.[1] === limit) app.log.warn({ limit }, 'invite codes: too many wrong codes this hour; every /join is refused until the hour ends');
           turn.say(`roles.join_${result.reason}`);
-          return { reprompt: true };
+          return { reprompt: true } as const;
         }
         turn.rolesChanged();
         const area = app.areas.get(result.grant.area);
         turn.say('roles.joined', { role: roleName(turn.lang, result.grant.role), area: area?.fullName ?? result.grant.area });
         turn.say(`roles.joined_${result.grant.role}`);
         // A new officer is led straight to their unit's deadlines and the reminder offer; that flow is personal.
-        return { goto: result.grant.role === 'officer' && turn.inbound.chat === 'private' ? 'deadlines' : 'menu.main' };
+        return result.grant.role === 'officer' && turn.inbound.chat === 'private' ? 'officer' : 'granted';
       },
     });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../app/app.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import { inviteAbilities, type AbilityDeps, type InviteSpec } from './abilities.js';
 import { grantableRoleSchema } from './roles.js';
@@ -10,18 +11,18 @@ const MAX_AREA_CHOICES = 8;
 /** The unit choice for an officer who picks their unit themselves (and reviews for any unit of the area). */
 const ANY_UNIT = 'any';
 
-/** What the invite flow saved under `invite` in the session. */
-const draftSchema = z.object({ role: z.string().optional(), q: z.string().optional(), area: z.string().optional(), unit: z.string().optional() });
-
-function draftOf(turn: Turn): z.infer<typeof draftSchema> {
-  return draftSchema.catch({}).parse(turn.data.invite);
-}
+/** What the invite flow collects. */
+const inviteData = new FlowData(
+  'invite',
+  z.object({ role: z.string().optional(), q: z.string().optional(), area: z.string().optional(), unit: z.string().optional() }),
+  ['invite'],
+);
 
 /** `/invite` in the chat, for administrators: the invite flow (flows/invite.yaml). */
 export function registerInviteChat(app: App, deps: () => AbilityDeps): void {
   /** The invite the flow has put together, if it is a whole one. */
   const specOf = (turn: Turn): InviteSpec | undefined => {
-    const d = draftOf(turn);
+    const d = inviteData.read(turn);
     const role = grantableRoleSchema.safeParse(d.role);
     if (!role.success || !d.area || !app.areas.get(d.area)) return undefined;
     const unit = role.data === 'officer' && d.unit && d.unit !== ANY_UNIT && deps().units.has(d.unit) ? d.unit : undefined;
@@ -34,12 +35,14 @@ export function registerInviteChat(app: App, deps: () => AbilityDeps): void {
   });
 
   app.registry
+    .data(inviteData)
     .command({
       name: 'invite',
+      outcomes: ['open'],
       async run(turn) {
-        if (!(await turn.permits(['admin']))) return { reprompt: true };
-        turn.data.invite = {};
-        return { goto: 'invite' };
+        if (!(await turn.permits(['admin']))) return { reprompt: true } as const;
+        inviteData.write(turn, {});
+        return 'open';
       },
     })
     // The same search as a citizen's commune in registration: part of the name, with or without diacritics.
@@ -47,13 +50,13 @@ export function registerInviteChat(app: App, deps: () => AbilityDeps): void {
       app.areas.search(String(value), { limit: 1 }).length ? { ok: true, value: String(value) } : { ok: false, error: 'roles.invite_no_area', params: { q: String(value) } },
     )
     .choices('roles.inviteAreas', async (turn) => [
-      ...app.areas.search(draftOf(turn).q ?? '', { limit: MAX_AREA_CHOICES }).map((a) => ({ value: a.id, label: a.fullName })),
+      ...app.areas.search(inviteData.read(turn).q ?? '', { limit: MAX_AREA_CHOICES }).map((a) => ({ value: a.id, label: a.fullName })),
       { value: 'again', label: turn.t('roles.choice.again') },
     ])
     // The unit that recognises the title there comes first and says so: only its officers review files.
     .choices('roles.inviteUnits', async (turn) => {
       const { criteria, units } = deps();
-      const area = app.areas.get(draftOf(turn).area ?? '');
+      const area = app.areas.get(inviteData.read(turn).area ?? '');
       if (!area) return [];
       const reviewer = criteria.reviewerUnit(area.id, app.areas);
       const kinds = units.atLevel(area.kind).sort((a, b) => Number(b.id === reviewer) - Number(a.id === reviewer));
@@ -62,18 +65,18 @@ export function registerInviteChat(app: App, deps: () => AbilityDeps): void {
         { value: ANY_UNIT, label: turn.t('roles.choice.any_unit') },
       ];
     })
-    .action('roles.describeInvite', async (turn) => {
+    .action('roles.describeInvite', ['incomplete'], async (turn) => {
       const spec = specOf(turn);
-      if (!spec) return { next: 'role' };
+      if (!spec) return 'incomplete';
       turn.say('roles.invite_summary', words(turn, spec));
       return undefined;
     })
-    .action('roles.makeInvite', async (turn) => {
+    .action('roles.makeInvite', ['incomplete'], async (turn) => {
       const spec = specOf(turn);
-      if (!spec) return { next: 'role' };
+      if (!spec) return 'incomplete';
       const { code } = await app.invites.create({ ...spec, ttlMs: CHAT_INVITE_DAYS * 86_400_000, createdBy: turn.user });
       turn.say('roles.invite_made', { code, days: CHAT_INVITE_DAYS, ...words(turn, spec) });
-      delete turn.data.invite;
+      inviteData.clear(turn);
       return undefined;
     });
 }

@@ -21,13 +21,15 @@ steps:
     input: { type: text }
     save: name
     goto: menu.main
+commands:
+  register: { open: name }
 `,
   },
 });
 const register: Capability = {
   name: 'test-register',
   register(app) {
-    app.registry.command({ name: 'register', run: async () => ({ goto: 'register' }) });
+    app.registry.command({ name: 'register', outcomes: ['open'], run: async () => 'open' });
   },
 };
 
