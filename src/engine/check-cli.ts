@@ -18,7 +18,7 @@ const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: 
 await app.use(...capabilities);
 const loaded = loadFlows(app.dirs.flows, app.registry);
 const catalogues = loadCatalogues(app.dirs.locales);
-const lines = checkFlows(loaded, app.registry, catalogues).map(formatProblem);
+const lines = checkFlows(loaded, app.registry, catalogues, { whole: true }).map(formatProblem);
 
 // Both languages must hold every key, not only the ones flows use.
 const [first, ...others] = LANGUAGES;

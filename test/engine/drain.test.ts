@@ -15,6 +15,10 @@ steps:
     choices: [slow]
     on: { slow: { next: work } }
   work: { action: d.slow, say: d.done, goto: menu.main }
+commands:
+  start: { restarted: main }
+  menu: { home: main }
+  cancel: { home: main }
 `,
   },
   locales: { vi: { d: { menu: 'Chọn', done: 'Xong', choice: { slow: 'Chậm' } } }, en: { d: { menu: 'Choose', done: 'Done', choice: { slow: 'Slow' } } } },

@@ -30,6 +30,10 @@ steps:
       crash: { goto: crash }
       loop: { goto: loop }
       hidden: { goto: secret }
+commands:
+  start: { restarted: greet }
+  menu: { home: main }
+  cancel: { home: main }
 `,
     echo: `
 id: echo

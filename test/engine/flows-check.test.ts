@@ -1,7 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { checkFlows } from '../../src/engine/check.js';
+import { FlowData } from '../../src/engine/flow-data.js';
 import { formatProblem, loadFlows } from '../../src/engine/flows.js';
+import { flowGraph } from '../../src/engine/graph.js';
 import { registerCoreInputs } from '../../src/engine/inputs.js';
 import { Registry } from '../../src/engine/registry.js';
 import { loadCatalogues } from '../../src/i18n/index.js';
@@ -15,12 +18,133 @@ function problemsOf(flows: Record<string, string>): string[] {
   const registry = new Registry();
   registerCoreInputs(registry);
   registry.action('x.known', async () => undefined);
-  return checkFlows(loadFlows(dirs.flows, registry), registry, loadCatalogues(dirs.locales)).map(formatProblem);
+  registry.action('x.find', ['found_one', 'found_many', 'none'], async () => 'none');
+  registry.command({ name: 'open', outcomes: ['opened'], run: async () => 'opened' });
+  registry.data(new FlowData('d', z.object({ n: z.number().optional(), sub: z.object({ k: z.string().optional() }).optional() }), ['data']));
+  return checkFlows(loadFlows(dirs.flows, registry), registry, loadCatalogues(dirs.locales), { whole: true }).map(formatProblem);
 }
+
+/** The "open" command's outcome is routed somewhere, so that fixtures about other things stay clean. */
+const opener = `id: opener\nstart: a\nsteps:\n  a: { say: x.ok, end: true }\ncommands:\n  open: { opened: a }\n`;
 
 describe('flow checks', () => {
   it('accepts a sound flow', () => {
-    expect(problemsOf({ f: 'id: f\nstart: a\nsteps:\n  a: { say: x.ok, action: x.known, end: true }\n' })).toEqual([]);
+    expect(problemsOf({ opener, f: 'id: f\nstart: a\nsteps:\n  a: { say: x.ok, action: x.known, end: true }\n' })).toEqual([]);
+  });
+
+  it('holds each step to routing exactly the outcomes its action declares', () => {
+    const problems = problemsOf({
+      opener,
+      f: `
+id: f
+start: a
+steps:
+  a:
+    action: x.find
+    on: { found_one: b, found_many: b, found_lots: b }
+  b: { say: x.ok, end: true }
+`,
+    });
+    expect(problems).toEqual(['flows/f.yaml: a: does not route outcome "none" of x.find', 'flows/f.yaml: a: routes outcome "found_lots", which x.find never returns']);
+  });
+
+  it('finds steps that nothing leads to', () => {
+    const problems = problemsOf({
+      opener,
+      f: `
+id: f
+start: a
+steps:
+  a: { say: x.ok, next: b }
+  b: { say: x.ok, end: true }
+  orphan: { say: x.ok, next: b }
+  parted: { say: x.ok, end: true }
+intents:
+  - { id: part, goto: f, part: parted, vi: [phần này, phan nay], en: [part] }
+`,
+    });
+    expect(problems).toEqual(['flows/f.yaml: orphan: no step, intent or command leads here']);
+  });
+
+  it('checks where commands lead: routed once, by outcomes the command returns', () => {
+    const problems = problemsOf({
+      f: `
+id: f
+start: a
+steps:
+  a: { say: x.ok, end: true }
+commands:
+  open: { opend: a }
+  vanish: { gone: a }
+`,
+    });
+    expect(problems).toEqual([
+      'flows/f.yaml: command /open: routes outcome "opend", which /open never returns',
+      'flows/f.yaml: command /vanish: unknown command',
+      'flows: command /open: no flow routes outcome "opened"',
+    ]);
+  });
+
+  it('holds saves to the fields the flow data declares', () => {
+    const problems = problemsOf({
+      opener,
+      data: `
+id: data
+start: n
+steps:
+  n: { ask: x.ok, input: { type: number }, save: d.n, next: k }
+  k: { ask: x.ok, input: { type: text }, save: d.sub.k, next: typo }
+  typo: { ask: x.ok, input: { type: text }, save: d.nn, next: elsewhere }
+  elsewhere: { ask: x.ok, input: { type: text }, save: other.n, end: true }
+`,
+    });
+    expect(problems).toEqual([
+      'flows/data.yaml: typo: saves to "d.nn", which the flow\'s data ("d") does not declare',
+      'flows/data.yaml: elsewhere: saves to "other.n", which the flow\'s data ("d") does not declare',
+    ]);
+  });
+
+  it('draws a flow as a Mermaid flowchart, an edge per way out', () => {
+    const dirs = fixtureDirs({
+      flows: {
+        f: `
+id: f
+start: a
+steps:
+  a:
+    action: x.find
+    on: { found_one: b, found_many: { goto: g.c }, none: { end: true } }
+    next: b
+  b:
+    ask: x.ok
+    choices: [a]
+    on: { a: { next: a } }
+    otherwise: { goto: g }
+`,
+      },
+      locales: { vi: {}, en: {} },
+    });
+    const registry = new Registry();
+    registerCoreInputs(registry);
+    const flow = loadFlows(dirs.flows, registry).flows.get('f');
+    expect(flow && flowGraph(flow)).toBe(
+      [
+        'flowchart TD',
+        '  start(( )) --> f__a',
+        '  f__a["a<br/><small>x.find</small>"]',
+        '  f__b["b<br/><small>ask x.ok</small>"]',
+        '  f__a -->|"found_one"| f__b',
+        '  f__a -->|"found_many"| g__c',
+        '  f__a -->|"none"| end',
+        '  f__a --> f__b',
+        '  f__b -->|"a"| f__a',
+        '  f__b -->|"otherwise"| g',
+        '  g__c(["g.c"])',
+        '  end(["end"])',
+        '  g(["g"])',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('names the file, the step and the problem', () => {
@@ -62,10 +186,13 @@ steps:
   });
 
   it('reports schema problems and YAML errors with their place', () => {
-    expect(problemsOf({ g: 'id: g\nstart: a\nsteps:\n  a: { say: x.ok }\n' })).toEqual(['flows/g.yaml: a: the step leads nowhere: add next, goto, end, on or branch']);
-    expect(problemsOf({ h: 'id: other\nstart: a\nsteps:\n  a: { end: true }\n' })).toEqual(['flows/h.yaml: id "other" differs from the file name']);
-    expect(problemsOf({ i: 'id: i\nstart: a\nsteps:\n  a: { end: true\n' })[0]).toMatch(/^flows\/i\.yaml: line \d+: /);
-    expect(problemsOf({ j: 'id: j\nstart: a\nsteps:\n  a: { ask: x.ok, end: true }\n' })).toEqual(['flows/j.yaml: a: an ask step needs input or choices']);
+    expect(problemsOf({ opener, k: 'id: k\nstart: a\nsteps:\n  a: { say: x.ok, on: { x: { end: true } }, end: true }\n' })).toEqual([
+      'flows/k.yaml: a: "on" needs an action or a fixed list of choices',
+    ]);
+    expect(problemsOf({ opener, g: 'id: g\nstart: a\nsteps:\n  a: { say: x.ok }\n' })).toEqual(['flows/g.yaml: a: the step leads nowhere: add next, goto, end, on or branch']);
+    expect(problemsOf({ opener, h: 'id: other\nstart: a\nsteps:\n  a: { end: true }\n' })).toEqual(['flows/h.yaml: id "other" differs from the file name']);
+    expect(problemsOf({ opener, i: 'id: i\nstart: a\nsteps:\n  a: { end: true\n' })[0]).toMatch(/^flows\/i\.yaml: line \d+: /);
+    expect(problemsOf({ opener, j: 'id: j\nstart: a\nsteps:\n  a: { ask: x.ok, end: true }\n' })).toEqual(['flows/j.yaml: a: an ask step needs input or choices']);
   });
 
   it('checks where each typed request leads and that its examples cover how people type', () => {
@@ -96,6 +223,15 @@ steps:
         'flows/h.yaml: intents.0: exactly one of command, goto',
       ]),
     );
+  });
+
+  it('prints a shipped flow as a graph, as `npm run flows:check -- --graph flows/learning.yaml`', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/engine/check-cli.ts', '--graph', 'flows/learning.yaml'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^flowchart TD\n/);
+    expect(run.stdout).toContain('learning__enter -->|"no_consent"| learning__consent');
+    expect(run.stdout).toContain('learning__enter -->|"unregistered"| learning_register');
   });
 
   it('passes on the shipped flows and locales, as `npm run flows:check`', () => {
