@@ -75,6 +75,9 @@ export function checkFlows(loaded: LoadedFlows, registry: Registry, catalogues: 
       const data = registry.flowData.get(id);
       if (step.save && data && !(step.save.startsWith(`${data.key}.`) && data.declares(step.save)))
         add(stepId, `saves to "${step.save}", which the flow's data ("${data.key}") does not declare`);
+      if (step.save && !data && opts.whole) add(stepId, `saves to "${step.save}", but the flow declares no data (register a FlowData for "${id}")`);
+      for (const v of conditionsOf(step).flatMap(varsOf))
+        if (data && v.startsWith(`${data.key}.`) && !data.declares(v)) add(stepId, `reads "${v}", which the flow's data ("${data.key}") does not declare`);
       if (step.validate && !registry.validators.has(step.validate)) add(stepId, `unknown validator "${step.validate}"`);
       if (step.choices && !Array.isArray(step.choices) && !registry.choiceProviders.has(step.choices.from))
         add(stepId, `unknown choice provider "${step.choices.from}"`);
@@ -208,6 +211,13 @@ function checkIntents(loaded: LoadedFlows, registry: Registry, flowHasStep: (ref
     }
   }
   return problems;
+}
+
+function varsOf(c: Condition): string[] {
+  if ('all' in c) return c.all.flatMap(varsOf);
+  if ('any' in c) return c.any.flatMap(varsOf);
+  if ('not' in c) return varsOf(c.not);
+  return 'var' in c ? [c.var] : [];
 }
 
 function checkCondition(c: Condition, add: (problem: string) => void): void {

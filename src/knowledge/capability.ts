@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Capability } from '../app/app.js';
+import { z } from 'zod';
 import { vnDate } from '../core/clock.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { ActionResult } from '../engine/registry.js';
 import type { Turn } from '../engine/turn.js';
 import { DeadlineCalendar } from '../reminders/calendar.js';
@@ -10,9 +12,11 @@ import { WeekSettings } from '../reminders/week-settings.js';
 import { loadKnowledgeBase, QUESTION_MAX, type KnowledgeBase } from './knowledge-base.js';
 import { LiveFacts } from './live-facts.js';
 
-/** The question being answered stays in the session only while the person is in Q&A ("more passages"). */
-const QUESTION = 'qa_question';
-const PAGE = 'qa_page';
+/**
+ * The question last answered from the plans, and which of its passages is shown ("full text", "more"); it
+ * stays in the session only while the person is in Q&A.
+ */
+const qaData = new FlowData('qa', z.object({ question: z.string().max(QUESTION_MAX).optional(), page: z.number().int().min(0).optional() }), ['qa']);
 const GREETING_WORDS = 3;
 
 /**
@@ -49,23 +53,20 @@ export const qa: Capability = {
       if (!result.answered && turn.replies.length > 0 && question.split(/\s+/).length <= GREETING_WORDS) return 'greeted';
       turn.reply({ text: result.answer });
       if (result.answered && result.why?.via === undefined) {
-        turn.data[QUESTION] = question.slice(0, QUESTION_MAX);
-        turn.data[PAGE] = 0;
-      } else {
-        delete turn.data[QUESTION];
-        delete turn.data[PAGE];
-      }
+        qaData.write(turn, { question: question.slice(0, QUESTION_MAX), page: 0 });
+      } else qaData.clear(turn);
     };
 
     /** The passage on the page the person is at, or a "no more" reply. */
     const hitAt = (turn: Turn, page: number) => {
-      const question = turn.data[QUESTION];
-      if (typeof question !== 'string') return undefined;
+      const { question } = qaData.read(turn);
+      if (question === undefined) return undefined;
       return knowledge().kb.search(question, { offset: page, limit: 1, lang: turn.lang }).hits[0];
     };
-    const pageOf = (turn: Turn): number => (typeof turn.data[PAGE] === 'number' ? (turn.data[PAGE] as number) : 0);
+    const pageOf = (turn: Turn): number => qaData.read(turn).page ?? 0;
 
     app.registry
+      .data(qaData)
       .action('qa.answer', ['greeted'], answer)
       .action('qa.more', async (turn) => {
         const page = pageOf(turn) + 1;
@@ -74,7 +75,7 @@ export const qa: Capability = {
           turn.say('qa.no_more');
           return;
         }
-        turn.data[PAGE] = page;
+        qaData.update(turn, { page });
         turn.reply({ text: hit.reply });
       })
       .action('qa.full', async (turn) => {
@@ -85,9 +86,6 @@ export const qa: Capability = {
         }
         turn.reply({ text: hit.full });
       })
-      .action('qa.forget', async (turn) => {
-        delete turn.data[QUESTION];
-        delete turn.data[PAGE];
-      });
+      .action('qa.forget', async (turn) => qaData.clear(turn));
   },
 };

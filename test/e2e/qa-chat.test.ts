@@ -40,7 +40,7 @@ describe('questions about the plans in the chat', () => {
     expect(textOf(await t.send(u, 'Hội Khuyến học tỉnh Sơn La chủ trì đánh giá công nhận những danh hiệu nào?'))).toMatch(/Đơn vị học tập|đơn vị học tập/);
     const back = await t.send(u, { choice: 'menu' });
     expect(choiceValues(back)).toContain('learning');
-    expect((await t.app.sessions.get(u)).kind === 'ok' && JSON.stringify(await t.app.sessions.get(u))).not.toContain('qa_question');
+    expect((await t.app.sessions.get(u)).kind === 'ok' && JSON.stringify(await t.app.sessions.get(u))).not.toContain('chủ trì đánh giá');
   });
 
   it('says honestly that it does not know, and where to ask, without offering more passages', async () => {

@@ -95,12 +95,20 @@ steps:
   n: { ask: x.ok, input: { type: number }, save: d.n, next: k }
   k: { ask: x.ok, input: { type: text }, save: d.sub.k, next: typo }
   typo: { ask: x.ok, input: { type: text }, save: d.nn, next: elsewhere }
-  elsewhere: { ask: x.ok, input: { type: text }, save: other.n, end: true }
+  elsewhere:
+    ask: x.ok
+    input: { type: text }
+    save: other.n
+    branch: [{ if: { var: d.sub.kk, exists: true }, end: true }]
+    end: true
 `,
+      undeclared: 'id: undeclared\nstart: a\nsteps:\n  a: { ask: x.ok, input: { type: text }, save: u.v, end: true }\n',
     });
     expect(problems).toEqual([
       'flows/data.yaml: typo: saves to "d.nn", which the flow\'s data ("d") does not declare',
       'flows/data.yaml: elsewhere: saves to "other.n", which the flow\'s data ("d") does not declare',
+      'flows/data.yaml: elsewhere: reads "d.sub.kk", which the flow\'s data ("d") does not declare',
+      'flows/undeclared.yaml: a: saves to "u.v", but the flow declares no data (register a FlowData for "undeclared")',
     ]);
   });
 
