@@ -138,18 +138,18 @@ steps:
     expect(flow && flowGraph(flow)).toBe(
       [
         'flowchart TD',
-        '  start(( )) --> f__a',
-        '  f__a["a<br/><small>x.find</small>"]',
-        '  f__b["b<br/><small>ask x.ok</small>"]',
-        '  f__a -->|"found_one"| f__b',
-        '  f__a -->|"found_many"| g__c',
-        '  f__a -->|"none"| end',
-        '  f__a --> f__b',
-        '  f__b -->|"a"| f__a',
-        '  f__b -->|"otherwise"| g',
-        '  g__c(["g.c"])',
-        '  end(["end"])',
-        '  g(["g"])',
+        '  start(( )) --> n_f__a',
+        '  n_f__a["a<br/><small>x.find</small>"]',
+        '  n_f__b["b<br/><small>ask x.ok</small>"]',
+        '  n_f__a -->|"found_one"| n_f__b',
+        '  n_f__a -->|"found_many"| n_g__c',
+        '  n_f__a -->|"none"| n_end',
+        '  n_f__a --> n_f__b',
+        '  n_f__b -->|"a"| n_f__a',
+        '  n_f__b -->|"otherwise"| n_g',
+        '  n_g__c(["g.c"])',
+        '  n_end(["end"])',
+        '  n_g(["g"])',
         '',
       ].join('\n'),
     );
@@ -238,8 +238,8 @@ steps:
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^flowchart TD\n/);
-    expect(run.stdout).toContain('learning__enter -->|"no_consent"| learning__consent');
-    expect(run.stdout).toContain('learning__enter -->|"unregistered"| learning_register');
+    expect(run.stdout).toContain('n_learning__enter -->|"no_consent"| n_learning__consent');
+    expect(run.stdout).toContain('n_learning__enter -->|"unregistered"| n_learning_register');
   });
 
   it('passes on the shipped flows and locales, as `npm run flows:check`', () => {
