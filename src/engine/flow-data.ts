@@ -46,11 +46,12 @@ export class FlowData<S extends z.ZodObject = z.ZodObject> {
   }
 
   /**
-   * What a step's `save:` does: the answer at `path` (under the key), checked with the rest. On a value
-   * of the wrong type it says which field and keeps the data as it was.
+   * What a step's `save:` does: the answer at `path` (under the key), checked with the rest (as `read`
+   * reads it, so a stale session cannot block every answer). On a value of the wrong type it says which
+   * field and keeps the data as it was.
    */
   save(turn: Turn, path: string, value: unknown): { ok: true } | { ok: false; field: string } {
-    const draft: Record<string, unknown> = { [this.key]: structuredClone(turn.data[this.key] ?? {}) };
+    const draft: Record<string, unknown> = { [this.key]: structuredClone(this.read(turn)) };
     setPath(draft, path, value);
     const parsed = this.schema.safeParse(draft[this.key]);
     if (!parsed.success) return { ok: false, field: parsed.error.issues[0]?.path.join('.') || path };

@@ -53,8 +53,8 @@ steps:
     next: size
   size:
     ask: t.ask_size
-    choices: [small, big]
-    save: tally.count
+    choices: [small, big, huge]
+    save: tally.size
     next: show
   show:
     say: t.show
@@ -64,24 +64,24 @@ steps:
   locales: {
     vi: {
       t: {
-        menu: 'Chọn', choice: { find: 'Tìm', count: 'Đếm', small: 'Nhỏ', big: 'To' },
+        menu: 'Chọn', choice: { find: 'Tìm', count: 'Đếm', small: 'Nhỏ', big: 'To', huge: 'Rất to' },
         ask_place: 'Tìm gì?', found_one: 'Thấy một', not_found: 'Không thấy', found_many: 'Thấy nhiều',
-        ask_number: 'Bao nhiêu?', ask_size: 'Cỡ nào?', show: 'Số: {{tally.count}}',
+        ask_number: 'Bao nhiêu?', ask_size: 'Cỡ nào?', show: 'Số: {{tally.count}}, cỡ {{tally.size}}', huge: 'Rất to',
       },
     },
     en: {
       t: {
-        menu: 'Choose', choice: { find: 'Find', count: 'Count', small: 'Small', big: 'Big' },
+        menu: 'Choose', choice: { find: 'Find', count: 'Count', small: 'Small', big: 'Big', huge: 'Huge' },
         ask_place: 'Find what?', found_one: 'Found one', not_found: 'Not found', found_many: 'Found many',
-        ask_number: 'How many?', ask_size: 'Which size?', show: 'Number: {{tally.count}}',
+        ask_number: 'How many?', ask_size: 'Which size?', show: 'Number: {{tally.count}}, size {{tally.size}}', huge: 'Huge',
       },
     },
   },
 });
 
 const place = new FlowData('place', z.object({ typed: z.string().optional() }), ['find']);
-// The count flow saves a choice into a number: an edited flow that disagrees with its data.
-const tally = new FlowData('tally', z.object({ count: z.number().optional() }), ['count']);
+// The count flow offers a size its data does not know ("huge"): a flow edited without its schema.
+const tally = new FlowData('tally', z.object({ count: z.number().optional(), size: z.enum(['small', 'big']).optional() }), ['count']);
 
 const actions: Capability = {
   name: 't',
@@ -129,13 +129,33 @@ describe('outcomes and flow data', () => {
     await t.send(u, '/start');
     await t.send(u, { choice: 'count' });
     expect(textOf(await t.send(u, '7'))).toContain('Cỡ nào?');
-    const refused = await t.send(u, { choice: 'small' });
+    const refused = await t.send(u, { choice: 'huge' });
     expect(textOf(refused)).toContain('chưa lưu được câu trả lời này');
     // Asked again, at the same question.
     expect(textOf(refused)).toContain('Cỡ nào?');
-    expect(choiceValues(refused)).toEqual(['small', 'big']);
+    expect(choiceValues(refused)).toEqual(['small', 'big', 'huge']);
     const stored = await t.app.sessions.get(u);
     expect(stored.kind === 'ok' && stored.session.data.tally).toEqual({ count: 7 });
     expect(stored.kind === 'ok' && stored.session.step).toBe('size');
+    // A fitting answer then goes through, with what was collected before.
+    expect(textOf(await t.send(u, { choice: 'big' }))).toContain('Số: 7, cỡ big');
+  });
+
+  it('reads data of another shape (a session from an older release) as empty, and goes on', async () => {
+    const u = 'web:stale-data';
+    await t.send(u, '/start');
+    await t.send(u, { choice: 'count' });
+    await t.send(u, '7');
+    // An older release kept the count as words.
+    await t.app.sessions.transact(u, async (current) => {
+      if (current.kind !== 'ok') throw new Error('no session');
+      return { session: { ...current.session, data: { tally: { count: 'bảy' } } }, result: undefined };
+    });
+    const shown = await t.send(u, { choice: 'small' });
+    expect(textOf(shown)).toContain('cỡ small');
+    expect(textOf(shown)).not.toContain('bảy');
+    expect(choiceValues(shown)).toEqual(['find', 'count']);
+    const stored = await t.app.sessions.get(u);
+    expect(stored.kind === 'ok' && stored.session.data.tally).toEqual({ size: 'small' });
   });
 });
