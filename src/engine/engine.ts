@@ -26,7 +26,7 @@ export const defaultEngineOptions: EngineOptions = {
   maxInboundChars: 4000,
 };
 
-/** A flow that the checks let through but that cannot run (e.g. an action that returned no target). */
+/** A flow that the checks let through but that cannot run (e.g. a step whose action returned no outcome and that has no exit). */
 export class FlowRuntimeError extends Error {}
 
 const MAX_HOPS = 40;
@@ -321,28 +321,11 @@ export class Engine {
       }
       if (!(await turn.permits(step.requires))) return this.refuse(turn);
 
-      if (step.action) {
-        const action = this.handler(this.registry.actions, step.action);
-        const result = await action.run(turn);
-        let target: { flow: Flow; target: Target } | undefined;
-        if (typeof result === 'string') {
-          const routed = step.on?.[result];
-          if (!action.outcomes.includes(result) || !routed)
-            throw new FlowRuntimeError(`step ${flowId}.${stepId}: ${step.action} returned "${result}", which the step does not route`);
-          target = { flow, target: routed };
-        } else if (result?.part) {
-          const ref = `${(result.intent.goto as string).split('.')[0]}.${result.intent.part}`;
-          // Kept in a session across a release that may have renamed the step: then the step goes on.
-          if (this.stepExists(ref)) target = { flow, target: { goto: ref } };
-        } else if (result) {
-          const to = await this.intentTarget(turn, result.intent);
-          target = typeof to === 'string' ? { flow, target: { goto: to } } : to;
-        }
-        if (target) {
-          if (target.target.end) return this.follow(turn, target.flow, target.target);
-          [flowId, stepId] = this.resolve(target.flow.id, target.target);
-          continue;
-        }
+      const routed = step.action ? await this.runAction(turn, flow, stepId, step.action) : undefined;
+      if (routed) {
+        if (routed.target.end) return this.follow(turn, routed.flow, routed.target);
+        [flowId, stepId] = this.resolve(routed.flow.id, routed.target);
+        continue;
       }
       for (const key of step.say === undefined ? [] : Array.isArray(step.say) ? step.say : [step.say]) turn.say(key);
       if (step.ask) {
@@ -355,6 +338,26 @@ export class Engine {
       [flowId, stepId] = this.resolve(flowId, exit);
     }
     throw new FlowRuntimeError(`more than ${MAX_HOPS} steps without a question, starting at ${flowId}.${stepId}`);
+  }
+
+  /** Runs a step's action; where its outcome (or the request it matched) leads, or nothing: the step goes on. */
+  private async runAction(turn: Turn, flow: Flow, stepId: string, name: string): Promise<{ flow: Flow; target: Target } | undefined> {
+    const action = this.handler(this.registry.actions, name);
+    const result = await action.run(turn);
+    if (typeof result === 'string') {
+      const target = flow.steps[stepId]?.on?.[result];
+      if (!action.outcomes.includes(result) || !target)
+        throw new FlowRuntimeError(`step ${flow.id}.${stepId}: ${name} returned "${result}", which the step does not route`);
+      return { flow, target };
+    }
+    if (result?.part) {
+      const ref = `${(result.intent.goto as string).split('.')[0]}.${result.intent.part}`;
+      // Kept in a session across a release that may have renamed the step: then the step goes on.
+      return this.stepExists(ref) ? { flow, target: { goto: ref } } : undefined;
+    }
+    if (!result) return undefined;
+    const to = await this.intentTarget(turn, result.intent);
+    return typeof to === 'string' ? { flow, target: { goto: to } } : to;
   }
 
   private stepExists(ref: string): boolean {
@@ -388,7 +391,7 @@ function invalid(r: Extract<InputResult, { ok: false }>): Answer {
 }
 
 function missingExit(flow: Flow, stepId: string): never {
-  throw new FlowRuntimeError(`step ${flow.id}.${stepId} leads nowhere (its action returned no target)`);
+  throw new FlowRuntimeError(`step ${flow.id}.${stepId} leads nowhere (its action returned no outcome)`);
 }
 
 /** Joins replies without buttons into the next reply, so a turn sends few messages. */

@@ -147,7 +147,7 @@ export const flowSchema = z
     steps: z.record(idSchema, stepSchema),
     /** Requests typed at the menu that lead into this flow (or to a command kept beside it). */
     intents: z.array(intentSchema).min(1).optional(),
-    /** Where the outcomes of global commands lead ("/mydata": `mydata: { shown: show }`), each routed by one flow. */
+    /** Where the outcomes of global commands lead ("/mydata": `mydata: { show: show }`), each routed by one flow. */
     commands: z.record(idSchema, routesSchema).optional(),
   })
   .strict();
