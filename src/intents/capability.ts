@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Capability } from '../app/app.js';
+import { FlowData } from '../engine/flow-data.js';
 import type { Intent } from '../engine/flow-schema.js';
 import type { ActionResult } from '../engine/registry.js';
 import type { Turn } from '../engine/turn.js';
@@ -6,8 +8,11 @@ import { createAnalyser } from '../knowledge/analyse.js';
 import { loadLexicon, perLanguage, type Lexicon } from '../knowledge/lexicon.js';
 import { IntentMatcher, type IntentExamples, type MatchOptions } from './matcher.js';
 
-/** The request whose part waits while its flow asks for consent or registration first (its intent id). */
-const PART = 'intent_part';
+/**
+ * The request whose part waits while its flow asks for consent or registration first (its intent id). Set at
+ * the menu and read in the part's flow, so it belongs to no one flow.
+ */
+const waiting = new FlowData('intent', z.object({ part: z.string().optional() }), []);
 
 /** Every flow's intents, with the flow they belong to. */
 export function intentsOf(flows: ReadonlyMap<string, { intents?: Intent[] }>): IntentExamples<Intent>[] {
@@ -44,25 +49,23 @@ export const intents: Capability = {
 
     // The engine follows a matched request where its flow's YAML says (a flow, a part of one, or a command).
     const route = async (turn: Turn): Promise<ActionResult> => {
-      delete turn.data[PART];
+      waiting.clear(turn);
       const found = matcher().match(turn.text);
       if (!found) return undefined;
       const { intent } = found;
       app.log.debug({ intent: intent.id, score: Math.round(found.score * 100) / 100 }, 'typed request');
-      if (intent.part) turn.data[PART] = intent.id;
+      if (intent.part) waiting.write(turn, { part: intent.id });
       return { intent };
     };
 
     app.registry
       .action('intents.route', [], route)
       .action('intents.resume', [], async (turn) => {
-        const id = turn.data[PART];
-        delete turn.data[PART];
+        const id = waiting.read(turn).part;
+        waiting.clear(turn);
         const intent = intentsOf(app.engine.flows).find((i) => i.intent.id === id)?.intent;
         return intent?.part ? { intent, part: true } : undefined;
       })
-      .action('intents.forget', async (turn) => {
-        delete turn.data[PART];
-      });
+      .action('intents.forget', async (turn) => waiting.clear(turn));
   },
 };

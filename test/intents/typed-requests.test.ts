@@ -128,11 +128,11 @@ describe('requests typed at the menu', () => {
     const hub = await send({ choice: 'learning' });
     expect(choiceValues(hub)).toEqual(expect.arrayContaining(['log', 'score', 'progress', 'submit']));
 
-    // A part remembered by an older release under a step that no longer exists: the learning menu, no error.
+    // A part remembered by an older release for a request that no longer exists: the learning menu, no error.
     await send('/menu');
     await t.app.sessions.transact(user, async (loaded) => {
       if (loaded.kind !== 'ok') throw new Error('no session');
-      return { session: { ...loaded.session, data: { ...loaded.session.data, intent_part: 'learning.gone' } }, result: undefined };
+      return { session: { ...loaded.session, data: { ...loaded.session.data, intent: { part: 'learning_gone' } } }, result: undefined };
     });
     const stale = await send({ choice: 'learning' });
     expect(choiceValues(stale)).toEqual(expect.arrayContaining(['log', 'score', 'progress', 'submit']));
