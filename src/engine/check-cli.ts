@@ -13,38 +13,53 @@ import { checkFlows } from './check.js';
 import { formatProblem, loadFlows } from './flows.js';
 import { flowGraph } from './graph.js';
 
-// Checking flows reads files only: the client never connects.
-const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent'), redis: new Redis({ lazyConnect: true }) });
-await app.use(...capabilities);
-const loaded = loadFlows(app.dirs.flows, app.registry);
-const catalogues = loadCatalogues(app.dirs.locales);
-const lines = checkFlows(loaded, app.registry, catalogues, { whole: true }).map(formatProblem);
-
-// Both languages must hold every key, not only the ones flows use.
-const [first, ...others] = LANGUAGES;
-const keysOf = (l: (typeof LANGUAGES)[number]) => new Set(catalogueKeys(catalogues[l]));
-for (const other of others) {
-  const a = keysOf(first);
-  const b = keysOf(other);
-  for (const k of a) if (!b.has(k)) lines.push(`locales/${other}: ${k}: missing (present in ${first})`);
-  for (const k of b) if (!a.has(k)) lines.push(`locales/${first}: ${k}: missing (present in ${other})`);
+export interface CheckRun {
+  code: 0 | 1;
+  stdout: string;
+  stderr: string;
 }
 
-const graphAt = process.argv.indexOf('--graph');
-if (graphAt >= 0) {
-  const file = process.argv[graphAt + 1] ?? '';
-  const id = [...loaded.files].find(([, f]) => f === file || f === `flows/${file}` || f === `flows/${file}.yaml`)?.[0];
-  const flow = id ? loaded.flows.get(id) : undefined;
-  if (!flow) {
-    process.stderr.write(`${file || '--graph'}: no such flow (give flows/<id>.yaml)\n`);
-    process.exit(1);
+/** The command, given its arguments; what it prints is returned, so that tests run it in-process. */
+export async function runCheck(args: readonly string[]): Promise<CheckRun> {
+  // Checking flows reads files only: the client never connects.
+  const redis = new Redis({ lazyConnect: true });
+  const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent'), redis });
+  try {
+    await app.use(...capabilities);
+    const loaded = loadFlows(app.dirs.flows, app.registry);
+    const catalogues = loadCatalogues(app.dirs.locales);
+    const lines = checkFlows(loaded, app.registry, catalogues, { whole: true }).map(formatProblem);
+
+    // Both languages must hold every key, not only the ones flows use.
+    const [first, ...others] = LANGUAGES;
+    const keysOf = (l: (typeof LANGUAGES)[number]) => new Set(catalogueKeys(catalogues[l]));
+    for (const other of others) {
+      const a = keysOf(first);
+      const b = keysOf(other);
+      for (const k of a) if (!b.has(k)) lines.push(`locales/${other}: ${k}: missing (present in ${first})`);
+      for (const k of b) if (!a.has(k)) lines.push(`locales/${first}: ${k}: missing (present in ${other})`);
+    }
+    const stderr = lines.length ? lines.join('\n') + '\n' : '';
+
+    const graphAt = args.indexOf('--graph');
+    if (graphAt >= 0) {
+      const file = args[graphAt + 1] ?? '';
+      const id = [...loaded.files].find(([, f]) => f === file || f === `flows/${file}` || f === `flows/${file}.yaml`)?.[0];
+      const flow = id ? loaded.flows.get(id) : undefined;
+      if (!flow) return { code: 1, stdout: '', stderr: `${stderr}${file || '--graph'}: no such flow (give flows/<id>.yaml)\n` };
+      return { code: lines.length ? 1 : 0, stdout: flowGraph(flow), stderr };
+    }
+    if (lines.length) return { code: 1, stdout: '', stderr };
+    return { code: 0, stdout: `${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`, stderr };
+  } finally {
+    redis.disconnect();
   }
-  process.stdout.write(flowGraph(flow));
 }
 
-if (lines.length) {
-  process.stderr.write(lines.join('\n') + '\n');
-  process.exit(1);
+// Only when run as a command: the tests import runCheck.
+if (/check-cli\.[jt]s$/.test(process.argv[1] ?? '')) {
+  const run = await runCheck(process.argv.slice(2));
+  process.stdout.write(run.stdout);
+  process.stderr.write(run.stderr);
+  process.exit(run.code);
 }
-if (graphAt < 0) process.stdout.write(`${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`);
-process.exit(0);

@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { runCheck } from '../../src/engine/check-cli.js';
 import { checkFlows } from '../../src/engine/check.js';
 import { FlowData } from '../../src/engine/flow-data.js';
 import { formatProblem, loadFlows } from '../../src/engine/flows.js';
@@ -233,19 +233,20 @@ steps:
     );
   });
 
-  it('prints a shipped flow as a graph, as `npm run flows:check -- --graph flows/learning.yaml`', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/engine/check-cli.ts', '--graph', 'flows/learning.yaml'], { encoding: 'utf8' });
+  it('prints a shipped flow as a graph, as `npm run flows:check -- --graph flows/learning.yaml`', async () => {
+    const run = await runCheck(['--graph', 'flows/learning.yaml']);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^flowchart TD\n/);
     expect(run.stdout).toContain('n_learning__enter -->|"no_consent"| n_learning__consent');
     expect(run.stdout).toContain('n_learning__enter -->|"unregistered"| n_learning_register');
+    expect(await runCheck(['--graph', 'flows/nowhere.yaml'])).toEqual({ code: 1, stdout: '', stderr: 'flows/nowhere.yaml: no such flow (give flows/<id>.yaml)\n' });
   });
 
-  it('passes on the shipped flows and locales, as `npm run flows:check`', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/engine/check-cli.ts'], { encoding: 'utf8' });
+  it('passes on the shipped flows and locales, as `npm run flows:check`', async () => {
+    const run = await runCheck([]);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\d+ flows OK; \d+ locale keys in vi and en/);
   });
 });
