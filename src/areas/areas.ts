@@ -10,7 +10,11 @@ export interface AreaNode {
   name: string;
   /** "province", "commune", or whatever level the data gives: the tree is data, not a fixed hierarchy. */
   kind: string;
+  /** The official code: 2 digits for a province, 5 for a commune (Ministry of Home Affairs / GSO list). */
+  code?: string;
   population?: number;
+  /** The year the population figure is from; required with it. */
+  populationYear?: number;
   children?: AreaNode[];
 }
 
@@ -20,10 +24,16 @@ const areaNodeSchema: z.ZodType<AreaNode> = z.lazy(() =>
       id: z.string().regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'lower-case letters, digits, "-" and "."'),
       name: z.string().min(1),
       kind: z.string().min(1),
+      code: z.string().regex(/^(\d{2}|\d{5})$/, '2 digits for a province, 5 for a commune').optional(),
       population: z.number().int().positive().optional(),
+      populationYear: z.number().int().min(1900).max(2100).optional(),
       children: z.array(areaNodeSchema).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((a) => (a.population === undefined) === (a.populationYear === undefined), {
+      message: 'population and populationYear go together',
+      path: ['populationYear'],
+    }),
 );
 
 export const areasFileSchema = z.object({ source: z.string().optional(), areas: z.array(areaNodeSchema).min(1) }).strict();
@@ -36,6 +46,21 @@ export interface Area {
   parent?: string;
   /** Its name and its ancestors', for display: "Phường Tô Hiệu, Tỉnh Sơn La". */
   fullName: string;
+}
+
+const KIND_WORDS = /^(tinh|thanh pho|xa|phuong|dac khu|thi tran)\s+/;
+
+/** A name as people type it: folded, without the kind word ("Phường Chiềng An" → "chieng an"). */
+export function bareName(name: string): string {
+  return foldVietnamese(name).replace(KIND_WORDS, '');
+}
+
+/** The id part made from a name: "Phường Chiềng An" → "chieng-an", "Xã Ea H'Leo" → "ea-hleo". */
+export function areaSlug(name: string): string {
+  return bareName(name)
+    .replace(/['’]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** The administrative map: since 1 July 2025, provinces and their communes (xã, phường, đặc khu). */
