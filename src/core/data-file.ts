@@ -1,11 +1,25 @@
 import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { projectRoot } from './paths.js';
+
+export interface DataFileIssue {
+  line: number;
+  problem: string;
+}
 
 /** A data file that cannot be used: one `file: line: problem` line per problem, and start-up stops. */
 export class DataFileError extends Error {
-  constructor(readonly problems: string[]) {
+  readonly problems: string[];
+
+  constructor(
+    readonly label: string,
+    readonly issues: readonly DataFileIssue[],
+  ) {
+    const problems = issues.map((i) => `${label}: ${i.line}: ${i.problem}`);
     super(problems.join('\n'));
+    this.problems = problems;
   }
 }
 
@@ -18,6 +32,13 @@ export interface ParsedFile<T> {
   data: T;
   /** The line of a value in the file, for problems found after parsing. */
   lineOf(path: readonly PathKey[]): number;
+}
+
+export interface DataFileOptions<T> {
+  /** How the file is named in problems; by default its path from the project folder. */
+  label?: string;
+  /** Checks that need the whole file (duplicates, references), run once the schema is met. */
+  check?: (data: T, add: AddProblem) => void;
 }
 
 /**
@@ -44,44 +65,52 @@ function lineFinder(doc: Document, counter: LineCounter): (path: readonly PathKe
   };
 }
 
+/** Problems name files as people know them: "plans/deadlines.yaml". */
+export function dataFileLabel(path: string): string {
+  const rel = relative(projectRoot, path);
+  return rel.startsWith('..') ? path : rel.split(sep).join('/');
+}
+
 /**
- * Reads a YAML data file, checks it against `schema` and then `check`; every problem becomes
- * "<label>: <line>: <problem>" and they are thrown together.
+ * Checks text of a YAML (or JSON, which is YAML) data file against `schema` and then `check`; every
+ * problem becomes "<label>: <line>: <problem>" and they are thrown together.
  */
-export function loadYamlFile<S extends z.ZodType>(
-  path: string,
-  label: string,
-  schema: S,
-  check?: (data: z.output<S>, add: AddProblem) => void,
-): ParsedFile<z.output<S>> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new DataFileError([`${label}: 1: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})`]);
-  }
+export function parseDataText<S extends z.ZodType>(text: string, label: string, schema: S, opts: Pick<DataFileOptions<z.output<S>>, 'check'> = {}): ParsedFile<z.output<S>> {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: true });
   if (doc.errors.length)
     throw new DataFileError(
-      doc.errors.map((e) => `${label}: ${e.linePos?.[0]?.line ?? 1}: ${(e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`),
+      label,
+      doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? 1, problem: (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '') })),
     );
   const lineOf = lineFinder(doc, counter);
   const parsed = schema.safeParse(doc.toJS());
   if (!parsed.success) {
     throw new DataFileError(
+      label,
       parsed.error.issues.map((issue) => {
         const where = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
         // An unknown key is reported where it stands, not on its parent.
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        const line = lineOf(keys[0] !== undefined ? [...where, keys[0]] : where);
         const field = where.join('.');
-        return `${label}: ${line}: ${field ? field + ': ' : ''}${issue.message}`;
+        return { line: lineOf(keys[0] !== undefined ? [...where, keys[0]] : where), problem: `${field ? field + ': ' : ''}${issue.message}` };
       }),
     );
   }
-  const problems: string[] = [];
-  check?.(parsed.data, (where, problem) => problems.push(`${label}: ${lineOf(where)}: ${where.join('.')}: ${problem}`));
-  if (problems.length) throw new DataFileError(problems);
+  const problems: DataFileIssue[] = [];
+  opts.check?.(parsed.data, (where, problem) => problems.push({ line: lineOf(where), problem: `${where.join('.')}: ${problem}` }));
+  if (problems.length) throw new DataFileError(label, problems);
   return { data: parsed.data, lineOf };
+}
+
+/** Reads a YAML or JSON data file (areas, criteria, lexicon, flows, deadlines, events...) through `parseDataText`. */
+export function loadDataFile<S extends z.ZodType>(path: string, schema: S, opts: DataFileOptions<z.output<S>> = {}): ParsedFile<z.output<S>> {
+  const label = opts.label ?? dataFileLabel(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DataFileError(label, [{ line: 1, problem: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)})` }]);
+  }
+  return parseDataText(text, label, schema, opts);
 }
