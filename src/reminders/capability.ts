@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { App, Capability } from '../app/app.js';
 import { formatVnDateTime } from '../core/clock.js';
 import { dataFileLabel } from '../core/data-file.js';
-import { dataPaths } from '../core/paths.js';
 import { DeadlineCalendar } from './calendar.js';
 import { registerCalendarRoute } from './calendar-export.js';
 import { CalendarTokens } from './calendar-tokens.js';
@@ -35,7 +34,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
   return {
     name: 'reminders',
     register(app) {
-      const plansDir = opts.plansDir ?? dataPaths.plans;
+      const plansDir = opts.plansDir ?? app.dirs.plans;
       const unitsPath = join(app.dirs.data, 'units.yaml');
       const units = UnitKinds.load(unitsPath, dataFileLabel(unitsPath));
       const r: Reminders = {

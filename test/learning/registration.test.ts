@@ -169,7 +169,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(await several({ choice: 'skip' }))).toContain('Đã đăng ký');
     expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:tanlap}`)) as string).area).toBe('quang-tri.tan-lap');
 
-    for (const [user, typed] of [['web:p1', 'p chieng an'], ['web:p2', 'chieng an'], ['web:p3', 'Phường Chiềng An']]) {
+    for (const [user, typed] of [['web:p1', 'p chieng an'], ['web:p2', 'chieng an'], ['web:p3', 'Phường Chiềng An']] as const) {
       const send = await start(user);
       const one = await send(typed);
       expect(one.at(-1)?.choices?.map((c) => c.label), typed).toEqual(['Phường Chiềng An, Tỉnh Sơn La', 'Tìm lại']);
