@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadDataFile, type PathKey } from '../core/data-file.js';
@@ -83,6 +84,7 @@ interface Indexed {
   folded: string;
   /** Without it: "chieng an". */
   bare: string;
+  bareWords: readonly string[];
   /** The folded kind word, "" when the name has none. */
   kindWord: string;
   /** Position in Vietnamese alphabetical order of the name, then of the full name. */
@@ -91,13 +93,15 @@ interface Indexed {
 
 const collator = new Intl.Collator('vi');
 
+/** Maps already read in this process, by file, modification time and size. */
+const loaded = new Map<string, Areas>();
+
 /** A match and how good it is: 0 the whole name, 1 its start, 2 whole words, 3 parts of words. */
 function rank(a: Indexed, words: readonly string[], phrase: string): number | undefined {
   if (!words.every((w) => a.bare.includes(w))) return undefined;
   if (a.bare === phrase) return 0;
   if (a.bare.startsWith(phrase)) return 1;
-  const own = a.bare.split(' ');
-  return words.every((w) => own.includes(w)) ? 2 : 3;
+  return words.every((w) => a.bareWords.includes(w)) ? 2 : 3;
 }
 
 /** The administrative map: since 1 July 2025, provinces and their communes (xã, phường, đặc khu). */
@@ -121,7 +125,7 @@ export class Areas {
       });
       const folded = foldVietnamese(node.name);
       const bare = folded.replace(KIND_WORDS, '');
-      const indexed = { area, folded, bare, kindWord: folded.slice(0, folded.length - bare.length).trim(), order: 0 };
+      const indexed = { area, folded, bare, bareWords: bare.split(' '), kindWord: folded.slice(0, folded.length - bare.length).trim(), order: 0 };
       this.byId.set(node.id, indexed);
       all.push(indexed);
       if (parent) this.childrenOf.set(parent.id, [...(this.childrenOf.get(parent.id) ?? []), area]);
@@ -134,6 +138,11 @@ export class Areas {
   }
 
   static load(file = join(dataPaths.data, 'areas.yaml')): Areas {
+    // The map is read-only: every app in a process (tests, the command line) shares one read of an unchanged file.
+    const { mtimeMs, size } = statSync(file, { throwIfNoEntry: false }) ?? {};
+    const key = `${file}:${mtimeMs}:${size}`;
+    const known = loaded.get(key);
+    if (known) return known;
     const { data } = loadDataFile(file, areasFileSchema, {
       check: (areas, add) => {
         const seen = new Set<string>();
@@ -145,7 +154,9 @@ export class Areas {
         areas.areas.forEach((a, i) => walk(a, ['areas', i]));
       },
     });
-    return new Areas(data.areas);
+    const areas = new Areas(data.areas);
+    if (mtimeMs !== undefined) loaded.set(key, areas);
+    return areas;
   }
 
   get(id: string): Area | undefined {
