@@ -37,15 +37,17 @@ function conditionsOf(step: Step): Condition[] {
 
 export interface CheckOptions {
   /**
-   * These are all the flows the bot runs (`npm run flows:check`), so every outcome of every command must be
-   * routed. A test's few flows may leave a command unrouted: it then fails when used, as a missing flow did.
+   * These are all the flows the bot runs (`npm run flows:check`): every outcome of every command must be
+   * routed, and every flow that saves answers must declare its data. A test's few flows may leave a
+   * command unrouted (it then fails when used, as a missing flow did) and save into untyped data.
    */
   whole?: boolean;
 }
 
 /**
- * What loading alone cannot see: targets that lead nowhere, names no capability registered, and
- * locale keys missing in a language. Each problem reads "file: step: problem".
+ * What loading alone cannot see: targets that lead nowhere, outcomes a step leaves unrouted (or routes
+ * though its action never returns them), steps nothing leads to, saves outside the flow's data, names no
+ * capability registered, and locale keys missing in a language. Each problem reads "file: step: problem".
  */
 export function checkFlows(loaded: LoadedFlows, registry: Registry, catalogues: Catalogues, opts: CheckOptions = {}): FlowProblem[] {
   const problems: FlowProblem[] = [...loaded.problems];
