@@ -14,6 +14,7 @@ import { registerCoreInputs } from '../engine/inputs.js';
 import { Registry } from '../engine/registry.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
 import { createHttp, type Http } from '../http/server.js';
+import { ConsolePages } from '../console/pages.js';
 import { createI18n, loadCatalogues, type I18n } from '../i18n/index.js';
 import { PrivacyRegistry } from '../privacy/registry.js';
 import { Invites } from '../roles/invites.js';
@@ -70,6 +71,8 @@ export class App {
   readonly metrics: Metrics;
   /** The HTTP server's routes (fastify): capabilities add theirs while they register. */
   readonly http: Http;
+  /** Pages and actions of the operators' console (/admin): capabilities add theirs while they register. */
+  readonly console = new ConsolePages();
   readonly admin = new AdminCommands();
   readonly senders = new Map<ChannelName, ChannelSender>();
   /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
