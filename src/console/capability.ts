@@ -92,6 +92,14 @@ export const consoleCapability: Capability = {
       return undefined;
     }
 
+    // One token per answer: each call without a secret cookie yet would set a new secret, and only the last would count.
+    const tokens = new WeakMap<FastifyReply, string>();
+    function csrfToken(reply: FastifyReply): string {
+      let token = tokens.get(reply);
+      if (!token) tokens.set(reply, (token = reply.generateCsrf()));
+      return token;
+    }
+
     function languageOf(req: FastifyRequest, person?: ConsolePerson): Language {
       return languageSchema.safeParse(req.cookies[LANG_COOKIE]).data ?? person?.lang ?? 'vi';
     }
@@ -108,7 +116,7 @@ export const consoleCapability: Capability = {
       const lang = languageOf(req, who?.person);
       const t = app.i18n.for(lang);
       const current = req.url.split('?')[0] ?? '/admin';
-      const page = layout(app, { lang, t, title, main, csrf: reply.generateCsrf(), ...(who ? { signedIn: { person: who.person, nav: navFor(who.person, lang), current } } : {}) });
+      const page = layout(app, { lang, t, title, main, csrf: csrfToken(reply), ...(who ? { signedIn: { person: who.person, nav: navFor(who.person, lang), current } } : {}) });
       return reply.code(status).type('text/html; charset=utf-8').send(page);
     }
 
@@ -131,7 +139,6 @@ export const consoleCapability: Capability = {
         if (!parsed.success) throw new HttpError(400, `${what}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         return parsed.data;
       };
-      let token: string | undefined;
       return {
         req,
         reply,
@@ -139,8 +146,7 @@ export const consoleCapability: Capability = {
         lang,
         t: app.i18n.for(lang),
         get csrfField() {
-          token ??= reply.generateCsrf();
-          return html`<input type="hidden" name="_csrf" value="${token}">`;
+          return html`<input type="hidden" name="_csrf" value="${csrfToken(reply)}">`;
         },
         params: (schema) => check(schema, req.params, 'address'),
         query: (schema) => check(schema, req.query, 'query'),
@@ -190,7 +196,7 @@ export const consoleCapability: Capability = {
         if (!(await links.usable(req.params.token))) return message(req, reply, 404, 'link');
         return send(req, reply, 200, t('console.login.title'), html`<h1>${t('console.login.title')}</h1>
 <div class="card"><p>${t('console.login.confirm')}</p>
-<form method="post" action="/admin/login/${req.params.token}"><input type="hidden" name="_csrf" value="${reply.generateCsrf()}"><button type="submit" id="sign-in">${t('console.login.button')}</button></form></div>`);
+<form method="post" action="/admin/login/${req.params.token}"><input type="hidden" name="_csrf" value="${csrfToken(reply)}"><button type="submit" id="sign-in">${t('console.login.button')}</button></form></div>`);
       });
 
       scope.post<{ Params: { token: string } }>('/admin/login/:token', { preHandler: scope.csrfProtection }, async (req, reply) => {

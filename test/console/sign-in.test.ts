@@ -116,6 +116,15 @@ describe('console sign-in and its guards', () => {
     expect(again.cookies.has('xhht_console')).toBe(false);
   });
 
+  it('gives every form of a page one token, backed by one CSRF cookie', async () => {
+    const link = await consoleLink(t.app, OFFICER_A);
+    const res = await t.app.http.inject({ method: 'GET', url: new URL(link).pathname });
+    const tokens = [...res.body.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(tokens).size).toBe(1);
+    expect(res.cookies.filter((c) => c.name === 'xhht_console_csrf')).toHaveLength(1);
+  });
+
   it('refuses a forged link and one past its ten minutes', async () => {
     const forged = new ConsoleBrowser(t.app);
     const res = await forged.post(`/admin/login/${'A'.repeat(43)}`, {}, '/admin');
