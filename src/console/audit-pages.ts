@@ -24,7 +24,7 @@ export function registerAuditPages(app: App, audit: AuditLog): void {
 <p><a class="button secondary" href="/admin/audit.csv" download>${ctx.t('console.audit.download')}</a></p>
 ${entries.length
   ? html`<div class="table-wrap"><table data-audit><thead><tr>${columns.map((c) => html`<th>${ctx.t(`console.audit.columns.${c}`)}</th>`)}</tr></thead>
-<tbody>${entries.map((e) => html`<tr>${cells(e).map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`
+<tbody>${entries.map((e) => html`<tr>${cells({ ...e, role: ctx.t(`console.role.${e.role}`) }).map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`
   : html`<p>${ctx.t('console.audit.empty')}</p>`}`;
       },
     })
