@@ -253,3 +253,22 @@ describe('console sign-in and its guards', () => {
     expect((await browser.get('/admin')).body).toContain('Tổng quan');
   });
 });
+
+describe('the console on the in-process store (npm start without a redis-server)', () => {
+  it('signs in once and signs out everywhere there too', async () => {
+    const t = await createTestApp({ store: 'memory' });
+    try {
+      await t.app.roles.grant(OFFICER_A, { role: 'officer', area: 'son-la.chieng-an', unit: 'commune_committee', grantedAt: Date.now() });
+      await t.send(OFFICER_A, '/start');
+      const link = await consoleLink(t.app, OFFICER_A);
+      const browser = new ConsoleBrowser(t.app);
+      expect((await browser.signIn(link)).status).toBe(303);
+      expect((await new ConsoleBrowser(t.app).signIn(link)).status).toBe(404);
+      expect((await browser.get('/admin')).body).toContain('Phường Chiềng An');
+      expect((await browser.post('/admin/logout-all', {}, '/admin')).status).toBe(303);
+      expect((await browser.get('/admin')).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+});
