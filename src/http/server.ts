@@ -26,7 +26,8 @@ export function createHttp(log: Logger): Http {
   const http = Fastify({
     logger: false,
     bodyLimit: DEFAULT_BODY_LIMIT,
-    routerOptions: { maxParamLength: 256 },
+    // "/admin/" as typed is "/admin".
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
     keepAliveTimeout: 65_000,
     // A request on a kept-alive connection while we stop gets 503 and a closed connection: it may be sent again elsewhere.
     return503OnClosing: true,

@@ -82,7 +82,7 @@ describe('console sign-in and its guards', () => {
 
   it('shows only how to sign in without a session, on every console page', async () => {
     const anonymous = new ConsoleBrowser(t.app);
-    for (const path of ['/admin', '/admin/audit', '/admin/audit.csv', '/admin/test-area/son-la.chieng-an']) {
+    for (const path of ['/admin', '/admin/', '/admin/audit', '/admin/audit.csv', '/admin/test-area/son-la.chieng-an']) {
       const res = await anonymous.get(path);
       expect(res.status, path).toBe(401);
       expect(res.body).toContain('gõ /web');
