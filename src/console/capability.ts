@@ -170,13 +170,15 @@ export const consoleCapability: Capability = {
       });
       scope.addHook('onSend', async (_req, reply, payload) => {
         reply.header('content-security-policy', CSP);
-        if (!String(reply.getHeader('content-type') ?? '').startsWith('text/css') && !reply.getHeader('cache-control')) reply.header('cache-control', 'no-store');
+        // Pages show what only this person may see; assets set their own caching.
+        if (!reply.getHeader('cache-control')) reply.header('cache-control', 'no-store');
         return payload;
       });
       scope.setErrorHandler(async (err: unknown, req, reply) => {
         const status = err instanceof HttpError ? err.status : typeof err === 'object' && err && 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : 500;
         if (status >= 500) app.log.error({ err, path: req.routeOptions.url }, 'console: request failed');
-        const kind = status === 403 ? 'csrf' : status === 404 ? 'not_found' : status === 400 ? 'bad_request' : 'failed';
+        const code = typeof err === 'object' && err && 'code' in err ? String(err.code) : '';
+        const kind = code.startsWith('FST_CSRF_') ? 'csrf' : ({ 400: 'bad_request', 403: 'forbidden', 404: 'not_found' } as Record<number, string>)[status] ?? 'failed';
         return message(req, reply, status, kind, await signedIn(req).catch(() => undefined));
       });
 

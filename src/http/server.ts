@@ -56,7 +56,9 @@ export function createHttp(log: Logger): Http {
 
   http.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    const known = routes.some((r) => r.pattern.test(path));
+    // 405 when the address exists for other methods only (a route of this method that found nothing is a 404).
+    const matching = routes.filter((r) => r.pattern.test(path));
+    const known = matching.length > 0 && !matching.some((r) => r.methods.includes(req.method));
     return reply.code(known ? 405 : 404).send({ error: known ? 'method not allowed' : 'not found' });
   });
 

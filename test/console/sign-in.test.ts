@@ -163,6 +163,24 @@ describe('console sign-in and its guards', () => {
     expect((await other.get('/admin/test-area/son-la.chieng-an')).body).toContain('>checked<');
   });
 
+  it('refuses a form that does not fit its schema with a clear page, and changes nothing', async () => {
+    const browser = await signedIn(OFFICER_A);
+    const res = await browser.post('/admin/test-area/son-la.chieng-an', { note: '' }, '/admin/test-area/son-la.chieng-an');
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('Dữ liệu không hợp lệ');
+    expect((await browser.get('/admin/test-area/son-la.chieng-an')).body).not.toMatch(/data-note>\s*</);
+  });
+
+  it('serves the console’s own styles and icon, and not the chat page’s template', async () => {
+    const css = await t.app.http.inject({ method: 'GET', url: '/admin/assets/console.css' });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toContain('text/css');
+    expect(css.headers['cache-control']).toBe('public, max-age=3600');
+    expect((await t.app.http.inject({ method: 'GET', url: '/admin/assets/favicon.svg' })).statusCode).toBe(200);
+    expect((await t.app.http.inject({ method: 'GET', url: '/admin/assets/index.html' })).statusCode).toBe(404);
+    expect((await t.app.http.inject({ method: 'GET', url: '/admin/assets/../../package.json' })).statusCode).toBe(404);
+  });
+
   it('keeps an officer of commune A out of commune B, reading and changing; a province officer covers both', async () => {
     const a = await signedIn(OFFICER_A);
     const read = await a.get('/admin/test-area/son-la.to-hieu');

@@ -11,6 +11,7 @@ describe('the HTTP layer (fastify), through inject()', () => {
     http = createHttp(createLogger('silent'));
     http.post('/echo', async (req) => jsonBody(req, z.object({ n: z.number({ error: 'n must be a number' }) })));
     http.get('/files/:name', async (req) => ({ name: (req.params as { name: string }).name }));
+    http.get('/maybe/:name', async (_req, reply) => reply.callNotFound());
     http.get('/teapot', async () => {
       throw new HttpError(418, 'short and stout');
     });
@@ -39,6 +40,9 @@ describe('the HTTP layer (fastify), through inject()', () => {
     expect([wrongMethod.statusCode, wrongMethod.json()]).toEqual([405, { error: 'method not allowed' }]);
     expect((await http.inject({ method: 'DELETE', url: '/files/a.pdf' })).statusCode).toBe(405);
     expect((await http.inject({ method: 'GET', url: '/files/a/b' })).statusCode).toBe(404);
+    // A route of the right method that finds nothing says 404, not 405.
+    expect((await http.inject({ method: 'GET', url: '/maybe/x' })).statusCode).toBe(404);
+    expect((await http.inject({ method: 'POST', url: '/maybe/x' })).statusCode).toBe(405);
   });
 
   it('refuses a body over 64 KB with 413 and closes the connection', async () => {
