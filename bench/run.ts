@@ -11,6 +11,7 @@ export interface BenchLine {
 type BenchModule = { run(): AsyncIterable<BenchLine> };
 
 const benches: Record<string, () => Promise<BenchModule>> = {
+  areas: () => import('./areas.js'),
   broadcast: () => import('./broadcast.js'),
   qa: () => import('./qa.js'),
   reminders: () => import('./reminders.js'),

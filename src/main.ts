@@ -1,5 +1,6 @@
 import { createApp } from './app/create.js';
 import { ConfigError, loadConfig } from './config.js';
+import { DataFileError } from './core/data-file.js';
 import { createLogger } from './core/logger.js';
 import { FlowLoadError } from './engine/flows.js';
 import { closeHttp, listenHttp } from './http/server.js';
@@ -40,9 +41,9 @@ async function main(): Promise<void> {
   try {
     app = await createApp({ config, log, redis: store.redis, inMemory: store.kind === 'memory' });
   } catch (err) {
-    if (err instanceof FlowLoadError) {
+    if (err instanceof FlowLoadError || err instanceof DataFileError) {
       await store.close();
-      process.stderr.write(`The flows have problems:\n${err.message}\n`);
+      process.stderr.write(`${err instanceof FlowLoadError ? 'The flows have' : 'A data file has'} problems:\n${err.message}\n`);
       process.exit(1);
     }
     throw err;

@@ -1,4 +1,4 @@
-import { LuaScript } from '../outbound/script.js';
+import { Script } from '../store/script.js';
 import { personTag } from '../store/keys.js';
 import type { Redis } from '../store/redis.js';
 
@@ -33,7 +33,7 @@ export interface Throttle {
  * balancer still give a person one allowance. Redis's clock, so instances' clocks need not agree.
  * Returns 0 pass, 1 notify, 2 drop.
  */
-const TAKE = new LuaScript(`
+const TAKE = new Script('throttle_take', 1, `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local burst, rate = tonumber(ARGV[1]), tonumber(ARGV[2])

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { vnDate } from '../core/clock.js';
 import { tryParseJson } from '../core/json.js';
 import { userIdSchema } from '../core/message.js';
-import { LuaScript } from '../outbound/script.js';
+import { Script } from '../store/script.js';
 import type { Redis } from '../store/redis.js';
 
 export const TEMPLATES = ['llw_opening', 'book_day'] as const;
@@ -69,7 +69,7 @@ const stateSchema = z.object({
 export type Campaign = Spec & z.infer<typeof stateSchema>;
 
 /** Claims the due broadcasts for a while (another instance takes them over if this one dies mid-way). */
-const CLAIM_DUE = new LuaScript(`
+const CLAIM_DUE = new Script('campaigns_claim_due', 1, `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 20)
 local out = {}
 for _, id in ipairs(ids) do
@@ -86,7 +86,7 @@ end
 return out`);
 
 /** Moves a broadcast from ARGV[1] to ARGV[2] (setting field ARGV[3] to ARGV[4]...) only if it is still in ARGV[1]. */
-const TRANSITION = new LuaScript(`
+const TRANSITION = new Script('campaigns_transition', 2, `
 local status = redis.call('HGET', KEYS[1], 'status')
 if status ~= ARGV[1] then return status or '' end
 redis.call('HSET', KEYS[1], 'status', ARGV[2])

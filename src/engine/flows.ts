@@ -1,17 +1,19 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseDocument } from 'yaml';
+import { DataFileError, loadDataFile } from '../core/data-file.js';
 import type { Registry } from './registry.js';
 import { flowSchema, type ChoiceItem, type Flow, type Step } from './flow-schema.js';
 
 export interface FlowProblem {
   file: string;
+  /** Where the file itself is wrong (YAML or schema); checks across flows name the step instead. */
+  line?: number;
   step?: string;
   problem: string;
 }
 
 export function formatProblem(p: FlowProblem): string {
-  return [p.file, p.step, p.problem].filter(Boolean).join(': ');
+  return [p.file, p.line, p.step, p.problem].filter((x) => x !== undefined && x !== '').join(': ');
 }
 
 export class FlowLoadError extends Error {
@@ -45,22 +47,14 @@ export function loadFlows(dir: string, registry: Registry): LoadedFlows {
   const names = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   for (const name of names) {
     const file = join('flows', name);
-    const doc = parseDocument(readFileSync(join(dir, name), 'utf8'), { prettyErrors: true });
-    if (doc.errors.length) {
-      for (const e of doc.errors) problems.push({ file, problem: `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}` });
+    let flow: Flow;
+    try {
+      flow = loadDataFile(join(dir, name), flowSchema, { label: file }).data;
+    } catch (err) {
+      if (!(err instanceof DataFileError)) throw err;
+      problems.push(...err.issues.map((i) => ({ file, line: i.line, problem: i.problem })));
       continue;
     }
-    const parsed = flowSchema.safeParse(doc.toJS());
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const [where, stepId, ...rest] = issue.path.map(String);
-        const step = where === 'steps' ? stepId : undefined;
-        const field = where === 'steps' ? rest.join('.') : [where, stepId, ...rest].filter(Boolean).join('.');
-        problems.push({ file, step, problem: field ? `${field}: ${issue.message}` : issue.message });
-      }
-      continue;
-    }
-    const flow = parsed.data;
     if (flow.id !== basename(name).replace(/\.ya?ml$/, ''))
       problems.push({ file, problem: `id "${flow.id}" differs from the file name` });
     if (flows.has(flow.id)) {

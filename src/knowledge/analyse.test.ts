@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dataPaths } from '../core/paths.js';
 import { createAnalyser, termsOf } from './analyse.js';
-import { compileLexicon, loadLexicon } from './lexicon.js';
+import { parseDataText } from '../core/data-file.js';
+import { lexiconSchema, loadLexicon } from './lexicon.js';
 
 const analyse = createAnalyser(loadLexicon(dataPaths.plans));
 const vi = (text: string) => analyse(text, 'vi');
@@ -67,8 +68,8 @@ describe('analyse', () => {
   });
 });
 
-describe('compileLexicon', () => {
-  it('names the field that is wrong', () => {
-    expect(() => compileLexicon({ abbreviations: {}, documentTypes: {} }, 'lexicon.yaml')).toThrow(/lexicon\.yaml: questionTypes/);
+describe('lexicon.yaml', () => {
+  it('names the line and the field that is wrong', () => {
+    expect(() => parseDataText('abbreviations: {}\ndocumentTypes: {}\n', 'plans/lexicon.yaml', lexiconSchema)).toThrow(/^plans\/lexicon\.yaml: 1: questionTypes: /);
   });
 });

@@ -9,10 +9,9 @@
  *   plans/qa-decision.yaml, fitted by `npm run qa:tune` on one half of the test questions and checked
  *   on the other half (split by a hash of the question), not set by hand.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadDataFile } from '../core/data-file.js';
 import type { PassageFacts } from './passage-facts.js';
 import type { Match, Query } from './query.js';
 
@@ -105,16 +104,7 @@ export function decide(model: DecisionModel, e: Evidence): Decision {
   return { answers: score > 0, by: 'model', score: Math.round(score * 1000) / 1000, features: x };
 }
 
-export function parseDecisionModel(input: unknown, source = DECISION_FILE): DecisionModel {
-  const parsed = modelSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid model'}`);
-  }
-  return parsed.data;
-}
-
 export function loadDecisionModel(plansDir: string): DecisionModel {
   const path = join(plansDir, DECISION_FILE);
-  return parseDecisionModel(parse(readFileSync(path, 'utf8')), path);
+  return loadDataFile(path, modelSchema).data;
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadDataFile } from '../core/data-file.js';
 import { LANGUAGES, type Language } from '../i18n/index.js';
 import { foldedWords, writtenForm } from './fold.js';
 import { wordsOf } from './words.js';
@@ -20,7 +19,7 @@ export type QuestionType = (typeof QUESTION_TYPES)[number];
 export const CUED_TYPES = ['who', 'why', 'how', 'what'] as const;
 export type CuedType = (typeof CUED_TYPES)[number];
 
-const lexiconSchema = z.object({
+export const lexiconSchema = z.object({
   questionTypes: z.object(Object.fromEntries(QUESTION_TYPES.map((t) => [t, wordList])) as Record<QuestionType, typeof wordList>).strict(),
   answerCues: z.object(Object.fromEntries(CUED_TYPES.map((t) => [t, wordList])) as Record<CuedType, typeof wordList>).strict(),
   chat: z.record(z.string().min(1), wordList),
@@ -41,6 +40,7 @@ const lexiconSchema = z.object({
   genericWords: listsPerLanguage,
   synonyms: synonymsPerLanguage,
 });
+export type LexiconFile = z.infer<typeof lexiconSchema>;
 
 /** A run of folded words and what it stands for. */
 export interface Phrase {
@@ -135,14 +135,10 @@ const typedWords = (text: string): string[] => wordsOf(text).map(typedForm);
 export const perLanguage = <T>(make: (lng: Language) => T): Record<Language, T> =>
   Object.fromEntries(LANGUAGES.map((lng) => [lng, make(lng)])) as Record<Language, T>;
 
-export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
-  const parsed = lexiconSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid lexicon'}`);
-  }
+/** Builds the tables from a lexicon file that met `lexiconSchema`. */
+export function compileLexicon(file: LexiconFile): Lexicon {
   const { personNames, provinces, setAside, questionTypes, answerCues, chat, chatFillers, abbreviations, documentTypes, stopWords, stopPhrases, domainTerms, bodies, posts, presentState, sanctions, places, genericWords, synonyms } =
-    parsed.data;
+    file;
 
   const types = new Map<string, string>();
   let documentTypeWords = 1;
@@ -193,5 +189,5 @@ export function compileLexicon(input: unknown, source = LEXICON_FILE): Lexicon {
 
 export function loadLexicon(plansDir: string): Lexicon {
   const path = join(plansDir, LEXICON_FILE);
-  return compileLexicon(parse(readFileSync(path, 'utf8')), path);
+  return compileLexicon(loadDataFile(path, lexiconSchema).data);
 }

@@ -5,10 +5,9 @@
  * never from a note written in an earlier year, and the answer says where the date comes from.
  * plans/live-facts.yaml says which questions these are.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadDataFile } from '../core/data-file.js';
 import { addDays, formatVnDate } from '../core/clock.js';
 import type { I18n, Language } from '../i18n/index.js';
 import { datesLabel } from '../reminders/compose.js';
@@ -23,6 +22,7 @@ const phrases = z.array(z.string().min(1)).min(1);
 const liveFactsSchema = z
   .object({ events: z.record(z.string(), phrases), now: phrases, next: phrases, theme: phrases, deadlines: phrases })
   .strict();
+type LiveFactsFile = z.infer<typeof liveFactsSchema>;
 
 /** Deadlines listed for "hạn báo cáo sắp tới", and how far ahead they are looked for. */
 const DEADLINES_SHOWN = 3;
@@ -57,32 +57,29 @@ export class LiveFacts {
   private readonly deadlineWords: string[];
 
   constructor(
-    input: unknown,
+    file: LiveFactsFile,
     private readonly events: EventCalendar,
     private readonly deadlines: DeadlineCalendar,
     private readonly i18n: I18n,
-    source = LIVE_FACTS_FILE,
   ) {
-    const parsed = liveFactsSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${source}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-    }
     const folded = (list: readonly string[]) => list.map((p) => foldedWords(p).join(' '));
-    this.eventWords = Object.entries(parsed.data.events).map(([id, list]) => {
+    this.eventWords = Object.entries(file.events).flatMap(([id, list]) => {
       const event = events.get(id);
-      if (!event) throw new Error(`${source}: events.${id}: no such event in events.yaml`);
-      return { event, words: folded(list) };
+      return event ? [{ event, words: folded(list) }] : [];
     });
-    this.now = folded(parsed.data.now);
-    this.nextWords = folded(parsed.data.next);
-    this.theme = folded(parsed.data.theme);
-    this.deadlineWords = folded(parsed.data.deadlines);
+    this.now = folded(file.now);
+    this.nextWords = folded(file.next);
+    this.theme = folded(file.theme);
+    this.deadlineWords = folded(file.deadlines);
   }
 
   static load(plansDir: string, events: EventCalendar, deadlines: DeadlineCalendar, i18n: I18n): LiveFacts {
-    const path = join(plansDir, LIVE_FACTS_FILE);
-    return new LiveFacts(parse(readFileSync(path, 'utf8')), events, deadlines, i18n, path);
+    const { data } = loadDataFile(join(plansDir, LIVE_FACTS_FILE), liveFactsSchema, {
+      check: (file, add) => {
+        for (const id of Object.keys(file.events)) if (!events.get(id)) add(['events', id], 'no such event in events.yaml');
+      },
+    });
+    return new LiveFacts(data, events, deadlines, i18n);
   }
 
   /**

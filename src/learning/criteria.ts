@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadDataFile } from '../core/data-file.js';
 import type { Areas } from '../areas/areas.js';
 
 const idSchema = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -49,14 +48,13 @@ export class Criteria {
   }
 
   static load(path: string, areas?: Areas): Criteria {
-    const parsed = criteriaFileSchema.safeParse(parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${path}: ${issue?.path.join('.') || 'file'}: ${issue?.message}`);
-    }
-    for (const area of Object.keys(parsed.data.recognition.by_area))
-      if (areas && !areas.get(area)) throw new Error(`${path}: recognition.by_area: unknown area "${area}"`);
-    return new Criteria(parsed.data);
+    const { data } = loadDataFile(path, criteriaFileSchema, {
+      check: (file, add) => {
+        for (const area of Object.keys(file.recognition.by_area))
+          if (areas && !areas.get(area)) add(['recognition', 'by_area', area], `unknown area "${area}" (see data/areas.yaml)`);
+      },
+    });
+    return new Criteria(data);
   }
 
   get maxTotal(): number {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Area } from '../areas/areas.js';
+import { bareName, type Area } from '../areas/areas.js';
 import { foldVietnamese } from '../core/fold.js';
 import type { Turn } from '../engine/turn.js';
 import { askConsent, hasConsent } from './consent.js';
@@ -33,11 +33,6 @@ function draftOf(turn: Turn): z.infer<typeof draftSchema> {
 const ok = (value: unknown) => ({ ok: true as const, value });
 const fail = (error: string, params?: Record<string, unknown>) => ({ ok: false as const, error, params });
 
-/** "Tỉnh Sơn La" → "son la": what people type for it. */
-function bareName(area: Area): string {
-  return foldVietnamese(area.name).replace(/^(tinh|thanh pho|xa|phuong|dac khu|thi tran)\s+/, '');
-}
-
 export function registerRegistration(ctx: LearningContext): void {
   const { app, store, criteria } = ctx;
   const { areas } = app;
@@ -52,11 +47,27 @@ export function registerRegistration(ctx: LearningContext): void {
     ...(p.phone ? { phone: p.phone } : {}),
   });
 
+  /** The province the person chose, or undefined when they typed a commune's name instead. */
+  const chosenProvince = (turn: Turn): Area | undefined => {
+    const area = areas.get(draftOf(turn).province ?? '');
+    return area && !area.parent ? area : undefined;
+  };
+
+  /** Communes matching typed words: within the chosen province, or anywhere when none was chosen. */
+  const matchingCommunes = (turn: Turn, typed: string, limit: number): Area[] => {
+    const province = chosenProvince(turn);
+    return province
+      ? areas.search(typed, { within: province.id, limit: limit + 1 }).filter((a) => a.id !== province.id).slice(0, limit)
+      : areas.search(typed, { kind: 'commune', limit });
+  };
+
   /** Records the province itself as the person's area, with a word on why, and moves past the commune questions. */
   const provinceAsArea = (turn: Turn, notice: string) => {
     const lc = sessionPart(turn, 'lc');
     const reg = lc.reg as Record<string, unknown>;
-    const province = String(reg.province);
+    const province = chosenProvince(turn)?.id;
+    // Someone who typed a commune's name and then found it missing is asked their province after all.
+    if (!province) return { next: 'province' };
     reg.area = province;
     turn.say(notice, { province: areaName(areas, province) });
     return { next: lc.edit ? 'save' : 'group' };
@@ -102,31 +113,41 @@ export function registerRegistration(ctx: LearningContext): void {
       const typed = String(value);
       const exact = areas.get(typed);
       if (exact && !exact.parent) return ok(exact.id);
-      const found = areas.search(typed, { limit: 50 }).filter((a) => !a.parent);
+      const found = areas.search(typed, { kind: 'province', limit: 50 });
       const folded = foldVietnamese(typed);
-      const hit = found.length === 1 ? found[0] : found.find((a) => bareName(a) === folded || foldVietnamese(a.name) === folded);
+      const hit = found.length === 1 ? found[0] : found.find((a) => bareName(a.name) === folded || foldVietnamese(a.name) === folded);
       if (hit) return ok(hit.id);
       if (found.length > 1) return fail('learning.many_provinces', { names: found.slice(0, 5).map((a) => a.name).join(', ') });
+      // Not a province: the name of a commune, typed straight away, is looked up in every province.
+      if (areas.search(typed, { kind: 'commune', limit: 1 }).length) return ok(typed);
       return fail('learning.bad_province');
     })
     .action('learning.afterProvince', async (turn) => {
-      if (areas.children(String(draftOf(turn).province)).length > 0) return undefined;
+      const province = chosenProvince(turn);
+      if (!province) {
+        // A commune's name in place of the province: its matches, each shown with its province, come next.
+        const reg = sessionPart(turn, 'lc').reg as Record<string, unknown>;
+        reg.q = reg.province;
+        delete reg.province;
+        return { next: 'commune' };
+      }
+      if (areas.children(province.id).length > 0) return undefined;
       return provinceAsArea(turn, 'learning.province_only');
     })
     .action('learning.wholeProvince', async (turn) => provinceAsArea(turn, 'learning.commune_not_listed'))
     .validator('learning.communeQuery', async (value, turn) => {
       if (value === NOT_LISTED) return ok(value);
-      const province = draftOf(turn).province ?? '';
-      const found = areas.search(String(value), { within: province }).filter((a) => a.id !== province);
-      return found.length ? ok(String(value)) : fail('learning.bad_commune', { province: areaName(areas, province) });
+      if (matchingCommunes(turn, String(value), 1).length) return ok(String(value));
+      const province = chosenProvince(turn);
+      return province ? fail('learning.bad_commune', { province: province.name }) : fail('learning.bad_commune_anywhere');
     })
     .choices('learning.communes', async (turn) => {
-      const { province = '', q = '' } = draftOf(turn);
-      const found = areas.search(q, { within: province, limit: MAX_COMMUNE_CHOICES + 1 }).filter((a) => a.id !== province);
+      const anywhere = !chosenProvince(turn);
       return [
-        ...found.slice(0, MAX_COMMUNE_CHOICES).map((a) => ({ value: a.id, label: a.name })),
+        // Found in any province, a commune is shown with its province: "Xã Tân Lập, Tỉnh Quảng Trị".
+        ...matchingCommunes(turn, draftOf(turn).q ?? '', MAX_COMMUNE_CHOICES).map((a) => ({ value: a.id, label: anywhere ? a.fullName : a.name })),
         { value: 'again', label: turn.t('learning.choice.again') },
-        { value: NOT_LISTED, label: turn.t('learning.choice.not_listed') },
+        ...(anywhere ? [] : [{ value: NOT_LISTED, label: turn.t('learning.choice.not_listed') }]),
       ];
     })
     .choices('learning.groups', async (turn) => criteria.file.groups.map((g) => ({ value: g, label: turn.t(`learning.group.${g}`) })))

@@ -5,6 +5,7 @@ import { tryParseJson } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
+import { Script } from '../store/script.js';
 import {
   activitySchema,
   consentSchema,
@@ -32,20 +33,20 @@ const MAX_TRIES = 8;
  * The person's own keys only (one slot on a cluster). KEYS: file, years of the user, refs. ARGV: file,
  * year, status index, fid key: the refs name the shared keys written next, so erasure finds them.
  */
-const CREATE_FILE = `
+const CREATE_FILE = new Script('learning_create_file', 3, `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
 redis.call('SADD', KEYS[3], ARGV[3], ARGV[4])
-return 1`;
+return 1`);
 
 /** KEYS: file, refs. ARGV: the file as read, the new file, old index, new index. */
-const SWAP_FILE = `
+const SWAP_FILE = new Script('learning_swap_file', 2, `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[3] ~= ARGV[4] then redis.call('SREM', KEYS[2], ARGV[3]) end
 redis.call('SADD', KEYS[2], ARGV[4])
-return 1`;
+return 1`);
 
 /** A file's place in its index: the review queue is oldest submission first, the others by last change. */
 function indexScore(file: LearningFile): number {
@@ -179,7 +180,7 @@ export class LearningStore {
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
     const keys = [key, this.keys.years(user), this.keys.refs(user)];
-    const created = await this.redis.eval(CREATE_FILE, keys.length, ...keys, this.write(fileSchema, file), String(year), idx, fid);
+    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, file), String(year), idx, fid]);
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
       await Promise.all([
@@ -222,7 +223,7 @@ export class LearningStore {
       after.updatedAt = this.now();
       const score = indexScore(after);
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
-      const swapped = await this.redis.eval(SWAP_FILE, 2, key, this.keys.refs(user), raw, this.write(fileSchema, after), was, now);
+      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, after), was, now]);
       if (swapped === 1) {
         await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
         return { ok: true, file: after };

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Redis } from '../store/redis.js';
-import { LuaScript } from './script.js';
+import { Script } from '../store/script.js';
 
 /** A cap of `count` messages per `perMs`; `count: 0` means no cap. */
 export interface Rate {
@@ -19,7 +19,7 @@ export const HEADROOM = 0.99;
  * clock), shared by every worker of every instance. A slot further ahead than the lookahead is not
  * taken: the caller gives the job back instead of holding a worker while it waits.
  */
-const RESERVE = new LuaScript(`
+const RESERVE = new Script('gate_reserve', 1, `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local held = redis.call('GET', KEYS[1])
@@ -32,7 +32,7 @@ redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', math.ceil((nxt - no
 return math.floor(wait)`);
 
 /** Moves the next slot to at least `ARGV[1]` ms from now (the platform said "retry after"). */
-const PAUSE = new LuaScript(`
+const PAUSE = new Script('gate_pause', 1, `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local untilUs = now + tonumber(ARGV[1]) * 1000
@@ -45,7 +45,7 @@ return 1`);
  * The strict check right before a send: at most `ARGV[2]` sends in any window of `ARGV[1]` µs, as a
  * log of send times. Returns 0 (go, logged) or the µs until the oldest send leaves the window.
  */
-const ADMIT = new LuaScript(`
+const ADMIT = new Script('gate_admit', 1, `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[1])

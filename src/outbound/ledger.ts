@@ -1,7 +1,7 @@
 import type { App } from '../app/app.js';
 import type { Redis } from '../store/redis.js';
 import { ledgerKeys, noteMark, onceKey, STATUS_TTL_S } from './deliver.js';
-import { LuaScript } from './script.js';
+import { Script } from '../store/script.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
 
 /*
@@ -14,7 +14,7 @@ import type { DeliveryStatus, OutboundMessage } from './types.js';
  */
 
 /** Marks a new (key, person) queued and counts it, in one step; 1 new, 2 queued before but never started, 0 taken. */
-const CLAIM = new LuaScript(`
+const CLAIM = new Script('ledger_claim', 3, `
 if redis.call('SET', KEYS[1], 'q', 'EX', ARGV[1], 'NX') then
   redis.call('HINCRBY', KEYS[2], 'queued', 1)
   redis.call('EXPIRE', KEYS[2], ARGV[1])
@@ -26,7 +26,7 @@ if redis.call('GET', KEYS[1]) == 'q' then return 2 end
 return 0`);
 
 /** Takes the mark for sending, right before the platform call; returns the mark found when it is not free. */
-const BEGIN = new LuaScript(`
+const BEGIN = new Script('ledger_begin', 1, `
 local v = redis.call('GET', KEYS[1])
 if v and v ~= 'q' then return v end
 redis.call('SET', KEYS[1], 's:' .. ARGV[1], 'EX', ARGV[2])
@@ -37,7 +37,7 @@ return ''`);
  * for a message that never reached the platform (mark still free). With ARGV[6] = "settle", a mark left
  * at "sending" by a crash is recorded as failed (interrupted) instead.
  */
-const FINISH = new LuaScript(`
+const FINISH = new Script('ledger_finish', 3, `
 local v = redis.call('GET', KEYS[1])
 local status, value = ARGV[2], ARGV[3]
 if ARGV[1] == '' then
@@ -55,7 +55,7 @@ redis.call('HSET', KEYS[3], ARGV[4], value)
 redis.call('EXPIRE', KEYS[3], ARGV[5])
 return 1`);
 
-const RELEASE = new LuaScript(`
+const RELEASE = new Script('ledger_release', 1, `
 if redis.call('GET', KEYS[1]) == 's:' .. ARGV[1] then
   redis.call('SET', KEYS[1], 'q', 'KEEPTTL')
   return 1

@@ -7,7 +7,7 @@ import { readDocument } from '../knowledge/corpus.js';
 import type { Language } from '../i18n/index.js';
 import { dueDates, isoDateSchema, occurrenceId, scheduleSchema } from './schedule.js';
 import { namesSchema, unitKindIdSchema, type UnitKinds } from './units.js';
-import { loadYamlFile } from './yaml-file.js';
+import { loadDataFile } from '../core/data-file.js';
 
 export const DEFAULT_LEADS = [14, 7, 3, 1, 0];
 /** After the due date: one reminder a day for this many days, then the note to supervisors. */
@@ -88,7 +88,7 @@ export class DeadlineCalendar {
 
   static load(opts: { plansDir: string; label?: string; areas: Areas; units: UnitKinds }): DeadlineCalendar {
     const citations = new Map<string, string>();
-    const { data } = loadYamlFile(join(opts.plansDir, 'deadlines.yaml'), opts.label ?? 'plans/deadlines.yaml', deadlinesFileSchema, (file, add) => {
+    const { data } = loadDataFile(join(opts.plansDir, 'deadlines.yaml'), deadlinesFileSchema, { label: opts.label ?? 'plans/deadlines.yaml', check: (file, add) => {
       const seen = new Set<string>();
       file.obligations.forEach((o, i) => {
         const at = (...rest: (string | number)[]) => ['obligations', i, ...rest];
@@ -114,7 +114,7 @@ export class DeadlineCalendar {
         if ('once' in o.schedule && ((o.from && o.schedule.once < o.from) || (o.until && o.schedule.once > o.until)))
           add(at('schedule', 'once'), 'lies outside from/until');
       });
-    });
+    } });
     return new DeadlineCalendar(data.obligations, citations, opts.areas);
   }
 

@@ -1,7 +1,7 @@
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import type { App, Capability } from '../app/app.js';
 import { formatVnDateTime } from '../core/clock.js';
-import { dataPaths, projectRoot } from '../core/paths.js';
+import { dataFileLabel } from '../core/data-file.js';
 import { DeadlineCalendar } from './calendar.js';
 import { registerCalendarRoute } from './calendar-export.js';
 import { CalendarTokens } from './calendar-tokens.js';
@@ -26,12 +26,6 @@ export function remindersOf(app: App): { reminders: Reminders; scheduler: Remind
   return found;
 }
 
-/** Problems name files as people know them: "plans/deadlines.yaml". */
-function label(path: string): string {
-  const rel = relative(projectRoot, path);
-  return rel.startsWith('..') ? path : rel.split(sep).join('/');
-}
-
 /**
  * Reporting-deadline reminders for officers and Lifelong Learning Week news for everyone who asks.
  * `plansDir` holds deadlines.yaml and events.yaml (tests point it at fixtures).
@@ -40,14 +34,14 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
   return {
     name: 'reminders',
     register(app) {
-      const plansDir = opts.plansDir ?? dataPaths.plans;
+      const plansDir = opts.plansDir ?? app.dirs.plans;
       const unitsPath = join(app.dirs.data, 'units.yaml');
-      const units = UnitKinds.load(unitsPath, label(unitsPath));
+      const units = UnitKinds.load(unitsPath, dataFileLabel(unitsPath));
       const r: Reminders = {
         app,
         units,
-        calendar: DeadlineCalendar.load({ plansDir, label: label(join(plansDir, 'deadlines.yaml')), areas: app.areas, units }),
-        events: EventCalendar.load({ plansDir, label: label(join(plansDir, 'events.yaml')), areas: app.areas }),
+        calendar: DeadlineCalendar.load({ plansDir, label: dataFileLabel(join(plansDir, 'deadlines.yaml')), areas: app.areas, units }),
+        events: EventCalendar.load({ plansDir, label: dataFileLabel(join(plansDir, 'events.yaml')), areas: app.areas }),
         subs: new Subscriptions(app.redis, app.prefix, app.clock),
         marks: new Marks(app.redis, app.prefix),
         weeks: new WeekSettings(app.redis, app.prefix),

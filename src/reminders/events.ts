@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Areas } from '../areas/areas.js';
 import { isoDateSchema, monthDaySchema } from './schedule.js';
 import { namesSchema } from './units.js';
-import { loadYamlFile } from './yaml-file.js';
+import { loadDataFile } from '../core/data-file.js';
 
 const themeSchema = z.string().trim().min(1).max(300);
 
@@ -51,7 +51,7 @@ export class EventCalendar {
   ) {}
 
   static load(opts: { plansDir: string; label?: string; areas: Areas }): EventCalendar {
-    const { data } = loadYamlFile(join(opts.plansDir, 'events.yaml'), opts.label ?? 'plans/events.yaml', eventsFileSchema, (file, add) => {
+    const { data } = loadDataFile(join(opts.plansDir, 'events.yaml'), eventsFileSchema, { label: opts.label ?? 'plans/events.yaml', check: (file, add) => {
       const seen = new Set<string>();
       let settable = 0;
       file.events.forEach((e, i) => {
@@ -67,7 +67,7 @@ export class EventCalendar {
           if (end < start) add(['events', i, 'years', year, 'end'], 'is before start');
         }
       });
-    });
+    } });
     return new EventCalendar(data.events, opts.areas);
   }
 

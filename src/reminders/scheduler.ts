@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import { addDays, TIME_ZONE, vnDate } from '../core/clock.js';
+import { tryLock } from '../store/lock.js';
 import { sendInstant, type Reminders } from './context.js';
 import { dispatchDay, dispatchSnoozes, type DayCounts } from './dispatch.js';
 
@@ -12,7 +12,6 @@ export const CATCH_UP_MS = 86_400_000;
  */
 const LOCK_MS = 60_000;
 const HEARTBEAT_MS = 15_000;
-const EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
 export type TickResult =
   | { status: 'done'; from: Date; to: Date; days: string[]; counts: DayCounts; snoozes: number }
@@ -38,10 +37,10 @@ export class ReminderScheduler {
     const now = clock.now();
     const minute = Math.floor(now.getTime() / 60_000);
     if ((await redis.set(this.key(`tick:${minute}`), '1', 'EX', 86_400, 'NX')) !== 'OK') return { status: 'skipped', reason: 'taken' };
-    const token = randomBytes(8).toString('hex');
-    if ((await redis.set(this.key('lock'), token, 'PX', LOCK_MS, 'NX')) !== 'OK') return { status: 'skipped', reason: 'busy' };
+    const lock = await tryLock(redis, this.key('lock'), LOCK_MS);
+    if (!lock) return { status: 'skipped', reason: 'busy' };
     const heartbeat = setInterval(() => {
-      redis.eval(EXTEND, 1, this.key('lock'), token, LOCK_MS).catch((err: unknown) => log.warn({ err }, 'reminder tick: could not extend its lock'));
+      lock.extend(LOCK_MS).catch((err: unknown) => log.warn({ err }, 'reminder tick: could not extend its lock'));
     }, HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -65,7 +64,7 @@ export class ReminderScheduler {
       return { status: 'done', from: new Date(from), to: now, days, counts, snoozes };
     } finally {
       clearInterval(heartbeat);
-      await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, this.key('lock'), token);
+      await lock.release();
     }
   }
 

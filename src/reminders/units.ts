@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Language } from '../i18n/index.js';
-import { loadYamlFile } from './yaml-file.js';
+import { loadDataFile } from '../core/data-file.js';
 
 export const unitKindIdSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a unit kind like ubnd_xa (a-z, 0-9, _; at most 32)');
 
@@ -30,7 +30,7 @@ export class UnitKinds {
   }
 
   static load(path: string, label = 'data/units.yaml'): UnitKinds {
-    const { data } = loadYamlFile(path, label, unitsFileSchema, (file, add) => {
+    const { data } = loadDataFile(path, unitsFileSchema, { label, check: (file, add) => {
       const seen = new Set<string>();
       file.units.forEach((u, i) => {
         if (seen.has(u.id)) add(['units', i, 'id'], `"${u.id}" appears twice`);
@@ -40,7 +40,7 @@ export class UnitKinds {
         if (u.supervisor && !seen.has(u.supervisor)) add(['units', i, 'supervisor'], `unknown unit kind "${u.supervisor}"`);
         if (u.supervisor === u.id) add(['units', i, 'supervisor'], 'a unit cannot supervise itself');
       });
-    });
+    } });
     return new UnitKinds(data.units);
   }
 

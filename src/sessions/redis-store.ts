@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
 import type { SessionStore, SessionUpdate } from './store.js';
+import { heldLock, newLockToken } from '../store/lock.js';
+import { Script } from '../store/script.js';
 
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 /** Writes (or, with an empty value, deletes) the session only while the lock is still this turn's, and releases it. */
-const WRITE_AND_RELEASE = `if redis.call('get', KEYS[2]) ~= ARGV[1] then return 0 end
+const WRITE_AND_RELEASE = new Script('session_write_and_release', 2, `if redis.call('get', KEYS[2]) ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('del', KEYS[1]) else redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 redis.call('del', KEYS[2])
-return 1`;
+return 1`);
 
 export interface RedisSessionOptions {
   prefix: string;
@@ -59,17 +59,17 @@ export class RedisSessionStore implements SessionStore {
 
   transact<T>(user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T> {
     return this.queue.run(user, async () => {
-      const token = randomBytes(8).toString('hex');
+      const token = newLockToken();
       const current = await this.lockAndRead(user, token);
       let update: SessionUpdate<T>;
       try {
         update = await fn(current);
       } catch (err) {
-        await this.redis.eval(RELEASE_LOCK, 1, this.lockKey(user), token);
+        await heldLock(this.redis, this.lockKey(user), token).release();
         throw err;
       }
       const value = update.session ? encodeSession(update.session) : '';
-      const written = await this.redis.eval(WRITE_AND_RELEASE, 2, this.key(user), this.lockKey(user), token, value, this.opts.ttlMs);
+      const written = await WRITE_AND_RELEASE.run(this.redis, [this.key(user), this.lockKey(user)], [token, value, this.opts.ttlMs]);
       if (written !== 1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
       return update.result;
     });

@@ -1,5 +1,6 @@
 import { Cluster, Redis as SingleRedis, type ClusterNode, type RedisOptions } from 'ioredis';
 import type { Logger } from '../core/logger.js';
+import { defineScripts } from './script.js';
 
 /** One Redis server (plain or found through Sentinel) or a Redis Cluster: the commands the bot uses are the same. */
 export type Redis = SingleRedis | Cluster;
@@ -38,6 +39,10 @@ function nodeOf(url: string): { node: ClusterNode; options: RedisOptions } {
 }
 
 function create(target: RedisTarget, extra: RedisOptions): Redis {
+  return defineScripts(client(target, extra));
+}
+
+function client(target: RedisTarget, extra: RedisOptions): Redis {
   if (target.kind === 'url') return new SingleRedis(target.url, { ...CLIENT_OPTIONS, ...extra });
   if (target.kind === 'sentinel') {
     return new SingleRedis({
@@ -118,7 +123,7 @@ export function duplicateClient(redis: Redis, options: RedisOptions): Redis {
 export async function inMemoryRedis(): Promise<Redis | undefined> {
   try {
     const { default: RedisMock } = await import('ioredis-mock');
-    return new RedisMock() as unknown as Redis;
+    return defineScripts(new RedisMock() as unknown as Redis);
   } catch {
     return undefined;
   }

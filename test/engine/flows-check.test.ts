@@ -62,10 +62,10 @@ steps:
   });
 
   it('reports schema problems and YAML errors with their place', () => {
-    expect(problemsOf({ g: 'id: g\nstart: a\nsteps:\n  a: { say: x.ok }\n' })).toEqual(['flows/g.yaml: a: the step leads nowhere: add next, goto, end, on or branch']);
+    expect(problemsOf({ g: 'id: g\nstart: a\nsteps:\n  a: { say: x.ok }\n' })).toEqual(['flows/g.yaml: 4: steps.a: the step leads nowhere: add next, goto, end, on or branch']);
     expect(problemsOf({ h: 'id: other\nstart: a\nsteps:\n  a: { end: true }\n' })).toEqual(['flows/h.yaml: id "other" differs from the file name']);
-    expect(problemsOf({ i: 'id: i\nstart: a\nsteps:\n  a: { end: true\n' })[0]).toMatch(/^flows\/i\.yaml: line \d+: /);
-    expect(problemsOf({ j: 'id: j\nstart: a\nsteps:\n  a: { ask: x.ok, end: true }\n' })).toEqual(['flows/j.yaml: a: an ask step needs input or choices']);
+    expect(problemsOf({ i: 'id: i\nstart: a\nsteps:\n  a: { end: true\n' })[0]).toMatch(/^flows\/i\.yaml: \d+: /);
+    expect(problemsOf({ j: 'id: j\nstart: a\nsteps:\n  a: { ask: x.ok, end: true }\n' })).toEqual(['flows/j.yaml: 4: steps.a: an ask step needs input or choices']);
   });
 
   it('checks where each typed request leads and that its examples cover how people type', () => {
@@ -93,7 +93,7 @@ steps:
         'flows/f.yaml: intent only_plain: vi: give examples with diacritics too',
         'flows/g.yaml: intent only_plain: intent id is also used by flows/f.yaml',
         'flows/g.yaml: intent only_plain: "Dữ liệu" is also an example of intent only_marked',
-        'flows/h.yaml: intents.0: exactly one of command, goto',
+        'flows/h.yaml: 6: intents.0: exactly one of command, goto',
       ]),
     );
   });

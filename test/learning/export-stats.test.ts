@@ -14,13 +14,14 @@ import { LearningStore } from '../../src/learning/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 
-/** The shipped data with populations added (the shipped areas have none). */
+/** The shipped data with the given populations (the shipped communes have none; small figures keep shares readable). */
 function dataWithPopulation(populations: Record<string, number>): string {
   const dir = mkdtempSync(join(tmpdir(), 'xhht-data-'));
   cpSync(dataPaths.data, dir, { recursive: true });
-  const file = parse(readFileSync(join(dir, 'areas.yaml'), 'utf8')) as { areas: { id: string; population?: number; children?: { id: string; population?: number }[] }[] };
+  type Node = { id: string; population?: number; populationYear?: number };
+  const file = parse(readFileSync(join(dir, 'areas.yaml'), 'utf8')) as { areas: (Node & { children?: Node[] })[] };
   for (const p of file.areas)
-    for (const a of [p, ...(p.children ?? [])]) if (populations[a.id]) a.population = populations[a.id];
+    for (const a of [p, ...(p.children ?? [])]) if (populations[a.id]) Object.assign(a, { population: populations[a.id], populationYear: 2025 });
   writeFileSync(join(dir, 'areas.yaml'), stringify(file));
   return dir;
 }

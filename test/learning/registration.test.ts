@@ -69,12 +69,14 @@ describe('learning citizen: consent and registration', () => {
     await send({ choice: 'learning' });
     await send({ choice: 'yes' });
     await send('Trần Thị Bình');
+    // All 34 provinces list their communes: too many for buttons, so people type.
     const provinces = await send('1990');
-    expect(choiceValues(provinces)).toEqual(['son-la', 'tay-ninh']);
-    await send({ choice: 'tay-ninh' });
+    expect(choiceValues(provinces)).toEqual([]);
+    await send('tay ninh');
     expect(textOf(await send('bien hoa'))).toContain('Không thấy xã/phường này ở Tỉnh Tây Ninh');
-    const matches = await send('long');
-    expect(choiceValues(matches)).toEqual(['tay-ninh.long-an', 'tay-ninh.long-hoa', 'again', 'not_listed']);
+    const matches = await send('long h');
+    // Names that start with the words come first, then names that only contain them.
+    expect(choiceValues(matches)).toEqual(['tay-ninh.long-hoa', 'tay-ninh.long-huu', 'tay-ninh.long-chu', 'tay-ninh.long-thuan', 'again', 'not_listed']);
     expect(textOf(await send({ choice: 'again' }))).toContain('Gõ tên xã/phường');
     await send({ choice: choiceLabelled(await send('hoa thanh'), 'Hòa Thành') });
     await send({ choice: 'worker' });
@@ -93,9 +95,9 @@ describe('learning citizen: consent and registration', () => {
     await typed({ choice: 'yes' });
     await typed('Lò Thị Mai');
     await typed('1992');
-    const ask = await typed({ choice: 'son-la' });
+    const ask = await typed('Sơn La');
     expect(choiceValues(ask)).toEqual(['not_listed']);
-    const missing = await typed('Mường Lạn');
+    const missing = await typed('Mường Lạng Xa');
     expect(textOf(missing)).toContain('hoặc chọn "Không có trong danh sách"');
     const group = await typed('khong co trong danh sach');
     expect(textOf(group)).toContain('Tôi ghi địa bàn của Anh/Chị là Tỉnh Sơn La');
@@ -113,7 +115,7 @@ describe('learning citizen: consent and registration', () => {
     await picked({ choice: 'yes' });
     await picked('Cầm Văn Sơn');
     await picked('1980');
-    await picked({ choice: 'tay-ninh' });
+    await picked('tây ninh');
     await picked('long');
     expect(textOf(await picked({ choice: 'not_listed' }))).toContain('Tỉnh Tây Ninh');
   });
@@ -139,11 +141,46 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(await send('2030'))).toContain('Năm sinh cần từ 1916 đến 2021');
     expect(textOf(await send('năm tám lăm'))).toContain('nhập một con số');
     await send('1975');
-    expect(textOf(await send('Atlantis'))).toContain('không tìm thấy tỉnh/thành');
-    // A province whose communes the data does not list yet is the area itself.
-    const noCommunes = await send('ha noi');
-    expect(textOf(noCommunes)).toContain('Chưa có danh sách xã/phường của Thành phố Hà Nội');
-    expect(textOf(noCommunes)).toContain('nhóm nào');
+    expect(textOf(await send('Atlantis'))).toContain('không tìm thấy tỉnh/thành hay xã/phường');
+    expect(textOf(await send('ha noi'))).toContain('Gõ tên xã/phường');
+  });
+
+  it('finds a commune typed in place of the province, with or without marks or its kind, and asks which one when several provinces have it', async () => {
+    const start = async (user: string) => {
+      const send = as(t, user);
+      await send('/menu');
+      await send({ choice: 'learning' });
+      await send({ choice: 'yes' });
+      await send('Hà Văn Lập');
+      await send('1988');
+      return send;
+    };
+    // Three provinces have a Xã Tân Lập (and Đắk Lắk a Phường Tân Lập, which "xa" leaves out).
+    const several = await start('web:tanlap');
+    const which = await several('xa tan lap');
+    expect(which.at(-1)?.choices?.map((c) => c.label)).toEqual([
+      'Xã Tân Lập, Tỉnh Lâm Đồng',
+      'Xã Tân Lập, Tỉnh Quảng Trị',
+      'Xã Tân Lập, Tỉnh Tây Ninh',
+      'Tìm lại',
+    ]);
+    await several({ choice: choiceLabelled(which, 'Quảng Trị') });
+    await several({ choice: 'resident' });
+    expect(textOf(await several({ choice: 'skip' }))).toContain('Đã đăng ký');
+    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:tanlap}`)) as string).area).toBe('quang-tri.tan-lap');
+
+    for (const [user, typed] of [['web:p1', 'p chieng an'], ['web:p2', 'chieng an'], ['web:p3', 'Phường Chiềng An']] as const) {
+      const send = await start(user);
+      const one = await send(typed);
+      expect(one.at(-1)?.choices?.map((c) => c.label), typed).toEqual(['Phường Chiềng An, Tỉnh Sơn La', 'Tìm lại']);
+    }
+
+    // Nothing of that name anywhere: asked again; "not in the list" then asks the province after all.
+    const lost = await start('web:lost');
+    await lost('chieng an');
+    expect(textOf(await lost({ choice: 'again' }))).toContain('Gõ tên xã/phường');
+    expect(textOf(await lost('Atlantis'))).toContain('không tìm thấy xã/phường nào tên này');
+    expect(textOf(await lost({ choice: 'not_listed' }))).toContain('tỉnh/thành nào');
   });
 
   it('lets the person change their details later; a change of commune moves the year file and the audience', async () => {

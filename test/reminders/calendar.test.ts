@@ -8,7 +8,7 @@ import { DeadlineCalendar } from '../../src/reminders/calendar.js';
 import { EventCalendar, EVERYWHERE } from '../../src/reminders/events.js';
 import { dueDates, occurrenceId, parseOccurrenceId } from '../../src/reminders/schedule.js';
 import { UnitKinds } from '../../src/reminders/units.js';
-import { DataFileError } from '../../src/reminders/yaml-file.js';
+import { DataFileError } from '../../src/core/data-file.js';
 
 const areas = Areas.load();
 const units = UnitKinds.load(join(dataPaths.data, 'units.yaml'));

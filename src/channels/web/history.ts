@@ -3,6 +3,7 @@ import { tryParseJson } from '../../core/json.js';
 import { replySchema, type Reply } from '../../core/message.js';
 import type { Redis } from '../../store/redis.js';
 import type { WebKeys } from './keys.js';
+import { Script } from '../../store/script.js';
 
 /** The last messages a page can restore; older ones fall off. */
 export const HISTORY_MAX = 200;
@@ -14,7 +15,7 @@ export const historyEntrySchema = replySchema.extend({
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** Appends entries, or replaces the entry at ARGV[2] (a negative index) with the first one; then trims and sets the TTL. */
-const APPEND = `
+const APPEND = new Script('history_append', 1, `
 if ARGV[2] ~= '' then
   redis.call('lset', KEYS[1], tonumber(ARGV[2]), ARGV[4])
 else
@@ -23,7 +24,7 @@ else
 end
 redis.call('expire', KEYS[1], tonumber(ARGV[3]))
 return 1
-`;
+`);
 
 /** A person's web conversation, kept as long as their session is. */
 export class WebHistory {
@@ -52,15 +53,12 @@ export class WebHistory {
 
   async append(user: string, entries: HistoryEntry[], opts: { replaceIndex?: number } = {}): Promise<void> {
     if (!entries.length) return;
-    await this.redis.eval(
-      APPEND,
-      1,
-      this.keys.history(user),
+    await APPEND.run(this.redis, [this.keys.history(user)], [
       String(HISTORY_MAX),
       opts.replaceIndex === undefined ? '' : String(opts.replaceIndex),
       String(this.ttlSeconds),
       ...entries.map((e) => JSON.stringify(e)),
-    );
+    ]);
   }
 
   async count(user: string): Promise<number> {

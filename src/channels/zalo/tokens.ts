@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { tryLock } from '../../store/lock.js';
 import type { Redis } from '../../store/redis.js';
 import { OAUTH_TIMEOUT_MS, ZaloAuthError, type TokenPair } from './oauth.js';
 
-const RELEASE_LOCK = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /** Refresh this long before the access token expires, so no message meets an expired one. */
 export const REFRESH_AHEAD_MS = 60 * 60_000;
@@ -120,8 +120,8 @@ export class ZaloTokens {
     const replaced = (s: Stored): s is Stored & { access: string } => s.access !== stale && this.usable(s, 0);
     const deadline = Date.now() + LOCK_MS + OAUTH_TIMEOUT_MS;
     for (;;) {
-      const lock = randomBytes(8).toString('hex');
-      if ((await redis.set(this.lockKey, lock, 'PX', LOCK_MS, 'NX')) === 'OK') {
+      const lock = await tryLock(redis, this.lockKey, LOCK_MS);
+      if (lock) {
         try {
           const s = await this.read();
           if (replaced(s)) return s.access;
@@ -131,7 +131,7 @@ export class ZaloTokens {
           log.info({ expiresAt: new Date(expiresAt).toISOString() }, 'Zalo access token refreshed');
           return next.access;
         } finally {
-          await redis.eval(RELEASE_LOCK, 1, this.lockKey, lock);
+          await lock.release();
         }
       }
       await sleep(POLL_MS);
