@@ -10,7 +10,7 @@ import { Telegraf } from 'telegraf';
 import { createApp } from '../src/app/create.js';
 import { configSchema } from '../src/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { createHttpServer } from '../src/http/server.js';
+import { listenHttp } from '../src/http/server.js';
 import { whenReady } from '../src/store/redis.js';
 
 const [kind] = process.argv.slice(2);
@@ -38,10 +38,9 @@ async function xhht(): Promise<Server> {
   });
   const app = await createApp({ config, log: createLogger('warn') });
   await whenReady(app.redis);
-  const server = createHttpServer(app.router, app.log);
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  await listenHttp(app.http, port, '127.0.0.1');
   await app.start();
-  return server;
+  return app.http.server;
 }
 
 async function echo(): Promise<Server> {

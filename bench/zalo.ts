@@ -1,12 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import type { AddressInfo } from 'node:net';
 import type { BenchLine } from './run.js';
 import { createApp } from '../src/app/create.js';
 import { parseExactJson } from '../src/channels/zalo/exact-json.js';
 import { zaloSignature } from '../src/channels/zalo/signature.js';
 import { configSchema } from '../src/config.js';
 import { createLogger } from '../src/core/logger.js';
-import { createHttpServer } from '../src/http/server.js';
+import { listenHttp } from '../src/http/server.js';
 import { startFakeZalo, ZALO_TEST_ENV } from '../test/support/zalo-fake.js';
 import { ZaloWebhookDriver } from '../test/support/zalo-webhook.js';
 import { benchRedis } from './support/redis.js';
@@ -50,12 +49,11 @@ export async function* run(): AsyncGenerator<BenchLine> {
     LOG_LEVEL: 'silent',
   });
   const app = await createApp({ config, log: createLogger('silent') });
-  const http = createHttpServer(app.router, app.log);
   try {
-    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const { port } = await listenHttp(app.http, 0, '127.0.0.1');
     await new Promise((r) => (app.redis.status === 'ready' ? r(null) : app.redis.once('ready', r)));
     await app.start();
-    const driver = new ZaloWebhookDriver({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, appId: ZALO_TEST_ENV.ZALO_APP_ID, secret: ZALO_TEST_ENV.ZALO_OA_SECRET_KEY });
+    const driver = new ZaloWebhookDriver({ url: `http://127.0.0.1:${port}`, appId: ZALO_TEST_ENV.ZALO_APP_ID, secret: ZALO_TEST_ENV.ZALO_OA_SECRET_KEY });
     // Paced: one new follower every 1/PACED_PER_SECOND s, each answered before the next comes.
     const acks: number[] = [];
     const replies: number[] = [];
@@ -134,8 +132,8 @@ export async function* run(): AsyncGenerator<BenchLine> {
     yield { bench: 'zalo-verify-parse', bodyBytes: body.length, microsPerEvent: Number((((performance.now() - t0) * 1000) / rounds).toFixed(2)) };
   } finally {
     await app.stop();
-    http.closeAllConnections();
-    await new Promise((r) => http.close(r));
+    app.http.server.closeAllConnections();
+    await app.http.close();
     await fake.close();
     app.redis.disconnect();
     await server.dispose();

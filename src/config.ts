@@ -103,6 +103,8 @@ export const configSchema = z
     REMINDERS_SEND_AT: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day HH:MM, e.g. 08:00').default('08:00'),
     /** Reminders: the bot's public address for calendar links, e.g. https://bot.example.vn; default http://HOST:PORT. */
     CALENDAR_BASE_URL: optionalUrl(['https:', 'http:']),
+    /** The console's public address for sign-in links (https makes its cookies Secure); default the server's own http://HOST:PORT. */
+    CONSOLE_BASE_URL: optionalUrl(['https:', 'http:']),
     /** Which secret Zalo signs webhooks with: sources differ between the OA secret key and the app secret. */
     ZALO_WEBHOOK_SECRET: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),

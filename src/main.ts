@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { createApp } from './app/create.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataFileError } from './core/data-file.js';
 import { createLogger } from './core/logger.js';
 import { FlowLoadError } from './engine/flows.js';
-import { closeHttpServer, createHttpServer } from './http/server.js';
+import { closeHttp, listenHttp } from './http/server.js';
 import { NoStoreError, openStore } from './store/open.js';
 import { whenReady } from './store/redis.js';
 
@@ -50,12 +49,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const server = createHttpServer(app.router, log);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
+  const { address, port } = await listenHttp(app.http, config.PORT, config.HOST);
   log.info({ url: `http://${address}:${port}/` }, 'web chat and API listening');
   // One plain line for the person who just typed `npm start`, among the JSON log lines.
   if (config.WEB_CHAT === 'on') process.stdout.write(`open ${openUrl(address, port)}\n`);
@@ -73,7 +67,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: finishing messages in flight');
-    const closed = closeHttpServer(server);
+    const closed = closeHttp(app.http);
     // Messages being handled may still queue notices: the queues close only after them.
     await app.bot.drain();
     await app.stop();

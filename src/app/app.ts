@@ -13,7 +13,8 @@ import { FlowLoadError, loadFlows } from '../engine/flows.js';
 import { registerCoreInputs } from '../engine/inputs.js';
 import { Registry } from '../engine/registry.js';
 import { createMetrics, type Metrics } from '../http/metrics.js';
-import { Router } from '../http/router.js';
+import { createHttp, type Http } from '../http/server.js';
+import { ConsolePages } from '../console/pages.js';
 import { createI18n, loadCatalogues, type I18n } from '../i18n/index.js';
 import { PrivacyRegistry } from '../privacy/registry.js';
 import { Invites } from '../roles/invites.js';
@@ -68,7 +69,10 @@ export class App {
   readonly areas: Areas;
   readonly privacy = new PrivacyRegistry();
   readonly metrics: Metrics;
-  readonly router = new Router();
+  /** The HTTP server's routes (fastify): capabilities add theirs while they register. */
+  readonly http: Http;
+  /** Pages and actions of the operators' console (/admin): capabilities add theirs while they register. */
+  readonly console = new ConsolePages();
   readonly admin = new AdminCommands();
   readonly senders = new Map<ChannelName, ChannelSender>();
   /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
@@ -93,6 +97,7 @@ export class App {
     this.redis = opts.redis ?? connectTarget(target as RedisTarget, this.log);
     this.i18n = createI18n(this.dirs.locales);
     this.metrics = createMetrics();
+    this.http = createHttp(this.log);
     this.users = new UserDirectory(this.redis, this.prefix, this.clock);
     this.roles = new Roles(this.redis, this.prefix, new Set(opts.config.ADMIN_IDS));
     this.invites = new Invites(this.redis, this.prefix, this.roles, this.clock);

@@ -1,6 +1,7 @@
 import { telegram } from '../channels/telegram/capability.js';
 import { web } from '../channels/web/capability.js';
 import { zalo } from '../channels/zalo/capability.js';
+import { consoleCapability } from '../console/capability.js';
 import { contact } from '../contact/capability.js';
 import { navigation } from '../engine/commands.js';
 import { intents } from '../intents/capability.js';
@@ -22,4 +23,4 @@ import type { Capability } from './app.js';
  * Channels and the outbound queue come before the capabilities that send proactive messages through
  * them. Add a capability here.
  */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, contact, intents];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, consoleCapability, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, contact, intents];

@@ -1,6 +1,5 @@
 import type { Capability } from '../app/app.js';
 import { isCluster, type Redis } from '../store/redis.js';
-import { sendJson, sendText } from './router.js';
 
 const PROBE_TIMEOUT_MS = 1_000;
 
@@ -23,17 +22,14 @@ async function storeTakesWrites(redis: Redis, key: string): Promise<boolean> {
 export const ops: Capability = {
   name: 'ops',
   register(app) {
-    app.router
-      .on('GET', '/healthz', async (_req, res) => {
-        if (app.inMemory) return sendJson(res, 200, { status: 'ok', store: 'memory' });
-        const ok = await Promise.race([
-          storeTakesWrites(app.redis, `${app.prefix}healthz`).catch(() => false),
-          new Promise<boolean>((r) => setTimeout(() => r(false), PROBE_TIMEOUT_MS).unref()),
-        ]);
-        sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', store: 'redis' });
-      })
-      .on('GET', '/metrics', async (_req, res) => {
-        sendText(res, 200, await app.metrics.registry.metrics(), app.metrics.registry.contentType);
-      });
+    app.http.get('/healthz', async (_req, reply) => {
+      if (app.inMemory) return { status: 'ok', store: 'memory' };
+      const ok = await Promise.race([
+        storeTakesWrites(app.redis, `${app.prefix}healthz`).catch(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(false), PROBE_TIMEOUT_MS).unref()),
+      ]);
+      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', store: 'redis' });
+    });
+    app.http.get('/metrics', async (_req, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()));
   },
 };

@@ -1,54 +1,91 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from '../core/logger.js';
-import { HttpError, sendJson, type Router } from './router.js';
+import { DEFAULT_BODY_LIMIT, HttpError } from './errors.js';
 
-/** How each server stops taking requests; set by createHttpServer, used by closeHttpServer. */
-const stoppers = new WeakMap<Server, () => void>();
+export type Http = FastifyInstance;
 
-/** One server for the web chat, webhooks, health and metrics; errors become JSON with a status. */
-export function createHttpServer(router: Router, log: Logger): Server {
-  const open = new Set<ServerResponse>();
-  let stopping = false;
-  const server = createServer((req, res) => {
-    if (stopping) {
-      // A request sent on a kept-alive connection while we stop: the client may send it again elsewhere.
-      res.setHeader('connection', 'close');
-      return sendJson(res, 503, { error: 'shutting down' });
-    }
-    open.add(res);
-    res.once('close', () => open.delete(res));
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const found = router.find(req.method ?? 'GET', path);
-    if (found === undefined) return sendJson(res, 404, { error: 'not found' });
-    if (found === 'wrong-method') return sendJson(res, 405, { error: 'method not allowed' });
-    found.handler(req, res, found.rest).catch((err: unknown) => {
-      if (err instanceof HttpError) {
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message });
-        // Do not read the rest of an oversized body; close once the answer is out.
-        if (err.status === 413) res.once('finish', () => req.destroy());
-        return;
-      }
-      log.error({ err, path }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
+/** The route's address as a pattern over concrete paths (":token" is one segment, "*" the rest). */
+function pathPattern(url: string): RegExp {
+  const source = url
+    .split('/')
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The one HTTP server (web chat, webhooks, console, health, metrics) as a fastify instance that
+ * capabilities add their routes to. Bodies arrive as bytes whatever their declared type: webhooks check
+ * signatures on the exact bytes and the chat's page and clients post JSON with any content type; each
+ * route parses its body with its zod schema (see body.ts). Errors are `{"error": "..."}` with a status.
+ */
+export function createHttp(log: Logger): Http {
+  const http = Fastify({
+    logger: false,
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    // "/admin/" as typed is "/admin".
+    routerOptions: { maxParamLength: 256, ignoreTrailingSlash: true },
+    keepAliveTimeout: 65_000,
+    // A request on a kept-alive connection while we stop gets 503 and a closed connection: it may be sent again elsewhere.
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
   });
-  server.keepAliveTimeout = 65_000;
-  stoppers.set(server, () => {
-    stopping = true;
-    // Answers still being worked on go out, then their connections close instead of idling on.
-    for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+  http.removeAllContentTypeParsers();
+  http.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  void http.register(cookie);
+  // The chat page keeps its inline script and style; the console sets a strict policy of its own.
+  void http.register(helmet, { global: true, contentSecurityPolicy: false });
+
+  const routes: { methods: string[]; pattern: RegExp }[] = [];
+  http.addHook('onRoute', (route) => {
+    routes.push({ methods: [route.method].flat(), pattern: pathPattern(route.url ?? route.path) });
   });
-  return server;
+
+  // Answers being worked on when the server stops go out with their connection closed, instead of idling on.
+  const open = new Set<FastifyReply>();
+  http.addHook('onRequest', async (_req, reply) => {
+    open.add(reply);
+    reply.raw.once('close', () => open.delete(reply));
+  });
+  http.addHook('preClose', async () => {
+    for (const reply of open) if (!reply.raw.headersSent) reply.header('connection', 'close');
+  });
+
+  http.setNotFoundHandler(async (req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    // 405 when the address exists for other methods only (a route of this method that found nothing is a 404).
+    const matching = routes.filter((r) => r.pattern.test(path));
+    const known = matching.length > 0 && !matching.some((r) => r.methods.includes(req.method));
+    return reply.code(known ? 405 : 404).send({ error: known ? 'method not allowed' : 'not found' });
+  });
+
+  http.setErrorHandler(async (err: unknown, req, reply) => {
+    const status =
+      err instanceof HttpError ? err.status
+      : typeof err === 'object' && err && 'statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500 ? err.statusCode
+      : 500;
+    if (status >= 500 && !(err instanceof HttpError)) log.error({ err, path: req.routeOptions.url }, 'http handler failed');
+    const message = status >= 500 && !(err instanceof HttpError) ? 'internal error' : err instanceof Error ? err.message : String(err);
+    // Do not read the rest of an oversized body; close once the answer is out.
+    if (status === 413) reply.header('connection', 'close');
+    return reply.code(status).send({ error: message });
+  });
+  return http;
+}
+
+/** Starts listening; resolves to the address taken (PORT 0 picks a free one). */
+export async function listenHttp(http: Http, port: number, host: string): Promise<AddressInfo> {
+  await http.listen({ port, host });
+  return http.server.address() as AddressInfo;
 }
 
 /**
  * Graceful stop: no new connections or requests, idle connections closed at once, and each request in
  * progress answered before its connection closes. Resolves when the last connection has gone.
  */
-export function closeHttpServer(server: Server): Promise<void> {
-  stoppers.get(server)?.();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  return closed;
+export function closeHttp(http: Http): Promise<void> {
+  return http.close();
 }

@@ -1,5 +1,5 @@
 import { vnDate } from '../core/clock.js';
-import { HttpError, sendText } from '../http/router.js';
+import { HttpError } from '../http/errors.js';
 import type { Language } from '../i18n/index.js';
 import { unitKey, type UnitRef } from './calendar.js';
 import { dueLabel, sourceLabel, unitLabel } from './compose.js';
@@ -35,12 +35,12 @@ export function calendarFileName(unit: UnitRef): string {
 
 /** GET /api/calendar/<token>.ics: the officer's deadlines for calendar apps, while the link and the role last. */
 export function registerCalendarRoute(r: Reminders): void {
-  r.app.router.onPrefix('GET', '/api/calendar/', async (_req, res, rest) => {
-    const m = /^([A-Za-z0-9_-]+)\.ics$/.exec(rest);
+  r.app.http.get<{ Params: { file: string } }>('/api/calendar/:file', async (req, reply) => {
+    const m = /^([A-Za-z0-9_-]+)\.ics$/.exec(req.params.file);
     const link = m?.[1] ? await r.tokens.resolve(m[1]) : undefined;
     // One answer for a forged, revoked or outdated link: nothing tells them apart.
     if (!link || !(await r.app.roles.grantOf(link.user, 'officer'))) throw new HttpError(404, 'no such calendar');
     const lang = (await r.app.users.get(link.user))?.lang ?? 'vi';
-    sendText(res, 200, unitCalendar(r, link.unit, lang), `${ICS_MIME}; charset=utf-8`);
+    return reply.type(`${ICS_MIME}; charset=utf-8`).send(unitCalendar(r, link.unit, lang));
   });
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createHttpServer } from '../../src/http/server.js';
+import { listenHttp } from '../../src/http/server.js';
 import type { App } from '../../src/app/app.js';
 
 export interface LocalServer {
@@ -26,8 +26,16 @@ export async function listenLocal(server: Server): Promise<LocalServer> {
 }
 
 /** The app's HTTP server on a free port. */
-export function listen(app: App): Promise<LocalServer> {
-  return listenLocal(createHttpServer(app.router, app.log));
+export async function listen(app: App): Promise<LocalServer> {
+  const { port } = await listenHttp(app.http, 0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server: app.http.server,
+    async close() {
+      app.http.server.closeAllConnections();
+      await app.http.close();
+    },
+  };
 }
 
 export async function postJson(url: string, body: unknown): Promise<{ status: number; json: any }> {

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import type { Capability } from '../../src/app/app.js';
-import { createHttpServer } from '../../src/http/server.js';
+import { listenHttp } from '../../src/http/server.js';
 import { createTestApp, type TestApp, type TestAppOptions } from './app.js';
 import { freePort } from './redis-server.js';
 import type { TelegramEmulator } from './telegram-emulator.js';
@@ -24,11 +23,7 @@ export async function startTelegramBot(emu: TelegramEmulator, mode: TelegramMode
     env.TELEGRAM_WEBHOOK_URL = `http://127.0.0.1:${port}/webhooks/telegram`;
   }
   const t = await createTestApp({ ...opts, env });
-  let server: Server | undefined;
-  if (port !== undefined) {
-    server = createHttpServer(t.app.router, t.app.log);
-    await new Promise<void>((r) => server?.listen(port, '127.0.0.1', r));
-  }
+  if (port !== undefined) await listenHttp(t.app.http, port, '127.0.0.1');
   const pollsBefore = emu.getUpdatesCalls;
   await t.app.start();
   if (mode === 'webhook') await emu.waitFor(() => emu.webhook?.url === env.TELEGRAM_WEBHOOK_URL, 10_000, 'setWebhook');
@@ -38,9 +33,9 @@ export async function startTelegramBot(emu: TelegramEmulator, mode: TelegramMode
     ...(port !== undefined ? { url: `http://127.0.0.1:${port}` } : {}),
     async close() {
       await t.close();
-      if (server) {
-        server.closeAllConnections();
-        await new Promise<void>((r) => server?.close(() => r()));
+      if (port !== undefined) {
+        t.app.http.server.closeAllConnections();
+        await t.app.http.close();
       }
     },
   };

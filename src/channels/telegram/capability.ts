@@ -1,6 +1,6 @@
 import type { Capability } from '../../app/app.js';
 import { TelegramChannel } from './channel.js';
-import { telegramWebhook, WEBHOOK_PATH, webhookSecret } from './webhook.js';
+import { telegramWebhook, WEBHOOK_BODY_LIMIT, WEBHOOK_PATH, webhookSecret } from './webhook.js';
 
 /**
  * Telegram, when TELEGRAM_BOT_TOKEN is set: long polling, or a webhook on POST /webhooks/telegram
@@ -14,7 +14,7 @@ export const telegram: Capability = {
     const secret = webhookSecret(app.config.TELEGRAM_WEBHOOK_SECRET, token);
     const channel = new TelegramChannel(app, { token, apiRoot, webhookSecret: secret, ...(webhookUrl ? { webhookUrl } : {}) });
     app.senders.set('telegram', channel);
-    if (webhookUrl) app.router.on('POST', WEBHOOK_PATH, telegramWebhook(channel, secret));
+    if (webhookUrl) app.http.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT }, telegramWebhook(channel, secret));
     app.onStart(() => channel.start());
     app.onStop(() => channel.stop());
   },

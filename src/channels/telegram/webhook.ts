@@ -1,13 +1,14 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import type { RouteHandler } from '../../http/router.js';
-import { HttpError, parseJsonBody, readBody, sendJson } from '../../http/router.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { jsonBody } from '../../http/body.js';
+import { HttpError } from '../../http/errors.js';
 import { REDELIVER, type TelegramChannel } from './channel.js';
 import { updateSchema } from './update.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** An update is a few kilobytes; a message quoting another at most some tens. */
-const BODY_LIMIT = 256 * 1024;
+export const WEBHOOK_BODY_LIMIT = 256 * 1024;
 
 /** Without TELEGRAM_WEBHOOK_SECRET the secret is derived from the token, so a webhook is never left open. */
 export function webhookSecret(configured: string | undefined, token: string): string {
@@ -18,23 +19,22 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
- * before the body is read; a mismatch is a 403 and nothing else happens. The answer goes out once
+ * before the body is parsed; a mismatch is a 403 and nothing else happens. The answer goes out once
  * the update's replies have been sent through Bot API calls of their own (so that a 403 or a 429 on
  * a reply is seen and dealt with, which a reply inside the webhook response would hide); it carries
  * the button answer, if any, whose result nobody needs.
  */
-export function telegramWebhook(channel: TelegramChannel, secret: string): RouteHandler {
+export function telegramWebhook(channel: TelegramChannel, secret: string) {
   const expected = digest(secret);
-  return async (req, res) => {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     const given = req.headers[SECRET_HEADER];
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw new HttpError(403, 'wrong secret token');
     // Telegram retries a 503 later, by which time this or another instance is ready.
     if (!channel.ready) throw new HttpError(503, 'the Telegram channel is not ready');
-    const update = parseJsonBody(await readBody(req, BODY_LIMIT), updateSchema);
-    const reply = await channel.receive(update, { webhook: true });
+    const update = jsonBody(req, updateSchema);
+    const answer = await channel.receive(update, { webhook: true });
     // Redis down or full: nothing was done, and Telegram delivers the update again later.
-    if (reply === REDELIVER) throw new HttpError(503, 'the store is unavailable');
-    if (reply) sendJson(res, 200, reply);
-    else res.writeHead(200, { 'content-length': 0 }).end();
+    if (answer === REDELIVER) throw new HttpError(503, 'the store is unavailable');
+    return answer ? reply.send(answer) : reply.code(200).send();
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { App, Capability } from '../../app/app.js';
 import { InboundError } from '../../app/bot.js';
@@ -8,7 +9,8 @@ import type { ChannelSender } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
 import type { Reply } from '../../core/message.js';
 import { dataPaths, projectRoot } from '../../core/paths.js';
-import { HttpError, parseJsonBody, readBody, sendJson, sendText, type RouteHandler } from '../../http/router.js';
+import { bodyBytes, header, jsonBody } from '../../http/body.js';
+import { HttpError } from '../../http/errors.js';
 import { LANGUAGES, languageSchema, loadCatalogues, type Language } from '../../i18n/index.js';
 import { clientAddress } from './client-address.js';
 import { botEntries, userEntry, WebHistory, type HistoryEntry } from './history.js';
@@ -135,13 +137,8 @@ export const web: Capability = {
       return { replies: await renderer.replies(replies, at), ...(replaceIndex !== undefined ? { updated: true } : {}), ...(lang ? { lang } : {}) };
     }
 
-    function headerValue(req: IncomingMessage, name: string): string | undefined {
-      const v = req.headers[name];
-      return Array.isArray(v) ? v[0] : v;
-    }
-
-    function decodedHeader(req: IncomingMessage, name: string, max: number): string | undefined {
-      const raw = headerValue(req, name);
+    function decodedHeader(req: FastifyRequest, name: string, max: number): string | undefined {
+      const raw = header(req, name);
       if (!raw) return undefined;
       try {
         // Control and direction characters do not belong in a file name shown to an officer.
@@ -163,113 +160,109 @@ export const web: Capability = {
 
     /** The page shows "Retry" on a 503: a store outage is worth retrying, unlike a generic 500. */
     const guarded =
-      (handler: RouteHandler): RouteHandler =>
-      async (req, res, rest) => {
+      <R>(handler: (req: FastifyRequest, reply: FastifyReply) => Promise<R>) =>
+      async (req: FastifyRequest, reply: FastifyReply): Promise<R> => {
         try {
-          await handler(req, res, rest);
+          return await handler(req, reply);
         } catch (err) {
-          if (err instanceof HttpError) throw err;
+          if (err instanceof HttpError || (err instanceof Error && 'statusCode' in err)) throw err;
           app.log.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, 'web chat: request failed');
           throw new HttpError(503, 'temporarily unavailable; try again shortly');
         }
       };
 
-    app.router
-      .on('POST', '/api/chat/session', guarded(async (req, res) => {
-        parseJsonBody(await readBody(req), z.object({}));
-        const hour = Math.floor(Date.now() / 3_600_000);
-        const key = keys.issued(await ids.mac(`addr:${clientAddress(req, app.config.TRUST_PROXY)}`), hour);
-        const [[, count]] = (await app.redis.multi().incr(key).expire(key, 3600).exec()) as [[unknown, number]];
-        if (count > app.config.WEB_SESSIONS_PER_HOUR) {
-          res.setHeader('retry-after', String((hour + 1) * 3600 - Math.floor(Date.now() / 1000)));
-          throw new HttpError(429, 'too many new chats from this address; try again later');
-        }
-        sendJson(res, 200, { user: await ids.issue() });
-      }))
-      .on('POST', '/api/chat', guarded(async (req, res) => {
-        const body = parseJsonBody(await readBody(req), chatRequestSchema);
-        const user = await person(body.user);
-        const sent: HistoryEntry = { from: 'user', at: now(), text: body.text ?? body.choice ?? '' };
-        sendJson(res, 200, await exchange(user, sent, { text: body.text, choice: body.choice, langHint: body.lang }));
-      }))
-      .on('POST', '/api/chat/history', guarded(async (req, res) => {
-        const user = await person(parseJsonBody(await readBody(req), userOnlySchema).user);
-        const [entries, lang] = await Promise.all([history.list(user), languageOf(user)]);
-        sendJson(res, 200, { messages: await renderer.history(entries, now()), ...(lang ? { lang } : {}) });
-      }))
-      .on('POST', '/api/chat/live', guarded(async (req, res) => {
-        const user = await person(parseJsonBody(await readBody(req), userOnlySchema).user);
-        res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
-        let queue = Promise.resolve();
-        const stop = await live.listen(
-          user,
-          (entries) => {
-            // In order, and each rendered with fresh file links.
-            queue = queue
-              .then(async () => void res.write(`data: ${JSON.stringify({ replies: await renderer.replies(entries, now()) })}\n\n`))
-              .catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'web chat: a live message was not written'));
-          },
-          () => res.end(),
-        );
-        const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
-        res.once('close', () => {
-          clearInterval(beat);
-          stop();
-        });
-        res.write('event: ready\ndata: {}\n\n');
-      }))
-      .on('POST', '/api/chat/upload', guarded(async (req, res) => {
-        const user = await person(headerValue(req, 'x-chat-user') ?? '');
-        const lang = languageSchema.optional().catch(undefined).parse(headerValue(req, 'x-chat-lang'));
-        const name = decodedHeader(req, 'x-file-name', 200);
-        const caption = decodedHeader(req, 'x-caption', 300);
-        const bytes = await readBody(req, app.config.WEB_UPLOAD_MAX_MB * 1024 * 1024);
-        let stored;
-        try {
-          stored = await uploads.store(user, bytes, name, now());
-        } catch (err) {
-          if (err instanceof UploadError) throw new HttpError(err.status, err.message);
-          throw err;
-        }
-        const attachment = { kind: stored.record.kind, fileId: stored.fileId, mime: stored.record.mime, ...(name ? { name } : {}) };
-        const sent: HistoryEntry = { from: 'user', at: now(), text: caption ?? name ?? '', media: [{ kind: attachment.kind, fileId: stored.fileId, channel: 'web' }] };
-        try {
-          const answer = await exchange(user, sent, { text: caption, attachment, langHint: lang });
-          sendJson(res, 200, { ...answer, sent: await renderer.reply(sent, now()) });
-        } catch (err) {
-          await uploads.discard(user, stored.fileId);
-          throw err;
-        }
-      }))
-      .onPrefix('GET', '/api/chat/files/', guarded(async (_req, res, token) => {
-        const found = await uploads.open(token, now());
-        if (!found) throw new HttpError(404, 'no such file, or the link has expired');
-        res.writeHead(200, {
+    app.http.post('/api/chat/session', guarded(async (req, reply) => {
+      jsonBody(req, z.object({}));
+      const hour = Math.floor(Date.now() / 3_600_000);
+      const key = keys.issued(await ids.mac(`addr:${clientAddress(req.raw, app.config.TRUST_PROXY)}`), hour);
+      const [[, count]] = (await app.redis.multi().incr(key).expire(key, 3600).exec()) as [[unknown, number]];
+      if (count > app.config.WEB_SESSIONS_PER_HOUR) {
+        reply.header('retry-after', String((hour + 1) * 3600 - Math.floor(Date.now() / 1000)));
+        throw new HttpError(429, 'too many new chats from this address; try again later');
+      }
+      return { user: await ids.issue() };
+    }));
+    app.http.post('/api/chat', guarded(async (req) => {
+      const body = jsonBody(req, chatRequestSchema);
+      const user = await person(body.user);
+      const sent: HistoryEntry = { from: 'user', at: now(), text: body.text ?? body.choice ?? '' };
+      return exchange(user, sent, { text: body.text, choice: body.choice, langHint: body.lang });
+    }));
+    app.http.post('/api/chat/history', guarded(async (req) => {
+      const user = await person(jsonBody(req, userOnlySchema).user);
+      const [entries, lang] = await Promise.all([history.list(user), languageOf(user)]);
+      return { messages: await renderer.history(entries, now()), ...(lang ? { lang } : {}) };
+    }));
+    app.http.post('/api/chat/live', guarded(async (req, reply) => {
+      const user = await person(jsonBody(req, userOnlySchema).user);
+      // A stream the handler writes itself, for as long as the page listens.
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+      let queue = Promise.resolve();
+      const stop = await live.listen(
+        user,
+        (entries) => {
+          // In order, and each rendered with fresh file links.
+          queue = queue
+            .then(async () => void res.write(`data: ${JSON.stringify({ replies: await renderer.replies(entries, now()) })}\n\n`))
+            .catch((err: unknown) => app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'web chat: a live message was not written'));
+        },
+        () => res.end(),
+      );
+      const beat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+      res.once('close', () => {
+        clearInterval(beat);
+        stop();
+      });
+      res.write('event: ready\ndata: {}\n\n');
+    }));
+    app.http.post('/api/chat/upload', { bodyLimit: app.config.WEB_UPLOAD_MAX_MB * 1024 * 1024 }, guarded(async (req) => {
+      const user = await person(header(req, 'x-chat-user') ?? '');
+      const lang = languageSchema.optional().catch(undefined).parse(header(req, 'x-chat-lang'));
+      const name = decodedHeader(req, 'x-file-name', 200);
+      const caption = decodedHeader(req, 'x-caption', 300);
+      const bytes = bodyBytes(req);
+      let stored;
+      try {
+        stored = await uploads.store(user, bytes, name, now());
+      } catch (err) {
+        if (err instanceof UploadError) throw new HttpError(err.status, err.message);
+        throw err;
+      }
+      const attachment = { kind: stored.record.kind, fileId: stored.fileId, mime: stored.record.mime, ...(name ? { name } : {}) };
+      const sent: HistoryEntry = { from: 'user', at: now(), text: caption ?? name ?? '', media: [{ kind: attachment.kind, fileId: stored.fileId, channel: 'web' }] };
+      try {
+        const answer = await exchange(user, sent, { text: caption, attachment, langHint: lang });
+        return { ...answer, sent: await renderer.reply(sent, now()) };
+      } catch (err) {
+        await uploads.discard(user, stored.fileId);
+        throw err;
+      }
+    }));
+    app.http.get('/api/chat/files/:link', guarded(async (req, reply) => {
+      const found = await uploads.open((req.params as { link: string }).link, now());
+      if (!found) throw new HttpError(404, 'no such file, or the link has expired');
+      return reply
+        .headers({
           'content-type': found.record.mime,
-          'content-length': found.bytes.length,
           'cache-control': 'private, max-age=3600',
           'x-content-type-options': 'nosniff',
           // Shown, never run: a crafted file gets no script and no access to the chat's storage.
           'content-security-policy': "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
           // Photos open in the page; a PDF is downloaded (a sandboxed document may not run the PDF viewer).
           'content-disposition': `${found.record.kind === 'photo' ? 'inline' : 'attachment'}; filename="minh-chung.${found.record.ext}"`,
-        });
-        res.end(found.bytes);
-      }))
-      .on('GET', '/favicon.ico', async (_req, res) => {
-        res.writeHead(200, { 'content-type': 'image/x-icon', 'content-length': favicon.length, 'cache-control': 'public, max-age=86400' });
-        res.end(favicon);
-      })
-      .on('GET', '/favicon.svg', async (_req, res) => {
-        sendText(res, 200, faviconSvg, 'image/svg+xml');
-      })
-      .on('GET', '/', async (req, res) => {
-        const lang = languageSchema.catch('vi').parse(new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'vi');
-        const html = template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) =>
-          key === 'lang' ? lang : key === 'labels' ? labelsJson : key === 'max_mb' ? String(app.config.WEB_UPLOAD_MAX_MB) : escapeHtml(app.i18n.t(lang, `web.page.${key}`)),
-        );
-        sendText(res, 200, html, 'text/html; charset=utf-8');
-      });
+        })
+        .send(found.bytes);
+    }));
+    app.http.get('/favicon.ico', async (_req, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(favicon));
+    app.http.get('/favicon.svg', async (_req, reply) => reply.type('image/svg+xml').send(faviconSvg));
+    app.http.get<{ Querystring: { lang?: string } }>('/', async (req, reply) => {
+      const lang = languageSchema.catch('vi').parse(req.query.lang ?? 'vi');
+      const html = template.replace(/\{\{(\w+)\}\}/g, (_m, key: string) =>
+        key === 'lang' ? lang : key === 'labels' ? labelsJson : key === 'max_mb' ? String(app.config.WEB_UPLOAD_MAX_MB) : escapeHtml(app.i18n.t(lang, `web.page.${key}`)),
+      );
+      return reply.type('text/html; charset=utf-8').send(html);
+    });
   },
 };
-

@@ -25,7 +25,7 @@ export function registerBotMode(app: App, bot: { token: string; secret: string }
       return messenger.sendTexts(nativeId, renderReplies(replies, app.i18n.for(lang), 'proactive'), 'proactive');
     },
   });
-  app.router.on('POST', '/webhooks/zalo', zaloBotWebhook({ app, secret: bot.secret, conversations, running: () => running }));
+  app.http.post('/webhooks/zalo', zaloBotWebhook({ app, secret: bot.secret, conversations, running: () => running }));
 
   app.onStart(async () => {
     if (cfg.ZALO_BOT_WEBHOOK_URL) {

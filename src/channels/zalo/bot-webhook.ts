@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/app.js';
-import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
+import { bodyBytes } from '../../http/body.js';
+import { HttpError } from '../../http/errors.js';
 import type { ZaloConversations } from './conversations.js';
 import { describeIssue, zaloId, type EventParse } from './events.js';
 import { acceptOnce, jsonOf } from './webhook.js';
@@ -50,15 +52,15 @@ export interface BotWebhookDeps {
  * equal length) before the body is read; then the same dedup, quick answer and ordered handling as
  * the Official Account mode.
  */
-export function zaloBotWebhook({ app, secret, conversations, running }: BotWebhookDeps): RouteHandler {
+export function zaloBotWebhook({ app, secret, conversations, running }: BotWebhookDeps) {
   const expected = digest(secret);
-  return async (req, res) => {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!running()) throw new HttpError(503, 'the Zalo channel is not running');
     const given = req.headers[SECRET_HEADER];
     if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw new HttpError(401, 'wrong or missing X-Bot-Api-Secret-Token');
-    const parsed = parseBotUpdate(jsonOf(await readBody(req)));
+    const parsed = parseBotUpdate(jsonOf(bodyBytes(req)));
     if (!parsed.ok) throw new HttpError(400, parsed.error);
-    if (parsed.event.kind === 'ignored') return sendJson(res, 200, { ok: true, ignored: parsed.event.name });
-    await acceptOnce(app, conversations, parsed.event, res);
+    if (parsed.event.kind === 'ignored') return reply.send({ ok: true, ignored: parsed.event.name });
+    return acceptOnce(app, conversations, parsed.event, reply);
   };
 }

@@ -37,8 +37,7 @@ export function registerOaMode(app: App, oa: OaSettings, options: ZaloChannelOpt
   let timer: NodeJS.Timeout | undefined;
 
   app.senders.set('zalo', zaloSender(app, messenger));
-  app.router.on(
-    'POST',
+  app.http.post(
     '/webhooks/zalo',
     zaloWebhook({
       app,

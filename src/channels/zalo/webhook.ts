@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/app.js';
-import { HttpError, readBody, sendJson, type RouteHandler } from '../../http/router.js';
+import { bodyBytes } from '../../http/body.js';
+import { HttpError } from '../../http/errors.js';
 import type { AcceptedEvent, ZaloConversations } from './conversations.js';
 import { envelopeSchema, parseEvent } from './events.js';
 import { parseExactJson } from './exact-json.js';
@@ -40,7 +41,7 @@ export function jsonOf(raw: Buffer): unknown {
  * Remembers the event so that a redelivery is dropped, hands it to the conversations and answers at
  * once. While Redis is down the answer is 503, so the platform delivers it again later.
  */
-export async function acceptOnce(app: App, conversations: ZaloConversations, event: AcceptedEvent, res: ServerResponse): Promise<void> {
+export async function acceptOnce(app: App, conversations: ZaloConversations, event: AcceptedEvent, reply: FastifyReply): Promise<FastifyReply> {
   let first: boolean;
   try {
     // Hashed: a follow's key names the person, and these marks are not worth an entry in /mydata.
@@ -50,9 +51,9 @@ export async function acceptOnce(app: App, conversations: ZaloConversations, eve
     app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
     throw new HttpError(503, 'store unavailable, deliver again later');
   }
-  if (!first) return sendJson(res, 200, { ok: true, duplicate: true });
+  if (!first) return reply.send({ ok: true, duplicate: true });
   conversations.accept(event);
-  sendJson(res, 200, { ok: true });
+  return reply.send({ ok: true });
 }
 
 export interface WebhookDeps {
@@ -71,10 +72,10 @@ export interface WebhookDeps {
  * deliveries are dropped, answers at once, and leaves the conversation to run afterwards (Zalo wants
  * an answer within 2 s).
  */
-export function zaloWebhook({ app, appId, secret, conversations, running }: WebhookDeps): RouteHandler {
-  return async (req, res) => {
+export function zaloWebhook({ app, appId, secret, conversations, running }: WebhookDeps) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!running()) throw new HttpError(503, 'the Zalo channel is not running');
-    const raw = await readBody(req);
+    const raw = bodyBytes(req);
     const signature = req.headers['x-zevent-signature'];
     if (typeof signature !== 'string' || !signature.trim()) throw new HttpError(401, 'missing X-ZEvent-Signature');
     let body: unknown;
@@ -91,14 +92,14 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     // Acknowledged all the same: Zalo would keep delivering an event it got an error for.
     if (!eventFresh(timestamp, app.clock.now())) {
       app.log.warn({ event: name, timestamp }, 'Zalo webhook: event too old or stamped in the future, not handled (a replay?)');
-      return sendJson(res, 200, { ok: true, stale: true });
+      return reply.send({ ok: true, stale: true });
     }
 
     const parsed = parseEvent(name, body, timestamp);
     if (!parsed.ok) throw new HttpError(400, parsed.error);
     const event = parsed.event;
-    if (event.kind === 'ignored') return sendJson(res, 200, { ok: true, ignored: event.name });
+    if (event.kind === 'ignored') return reply.send({ ok: true, ignored: event.name });
 
-    await acceptOnce(app, conversations, event, res);
+    return acceptOnce(app, conversations, event, reply);
   };
 }
