@@ -27,7 +27,7 @@ import { UserDirectory } from '../users/directory.js';
 import { DirectOutbound } from '../outbound/direct.js';
 import type { Outbound } from '../outbound/types.js';
 import { Bot } from './bot.js';
-import type { ThrottleOptions } from './throttle.js';
+import type { ThrottleOptions } from '../sessions/flood.js';
 
 /** A piece of the bot (Q&A, learning, reminders, a channel...) that plugs its actions, commands and routes in. */
 export interface Capability {
@@ -104,8 +104,8 @@ export class App {
     this.areas = Areas.load(`${this.dirs.data}/areas.yaml`);
     const ttlMs = opts.config.SESSION_TTL_DAYS * 86_400_000;
     this.sessions = this.inMemory
-      ? new MemorySessionStore(ttlMs, this.clock)
-      : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs });
+      ? new MemorySessionStore(ttlMs, this.clock, this.users)
+      : new RedisSessionStore(this.redis, { prefix: this.prefix, ttlMs, directory: this.users });
     this.engineOptions = { ...defaultEngineOptions, ...opts.engine };
     const { FLOOD_BURST: burst, FLOOD_PER_SECOND: perSecond } = opts.config;
     this.throttleOptions = opts.throttle !== undefined ? opts.throttle : burst > 0 ? { burst, perSecond } : null;

@@ -4,7 +4,6 @@ import type { Language } from '../i18n/index.js';
 import { isStoreOutage } from '../store/outage.js';
 import type { App } from './app.js';
 import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
-import { LocalThrottle, SharedThrottle, type Throttle } from './throttle.js';
 
 export class InboundError extends Error {}
 
@@ -15,17 +14,13 @@ export class InboundError extends Error {}
  */
 export class Bot {
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly throttle?: Throttle;
   /** A Redis Cluster slot error hits every message alike: one line a minute per kind. */
   private readonly slotErrors = new OncePerMinute();
 
   constructor(
     private readonly app: App,
     private readonly engine: Engine,
-  ) {
-    if (app.throttleOptions)
-      this.throttle = app.inMemory ? new LocalThrottle(app.throttleOptions) : new SharedThrottle(app.redis, app.prefix, app.throttleOptions);
-  }
+  ) {}
 
   parse(inbound: Inbound): ParsedInbound {
     const parsed = inboundSchema.safeParse(inbound);
@@ -44,23 +39,19 @@ export class Bot {
   }
 
   private async run(inbound: ParsedInbound): Promise<Reply[]> {
-    const { metrics, users, sessions, log, i18n } = this.app;
+    const { metrics, users, roles, sessions, log, i18n } = this.app;
     const channel = inbound.user.slice(0, inbound.user.indexOf(':'));
     const stopTimer = metrics.latency.startTimer({ channel });
     metrics.updates.inc({ channel });
     let lang: Language = inbound.langHint ?? 'vi';
-    // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar. A
-    // bucket that cannot be read (Redis away) lets the message on, where the outage is answered.
-    const verdict = this.throttle ? await this.throttle.check(inbound.user).catch(() => 'pass' as const) : 'pass';
-    if (verdict !== 'pass') {
-      // A flood is not processed at all; its sender hears why once.
-      metrics.errors.inc({ channel, kind: 'throttled' });
-      stopTimer();
-      return verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
-    }
-    let seen: Promise<void> = Promise.resolve();
     try {
-      const replies = await sessions.transact(inbound.user, async (loaded) => {
+      // The flood limit opens the person's turn (one round trip with their lock and session); a flood is
+      // not processed at all, and its sender hears why once. The turn stamps the person's record (a
+      // person who writes again is reachable again) in the session write; someone who just erased their
+      // data keeps no session, so this very message does not record them again.
+      // The person's role grants are read with the session: a menu that depends on them costs no extra read.
+      const opts = { flood: this.app.throttleOptions, stamp: true, alsoRead: roles.grantsKey(inbound.user) };
+      const turn = await sessions.turn(inbound.user, opts, async (loaded, grants) => {
         let message = inbound;
         if (loaded.kind === 'ok') lang = loaded.session.lang;
         else {
@@ -68,18 +59,12 @@ export class Bot {
           const known = (await users.get(inbound.user))?.lang;
           if (known) message = { ...inbound, langHint: (lang = known) };
         }
-        const result = await this.engine.handle(loaded, message);
-        // Someone who just erased their data is not recorded again by this very message. The record
-        // goes out alongside the session write (one round trip instead of two) and is awaited below,
-        // so that its failure still fails the message; the catch only keeps it from going unobserved.
-        if (result.session) {
-          seen = users.seen(inbound.user, result.session.lang);
-          seen.catch(() => undefined);
-        }
+        const result = await this.engine.handle(loaded, message, grants && roles.rolesIn(inbound.user, grants));
         return { session: result.session, result: result.replies };
       });
-      await seen;
-      return replies;
+      if (turn.verdict === 'pass') return turn.result;
+      metrics.errors.inc({ channel, kind: 'throttled' });
+      return turn.verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
     } catch (err) {
       const outage = isStoreOutage(err);
       metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });

@@ -5,7 +5,7 @@ import { LANGUAGES, type Language } from '../i18n/index.js';
 import { SESSION_VERSION, type LoadedSession, type Session } from '../sessions/session.js';
 import { evaluate } from './conditions.js';
 import { setPath } from './data-path.js';
-import type { Flow, Intent, Step, Target } from './flow-schema.js';
+import type { Flow, Intent, Role, Step, Target } from './flow-schema.js';
 import { choiceLabelKey, choiceValue, inputOptions } from './flows.js';
 import { foldAnswer, matchChoice, type AnswerWords } from './choice-match.js';
 import type { Command, InputResult, Registry } from './registry.js';
@@ -81,7 +81,8 @@ export class Engine {
     return { v: SESSION_VERSION, lang, flow: this.opts.home.flow, step: this.opts.home.step, data: {} };
   }
 
-  async handle(loaded: LoadedSession, inbound: ParsedInbound): Promise<EngineResult> {
+  /** `roles`: the user's roles when the caller read them with the session (saves a read when a step asks). */
+  async handle(loaded: LoadedSession, inbound: ParsedInbound, roles?: Set<Role>): Promise<EngineResult> {
     const lang = inbound.langHint ?? 'vi';
     const text = sanitizeText(inbound.text);
     let session: Session;
@@ -91,7 +92,7 @@ export class Engine {
       session = this.newSession(loaded.kind === 'ok' ? loaded.session.lang : lang);
       state = loaded.kind === 'none' ? 'new' : 'reset';
     }
-    const turn = new Turn(this.deps, inbound, session, text);
+    const turn = new Turn(this.deps, inbound, session, text, roles);
 
     if (state === 'reset') {
       this.deps.log.warn({ user: inbound.user, reason: loaded.kind === 'corrupt' ? loaded.reason : 'stale position' }, 'session reset');

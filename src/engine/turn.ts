@@ -33,7 +33,10 @@ export class Turn {
     public session: Session,
     /** The inbound text with control characters removed and ends trimmed. */
     readonly text: string,
+    /** The user's roles when already read (with the session); otherwise looked up when first asked. */
+    roles?: Set<Role>,
   ) {
+    if (roles) this.roles = Promise.resolve(roles);
     const { channel, nativeId } = splitUserId(inbound.user);
     this.channel = channel;
     this.nativeId = nativeId;

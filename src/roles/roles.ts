@@ -46,8 +46,16 @@ export class Roles implements RoleChecker {
     return this.admins.has(user);
   }
 
+  /** The person's grants (a hash in their slot), for the session store that reads it when a turn opens. */
+  grantsKey(user: string): string {
+    return this.key(user);
+  }
+
   async grants(user: string): Promise<Grant[]> {
-    const raw = await this.redis.hgetall(this.key(user));
+    return this.grantsIn(await this.redis.hgetall(this.key(user)));
+  }
+
+  private grantsIn(raw: Record<string, string>): Grant[] {
     return Object.values(raw).flatMap((json) => {
       const parsed = grantSchema.safeParse(tryParseJson(json));
       return parsed.success ? [parsed.data] : [];
@@ -60,9 +68,14 @@ export class Roles implements RoleChecker {
   }
 
   async rolesOf(user: string): Promise<Set<Role>> {
+    return this.rolesIn(user, await this.redis.hgetall(this.key(user)));
+  }
+
+  /** The roles that the grants hash `raw` (as read from grantsKey) and ADMIN_IDS give. */
+  rolesIn(user: string, raw: Record<string, string>): Set<Role> {
     const roles = new Set<Role>(['citizen']);
     if (this.isAdmin(user)) roles.add('admin');
-    for (const g of await this.grants(user)) roles.add(g.role);
+    for (const g of this.grantsIn(raw)) roles.add(g.role);
     return roles;
   }
 

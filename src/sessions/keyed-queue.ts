@@ -16,6 +16,11 @@ export class KeyedQueue {
     return result;
   }
 
+  /** Whether a task of `key` is running or waiting. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   get size(): number {
     return this.tails.size;
   }

@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
-import type { SessionStore, SessionUpdate } from './store.js';
+import { transactByTurn, type SessionStore, type SessionUpdate, type StampedDirectory, type TurnOptions, type TurnOutcome, type TurnReader } from './store.js';
+import { LocalThrottle } from './flood.js';
 
 interface Entry {
   raw: string;
@@ -13,10 +14,12 @@ export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
   private readonly queue = new KeyedQueue();
+  private throttle?: LocalThrottle;
 
   constructor(
     private readonly ttlMs: number,
     private readonly clock: Clock,
+    private readonly directory?: StampedDirectory,
   ) {}
 
   /** Sessions held, including expired ones not swept yet. */
@@ -59,11 +62,22 @@ export class MemorySessionStore implements SessionStore {
   }
 
   transact<T>(user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T> {
+    return transactByTurn(this, user, fn);
+  }
+
+  /** Reads no other hash (`alsoRead`): the turn looks up what it needs itself. */
+  turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
+    if (opts.flood) {
+      // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar.
+      const verdict = (this.throttle ??= new LocalThrottle(opts.flood)).take(user, Date.now());
+      if (verdict !== 'pass') return Promise.resolve({ verdict });
+    }
     return this.queue.run(user, async () => {
       const { session, result } = await fn(this.read(user));
       if (session) this.putRaw(user, encodeSession(session));
       else this.entries.delete(user);
-      return result;
+      if (session && opts.stamp) await this.directory?.seen(user, session.lang);
+      return { verdict: 'pass' as const, result };
     });
   }
 

@@ -2,15 +2,45 @@ import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
-import type { SessionStore, SessionUpdate } from './store.js';
+import { transactByTurn, type SessionStore, type SessionUpdate, type Flooded, type StampedDirectory, type TurnOptions, type TurnOutcome, type TurnReader } from './store.js';
 import { heldLock, newLockToken } from '../store/lock.js';
 import { Script } from '../store/script.js';
+import { FLOOD_LUA, floodKey, takeFlood, VERDICTS } from './flood.js';
+import { STAMP_LUA } from '../users/directory.js';
 
-/** Writes (or, with an empty value, deletes) the session only while the lock is still this turn's, and releases it. */
-const WRITE_AND_RELEASE = new Script('session_write_and_release', 2, `if redis.call('get', KEYS[2]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('del', KEYS[1]) else redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-redis.call('del', KEYS[2])
-return 1`);
+/**
+ * Opens a person's turn: takes a message from their flood bucket (unless ARGV[1] is 0: none, or taken by
+ * an earlier attempt), then their session lock, and reads their session and another hash of theirs.
+ * Keys: bucket, lock, session, hash (one slot). Returns {verdict} when flooded, {0, 0} when the lock is
+ * held, {0, 1, session or nil, hash fields and values} when taken.
+ */
+const TAKE_TURN = new Script('session_take_turn', 4, `${FLOOD_LUA}
+local burst = tonumber(ARGV[1])
+if burst > 0 then
+  local verdict = flood(KEYS[1], burst, tonumber(ARGV[2]))
+  if verdict ~= 0 then return {verdict} end
+end
+if not redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4], 'NX') then return {0, 0} end
+return {0, 1, redis.call('GET', KEYS[3]), redis.call('HGETALL', KEYS[4])}`);
+
+/**
+ * Ends a turn: writes (or, with an empty value, deletes) the session only while the lock is still this
+ * turn's, releases the lock and, given a language, stamps the person's directory record. Keys: session,
+ * lock, record. Returns -1 when the lock was lost, else 1 when the stamp made the record, 0 otherwise.
+ */
+const END_TURN = new Script('session_end_turn', 3, `${STAMP_LUA}
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+redis.call('DEL', KEYS[2])
+if ARGV[5] == '' then return 0 end
+return stamp(KEYS[3], ARGV[4], ARGV[5])`);
+
+/** HGETALL's reply as a script returns it (field, value, field, value...) as an object. */
+function fieldsOf(pairs: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) fields[pairs[i] as string] = pairs[i + 1] as string;
+  return fields;
+}
 
 export interface RedisSessionOptions {
   prefix: string;
@@ -19,6 +49,8 @@ export interface RedisSessionOptions {
   lockMs?: number;
   /** How long to wait for another instance to finish with the same user. */
   waitMs?: number;
+  /** The directory whose records turns stamp (TurnOptions.stamp). */
+  directory?: StampedDirectory;
 }
 
 export class LockTimeoutError extends Error {}
@@ -27,8 +59,9 @@ export class LockLostError extends Error {}
 
 /**
  * Sessions as JSON strings with a TTL. Inside one process a user's messages queue up; across
- * processes a short lock (SET NX PX) keeps them apart. Taking the lock and reading the session share
- * one round trip, and so do writing and releasing it (one script, which writes only under our lock).
+ * processes a short lock (SET NX PX) keeps them apart. A turn is two round trips: one script takes the
+ * flood limit and the lock and reads the session, another writes the session (only under our lock),
+ * stamps the person's record and releases the lock.
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
@@ -58,33 +91,51 @@ export class RedisSessionStore implements SessionStore {
   }
 
   transact<T>(user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T> {
+    return transactByTurn(this, user, fn);
+  }
+
+  async turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
+    if (opts.flood && this.queue.busy(user)) {
+      // Behind another message of theirs, a message is judged when it arrives, not when its turn comes:
+      // messages sent together are one burst, however long the turns before them take.
+      const verdict = await takeFlood(this.redis, this.opts.prefix, user, opts.flood);
+      if (verdict !== 'pass') return { verdict };
+      opts = { ...opts, flood: null };
+    }
     return this.queue.run(user, async () => {
       const token = newLockToken();
-      const current = await this.lockAndRead(user, token);
+      const opened = await this.open(user, token, opts);
+      if (opened.verdict !== 'pass') return opened;
       let update: SessionUpdate<T>;
       try {
-        update = await fn(current);
+        update = await fn(opened.current, opened.also);
       } catch (err) {
         await heldLock(this.redis, this.lockKey(user), token).release();
         throw err;
       }
+      const directory = opts.stamp ? this.opts.directory : undefined;
       const value = update.session ? encodeSession(update.session) : '';
-      const written = await WRITE_AND_RELEASE.run(this.redis, [this.key(user), this.lockKey(user)], [token, value, this.opts.ttlMs]);
-      if (written !== 1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
-      return update.result;
+      const lang = directory && update.session ? update.session.lang : '';
+      const record = directory ? directory.recordKey(user) : this.key(user);
+      const ended = await END_TURN.run(this.redis, [this.key(user), this.lockKey(user), record], [token, value, this.opts.ttlMs, directory?.stampTime() ?? 0, lang]);
+      if (ended === -1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
+      if (ended === 1) await directory?.added(user);
+      return { verdict: 'pass', result: update.result };
     });
   }
 
-  private async lockAndRead(user: string, token: string): Promise<LoadedSession> {
+  private async open(user: string, token: string, opts: TurnOptions): Promise<{ verdict: 'pass'; current: LoadedSession; also?: Record<string, string> } | Flooded> {
     const deadline = Date.now() + this.waitMs;
+    let flood = opts.flood;
+    const bucket = floodKey(this.opts.prefix, user);
     for (let attempt = 0; ; attempt++) {
-      // Issued together, so they share a write with each other and, through the client's
-      // auto-pipelining, with the commands of other people's messages (an explicit pipeline would not).
-      const [locked, raw] = await Promise.all([
-        this.redis.set(this.lockKey(user), token, 'PX', this.lockMs, 'NX'),
-        this.redis.get(this.key(user)),
-      ]);
-      if (locked === 'OK') return decodeSession(raw);
+      const keys = [bucket, this.lockKey(user), this.key(user), opts.alsoRead ?? bucket];
+      const [verdict, locked, raw, pairs] = (await TAKE_TURN.run(this.redis, keys, [flood?.burst ?? 0, flood?.perSecond ?? 0, token, this.lockMs])) as [number, number?, string?, string[]?];
+      const said = VERDICTS[verdict] ?? 'pass';
+      if (said !== 'pass') return { verdict: said };
+      if (locked === 1) return { verdict: 'pass', current: decodeSession(raw), ...(opts.alsoRead && { also: fieldsOf(pairs ?? []) }) };
+      // The message has passed the limit: waiting for the lock does not take from the bucket again.
+      flood = null;
       if (Date.now() > deadline) throw new LockTimeoutError(`session of ${user} stayed locked for ${this.waitMs} ms`);
       await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 50)));
     }

@@ -1,4 +1,6 @@
+import type { Language } from '../i18n/index.js';
 import type { LoadedSession, Session } from './session.js';
+import type { ThrottleOptions, ThrottleVerdict } from './flood.js';
 
 export interface SessionUpdate<T> {
   /** The session to keep; null deletes it. */
@@ -6,14 +8,59 @@ export interface SessionUpdate<T> {
   result: T;
 }
 
+/** What a person's turn does around the change of their session. */
+export interface TurnOptions {
+  /** The person's flood limit, taken before the turn: a flooded message gets no turn. */
+  flood?: ThrottleOptions | null;
+  /**
+   * Stamps the person's directory record (last seen, language) with the session the turn keeps, in
+   * the same write: a person who writes again is reachable again.
+   */
+  stamp?: boolean;
+  /** A hash of the person's (in their slot, e.g. their role grants) read with the session and handed to the turn. */
+  alsoRead?: string;
+}
+
+/** What a turn reads before it changes the session. */
+export type TurnReader<T> = (current: LoadedSession, also?: Record<string, string>) => Promise<SessionUpdate<T>>;
+
+/** A message the flood limit stopped: told once ('notify'), then dropped. */
+export interface Flooded {
+  verdict: Exclude<ThrottleVerdict, 'pass'>;
+}
+
+export type TurnOutcome<T> = { verdict: 'pass'; result: T } | Flooded;
+
 /**
  * Sessions are only changed inside `transact`, which runs one change per user at a time (also across
  * bot instances for the Redis store), so messages that arrive together never lose each other's changes.
- * Different users run in parallel.
+ * Different users run in parallel. `turn` is the same for one inbound message: on Redis, the flood
+ * limit, the lock and the session read are one round trip, and the session write, the directory stamp
+ * and the lock release another.
  */
 export interface SessionStore {
   readonly kind: 'redis' | 'memory';
+  turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>>;
   transact<T>(user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T>;
   get(user: string): Promise<LoadedSession>;
   delete(user: string): Promise<void>;
+}
+
+/** The directory record a turn stamps (see TurnOptions.stamp). */
+export interface StampedDirectory {
+  /** The person's record key, in their slot. */
+  recordKey(user: string): string;
+  /** Records the person in the directory of everyone, after their first stamp. */
+  added(user: string): Promise<void>;
+  /** The time a stamp records (the bot's clock, in ms). */
+  stampTime(): number;
+  /** The stamp on its own (stores that cannot do it in their session write). */
+  seen(user: string, lang: Language): Promise<void>;
+}
+
+/** `transact` is a turn with neither limit nor stamp. */
+export async function transactByTurn<T>(store: SessionStore, user: string, fn: (current: LoadedSession) => Promise<SessionUpdate<T>>): Promise<T> {
+  const outcome = await store.turn(user, {}, fn);
+  if (outcome.verdict !== 'pass') throw new Error('a turn without a flood limit was limited');
+  return outcome.result;
 }

@@ -4,6 +4,23 @@ import { splitUserId, type ChannelName } from '../core/message.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import type { Redis } from '../store/redis.js';
 import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
+import { Script } from '../store/script.js';
+
+/**
+ * The stamp of a message on the person's record, as a Lua function for the script that ends a turn (the
+ * session write) and for `seen`: `stamp(key, now, lang)` returns 1 when the record is new.
+ */
+export const STAMP_LUA = `
+local function stamp(key, now, lang)
+  local new = redis.call('HSETNX', key, 'firstSeen', now)
+  redis.call('HSET', key, 'lastSeen', now, 'lang', lang)
+  redis.call('HDEL', key, 'inactive')
+  return new
+end
+`;
+
+const SEEN = new Script('users_seen', 1, `${STAMP_LUA}
+return stamp(KEYS[1], ARGV[1], ARGV[2])`);
 
 const epochMs = z.coerce.number().int().nonnegative();
 
@@ -33,25 +50,32 @@ export class UserDirectory {
     return `${this.prefix}u:${personTag(user)}`;
   }
 
+  /** The person's record, for the session store that stamps it (STAMP_LUA) in its write. */
+  recordKey(user: string): string {
+    return this.key(user);
+  }
+
   /** Everyone the bot has met, split into buckets: no single key holds the country. */
   private allKey(user: string): string {
     return `${this.prefix}users:${bucketOf(user)}`;
   }
 
   /**
-   * Called for every inbound message; someone who writes again is reachable again. Only the person's
-   * own record is written: the directory of everyone is added to when the record is new.
+   * A message from the person (the session store stamps it with the session write; tools and tests
+   * call this): someone who writes again is reachable again. Only the person's own record is written:
+   * the directory of everyone is added to when the record is new.
    */
   async seen(user: string, lang: Language): Promise<void> {
-    const now = String(this.clock.now().getTime());
-    // Not a transaction: each write stands alone and the next message repeats it, and plain commands
-    // share socket writes with other messages' commands (the client auto-pipelines; a MULTI would not).
-    const [created] = await Promise.all([
-      this.redis.hsetnx(this.key(user), 'firstSeen', now),
-      this.redis.hset(this.key(user), 'lastSeen', now, 'lang', lang),
-      this.redis.hdel(this.key(user), 'inactive'),
-    ]);
-    if (created === 1) await this.redis.sadd(this.allKey(user), user);
+    if ((await SEEN.run(this.redis, [this.key(user)], [this.stampTime(), lang])) === 1) await this.added(user);
+  }
+
+  stampTime(): number {
+    return this.clock.now().getTime();
+  }
+
+  /** Puts a person whose record was just made into the directory of everyone. */
+  async added(user: string): Promise<void> {
+    await this.redis.sadd(this.allKey(user), user);
   }
 
   async get(user: string): Promise<UserRecord | undefined> {

@@ -1,0 +1,64 @@
+import { Redis as RedisServerClient } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer;
+let monitor: RedisServerClient;
+let t: TestApp;
+/** The commands clients sent (not those a script ran), as "command key". */
+const sent: string[] = [];
+
+beforeAll(async () => {
+  // A server of its own: MONITOR sees this bot's commands only.
+  server = await startRedisServer();
+  t = await createTestApp({ redisUrl: server.url, throttle: 'config' });
+  monitor = await new RedisServerClient(server.url).monitor();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source !== 'lua') sent.push(`${args[0]?.toLowerCase()} ${args[0]?.toLowerCase() === 'evalsha' ? args[3] : args[1]}`);
+  });
+});
+afterAll(async () => {
+  monitor?.disconnect();
+  await t?.close();
+  await server?.dispose();
+});
+
+/** The commands sent while `fn` runs. */
+async function commandsOf(fn: () => Promise<unknown>): Promise<string[]> {
+  // MONITOR lines arrive on their own connection: a PING through it marks where a message's commands end.
+  const settle = async () => {
+    const marker = `mark-${sent.length}-${Math.random()}`;
+    await t.app.redis.echo(marker);
+    while (!sent.some((c) => c.includes(marker))) await new Promise((r) => setTimeout(r, 5));
+  };
+  await settle();
+  const from = sent.length;
+  await fn();
+  await settle();
+  return sent.slice(from).filter((c) => !c.startsWith('echo '));
+}
+
+describe('an ordinary message', () => {
+  it('costs the store two commands, each about the person only: open the turn, end it', async () => {
+    const user = 'telegram:4242';
+    await t.send(user, '/start');
+    await t.send(user, '/settings');
+    let replies: Awaited<ReturnType<TestApp['send']>> = [];
+    const commands = await commandsOf(async () => (replies = await t.send(user, { choice: 'language' })));
+    expect(textOf(replies)).not.toBe('');
+    expect(commands).toEqual([`evalsha ${t.prefix}flood:{u:${user}}`, `evalsha ${t.prefix}s:{u:${user}}`]);
+  });
+
+  it('shows an officer the menu by their role in the same two commands (the grants are read with the session)', async () => {
+    const user = 'telegram:4343';
+    await t.send(user, '/start');
+    await t.app.roles.grant(user, { role: 'officer', area: 'son-la.to-hieu', grantedAt: 0 });
+    let replies: Awaited<ReturnType<TestApp['send']>> = [];
+    const commands = await commandsOf(async () => (replies = await t.send(user, '/menu')));
+    expect(choiceValues(replies)).toContain('deadlines');
+    expect(commands).toEqual([`evalsha ${t.prefix}flood:{u:${user}}`, `evalsha ${t.prefix}s:{u:${user}}`]);
+    // A citizen is offered no officer's entry.
+    expect(choiceValues(await t.send('telegram:4444', '/menu'))).not.toContain('deadlines');
+  });
+});
