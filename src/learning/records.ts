@@ -53,6 +53,31 @@ export const activitySchema = z
   .strict();
 export type Activity = z.infer<typeof activitySchema>;
 
+/**
+ * How a year's activities are stored: one JSON array of rows, no field names repeated per activity, the
+ * id not repeated as a hash field, the last change only when there was one (0 otherwise):
+ * [id, date, kind, title, hours, indicators, createdAt, updatedAt or 0, evidence?].
+ */
+const activityRowSchema = z.union([
+  z.tuple([z.string(), z.string(), z.string(), z.string(), z.number(), z.array(z.number()), z.number(), z.number()]),
+  z.tuple([z.string(), z.string(), z.string(), z.string(), z.number(), z.array(z.number()), z.number(), z.number(), z.unknown()]),
+]);
+
+export function activityRow(a: Activity): unknown[] {
+  const row: unknown[] = [a.id, a.date, a.kind, a.title, a.hours, a.indicators, a.createdAt, a.updatedAt === a.createdAt ? 0 : a.updatedAt];
+  if (a.evidence) row.push(a.evidence);
+  return row;
+}
+
+/** The activity a stored row holds, or what is wrong with the row. */
+export function activityOfRow(row: unknown): { ok: true; activity: Activity } | { ok: false; problem: string } {
+  const r = activityRowSchema.safeParse(row);
+  const parsed = r.success
+    ? activitySchema.safeParse((([id, date, kind, title, hours, indicators, createdAt, updatedAt, evidence]) => ({ id, date, kind, title, hours, indicators, createdAt, updatedAt: updatedAt || createdAt, ...(evidence !== undefined && { evidence }) }))(r.data))
+    : r;
+  return parsed.success ? { ok: true, activity: parsed.data as Activity } : { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid' };
+}
+
 export const FILE_STATUSES = ['registered', 'submitted', 'returned', 'approved'] as const;
 export const fileStatusSchema = z.enum(FILE_STATUSES);
 export type FileStatus = z.infer<typeof fileStatusSchema>;

@@ -7,6 +7,8 @@ import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { Script } from '../store/script.js';
 import {
+  activityOfRow,
+  activityRow,
   activitySchema,
   consentSchema,
   FILE_STATUSES,
@@ -48,6 +50,12 @@ if ARGV[3] ~= ARGV[4] then redis.call('SREM', KEYS[2], ARGV[3]) end
 redis.call('SADD', KEYS[2], ARGV[4])
 return 1`);
 
+/** Replaces a string only if it is still as read ('' for absent); an empty new value deletes it. */
+const SWAP_STRING = new Script('learning_swap_string', 1, `
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
+return 1`);
+
 /** A file's place in its index: the review queue is oldest submission first, the others by last change. */
 function indexScore(file: LearningFile): number {
   return file.status === 'submitted' ? (file.submittedAt ?? file.updatedAt) : file.updatedAt;
@@ -61,7 +69,7 @@ export class RecordError extends Error {}
  *
  * - `consent:<user>`, `profile:<user>`: JSON strings;
  * - `file:<user>:<year>`: JSON string, one file per person and year; `years:<user>`: the years they have files for;
- * - `acts:<user>:<year>`: hash, activity id → JSON;
+ * - `a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
@@ -87,7 +95,7 @@ export class LearningStore {
     profile: (user: string) => `${this.p}profile:${personTag(user)}`,
     file: (user: string, year: number) => `${this.p}file:${personTag(user)}:${year}`,
     years: (user: string) => `${this.p}years:${personTag(user)}`,
-    acts: (user: string, year: number) => `${this.p}acts:${personTag(user)}:${year}`,
+    acts: (user: string, year: number) => `${this.p}a:${personTag(user)}:${year}`,
     fid: (id: string) => `${this.p}fid:${id}`,
     idx: (year: number, status: FileStatus, area: string) => `${this.p}idx:${year}:${status}:${area}`,
     allYears: () => `${this.p}years`,
@@ -235,19 +243,29 @@ export class LearningStore {
   // Activities
 
   async activities(user: string, year: number): Promise<Activity[]> {
+    return (await this.readActivities(user, year)).list.sort((a, b) => a.date.localeCompare(b.date) || a.createdAt - b.createdAt);
+  }
+
+  /** The year's activities as stored (`raw`, '' when none); rows that fail their schema are logged and left out. */
+  private async readActivities(user: string, year: number): Promise<{ raw: string; list: Activity[] }> {
     const key = this.keys.acts(user, year);
-    const raw = await this.redis.hgetall(key);
-    return Object.values(raw)
-      .flatMap((json) => {
-        const a = this.read(activitySchema, key, json);
-        return a ? [a] : [];
-      })
-      .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt - b.createdAt);
+    const raw = (await this.redis.get(key)) ?? '';
+    const rows = raw ? tryParseJson(raw) : [];
+    if (!Array.isArray(rows)) {
+      this.log.warn({ key, problem: 'not a JSON array' }, 'learning record failed validation; ignored');
+      return { raw, list: [] };
+    }
+    const list = rows.flatMap((row) => {
+      const read = activityOfRow(row);
+      if (read.ok) return [read.activity];
+      this.log.warn({ key, problem: read.problem }, 'learning record failed validation; ignored');
+      return [];
+    });
+    return { raw, list };
   }
 
   async activity(user: string, year: number, id: string): Promise<Activity | undefined> {
-    const key = this.keys.acts(user, year);
-    return this.read(activitySchema, key, await this.redis.hget(key, id));
+    return (await this.readActivities(user, year)).list.find((a) => a.id === id);
   }
 
   newActivityId(): string {
@@ -255,11 +273,29 @@ export class LearningStore {
   }
 
   async putActivity(user: string, year: number, activity: Activity): Promise<void> {
-    await this.redis.hset(this.keys.acts(user, year), activity.id, this.write(activitySchema, activity));
+    const checked = activitySchema.safeParse(activity);
+    if (!checked.success) throw new RecordError(`invalid learning record: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await this.changeActivities(user, year, (list) => [...list.filter((a) => a.id !== activity.id), checked.data]);
   }
 
   async deleteActivity(user: string, year: number, id: string): Promise<boolean> {
-    return (await this.redis.hdel(this.keys.acts(user, year), id)) > 0;
+    let found = false;
+    await this.changeActivities(user, year, (list) => {
+      found = list.some((a) => a.id === id);
+      return list.filter((a) => a.id !== id);
+    });
+    return found;
+  }
+
+  /** Rewrites the year's activities, compare-and-set: an activity saved meanwhile (another instance) makes us read again. */
+  private async changeActivities(user: string, year: number, change: (list: Activity[]) => Activity[]): Promise<void> {
+    const key = this.keys.acts(user, year);
+    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+      const { raw, list } = await this.readActivities(user, year);
+      const next = change(list);
+      if ((await SWAP_STRING.run(this.redis, [key], [raw, next.length ? JSON.stringify(next.map(activityRow)) : ''])) === 1) return;
+    }
+    throw new RecordError(`activities ${user}:${year} kept changing under us`);
   }
 
   // Indexes: review queue, exports and statistics

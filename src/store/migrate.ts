@@ -1,5 +1,7 @@
 import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
+import { tryParseJson } from '../core/json.js';
+import { activityRow, activitySchema } from '../learning/records.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -95,6 +97,14 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
     }
     progress(`${rule.head}* done`);
   }
+  // A year's activities were a hash of JSON objects (field names in every one): now one array of rows.
+  for await (const page of scanKeys(redis, `${glob(p)}lc:acts:*`)) {
+    for (const key of page) {
+      const m = /^lc:acts:(\{u:[^}]+\}):(\d{4})$/.exec(key.slice(p.length));
+      if (m) count(await compactActivities(redis, key, `${p}lc:a:${m[1]}:${m[2]}`));
+    }
+  }
+  progress('activities compacted');
   // Session locks live seconds; an old one is simply dropped.
   for await (const page of scanKeys(redis, `${glob(p)}lock:s:*`)) for (const key of page) if (!key.includes('{')) report.dropped += await redis.del(key);
 
@@ -142,6 +152,20 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
   }
   progress('delivery records moved');
   return report;
+}
+
+/** The old hash of activities as one array of rows; rows the new code wrote meanwhile win (SET NX). */
+async function compactActivities(redis: Redis, from: string, to: string): Promise<'moved' | 'dropped' | 'gone'> {
+  const old = await redis.hgetall(from);
+  if (!Object.keys(old).length) return 'gone';
+  const rows = Object.values(old).flatMap((json) => {
+    const parsed = activitySchema.safeParse(tryParseJson(json));
+    // An activity that no longer reads was already ignored by the bot: it is not carried over.
+    return parsed.success ? [activityRow(parsed.data)] : [];
+  });
+  const set = rows.length ? await redis.set(to, JSON.stringify(rows), 'NX') : 'OK';
+  await redis.del(from);
+  return set === 'OK' ? 'moved' : 'dropped';
 }
 
 async function splitSet(redis: Redis, old: string, to: (member: string) => string, report: MigrationReport): Promise<void> {

@@ -3,15 +3,13 @@ import { renderReplies } from '../../src/channels/zalo/render.js';
 import type { Reply } from '../../src/core/message.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
+import { LearningStore } from '../../src/learning/store.js';
 import { as, choiceLabelled, logActivity, register } from './helpers.js';
 
 describe('learning citizen: activity log with evidence', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-05-20T03:00:00Z');
-  const acts = async (user: string) =>
-    Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:{u:${user}}:2026`))
-      .map((j) => JSON.parse(j))
-      .sort((a, b) => a.date.localeCompare(b.date));
+  const acts = (user: string) => new LearningStore(t.app.redis, t.prefix, clock, t.app.log).activities(user, 2026);
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
@@ -51,7 +49,7 @@ describe('learning citizen: activity log with evidence', () => {
     await send({ choice: 'skip' });
     const [a] = await acts('web:ticks');
     expect(a).toMatchObject({ date: '2026-05-20', indicators: [6], hours: 3 });
-    expect(a.evidence).toBeUndefined();
+    expect(a?.evidence).toBeUndefined();
 
     await send({ choice: 'another' });
     await send('19/05/2026');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { as, register, traces } from './helpers.js';
+import { LearningStore } from '../../src/learning/store.js';
 
 /** Right-to-left override, zero-width space, right-to-left mark, isolates, soft hyphen, word joiner. */
 const INVISIBLE = ['\u202E', '\u200B', '\u200F', '\u2066', '\u2069', '\u00AD', '\u2060'];
@@ -48,7 +49,7 @@ describe('free text the bot stores carries no invisible characters', () => {
 
     const stored = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:telegram:777}`)) as string);
     expect(stored.name).toBe('Trần Thị Lụa');
-    const acts = Object.values(await t.app.redis.hgetall(`${t.prefix}lc:acts:{u:telegram:777}:2026`)).map((j) => JSON.parse(j));
+    const acts = await new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log).activities('telegram:777', 2026);
     expect(acts[0]).toMatchObject({ title: 'Lớp tin học cơ bản', evidence: { caption: 'Chứng nhận', name: 'chung-nhanfdp.exe' } });
     expect(await traces(t, INVISIBLE)).toEqual([]);
   });

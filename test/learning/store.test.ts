@@ -38,8 +38,8 @@ describe('learning records in Redis', () => {
     await register(send);
     await logActivity(send, { title: 'Hoạt động thật', evidence: 'Ghi chú thật' });
     const { store } = ctx;
-    await t.app.redis.hset(store.keys.acts('web:corrupt', 2026), 'broken', '{"id":"broken","hours":"many"}');
-    await t.app.redis.hset(store.keys.acts('web:corrupt', 2026), 'garbage', 'not json at all');
+    const rows = JSON.parse((await t.app.redis.get(store.keys.acts('web:corrupt', 2026))) as string) as unknown[];
+    await t.app.redis.set(store.keys.acts('web:corrupt', 2026), JSON.stringify([...rows, ['broken', '2026-01-01', 'course', 'x', 'many', [1], 1, 0], 'not a row at all']));
     expect((await store.activities('web:corrupt', 2026)).map((a) => a.title)).toEqual(['Hoạt động thật']);
     await t.app.redis.set(store.keys.file('web:corrupt', 2026), '{"status":"approved"}');
     await t.app.redis.zadd(store.keys.idx(2026, 'approved', 'son-la.to-hieu'), 1, 'web:corrupt');

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
+import { activityOfRow } from '../../src/learning/records.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { Subscriptions } from '../../src/reminders/subscriptions.js';
@@ -49,7 +50,14 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
       }
     } else if ((m = /^out:once:\{c:.+:\d+\}:(.+)$/.exec(name))) old = `out:once:${m[1]}`;
     else if (name.startsWith('out:marks:') || name.startsWith('out:about:')) old = undefined;
-    else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
+    else if ((m = /^lc:a:\{u:([^}]+)\}:(\d+)$/.exec(name))) {
+      // A year's activities were a hash of whole JSON objects, by id.
+      const rows = JSON.parse((await redis.get(key)) as string) as unknown[];
+      for (const row of rows) {
+        const read = activityOfRow(row);
+        if (read.ok) await redis.hset(`${p}lc:acts:${m[1]}:${m[2]}`, read.activity.id, JSON.stringify(read.activity));
+      }
+    } else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
     else if (name.startsWith('{bc}:')) old = `bc:${name.slice(5)}`;
     else if ((m = /^(.*)\{u:([^}]+)\}(.*)$/.exec(name))) old = `${m[1]}${m[2]}${m[3]}`;
     else continue;
@@ -88,6 +96,7 @@ describe('npm run admin -- migrate', () => {
     expect(Object.keys(old).filter((k) => k.includes('{'))).toEqual([]);
     expect(old).toHaveProperty('users');
     expect(old).toHaveProperty(`s:${user}`);
+    expect(old[`lc:acts:${user}:2026`]).toMatch(/^hash .*"title/);
 
     const first = await runMigrate(t);
     expect(first.code).toBe(0);
