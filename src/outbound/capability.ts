@@ -56,7 +56,12 @@ export const outbound: Capability = {
     // BullMQ needs a real Redis: in memory the DirectOutbound stays (start-up says once what is not durable).
     if (app.inMemory) return;
     let queue: DurableOutbound | undefined;
+    // A stop can come while the bot starts (a test, a deploy that gives up): the queue is then closed, or
+    // never made. Workers started after the stop would keep connections open (on a cluster, refreshing
+    // slots against nodes that are gone, with rejections nobody hears).
+    let stopped = false;
     app.onStart(async () => {
+      if (stopped) return;
       queue = new DurableOutbound(app, {
         rates: channelRates(app.config),
         concurrency: app.config.OUTBOUND_CONCURRENCY,
@@ -67,6 +72,7 @@ export const outbound: Capability = {
       app.outbound = queue;
     });
     app.onStop(async () => {
+      stopped = true;
       await queue?.close();
     });
   },

@@ -115,8 +115,12 @@ export class DurableOutbound implements Outbound {
 
   /** Resolves once the queue's connection is up (enqueueing before that would fail fast). */
   async ready(): Promise<void> {
-    if (this.conn.status === 'ready') return;
-    await new Promise<void>((resolve) => this.conn.once('ready', () => resolve()));
+    if (this.conn.status === 'ready' || this.closed) return;
+    // Also when the connection ends (the queue was closed meanwhile): a stop must not wait for ever.
+    await new Promise<void>((resolve) => {
+      this.conn.once('ready', () => resolve());
+      this.conn.once('end', () => resolve());
+    });
   }
 
   private queue(channel: ChannelName): Queue {
@@ -161,7 +165,7 @@ export class DurableOutbound implements Outbound {
 
   /** Starts one worker per channel in this process. */
   start(): void {
-    if (this.workers.length) return;
+    if (this.workers.length || this.closed) return;
     for (const channel of CHANNELS) {
       const conn = this.outage.watch(duplicateClient(this.app.redis, { ...BULLMQ_CONNECTION, enableOfflineQueue: true }), `worker-${channel}`);
       const rate = this.opts.rates[channel];

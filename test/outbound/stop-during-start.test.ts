@@ -1,0 +1,25 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createTestApp } from '../support/app.js';
+import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+
+let server: RedisServer | undefined;
+afterAll(() => server?.dispose());
+
+describe('a bot stopped while it starts', () => {
+  it('stops cleanly and leaves no queue or worker connection behind', async () => {
+    server = await startRedisServer();
+    const t = await createTestApp({ redisUrl: server.url });
+    const admin = new Redis(server.url);
+    try {
+      // The stop comes while the outbound queue still waits for its connection.
+      const started = t.app.start();
+      await t.close();
+      await started;
+      const others = async () => String(await admin.client('LIST')).trim().split('\n').filter((l: string) => !/ cmd=client\|list /.test(l));
+      await expect.poll(others, { timeout: 5_000 }).toEqual([]);
+    } finally {
+      admin.disconnect();
+    }
+  });
+});
