@@ -65,17 +65,68 @@ const activityRowSchema = z.union([
 
 export function activityRow(a: Activity): unknown[] {
   const row: unknown[] = [a.id, a.date, a.kind, a.title, a.hours, a.indicators, a.createdAt, a.updatedAt === a.createdAt ? 0 : a.updatedAt];
-  if (a.evidence) row.push(a.evidence);
+  if (a.evidence) row.push(evidenceRow(a.evidence));
   return row;
+}
+
+/** A link or a note as a short array (["l", url, text?], ["n", text]); a file keeps its object (platform fields). */
+function evidenceRow(e: Evidence): unknown {
+  if (e.type === 'link') return e.text === undefined ? ['l', e.url] : ['l', e.url, e.text];
+  if (e.type === 'note') return ['n', e.text];
+  return e;
+}
+
+function evidenceOfRow(stored: unknown): unknown {
+  if (!Array.isArray(stored)) return stored;
+  const [type, first, second] = stored as unknown[];
+  if (type === 'l') return { type: 'link', url: first, ...(second !== undefined && { text: second }) };
+  if (type === 'n') return { type: 'note', text: first };
+  return stored;
 }
 
 /** The activity a stored row holds, or what is wrong with the row. */
 export function activityOfRow(row: unknown): { ok: true; activity: Activity } | { ok: false; problem: string } {
   const r = activityRowSchema.safeParse(row);
   const parsed = r.success
-    ? activitySchema.safeParse((([id, date, kind, title, hours, indicators, createdAt, updatedAt, evidence]) => ({ id, date, kind, title, hours, indicators, createdAt, updatedAt: updatedAt || createdAt, ...(evidence !== undefined && { evidence }) }))(r.data))
+    ? activitySchema.safeParse((([id, date, kind, title, hours, indicators, createdAt, updatedAt, evidence]) => ({ id, date, kind, title, hours, indicators, createdAt, updatedAt: updatedAt || createdAt, ...(evidence !== undefined && { evidence: evidenceOfRow(evidence) }) }))(r.data))
     : r;
   return parsed.success ? { ok: true, activity: parsed.data as Activity } : { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid' };
+}
+
+/**
+ * Field names as records are stored: short, so that a record does not carry long names (Redis holds one
+ * per citizen). A record written with the long names still reads: a name not in the table stays as it is.
+ */
+export type StoredNames = Readonly<Record<string, string>>;
+
+export const CONSENT_NAMES: StoredNames = { version: 'v', at: 't' };
+export const PROFILE_NAMES: StoredNames = { name: 'n', birthYear: 'b', area: 'a', group: 'g', phone: 'p', updatedAt: 'u' };
+export const FILE_NAMES: StoredNames = {
+  id: 'i',
+  year: 'y',
+  area: 'a',
+  group: 'g',
+  status: 's',
+  scores: 'sc',
+  registeredAt: 'r',
+  updatedAt: 'u',
+  submittedAt: 'st',
+  submissions: 'n',
+  decision: 'd',
+  lastReturn: 'lr',
+};
+export const FILE_REF_NAMES: StoredNames = { user: 'u', year: 'y' };
+
+/** The record with its top-level fields under their stored names. */
+export function shortNames(record: object, names: StoredNames): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [names[k] ?? k, v]));
+}
+
+/** A stored record (parsed JSON) with its fields under their names again. */
+export function longNames(stored: unknown, names: StoredNames): unknown {
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return stored;
+  const long = new Map(Object.entries(names).map(([l, s]) => [s, l]));
+  return Object.fromEntries(Object.entries(stored).map(([k, v]) => [long.get(k) ?? k, v]));
 }
 
 export const FILE_STATUSES = ['registered', 'submitted', 'returned', 'approved'] as const;

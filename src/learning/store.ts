@@ -9,6 +9,13 @@ import { Script } from '../store/script.js';
 import {
   activityOfRow,
   activityRow,
+  CONSENT_NAMES,
+  FILE_NAMES,
+  FILE_REF_NAMES,
+  longNames,
+  PROFILE_NAMES,
+  shortNames,
+  type StoredNames,
   activitySchema,
   consentSchema,
   FILE_STATUSES,
@@ -102,18 +109,18 @@ export class LearningStore {
     refs: (user: string) => `${this.p}refs:${personTag(user)}`,
   };
 
-  private read<T>(schema: z.ZodType<T>, key: string, raw: string | null | undefined): T | undefined {
+  private read<T>(schema: z.ZodType<T>, names: StoredNames, key: string, raw: string | null | undefined): T | undefined {
     if (raw == null) return undefined;
-    const parsed = schema.safeParse(tryParseJson(raw));
+    const parsed = schema.safeParse(longNames(tryParseJson(raw), names));
     if (parsed.success) return parsed.data;
     this.log.warn({ key, problem: parsed.error.issues[0]?.message }, 'learning record failed validation; ignored');
     return undefined;
   }
 
-  private write<T>(schema: z.ZodType<T>, value: T): string {
+  private write<T extends object>(schema: z.ZodType<T>, names: StoredNames, value: T): string {
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new RecordError(`invalid learning record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return JSON.stringify(parsed.data);
+    return JSON.stringify(shortNames(parsed.data, names));
   }
 
   now(): number {
@@ -124,23 +131,23 @@ export class LearningStore {
 
   async consent(user: string): Promise<Consent | undefined> {
     const key = this.keys.consent(user);
-    return this.read(consentSchema, key, await this.redis.get(key));
+    return this.read(consentSchema, CONSENT_NAMES, key, await this.redis.get(key));
   }
 
   async setConsent(user: string, version: string): Promise<Consent> {
     const consent: Consent = { version, at: this.now() };
-    await this.redis.set(this.keys.consent(user), this.write(consentSchema, consent));
+    await this.redis.set(this.keys.consent(user), this.write(consentSchema, CONSENT_NAMES, consent));
     return consent;
   }
 
   async profile(user: string): Promise<Profile | undefined> {
     const key = this.keys.profile(user);
-    return this.read(profileSchema, key, await this.redis.get(key));
+    return this.read(profileSchema, PROFILE_NAMES, key, await this.redis.get(key));
   }
 
   async saveProfile(user: string, profile: Omit<Profile, 'updatedAt'>): Promise<Profile> {
     const record: Profile = { ...profile, updatedAt: this.now() };
-    await this.redis.set(this.keys.profile(user), this.write(profileSchema, record));
+    await this.redis.set(this.keys.profile(user), this.write(profileSchema, PROFILE_NAMES, record));
     return record;
   }
 
@@ -152,7 +159,7 @@ export class LearningStore {
 
   async file(user: string, year: number): Promise<LearningFile | undefined> {
     const key = this.keys.file(user, year);
-    return this.read(fileSchema, key, await this.redis.get(key));
+    return this.read(fileSchema, FILE_NAMES, key, await this.redis.get(key));
   }
 
   /** The person's most recent file: the one the learning menu works on. */
@@ -167,7 +174,7 @@ export class LearningStore {
 
   async fileById(id: string): Promise<OwnedFile | undefined> {
     const key = this.keys.fid(id);
-    const ref = this.read(fileRefSchema, key, await this.redis.get(key));
+    const ref = this.read(fileRefSchema, FILE_REF_NAMES, key, await this.redis.get(key));
     if (!ref) return undefined;
     const file = await this.file(ref.user, ref.year);
     return file?.id === id ? { user: ref.user, file } : undefined;
@@ -178,7 +185,7 @@ export class LearningStore {
     const key = this.keys.file(user, year);
     const raw = await this.redis.get(key);
     if (raw != null) {
-      const existing = this.read(fileSchema, key, raw);
+      const existing = this.read(fileSchema, FILE_NAMES, key, raw);
       if (existing) return existing;
       // Unreadable (already logged): the year starts again rather than staying blocked.
       await this.dropYear(user, year);
@@ -188,11 +195,11 @@ export class LearningStore {
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
     const keys = [key, this.keys.years(user), this.keys.refs(user)];
-    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, file), String(year), idx, fid]);
+    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, FILE_NAMES, file), String(year), idx, fid]);
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
       await Promise.all([
-        this.redis.set(fid, this.write(fileRefSchema, { user, year })),
+        this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
         this.redis.zadd(idx, now, user),
       ]);
@@ -224,14 +231,14 @@ export class LearningStore {
     const key = this.keys.file(user, year);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const raw = await this.redis.get(key);
-      const before = this.read(fileSchema, key, raw);
+      const before = this.read(fileSchema, FILE_NAMES, key, raw);
       if (!before || raw == null) return { ok: false, reason: 'missing' };
       const after = change(structuredClone(before));
       if (typeof after === 'string') return { ok: false, reason: after };
       after.updatedAt = this.now();
       const score = indexScore(after);
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
-      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, after), was, now]);
+      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, FILE_NAMES, after), was, now]);
       if (swapped === 1) {
         await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
         return { ok: true, file: after };
@@ -338,7 +345,7 @@ export class LearningStore {
       await this.redis.sadd(this.keys.refs(user), idx, fid);
       await Promise.all([
         this.redis.zadd(idx, indexScore(file), user),
-        this.redis.set(fid, this.write(fileRefSchema, { user, year })),
+        this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
       ]);
     }

@@ -1,3 +1,4 @@
+import { LearningStore } from '../../src/learning/store.js';
 import { expect } from 'vitest';
 import type { Inbound, Reply } from '../../src/core/message.js';
 import { textOf, choiceValues, type TestApp, keysMatching } from '../support/app.js';
@@ -5,6 +6,11 @@ import { textOf, choiceValues, type TestApp, keysMatching } from '../support/app
 /** Conversations the learning tests share: each step asserts what a person would see before going on. */
 
 export type Send = (message: string | Omit<Inbound, 'user'>) => Promise<Reply[]>;
+
+/** The learning records of the test's bot, read as the bot reads them. */
+export function learningStore(t: TestApp): LearningStore {
+  return new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log);
+}
 
 export function as(t: TestApp, user: string): Send {
   return (message) => t.send(user, message);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { as, register, traces } from './helpers.js';
+import { as, learningStore, register, traces } from './helpers.js';
 import { LearningStore } from '../../src/learning/store.js';
 
 /** Right-to-left override, zero-width space, right-to-left mark, isolates, soft hyphen, word joiner. */
@@ -47,8 +47,8 @@ describe('free text the bot stores carries no invisible characters', () => {
     expect(textOf(await officer('Thiếu\u202E chữ ký\u200B của xã'))).toContain('Đã trả lại hồ sơ');
     expect(textOf(await send('/learning'))).toContain('Thiếu chữ ký của xã');
 
-    const stored = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:telegram:777}`)) as string);
-    expect(stored.name).toBe('Trần Thị Lụa');
+    const stored = await learningStore(t).profile('telegram:777');
+    expect(stored?.name).toBe('Trần Thị Lụa');
     const acts = await new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log).activities('telegram:777', 2026);
     expect(acts[0]).toMatchObject({ title: 'Lớp tin học cơ bản', evidence: { caption: 'Chứng nhận', name: 'chung-nhanfdp.exe' } });
     expect(await traces(t, INVISIBLE)).toEqual([]);

@@ -11,7 +11,7 @@ import { FakeClock } from '../support/clock.js';
 import { statusOf } from '../../src/outbound/deliver.js';
 import { TelegramEmulator } from '../support/telegram-emulator.js';
 import { startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
-import { as, logActivity, register, traces, type Send } from './helpers.js';
+import { as, learningStore, logActivity, register, traces, type Send } from './helpers.js';
 
 describe('learning citizen: data rights', () => {
   let t: TestApp;
@@ -44,7 +44,7 @@ describe('learning citizen: data rights', () => {
 
   it('shows everything stored under "Dữ liệu của tôi": consent, profile, file, submission, decision, activities', async () => {
     const send = await fullFile('telegram:901', 'Đinh Thị Xem');
-    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:telegram:901}:2026`)) as string).id;
+    const id = (await learningStore(t).file('telegram:901', 2026))?.id as string;
     expect(await decide(ctx, 'web:officer', id, 'returned', 'Cần thêm minh chứng')).toMatchObject({ ok: true });
     const shown = textOf(await send('Dữ liệu của tôi'));
     for (const part of [
@@ -63,7 +63,7 @@ describe('learning citizen: data rights', () => {
   it('erases every trace after "Xóa dữ liệu": records, review queue, indexes, statistics, notices', async () => {
     const gone = await fullFile('telegram:902', 'Bùi Văn Xóa');
     const pending = await fullFile('telegram:903', 'Mai Thị Chờ');
-    const id = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:telegram:902}:2026`)) as string).id;
+    const id = (await learningStore(t).file('telegram:902', 2026))?.id as string;
     expect(await decide(ctx, 'web:officer', id, 'approved')).toMatchObject({ ok: true });
     const before = (await learningStats(ctx, 2026)).find((r) => r.area === 'son-la.to-hieu');
     expect(before).toMatchObject({ registered: 3, submitted: 3, recognised: 1 });
@@ -128,7 +128,7 @@ describe('learning citizen: erasing a returned file that went out through the qu
     await send('9 9 9 9 9 9 9 9 9 9');
     await send({ choice: 'submit' });
     await send({ choice: 'send' });
-    const id = JSON.parse((await bot.app.redis.get(`${bot.prefix}lc:file:{u:${citizen}}:2026`)) as string).id as string;
+    const id = (await learningStore(bot).file(citizen, 2026))?.id as string;
     // The officer is told of the file, and the citizen of its return, with a reason naming her.
     expect(await decide(ctx, 'telegram:7301', id, 'returned', 'Chị Hà Thị Trả cần thêm minh chứng')).toMatchObject({ ok: true });
     await queue?.idle();

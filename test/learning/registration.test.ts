@@ -1,8 +1,9 @@
+import type { Consent, LearningFile, Profile } from '../../src/learning/records.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTICE_VERSION } from '../../src/learning/consent.js';
 import { choiceValues, createTestApp, textOf, type TestApp, keysMatching } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { as, choiceLabelled, register } from './helpers.js';
+import { as, learningStore, choiceLabelled, register } from './helpers.js';
 
 describe('learning citizen: consent and registration', () => {
   let t: TestApp;
@@ -51,16 +52,16 @@ describe('learning citizen: consent and registration', () => {
     const done = await register(send);
     expect(textOf(done)).toContain('năm 2026');
     expect(done.at(-1)?.choices?.map((c) => c.value)).toEqual(['log', 'activities', 'score', 'progress', 'submit', 'profile', 'back']);
-    const store = t.app.redis;
-    const consent = JSON.parse((await store.get(`${t.prefix}lc:consent:{u:web:an}`)) as string);
+    const store = learningStore(t);
+    const consent = await store.consent('web:an');
     expect(consent).toEqual({ version: NOTICE_VERSION, at: clock.now().getTime() });
-    const profile = JSON.parse((await store.get(`${t.prefix}lc:profile:{u:web:an}`)) as string);
+    const profile = await store.profile('web:an');
     expect(profile).toMatchObject({ name: 'Nguyễn Văn An', birthYear: 1985, area: 'son-la.to-hieu', group: 'resident', phone: '0912345678' });
     // Audiences find them by the commune they gave.
     expect(await t.app.users.inArea('son-la.to-hieu')).toContain('web:an');
-    const file = JSON.parse((await store.get(`${t.prefix}lc:file:{u:web:an}:2026`)) as string);
+    const file = await store.file('web:an', 2026);
     expect(file).toMatchObject({ year: 2026, area: 'son-la.to-hieu', status: 'registered' });
-    expect(await store.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:an')).not.toBeNull();
+    expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:an')).not.toBeNull();
   });
 
   it('offers the communes that match part of a name and lets the person search again; phone is optional', async () => {
@@ -83,7 +84,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(await send('12345'))).toContain('Số điện thoại chưa đúng');
     const done = await send({ choice: 'skip' });
     expect(textOf(done)).toContain('Đã đăng ký');
-    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:binh}`)) as string);
+    const profile = ((await learningStore(t).profile('web:binh')) as Profile);
     expect(profile).toMatchObject({ area: 'tay-ninh.hoa-thanh', group: 'worker' });
     expect(profile.phone).toBeUndefined();
   });
@@ -104,7 +105,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(group)).toContain('nhóm nào');
     await typed({ choice: 'resident' });
     expect(textOf(await typed({ choice: 'skip' }))).toContain('Đã đăng ký');
-    const profile = JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:remote}`)) as string);
+    const profile = ((await learningStore(t).profile('web:remote')) as Profile);
     expect(profile.area).toBe('son-la');
     expect(await t.app.users.inArea('son-la')).toContain('web:remote');
 
@@ -167,7 +168,7 @@ describe('learning citizen: consent and registration', () => {
     await several({ choice: choiceLabelled(which, 'Quảng Trị') });
     await several({ choice: 'resident' });
     expect(textOf(await several({ choice: 'skip' }))).toContain('Đã đăng ký');
-    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:profile:{u:web:tanlap}`)) as string).area).toBe('quang-tri.tan-lap');
+    expect(((await learningStore(t).profile('web:tanlap')) as Profile).area).toBe('quang-tri.tan-lap');
 
     for (const [user, typed] of [['web:p1', 'p chieng an'], ['web:p2', 'chieng an'], ['web:p3', 'Phường Chiềng An']] as const) {
       const send = await start(user);
@@ -202,7 +203,7 @@ describe('learning citizen: consent and registration', () => {
     const none = await send({ choice: 'phone' });
     expect(choiceValues(none)).toEqual(['back']);
     expect(textOf(await send('0987 654 321'))).toContain('Điện thoại: 0987654321');
-    const file = JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:web:mover}:2026`)) as string);
+    const file = ((await learningStore(t).file('web:mover', 2026)) as LearningFile);
     expect(file.area).toBe('son-la.chieng-an');
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.to-hieu`, 'web:mover')).toBeNull();
     expect(await t.app.redis.zscore(`${t.prefix}lc:idx:2026:registered:son-la.chieng-an`, 'web:mover')).not.toBeNull();
@@ -244,7 +245,7 @@ describe('learning citizen: consent and registration', () => {
     const back = await send({ choice: 'yes' });
     expect(textOf(back)).toContain('Hồ sơ năm 2026: đang chuẩn bị');
     expect(back.at(-1)?.choices?.map((c) => c.value)).toContain('log');
-    expect(JSON.parse((await t.app.redis.get(`${t.prefix}lc:consent:{u:web:old-notice}`)) as string).version).toBe(NOTICE_VERSION);
+    expect(((await learningStore(t).consent('web:old-notice')) as Consent).version).toBe(NOTICE_VERSION);
   });
 
   it('speaks English to someone who chose it', async () => {

@@ -1,3 +1,4 @@
+import type { LearningFile } from '../../src/learning/records.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/core/message.js';
@@ -10,13 +11,13 @@ import { decide, reviewQueue } from '../../src/learning/review.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { as, logActivity, register, type Registration, type Send } from './helpers.js';
+import { as, learningStore, logActivity, register, type Registration, type Send } from './helpers.js';
 
 describe('learning citizen: review by the officers of the area', () => {
   let t: TestApp;
   let ctx: LearningContext;
   const clock = new FakeClock('2026-11-20T03:00:00Z');
-  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:${user}}:2026`)) as string);
+  const fileOf = async (user: string) => (await learningStore(t).file(user, 2026)) as LearningFile;
   const tayNinh: Registration = { province: 'tay ninh', commune: 'hoa thanh', communeLabel: 'Hòa Thành' };
 
   /** Proactive messages a web user has been sent (what the chat page finds in its history). */

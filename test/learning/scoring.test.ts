@@ -1,12 +1,13 @@
+import type { LearningFile } from '../../src/learning/records.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { as, logActivity, register, type Send } from './helpers.js';
+import { as, learningStore, logActivity, register, type Send } from './helpers.js';
 
 describe('learning citizen: self-score, progress and submission', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-10-01T03:00:00Z');
-  const fileOf = async (user: string) => JSON.parse((await t.app.redis.get(`${t.prefix}lc:file:{u:${user}}:2026`)) as string);
+  const fileOf = async (user: string) => (await learningStore(t).file(user, 2026)) as LearningFile;
 
   beforeAll(async () => {
     t = await createTestApp({ clock });

@@ -54,6 +54,27 @@ describe('learning records in Redis', () => {
     expect(await store.usersIn(2026, 'approved', ['son-la.to-hieu'])).toEqual([]);
   });
 
+  it('keeps records short (no long field names) and still reads and changes records written with the long names', async () => {
+    const { store } = ctx;
+    const send = as(t, 'web:compact');
+    await register(send);
+    const raw = (await t.app.redis.get(store.keys.profile('web:compact'))) as string;
+    expect(raw).not.toContain('birthYear');
+    // As the versions before compact records wrote them.
+    const user = 'web:longnames';
+    await t.app.redis.set(store.keys.consent(user), JSON.stringify({ version: '2026-1', at: 1 }));
+    await t.app.redis.set(store.keys.profile(user), JSON.stringify({ name: 'Lê Thị Cũ', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident', updatedAt: 1 }));
+    const file = { id: 'abcd1234', year: 2026, area: 'son-la.to-hieu', group: 'resident', status: 'registered', scores: { '1': 7 }, registeredAt: 1, updatedAt: 1, submissions: 0 };
+    await t.app.redis.set(store.keys.file(user, 2026), JSON.stringify(file));
+    await t.app.redis.sadd(store.keys.years(user), '2026');
+    expect(await store.consent(user)).toEqual({ version: '2026-1', at: 1 });
+    expect(await store.profile(user)).toMatchObject({ name: 'Lê Thị Cũ', birthYear: 1970 });
+    expect(await store.file(user, 2026)).toEqual(file);
+    const changed = await store.updateFile(user, 2026, (f) => ({ ...f, scores: { ...f.scores, '2': 5 } }));
+    expect(changed.ok).toBe(true);
+    expect(await store.file(user, 2026)).toMatchObject({ id: 'abcd1234', scores: { '1': 7, '2': 5 } });
+  });
+
   it('lets exactly one of two officers deciding at once win', async () => {
     const { store } = ctx;
     await store.createFile('web:race', 2026, 'son-la.to-hieu', 'resident');
