@@ -40,6 +40,7 @@ export class Questions {
   readonly store: QuestionStore;
   private analyser?: Analyse;
   private unitKinds?: UnitKinds;
+  /** Each note's question as the analyser reads it, by note and language: notes never change once kept. */
   private readonly noteTerms = new Map<string, Terms>();
 
   constructor(private readonly app: App) {
@@ -196,8 +197,9 @@ export class Questions {
     const fits = notes
       .filter((n) => area === undefined || this.app.areas.isWithin(area, n.area))
       .filter((n) => {
-        let own = this.noteTerms.get(n.id);
-        if (!own) this.noteTerms.set(n.id, (own = this.terms(n.question, lang)));
+        const key = `${n.id}:${lang}`;
+        let own = this.noteTerms.get(key);
+        if (!own) this.noteTerms.set(key, (own = this.terms(n.question, lang)));
         return noteAnswers(own, asked);
       })
       .sort((a, b) => b.at - a.at);

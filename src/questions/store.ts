@@ -98,9 +98,8 @@ export class QuestionStore {
   /** Every open question of these areas, oldest first. */
   async openIn(areas: readonly string[]): Promise<Question[]> {
     if (!areas.length) return [];
-    const pipeline = this.redis.pipeline();
-    for (const area of areas) pipeline.hgetall(this.openKey(area));
-    const indexes = ((await pipeline.exec()) ?? []).map(([, v]) => (v ?? {}) as Record<string, string>);
+    // One command per area, not a pipeline: on a cluster the areas' indexes live in different slots.
+    const indexes = await Promise.all(areas.map((area) => this.redis.hgetall(this.openKey(area))));
     const found: Question[] = [];
     await Promise.all(
       indexes.map(async (index, i) => {
