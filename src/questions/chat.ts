@@ -92,7 +92,6 @@ export function registerQuestionChat(app: App, questions: Questions): void {
       // Said plainly when no officer of the commune (or province) has joined the bot yet: it waits for them.
       return (await questions.staffed(area)) ? undefined : 'no_officer';
     })
-    .action('questions.drop', async (turn) => questionData.clear(turn))
 
     // Officers.
     .action('questions.list', ['empty'], async (turn) => {

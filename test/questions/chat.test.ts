@@ -156,6 +156,21 @@ describe('questions the bot could not answer, in the chat', () => {
     expect(textOf(await t.send(officer, '/questions'))).toContain('Có 1 câu hỏi');
   });
 
+  it('says plainly when the ward typed is not found, and a change of mind sends and keeps nothing', async () => {
+    const em = 'web:q-em';
+    await t.send(em, '/start');
+    await declined(em, 'Chợ đêm phường có mở vào tối thứ Hai không?');
+    await t.send(em, { choice: 'send' });
+    expect(textOf(await t.send(em, 'zzqq xyz'))).toContain('chưa tìm thấy xã, phường “zzqq xyz”');
+    expect(textOf(await t.send(em, { choice: 'cancel_send' }))).toContain('không gửi câu hỏi này');
+    expect(await keysMatching(t.app.redis, `${t.prefix}questions:*${em}*`)).toEqual([]);
+    expect(JSON.stringify(await t.app.sessions.get(em))).not.toContain('Chợ đêm');
+    // "Hỏi câu khác" forgets the declined question too.
+    await declined(em, 'Chợ đêm phường có mở vào tối thứ Hai không?');
+    expect(textOf(await t.send(em, { choice: 'another' }))).toContain('gõ câu hỏi');
+    expect(JSON.stringify(await t.app.sessions.get(em))).not.toContain('Chợ đêm');
+  });
+
   it('refuses /questions to a citizen', async () => {
     const citizen = 'web:q-citizen';
     await t.send(citizen, '/start');
