@@ -16,6 +16,9 @@ export const ANSWER_CAMPAIGN = 'questions-answer';
 /** The chat command officers list open questions with. */
 export const QUESTIONS_COMMAND = 'questions';
 
+/** Open questions whose analysis is remembered; beyond this the memory starts afresh. */
+const TERMS_KEPT = 20_000;
+
 /** Several people asking the same thing in one area: answered once, by one form or one chat answer. */
 export interface QuestionGroup {
   readonly area: string;
@@ -42,6 +45,7 @@ export class Questions {
   private unitKinds?: UnitKinds;
   /** Each note's question as the analyser reads it, by note and language: notes never change once kept. */
   private readonly noteTerms = new Map<string, Terms>();
+  private readonly askedTerms = new Map<string, Terms>();
 
   constructor(private readonly app: App) {
     this.store = new QuestionStore(app.redis, app.prefix);
@@ -51,6 +55,16 @@ export class Questions {
   private terms(text: string, lang: Language): Terms {
     this.analyser ??= createAnalyser(loadLexicon(this.app.dirs.plans));
     return termsOf(this.analyser, text, lang);
+  }
+
+  /** A question as the analyser reads it, remembered by id: every view of the list groups the same questions again. */
+  private questionTerms(q: Question): Terms {
+    let terms = this.askedTerms.get(q.id);
+    if (!terms) {
+      if (this.askedTerms.size >= TERMS_KEPT) this.askedTerms.clear();
+      this.askedTerms.set(q.id, (terms = this.terms(q.text, q.lang)));
+    }
+    return terms;
   }
 
   private units(): UnitKinds {
@@ -91,7 +105,7 @@ export class Questions {
     const open = await this.store.openIn(this.areasUnder(areas));
     const byArea = new Map<string, Question[]>();
     for (const q of open) byArea.set(q.area, [...(byArea.get(q.area) ?? []), q]);
-    const groups = [...byArea].flatMap(([area, list]) => groupAlike(list, (q) => this.terms(q.text, q.lang)).map((questions) => ({ area, questions })));
+    const groups = [...byArea].flatMap(([area, list]) => groupAlike(list, (q) => this.questionTerms(q)).map((questions) => ({ area, questions })));
     return groups.sort((a, b) => (a.questions[0]?.askedAt ?? 0) - (b.questions[0]?.askedAt ?? 0));
   }
 

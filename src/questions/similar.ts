@@ -10,36 +10,31 @@ export type Terms = ReadonlySet<string>;
 
 /** Share of the words two questions have in common (of all the words either has) that makes them one question. */
 export const SAME_QUESTION = 0.75;
-/** A note answers a question that has this share of the note's question's words… */
-export const NOTE_COVERED = 0.7;
-/** …and is about as close to it as a little rewording leaves it (not a longer question asking more). */
-export const NOTE_LIKENESS = 0.5;
 
 export function termsOf(analyse: Analyse, text: string, lang: Language): Terms {
   const { tokens, content } = analyse(text, lang);
   return new Set(tokens.filter((_, i) => content[i]));
 }
 
-function overlap(a: Terms, b: Terms): number {
-  let common = 0;
-  for (const t of a) if (b.has(t)) common++;
-  return common;
+const NUMBER = /^\d/;
+
+/** "Tổ 5" is not "tổ 7": questions that give different numbers never ask the same thing. */
+function sameNumbers(a: Terms, b: Terms): boolean {
+  const numbers = (t: Terms) => [...t].filter((w) => NUMBER.test(w)).sort().join(' ');
+  return numbers(a) === numbers(b);
 }
 
-/** Jaccard similarity of the content words. */
+/** Jaccard similarity of the content words; 0 when the numbers they give differ. */
 export function likeness(a: Terms, b: Terms): number {
-  if (!a.size || !b.size) return 0;
-  const common = overlap(a, b);
+  if (!a.size || !b.size || !sameNumbers(a, b)) return 0;
+  let common = 0;
+  for (const t of a) if (b.has(t)) common++;
   return common / (a.size + b.size - common);
 }
 
-/**
- * Whether a note written for `note` answers `asked`: most of the note's question is in it and it is
- * not a much longer question that asks something more.
- */
+/** A note answers the questions that would be grouped with its own: the same words, a little reworded. */
 export function noteAnswers(note: Terms, asked: Terms): boolean {
-  if (!note.size || !asked.size) return false;
-  return overlap(note, asked) / note.size >= NOTE_COVERED && likeness(note, asked) >= NOTE_LIKENESS;
+  return likeness(note, asked) >= SAME_QUESTION;
 }
 
 /**

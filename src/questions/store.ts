@@ -100,18 +100,17 @@ export class QuestionStore {
     if (!areas.length) return [];
     // One command per area, not a pipeline: on a cluster the areas' indexes live in different slots.
     const indexes = await Promise.all(areas.map((area) => this.redis.hgetall(this.openKey(area))));
-    const found: Question[] = [];
-    await Promise.all(
-      indexes.map(async (index, i) => {
-        for (const [id, user] of Object.entries(index)) {
-          const [q] = parseAll(questionSchema, [await this.redis.hget(this.personKey(user), id)]);
-          if (q && q.area === areas[i] && q.answer === undefined) found.push(q);
-          // An index entry whose record is gone or answered is stale: it goes.
-          else await this.redis.hdel(this.openKey(areas[i] as string), id);
-        }
+    const entries = indexes.flatMap((index, i) => Object.entries(index).map(([id, user]) => ({ area: areas[i] as string, id, user })));
+    const found = await Promise.all(
+      entries.map(async ({ area, id, user }) => {
+        const [q] = parseAll(questionSchema, [await this.redis.hget(this.personKey(user), id)]);
+        if (q && q.area === area && q.answer === undefined) return q;
+        // An index entry whose record is gone or answered is stale: it goes.
+        await this.redis.hdel(this.openKey(area), id);
+        return undefined;
       }),
     );
-    return found.sort((a, b) => a.askedAt - b.askedAt);
+    return found.filter((q) => q !== undefined).sort((a, b) => a.askedAt - b.askedAt);
   }
 
   /** Records the answer on the person's question and takes it off the area's open list. */
