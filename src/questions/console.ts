@@ -21,7 +21,13 @@ const answerForm = z.object({
   note_question: z.string().trim().max(TEXT_MAX).optional(),
 });
 
-const flash = z.object({ answered: z.coerce.number().int().min(0).optional(), gone: z.literal('1').optional(), note: z.literal('1').optional() });
+const flash = z.object({
+  answered: z.coerce.number().int().min(0).optional(),
+  gone: z.literal('1').optional(),
+  note: z.literal('1').optional(),
+  dropped: z.literal('1').optional(),
+});
+const noteForm = z.object({ note: z.string().regex(ID) });
 
 /** The officer signed in, as an answerer: the areas of their officer grant (every area for administrators) and their unit. */
 function answererOf(ctx: ConsoleContext): Answerer {
@@ -47,7 +53,9 @@ export function registerQuestionPages(app: App, questions: Questions): void {
           shown.answered !== undefined ? t('questions.console.answered', { count: shown.answered }) : '',
           shown.note ? t('questions.console.note_kept') : '',
           shown.gone ? t('questions.console.gone') : '',
+          shown.dropped ? t('questions.console.note_dropped') : '',
         ].filter(Boolean);
+        const notes = await questions.notesFor(ctx.person.areasFor('officer'));
         return html`<h1>${t('questions.console.title')}</h1>
 <p class="muted">${t('questions.console.intro')}</p>
 ${done.map((line) => html`<p class="notice" role="status">${line}</p>`)}
@@ -67,7 +75,15 @@ ${groups.length
 </form>
 </section>`,
     )
-  : html`<div class="card"><p data-empty>${t('questions.console.empty')}</p></div>`}`;
+  : html`<div class="card"><p data-empty>${t('questions.console.empty')}</p></div>`}
+<h2>${t('questions.console.notes_title')}</h2>
+${notes.length
+  ? html`<div class="table-wrap"><table data-notes><thead><tr><th>${t('questions.console.note_question')}</th><th>${t('questions.console.note_answer')}</th><th>${t('questions.console.note_by')}</th><th></th></tr></thead>
+<tbody>${notes.map(
+      (n) => html`<tr><td>${n.question}</td><td>${n.answer}</td><td>${questions.unitName(n.unit, n.area, ctx.lang)}, ${vnDateTime(new Date(n.at))}</td>
+<td><form method="post" action="/admin/questions/notes/drop">${ctx.csrfField}<input type="hidden" name="note" value="${n.id}"><button type="submit" class="danger">${t('questions.console.drop_note')}</button></form></td></tr>`,
+    )}</tbody></table></div>`
+  : html`<p class="muted">${t('questions.console.no_notes')}</p>`}`;
       },
     })
     .action({
@@ -87,6 +103,18 @@ ${groups.length
           if (note) await ctx.audit('questions.note', 'note', form.area);
         }
         return `/admin/questions?answered=${answered.length}${note ? '&note=1' : ''}`;
+      },
+    })
+    .action({
+      path: '/admin/questions/notes/drop',
+      needs: 'officer',
+      async handler(ctx) {
+        const { note: id } = ctx.form(noteForm);
+        const note = await questions.store.note(id);
+        if (!note) return '/admin/questions?gone=1';
+        ctx.requireArea(note.area);
+        if (await questions.dropNote(answererOf(ctx), note)) await ctx.audit('questions.note-drop', 'note', note.area);
+        return '/admin/questions?dropped=1';
       },
     });
 }

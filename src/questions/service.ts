@@ -200,6 +200,17 @@ export class Questions {
     return this.store.addNote({ question: question.slice(0, TEXT_MAX), answer: answer.slice(0, TEXT_MAX), ...(who.unit ? { unit: who.unit } : {}), area, at: this.app.clock.now().getTime() });
   }
 
+  /** The notes speaking for the given areas or areas under them, newest first. */
+  async notesFor(areas: readonly string[]): Promise<Note[]> {
+    const notes = await this.store.notes();
+    return notes.filter((n) => this.covers({ areas }, n.area)).sort((a, b) => b.at - a.at);
+  }
+
+  /** Stops the bot answering from a note; only for an officer of its area. */
+  async dropNote(who: Answerer, note: Note): Promise<boolean> {
+    return this.covers(who, note.area) && this.store.removeNote(note.id);
+  }
+
   /**
    * The note that answers a question, for someone of `area` (a note speaks for its own area; someone
    * whose area is not known gets it with its citation saying whose answer it is). Read from Redis each

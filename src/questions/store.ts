@@ -156,6 +156,14 @@ export class QuestionStore {
     return note;
   }
 
+  async note(id: string): Promise<Note | undefined> {
+    return parseAll(noteSchema, [await this.redis.hget(this.notesKey, id)])[0];
+  }
+
+  async removeNote(id: string): Promise<boolean> {
+    return (await this.redis.hdel(this.notesKey, id)) === 1;
+  }
+
   async notes(): Promise<Note[]> {
     return parseAll(noteSchema, Object.values(await this.redis.hgetall(this.notesKey)));
   }

@@ -118,6 +118,29 @@ describe('the console Questions page', () => {
     expect(next).toMatch(/Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An, \d\d\/\d\d\/\d{4}/);
   });
 
+  it('lists the notes and lets only an officer of their ward stop the bot using one', async () => {
+    const a = await signedIn(OFFICER_A);
+    const page = await a.get('/admin/questions');
+    expect(page.body).toContain('Tủ sách nhà văn hóa tổ 2 có mở cửa Chủ nhật không?');
+    const note = /name="note" value="([^"]+)"/.exec(page.body)?.[1] as string;
+    expect((await (await signedIn(OFFICER_B)).get('/admin/questions')).body).not.toContain('Tủ sách');
+
+    const b = await signedIn(OFFICER_B);
+    expect((await b.post('/admin/questions/notes/drop', { note }, '/admin/questions')).status).toBe(404);
+    expect(await t.app.redis.hlen(`${t.prefix}questions:notes`)).toBe(1);
+    const bad = await a.post('/admin/questions/notes/drop', { note: '<script>' }, '/admin/questions');
+    expect(bad.status).toBe(400);
+    expect(await t.app.redis.hlen(`${t.prefix}questions:notes`)).toBe(1);
+
+    const dropped = await a.post('/admin/questions/notes/drop', { note }, '/admin/questions');
+    expect(dropped.headers.location).toBe('/admin/questions?dropped=1');
+    expect((await a.get('/admin/questions')).body).toContain('Chưa có ghi chú nào.');
+    expect((await t.app.redis.lrange(consoleKeys(t.prefix).audit, 0, 0))[0]).toContain('"action":"questions.note-drop"');
+    await t.send('web:qc-em', '/start');
+    await t.app.users.setArea('web:qc-em', 'son-la.chieng-an');
+    expect(textOf(await t.send('web:qc-em', 'Tủ sách ở nhà văn hóa tổ 2 Chủ nhật có mở cửa không ạ?'))).toContain('chưa tìm thấy nội dung phù hợp');
+  });
+
   it('keeps the page from citizens', async () => {
     await t.send('web:qc-citizen', '/start');
     const refused = textOf(await t.send('web:qc-citizen', '/web'));
