@@ -84,13 +84,15 @@ export function registerQuestionChat(app: App, questions: Questions): void {
       await app.users.setArea(turn.user, area);
       return undefined;
     })
-    .action('questions.send', ['no_officer'], async (turn) => {
+    .action('questions.send', async (turn) => {
       const { text, area } = questionData.read(turn);
       questionData.clear(turn);
       if (!text || !area) return undefined;
       await questions.send(turn.user, text, area, turn.lang);
       // Said plainly when no officer of the commune (or province) has joined the bot yet: it waits for them.
-      return (await questions.staffed(area)) ? undefined : 'no_officer';
+      const staffed = await questions.staffed(area);
+      turn.say(staffed ? 'questions.sent' : 'questions.sent_unstaffed', { area: questions.placeName(area, turn.lang) });
+      return undefined;
     })
 
     // Officers.

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { App } from '../app/app.js';
 import { formatVnDate, vnDate } from '../core/clock.js';
 import { splitUserId, type Reply } from '../core/message.js';
@@ -6,7 +5,6 @@ import { MESSAGING_WINDOW_MS } from '../channels/zalo/sender.js';
 import type { Language } from '../i18n/index.js';
 import { createAnalyser, type Analyse } from '../knowledge/analyse.js';
 import { loadLexicon } from '../knowledge/lexicon.js';
-import { UnitKinds } from '../reminders/units.js';
 import { groupAlike, noteAnswers, termsOf, type Terms } from './similar.js';
 import { QuestionStore, TEXT_MAX, type Note, type Question } from './store.js';
 
@@ -15,6 +13,11 @@ export const NOTICE_CAMPAIGN = 'questions-notice';
 export const ANSWER_CAMPAIGN = 'questions-answer';
 /** The chat command officers list open questions with. */
 export const QUESTIONS_COMMAND = 'questions';
+
+/** The word that says what kind of area a name is, which "Ban Tuyên giáo Tỉnh ủy Sơn La" leaves out. */
+const KIND_WORD = /^(Tỉnh|Thành phố|Xã|Phường|Đặc khu|Thị trấn)\s+/u;
+/** "Phường Chiềng An" → "phường Chiềng An", as it reads after "Ủy ban nhân dân". */
+const inSentence = (name: string): string => name.charAt(0).toLocaleLowerCase('vi') + name.slice(1);
 
 /** Open questions whose analysis is remembered; beyond this the memory starts afresh. */
 const TERMS_KEPT = 20_000;
@@ -42,7 +45,6 @@ export const groupId = (g: QuestionGroup): string => g.questions[0]?.id ?? '';
 export class Questions {
   readonly store: QuestionStore;
   private analyser?: Analyse;
-  private unitKinds?: UnitKinds;
   /** Each note's question as the analyser reads it, by note and language: notes never change once kept. */
   private readonly noteTerms = new Map<string, Terms>();
   private readonly askedTerms = new Map<string, Terms>();
@@ -67,19 +69,26 @@ export class Questions {
     return terms;
   }
 
-  private units(): UnitKinds {
-    return (this.unitKinds ??= UnitKinds.load(join(this.app.dirs.data, 'units.yaml')));
-  }
-
   areaName(id: string): string {
     return this.app.areas.get(id)?.fullName ?? id;
   }
 
-  /** "Hội Khuyến học xã – Phường Chiềng An", or "cán bộ Phường Chiềng An" when the unit is not known. */
+  /** An area's name as it reads inside a sentence: "phường Chiềng An". */
+  placeName(area: string, lang: Language): string {
+    const name = this.app.areas.get(area)?.name ?? area;
+    return lang === 'vi' ? inSentence(name) : name;
+  }
+
+  /**
+   * Who answered, as a person reads it: "Ủy ban nhân dân phường Chiềng An", "Hội Khuyến học tỉnh Sơn La";
+   * "cán bộ phường Chiềng An" when the officer's unit is not known.
+   */
   unitName(unit: string | undefined, area: string, lang: Language): string {
     const name = this.app.areas.get(area)?.name ?? area;
     const t = this.app.i18n.for(lang);
-    return unit && this.units().has(unit) ? t('questions.unit', { unit: this.units().name(unit, lang), area: name }) : t('questions.officers_of', { area: name });
+    const params = { area: this.placeName(area, lang), place: name.replace(KIND_WORD, '') };
+    const key = `questions.unit_kind.${unit}`;
+    return unit && this.app.i18n.exists(key, lang) ? t(key, params) : t('questions.officers_of', params);
   }
 
   /** The areas whose questions `user` answers as an officer; every area for administrators; none for anyone else. */
@@ -135,13 +144,14 @@ export class Questions {
     const officers = [...(await this.officersOf(q.area))].filter((o) => o !== q.user);
     const messages = await Promise.all(
       officers.map(async (officer) => {
-        const t = this.app.i18n.for((await this.app.users.get(officer))?.lang ?? 'vi');
+        const lang = (await this.app.users.get(officer))?.lang ?? 'vi';
+        const t = this.app.i18n.for(lang);
         return {
           user: officer,
           campaign: NOTICE_CAMPAIGN,
           key: `q-new:${q.id}`,
           kind: 'notice' as const,
-          replies: [{ text: t('questions.notice', { area: this.areaName(q.area) }), choices: [{ label: t('questions.open_list'), value: `/${QUESTIONS_COMMAND}` }] }],
+          replies: [{ text: t('questions.notice', { area: this.placeName(q.area, lang) }), choices: [{ label: t('questions.open_list'), value: `/${QUESTIONS_COMMAND}` }] }],
         };
       }),
     );

@@ -88,7 +88,7 @@ describe('the console Questions page, in a real browser', () => {
     // In the citizen's chat, without a reload.
     await shows(phone, ANSWER);
     const last = await inPage<string>(phone, "[...document.querySelectorAll('#log .msg.bot')].at(-1).innerText");
-    expect(last).toContain('Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An');
+    expect(last).toContain('Trả lời của Ủy ban nhân dân phường Chiềng An');
 
     // Someone else asks the same on their phone: the note answers at once.
     const other = await phonePage(browser);

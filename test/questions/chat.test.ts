@@ -50,7 +50,7 @@ describe('questions the bot could not answer, in the chat', () => {
     await settle();
 
     const notice = await takeWebMessages(t.app, officer);
-    expect(textOf(notice)).toContain('Có câu hỏi mới của người dân ở Phường Chiềng An');
+    expect(textOf(notice)).toContain('Có câu hỏi mới của người dân ở phường Chiềng An');
     // The notice names the ward, not the person or what they asked.
     expect(textOf(notice)).not.toContain('tin học');
     expect(choiceValues(notice)).toEqual(['/questions']);
@@ -67,7 +67,7 @@ describe('questions the bot could not answer, in the chat', () => {
     await settle();
 
     const answer = textOf(await takeWebMessages(t.app, lan));
-    expect(answer).toContain('Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An');
+    expect(answer).toContain('Trả lời của Ủy ban nhân dân phường Chiềng An');
     expect(answer).toContain(QUESTION);
     expect(answer).toContain(ANSWER);
     expect(textOf(await t.send(officer, '/questions'))).toContain('Hiện không có câu hỏi nào');
@@ -79,7 +79,7 @@ describe('questions the bot could not answer, in the chat', () => {
     await t.app.users.setArea(next, 'son-la.chieng-an');
     const replies = await t.send(next, 'lop tin hoc mien phi cho nguoi cao tuoi o phuong mo thu may vay');
     expect(textOf(replies)).toContain(ANSWER);
-    expect(textOf(replies)).toMatch(/Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An, \d\d\/\d\d\/\d{4}/);
+    expect(textOf(replies)).toMatch(/Trả lời của Ủy ban nhân dân phường Chiềng An, \d\d\/\d\d\/\d{4}/);
     expect(textOf(replies)).not.toContain('chưa tìm thấy');
     // Someone of another ward is not answered from a note about this one.
     const other = 'web:q-chi';
@@ -170,6 +170,15 @@ describe('questions the bot could not answer, in the chat', () => {
     await declined(em, 'Chợ đêm phường có mở vào tối thứ Hai không?');
     expect(textOf(await t.send(em, { choice: 'another' }))).toContain('gõ câu hỏi');
     expect(JSON.stringify(await t.app.sessions.get(em))).not.toContain('Chợ đêm');
+  });
+
+  it('says plainly when no officer of the ward uses the bot yet, and keeps the question for them', async () => {
+    const giang = 'web:q-giang';
+    await t.send(giang, '/start');
+    await t.app.users.setArea(giang, 'son-la.chieng-sinh');
+    await declined(giang, 'Nhà văn hóa tổ 1 có cho mượn sân để tập dưỡng sinh không?');
+    expect(textOf(await t.send(giang, { choice: 'send' }))).toContain('Cán bộ phường Chiềng Sinh chưa dùng bot này');
+    expect(await t.app.redis.hlen(`${t.prefix}questions:open:son-la.chieng-sinh`)).toBe(1);
   });
 
   it('refuses /questions to a citizen', async () => {

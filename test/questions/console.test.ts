@@ -103,7 +103,7 @@ describe('the console Questions page', () => {
     for (const u of ['web:qc-an', 'web:qc-ba']) {
       const got = textOf(await takeWebMessages(t.app, u));
       expect(got).toContain(ANSWER);
-      expect(got).toContain('Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An');
+      expect(got).toContain('Trả lời của Ủy ban nhân dân phường Chiềng An');
     }
 
     const audit = (await t.app.redis.lrange(consoleKeys(t.prefix).audit, 0, 5)).map((e) => JSON.parse(e) as { action: string; area?: string; target: string });
@@ -115,7 +115,7 @@ describe('the console Questions page', () => {
     await t.app.users.setArea('web:qc-dao', 'son-la.chieng-an');
     const next = textOf(await t.send('web:qc-dao', 'Tủ sách ở nhà văn hóa tổ 2 Chủ nhật có mở cửa không ạ?'));
     expect(next).toContain(ANSWER);
-    expect(next).toMatch(/Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An, \d\d\/\d\d\/\d{4}/);
+    expect(next).toMatch(/Trả lời của Ủy ban nhân dân phường Chiềng An, \d\d\/\d\d\/\d{4}/);
   });
 
   it('lists the notes and lets only an officer of their ward stop the bot using one', async () => {

@@ -48,7 +48,7 @@ describe('a question handed to the ward\'s officer, over Telegram', () => {
     await step(citizen, () => emu.press(citizen, 'son-la.chieng-an'), 'Đã gửi câu hỏi tới cán bộ');
 
     const [notice] = await emu.messagesTo(officer.id, 1, officerBefore);
-    expect(readable(notice?.text ?? '')).toContain('Có câu hỏi mới của người dân ở Phường Chiềng An');
+    expect(readable(notice?.text ?? '')).toContain('Có câu hỏi mới của người dân ở phường Chiềng An');
     expect(notice?.keyboard?.flat().map((b) => b.text)).toEqual(['Xem câu hỏi']);
     await bot.app.outbound.idle?.();
     expect(emu.sentTo(elsewhere.id).length).toBe(elsewhereBefore);
@@ -62,7 +62,7 @@ describe('a question handed to the ward\'s officer, over Telegram', () => {
 
     const [answer] = await emu.messagesTo(citizen.id, 1, citizenBefore);
     const text = readable(answer?.text ?? '');
-    expect(text).toContain('Trả lời của UBND xã, phường, đặc khu – Phường Chiềng An');
+    expect(text).toContain('Trả lời của Ủy ban nhân dân phường Chiềng An');
     expect(text).toContain('Sân cầu lông ở nhà văn hóa tổ 4');
     expect(text).toContain('từ 6 giờ đến 9 giờ sáng');
 
