@@ -34,7 +34,7 @@ export interface Answerer {
   readonly unit?: string;
 }
 
-/** "3 people · Phường Chiềng An": what tells groups apart; the id of a group is its first question's. */
+/** A group is named by its first question's id: a chat button's value, looked up again when pressed. */
 export const groupId = (g: QuestionGroup): string => g.questions[0]?.id ?? '';
 
 /**
@@ -167,8 +167,14 @@ export class Questions {
     const answered: Question[] = [];
     for (const id of new Set(ids)) {
       const q = await this.store.open(area, id);
-      if (!q) continue;
-      const delivery = await this.deliver(q, answer, who.unit);
+      if (!q || !(await this.store.claim(q))) continue;
+      let delivery: 'sent' | 'waiting';
+      try {
+        delivery = await this.deliver(q, answer, who.unit);
+      } catch (err) {
+        await this.store.reopen(q);
+        throw err;
+      }
       answered.push(await this.store.answer(q, { answer, answeredAt: this.app.clock.now().getTime(), ...(who.unit ? { unit: who.unit } : {}), delivery }));
     }
     return answered;

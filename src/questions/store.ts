@@ -113,11 +113,20 @@ export class QuestionStore {
     return found.filter((q) => q !== undefined).sort((a, b) => a.askedAt - b.askedAt);
   }
 
-  /** Records the answer on the person's question and takes it off the area's open list. */
+  /** Takes the question off its area's open list; false when someone else took it first (two officers answering at once). */
+  async claim(q: Question): Promise<boolean> {
+    return (await this.redis.hdel(this.openKey(q.area), q.id)) === 1;
+  }
+
+  /** Puts a claimed question back on the open list (its answer could not go out). */
+  async reopen(q: Question): Promise<void> {
+    await this.redis.hset(this.openKey(q.area), q.id, q.user);
+  }
+
+  /** Records the answer on the person's question (taken off the open list by `claim`). */
   async answer(q: Question, answer: Pick<Question, 'answer' | 'answeredAt' | 'unit' | 'delivery'>): Promise<Question> {
     const next = questionSchema.parse({ ...q, ...answer });
     await this.redis.hset(this.personKey(q.user), q.id, JSON.stringify(next));
-    await this.redis.hdel(this.openKey(q.area), q.id);
     return next;
   }
 

@@ -118,6 +118,22 @@ describe('the console Questions page', () => {
     expect(next).toMatch(/Trả lời của Ủy ban nhân dân phường Chiềng An, \d\d\/\d\d\/\d{4}/);
   });
 
+  it('sends one answer when the ward\'s and the province\'s officers answer the same question at once', async () => {
+    await askOfficers(t, 'web:qc-gia', 'son-la.chieng-an', 'Nhà văn hóa tổ 9 có cho mượn phòng họp để sinh hoạt câu lạc bộ thơ không?');
+    await settle();
+    const a = await signedIn(OFFICER_A);
+    const province = await signedIn(PROVINCE);
+    const [pageA, pageP] = [await a.get('/admin/questions'), await province.get('/admin/questions')];
+    const ids = idsOf(pageA.body);
+    const [one, two] = await Promise.all([
+      a.post('/admin/questions/answer', { _csrf: csrfOf(pageA.body), area: 'son-la.chieng-an', ids, answer: 'Có, đăng ký với tổ trưởng.' }),
+      province.post('/admin/questions/answer', { _csrf: csrfOf(pageP.body), area: 'son-la.chieng-an', ids, answer: 'Được, liên hệ phường.' }),
+    ]);
+    expect([one.headers.location, two.headers.location].sort()).toEqual(['/admin/questions?answered=1', '/admin/questions?gone=1']);
+    await settle();
+    expect(await takeWebMessages(t.app, 'web:qc-gia')).toHaveLength(1);
+  });
+
   it('lists the notes and lets only an officer of their ward stop the bot using one', async () => {
     const a = await signedIn(OFFICER_A);
     const page = await a.get('/admin/questions');
