@@ -31,7 +31,7 @@ async function timed(rounds: number, work: (i: number) => Promise<unknown>): Pro
   return { p50_ms: ms(percentile(times, 50)), p99_ms: ms(percentile(times, 99)) };
 }
 
-/** 50 subjects, each asked ten ways: with and without marks, in other words around the same ones. */
+/** 50 subjects, each asked ten times in four wordings: as written, with a question mark, with words around it, without marks. */
 const subject = (i: number) => `lớp học số ${i % 50} ở nhà văn hóa tổ ${i % 50} có mở buổi tối không`;
 const wordings = [(s: string) => s, (s: string) => `${s}?`, (s: string) => `cho em hỏi ${s} ạ`, (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd')];
 
