@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   broadcast: () => import('./broadcast.js'),
   fanout: () => import('./fanout.js'),
   qa: () => import('./qa.js'),
+  questions: () => import('./questions.js'),
   reminders: () => import('./reminders.js'),
   sessions: () => import('./sessions.js'),
   storage: () => import('./storage.js'),

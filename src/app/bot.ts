@@ -60,9 +60,12 @@ export class Bot {
           if (known) message = { ...inbound, langHint: (lang = known) };
         }
         const result = await this.engine.handle(loaded, message, grants && roles.rolesIn(inbound.user, grants));
-        return { session: result.session, result: result.replies };
+        return { session: result.session, result: { replies: result.replies, kept: result.session !== null } };
       });
-      if (turn.verdict === 'pass') return turn.result;
+      if (turn.verdict === 'pass') {
+        const { replies, kept } = turn.result;
+        return kept && this.app.waiting.length ? [...(await this.waitingFor(inbound.user)), ...replies] : replies;
+      }
       metrics.errors.inc({ channel, kind: 'throttled' });
       return turn.verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
     } catch (err) {
@@ -77,6 +80,19 @@ export class Bot {
     } finally {
       stopTimer();
     }
+  }
+
+  /** What waits for the person; a source that fails keeps what it holds and the message is answered anyway. */
+  private async waitingFor(user: string): Promise<Reply[]> {
+    const parts = await Promise.all(
+      this.app.waiting.map((take) =>
+        take(user).catch((err: unknown) => {
+          this.app.log.error({ err, user }, 'could not read what waits for a person');
+          return [];
+        }),
+      ),
+    );
+    return parts.flat();
   }
 
   /** Waits for the messages being handled (graceful shutdown). */
