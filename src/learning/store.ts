@@ -40,21 +40,21 @@ const MAX_TRIES = 8;
 
 /**
  * The person's own keys only (one slot on a cluster). KEYS: file, years of the user, refs. ARGV: file,
- * year, status index, fid key: the refs name the shared keys written next, so erasure finds them.
+ * year, status index ref, fid ref: the refs name the shared keys written next, so erasure finds them.
  */
 const CREATE_FILE = new Script('learning_create_file', 3, `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[3], ARGV[3], '', ARGV[4], '')
 return 1`);
 
-/** KEYS: file, refs. ARGV: the file as read, the new file, old index, new index. */
+/** KEYS: file, refs. ARGV: the file as read, the new file, old index ref, new index ref. */
 const SWAP_FILE = new Script('learning_swap_file', 2, `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-if ARGV[3] ~= ARGV[4] then redis.call('SREM', KEYS[2], ARGV[3]) end
-redis.call('SADD', KEYS[2], ARGV[4])
+if ARGV[3] ~= ARGV[4] then redis.call('HDEL', KEYS[2], ARGV[3]) end
+redis.call('HSET', KEYS[2], ARGV[4], '')
 return 1`);
 
 /** Replaces a string only if it is still as read ('' for absent); an empty new value deletes it. */
@@ -80,7 +80,8 @@ export class RecordError extends Error {}
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
- * - `refs:<user>`: every index and key that names the user, so that erasing finds them all.
+ * - `r:<user>`: every index and key that names the user (a small hash of their names after `lc:`, compact
+ *   in Redis), so that erasing finds them all.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
  * and treated as absent.
@@ -106,8 +107,17 @@ export class LearningStore {
     fid: (id: string) => `${this.p}fid:${id}`,
     idx: (year: number, status: FileStatus, area: string) => `${this.p}idx:${year}:${status}:${area}`,
     allYears: () => `${this.p}years`,
-    refs: (user: string) => `${this.p}refs:${personTag(user)}`,
+    refs: (user: string) => `${this.p}r:${personTag(user)}`,
   };
+
+  /** A shared key as the person's refs name it (without the `<prefix>lc:` every one shares), and back. */
+  private refOf(key: string): string {
+    return key.slice(this.p.length);
+  }
+
+  private keyOf(ref: string): string {
+    return this.p + ref;
+  }
 
   private read<T>(schema: z.ZodType<T>, names: StoredNames, key: string, raw: string | null | undefined): T | undefined {
     if (raw == null) return undefined;
@@ -195,7 +205,7 @@ export class LearningStore {
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
     const keys = [key, this.keys.years(user), this.keys.refs(user)];
-    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, FILE_NAMES, file), String(year), idx, fid]);
+    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, FILE_NAMES, file), String(year), this.refOf(idx), this.refOf(fid)]);
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
       await Promise.all([
@@ -212,9 +222,9 @@ export class LearningStore {
 
   private async dropYear(user: string, year: number): Promise<void> {
     const refs = this.keys.refs(user);
-    const stale = (await this.redis.smembers(refs)).filter((ref) => ref.startsWith(`${this.p}idx:${year}:`));
+    const stale = (await this.redis.hkeys(refs)).filter((ref) => ref.startsWith(`idx:${year}:`));
     await this.redis.del(this.keys.file(user, year));
-    await Promise.all(stale.flatMap((ref) => [this.redis.zrem(ref, user), this.redis.srem(refs, ref)]));
+    await Promise.all(stale.flatMap((ref) => [this.redis.zrem(this.keyOf(ref), user), this.redis.hdel(refs, ref)]));
   }
 
   /**
@@ -238,7 +248,7 @@ export class LearningStore {
       after.updatedAt = this.now();
       const score = indexScore(after);
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
-      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, FILE_NAMES, after), was, now]);
+      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, FILE_NAMES, after), this.refOf(was), this.refOf(now)]);
       if (swapped === 1) {
         await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
         return { ok: true, file: after };
@@ -342,7 +352,7 @@ export class LearningStore {
       const file = await this.file(user, year);
       if (!file) continue;
       const [idx, fid] = [this.keys.idx(year, file.status, file.area), this.keys.fid(file.id)];
-      await this.redis.sadd(this.keys.refs(user), idx, fid);
+      await this.redis.hset(this.keys.refs(user), this.refOf(idx), '', this.refOf(fid), '');
       await Promise.all([
         this.redis.zadd(idx, indexScore(file), user),
         this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
@@ -366,10 +376,10 @@ export class LearningStore {
 
   /** Everything about the person: consent, profile, files, activities, and their entries in every index. */
   async erase(user: string): Promise<void> {
-    const refs = await this.redis.smembers(this.keys.refs(user));
+    const refs = await this.redis.hkeys(this.keys.refs(user));
     const years = await this.years(user);
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
-    await Promise.all(refs.map((ref) => (ref.startsWith(`${this.p}idx:`) ? this.redis.zrem(ref, user) : ref.startsWith(`${this.p}fid:`) ? this.redis.del(ref) : undefined)));
+    await Promise.all(refs.map((ref) => (ref.startsWith('idx:') ? this.redis.zrem(this.keyOf(ref), user) : ref.startsWith('fid:') ? this.redis.del(this.keyOf(ref)) : undefined)));
     await this.redis.del(
       ...years.flatMap((year) => [this.keys.file(user, year), this.keys.acts(user, year)]),
       this.keys.consent(user),

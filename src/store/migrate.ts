@@ -104,7 +104,18 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m) count(await compactActivities(redis, key, `${p}lc:a:${m[1]}:${m[2]}`));
     }
   }
-  progress('activities compacted');
+  // A person's references to shared keys were a set of full key names: now a small hash of their names after `lc:`.
+  for await (const page of scanKeys(redis, `${glob(p)}lc:refs:*`)) {
+    for (const key of page) {
+      const m = /^lc:refs:(\{u:[^}]+\})$/.exec(key.slice(p.length));
+      if (!m) continue;
+      const refs = (await redis.smembers(key)).filter((ref) => ref.startsWith(`${p}lc:`));
+      if (refs.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(refs.map((ref) => [ref.slice(`${p}lc:`.length), ''])));
+      await redis.del(key);
+      report.moved++;
+    }
+  }
+  progress('activities and references compacted');
   // Session locks live seconds; an old one is simply dropped.
   for await (const page of scanKeys(redis, `${glob(p)}lock:s:*`)) for (const key of page) if (!key.includes('{')) report.dropped += await redis.del(key);
 

@@ -43,7 +43,7 @@ describe('learning records in Redis', () => {
     expect((await store.activities('web:corrupt', 2026)).map((a) => a.title)).toEqual(['Hoạt động thật']);
     await t.app.redis.set(store.keys.file('web:corrupt', 2026), '{"status":"approved"}');
     await t.app.redis.zadd(store.keys.idx(2026, 'approved', 'son-la.to-hieu'), 1, 'web:corrupt');
-    await t.app.redis.sadd(store.keys.refs('web:corrupt'), store.keys.idx(2026, 'approved', 'son-la.to-hieu'));
+    await t.app.redis.hset(store.keys.refs('web:corrupt'), 'idx:2026:approved:son-la.to-hieu', '');
     await send('/menu');
     // An unreadable file counts as none: the person is offered to register the year again, and can.
     const offer = await send({ choice: 'learning' });
