@@ -1,3 +1,4 @@
+import { InFlight } from '../core/in-flight.js';
 import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
@@ -14,7 +15,7 @@ export class InboundError extends Error {}
  * message crashes the bot.
  */
 export class Bot {
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly throttle?: Throttle;
   /** A Redis Cluster slot error hits every message alike: one line a minute per kind. */
   private readonly slotErrors = new OncePerMinute();
@@ -37,10 +38,7 @@ export class Bot {
   }
 
   handle(inbound: Inbound): Promise<Reply[]> {
-    const work = this.run(this.parse(inbound));
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
-    return work;
+    return this.inFlight.track(this.run(this.parse(inbound)));
   }
 
   private async run(inbound: ParsedInbound): Promise<Reply[]> {
@@ -96,7 +94,6 @@ export class Bot {
 
   /** Waits for the messages being handled (graceful shutdown). */
   async drain(timeoutMs = 10_000): Promise<void> {
-    const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.inFlight.drain(timeoutMs);
   }
 }

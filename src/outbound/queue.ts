@@ -3,12 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { App } from '../app/app.js';
+import { InFlight, within } from '../core/in-flight.js';
 import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
 import { duplicateClient, isCluster, type Redis } from '../store/redis.js';
 import { deliverOne, type DeliveryResult } from './deliver.js';
 import { RateGate, type Rate, type WindowEntry } from './gate.js';
 import { OutboundLedger } from './ledger.js';
-import { OutageLog, within } from './outage.js';
+import { OutageLog } from './outage.js';
 import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, Outbound, OutboundMessage } from './types.js';
 
@@ -95,7 +96,7 @@ export class DurableOutbound implements Outbound {
   private closed = false;
   private readonly outage: OutageLog;
   /** Jobs this process is working on, so that stopping can wait for them. */
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly app: App,
@@ -172,7 +173,7 @@ export class DurableOutbound implements Outbound {
         payloads: new PayloadStore(this.app, conn),
         gate: rate.count > 0 ? new RateGate(conn, `${this.app.prefix}out:gate:${channel}`, rate, this.opts.concurrency) : undefined,
       };
-      const worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
+      const worker = new Worker(`out-${channel}`, (job) => this.inFlight.track(this.process(ctx, job)), {
         connection: conn,
         prefix: queuePrefix(this.app, channel),
         concurrency: this.opts.concurrency,
@@ -200,7 +201,7 @@ export class DurableOutbound implements Outbound {
     const workers = this.workers;
     this.workers = [];
     await Promise.all(workers.map((w) => w.worker.pause(true)));
-    const finished = await within(Promise.allSettled([...this.inFlight]), this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
+    const finished = await this.inFlight.drain(this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
     // BullMQ's graceful close waits on Redis and never returns while it is away: then let go (what was
     // being sent is taken up again at the next start, and the ledger keeps it from going out twice).
     const force = !finished || this.outage.isDown();
@@ -245,11 +246,6 @@ export class DurableOutbound implements Outbound {
       out[channel] = Object.values(c).reduce((a, b) => a + b, 0);
     }
     return out;
-  }
-
-  private track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
-    return work.finally(() => this.inFlight.delete(work));
   }
 
   private counted(channel: ChannelName, status: DeliveryStatus, recorded: boolean): void {

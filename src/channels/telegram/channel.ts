@@ -3,6 +3,7 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { App } from '../../app/app.js';
 import type { ChannelSender, DeliveryOutcome } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
+import { InFlight } from '../../core/in-flight.js';
 import type { Inbound, Reply } from '../../core/message.js';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../i18n/index.js';
 import { KeyedQueue } from '../../sessions/keyed-queue.js';
@@ -57,7 +58,7 @@ export class TelegramChannel implements ChannelSender {
   private readonly telegraf: Telegraf;
   private readonly callbackData: CallbackData;
   private readonly perPerson = new KeyedQueue();
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly stopped = new AbortController();
   private readonly replyPolicy: RateLimitPolicy;
   private me?: BotIdentity;
@@ -105,10 +106,7 @@ export class TelegramChannel implements ChannelSender {
       this.app.log.debug({ update: update.update_id, reason: incoming.reason }, 'Telegram update ignored');
       return Promise.resolve(undefined);
     }
-    const work = this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming, opts.webhook ?? false));
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
-    return work;
+    return this.inFlight.track(this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming, opts.webhook ?? false)));
   }
 
   private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
@@ -311,6 +309,7 @@ export class TelegramChannel implements ChannelSender {
   /** Stops taking updates and lets the ones in flight finish. */
   async stop(): Promise<void> {
     this.stopped.abort();
+    const end = Date.now() + DRAIN_MS;
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
     await Promise.race([Promise.all([this.connecting, this.menu]), deadline]);
     if (this.polling) {
@@ -321,6 +320,6 @@ export class TelegramChannel implements ChannelSender {
       }
       await Promise.race([this.polling, deadline]);
     }
-    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+    await this.inFlight.drain(end - Date.now());
   }
 }

@@ -1,4 +1,5 @@
 import type { App } from '../../app/app.js';
+import { InFlight } from '../../core/in-flight.js';
 import { userId, type Inbound, type Reply } from '../../core/message.js';
 import { record } from '../../outbound/deliver.js';
 import { KeyedQueue } from '../../sessions/keyed-queue.js';
@@ -18,7 +19,7 @@ export type AcceptedEvent = Exclude<ZaloEvent, { kind: 'ignored' }>;
  */
 export class ZaloConversations {
   private readonly queue = new KeyedQueue();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly app: App,
@@ -52,12 +53,12 @@ export class ZaloConversations {
   }
 
   private inOrder(nativeId: string, task: () => Promise<void>): void {
-    const work = this.queue.run(nativeId, task).catch((err: unknown) => {
-      this.app.metrics.errors.inc({ channel: 'zalo', kind: 'internal' });
-      this.app.log.error({ err, user: userId('zalo', nativeId) }, 'Zalo event handling failed');
-    });
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
+    void this.inFlight.track(
+      this.queue.run(nativeId, task).catch((err: unknown) => {
+        this.app.metrics.errors.inc({ channel: 'zalo', kind: 'internal' });
+        this.app.log.error({ err, user: userId('zalo', nativeId) }, 'Zalo event handling failed');
+      }),
+    );
   }
 
   private async deliver(nativeId: string, replies: Reply[]): Promise<void> {
@@ -75,7 +76,6 @@ export class ZaloConversations {
 
   /** Waits for the events being handled and their replies (graceful shutdown). */
   async drain(timeoutMs: number): Promise<void> {
-    const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.inFlight.drain(timeoutMs);
   }
 }
