@@ -1,4 +1,5 @@
 import { InFlight } from '../core/in-flight.js';
+import { KeyedQueue } from '../sessions/keyed-queue.js';
 import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
@@ -16,6 +17,8 @@ export class InboundError extends Error {}
  */
 export class Bot {
   private readonly inFlight = new InFlight();
+  /** Each person's work from the channels, one piece after another (see inOrder). */
+  private readonly turns = new KeyedQueue();
   private readonly throttle?: Throttle;
   /** A Redis Cluster slot error hits every message alike: one line a minute per kind. */
   private readonly slotErrors = new OncePerMinute();
@@ -35,6 +38,16 @@ export class Bot {
       throw new InboundError(`${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}`);
     }
     return parsed.data;
+  }
+
+  /**
+   * Runs a channel's work for one person (checking an update is new, handling it, sending the replies)
+   * after the work handed over before it for that person, and beside other people's: the one place a
+   * person's messages and answers are put in order. Handed over in arrival order (before any `await`),
+   * the answers leave in that order. Across instances the session lock keeps a person's turns apart.
+   */
+  inOrder<T>(user: string, work: () => Promise<T>): Promise<T> {
+    return this.turns.run(user, work);
   }
 
   handle(inbound: Inbound): Promise<Reply[]> {
