@@ -27,6 +27,9 @@ const IN_FLIGHT_MAX_MS = 10_000;
 /** A slot: send now (say when the call is made, or give it back), or ask again in `waitMs`. */
 export type Slot = { go: true; called(): void; giveBack(): Promise<void> } | { go: false; waitMs: number };
 
+/** A slot of a channel without a cap: nothing to stamp or give back. */
+const UNCAPPED: Slot = { go: true, called: () => undefined, giveBack: async () => undefined };
+
 /**
  * A channel's one rate limiter, shared by every worker of every instance: slots spaced evenly a little
  * under the cap, and a log in Redis that counts each send from the moment its call was made, as the
@@ -48,7 +51,6 @@ export class SendSlots {
     key: string,
     private readonly rate: Rate,
   ) {
-    if (rate.count <= 0) throw new Error('send slots need a cap');
     this.intervalUs = (rate.perMs * 1000) / (rate.count * HEADROOM);
     // A little longer than the platform's window, so that a send right at its edge is not counted by
     // the platform in a window the log already let go of.
@@ -58,6 +60,11 @@ export class SendSlots {
   }
 
   async take(): Promise<Slot> {
+    // Without a cap only a "retry after" holds sends, and this process's own is all it knows of one.
+    if (this.rate.count <= 0) {
+      const held = this.pausedFor();
+      return held > 0 ? { go: false, waitMs: held } : UNCAPPED;
+    }
     const member = `${process.pid}:${++this.sends}:${Math.random().toString(36).slice(2, 8)}`;
     const args = [this.intervalUs, CATCH_UP_MS * 1000, this.windowUs, this.rate.count, member, IN_FLIGHT_MAX_MS * 1000];
     const us = Number(await TAKE_SLOT.run(this.redis, [this.state, this.log], args));
@@ -72,7 +79,7 @@ export class SendSlots {
 
   async pause(ms: number): Promise<void> {
     this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
-    await PAUSE_SLOTS.run(this.redis, [this.state], [Math.ceil(ms)]);
+    if (this.rate.count > 0) await PAUSE_SLOTS.run(this.redis, [this.state], [Math.ceil(ms)]);
   }
 
   /**

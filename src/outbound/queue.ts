@@ -61,8 +61,6 @@ export function jobIdOf(key: string, user: string): string {
 
 /** Waits for a send slot up to this long; a channel paused or booked further ahead gets the job back later instead of holding a worker. */
 const MAX_SLOT_WAIT_MS = 2_000;
-/** The slot of a channel without a cap: always go, nothing to stamp or give back. */
-const UNCAPPED: Slot = { go: true, called: () => undefined, giveBack: async () => undefined };
 
 /** What one channel's worker uses to send, on its own connection. */
 interface WorkerContext {
@@ -70,7 +68,7 @@ interface WorkerContext {
   queue: Queue;
   ledger: OutboundLedger;
   payloads: PayloadStore;
-  slots?: SendSlots;
+  slots: SendSlots;
 }
 
 /** How long stopping waits for the messages being sent before it lets go (their jobs resume at the next start). */
@@ -166,7 +164,7 @@ export class DurableOutbound implements Outbound {
         queue: this.queue(channel),
         ledger: new OutboundLedger(this.app, conn),
         payloads: new PayloadStore(this.app, conn),
-        slots: rate.count > 0 ? new SendSlots(conn, `${this.app.prefix}out:slots:{${channel}}`, rate) : undefined,
+        slots: new SendSlots(conn, `${this.app.prefix}out:slots:{${channel}}`, rate),
       };
       const worker = new Worker(`out-${channel}`, (job) => this.inFlight.track(this.process(ctx, job)), {
         connection: conn,
@@ -280,7 +278,7 @@ export class DurableOutbound implements Outbound {
       return;
     }
 
-    const held = ctx.slots?.pausedFor() ?? 0;
+    const held = ctx.slots.pausedFor();
     if (held > 0) {
       await Promise.all([ledger.release(who, token), slot.giveBack()]);
       await ctx.queue.rateLimit(held);
@@ -305,7 +303,6 @@ export class DurableOutbound implements Outbound {
 
   /** Waits for this channel's next send slot, or says how long the job should be given back for. */
   private async slot(ctx: WorkerContext): Promise<Slot> {
-    if (!ctx.slots) return UNCAPPED;
     for (;;) {
       const slot = await ctx.slots.take();
       if (slot.go || slot.waitMs > MAX_SLOT_WAIT_MS) return slot;
@@ -316,7 +313,7 @@ export class DurableOutbound implements Outbound {
   /** The platform said "too many": nobody sends on this channel until it said to try again. */
   private async pause(ctx: WorkerContext, ms: number): Promise<void> {
     this.app.log.warn({ channel: ctx.channel, ms }, 'outbound: the platform asked to slow down; channel paused');
-    await ctx.slots?.pause(ms);
+    await ctx.slots.pause(ms);
     await ctx.queue.rateLimit(ms);
   }
 

@@ -10,7 +10,7 @@ describe('the send slots of a channel (Redis)', () => {
   const redis = new Redis(inject('redisUrl'));
   const key = `tslots${randomBytes(3).toString('hex')}`;
   afterAll(async () => {
-    for (const k of ['a', 'b', 'c']) await redis.del(`${key}${k}:next`, `${key}${k}:log`);
+    for (const k of ['a', 'b', 'c', 'd']) await redis.del(`${key}${k}:next`, `${key}${k}:log`);
     redis.disconnect();
   });
 
@@ -64,6 +64,13 @@ describe('the send slots of a channel (Redis)', () => {
     await slots.pause(3000);
     const held = await slots.take();
     expect(!held.go && held.waitMs).toBeGreaterThan(2900);
+
+    // Without a cap every send goes, until the platform says to wait.
+    const uncapped = new SendSlots(redis, `${key}d`, { count: 0, perMs: 1000 });
+    expect((await Promise.all(Array.from({ length: 100 }, () => uncapped.take()))).every((t) => t.go)).toBe(true);
+    await uncapped.pause(3000);
+    const waiting = await uncapped.take();
+    expect(!waiting.go && waiting.waitMs).toBeGreaterThan(2900);
   });
 });
 
