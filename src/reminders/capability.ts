@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { App, Capability } from '../app/app.js';
 import { formatVnDateTime } from '../core/clock.js';
 import { dataFileLabel } from '../core/data-file.js';
+import { registerDeadlinesBoard } from './board-page.js';
 import { DeadlineCalendar } from './calendar.js';
 import { registerCalendarRoute } from './calendar-export.js';
 import { CalendarTokens } from './calendar-tokens.js';
@@ -54,6 +55,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
       });
       registerNews(r);
       registerCalendarRoute(r);
+      registerDeadlinesBoard(r);
 
       app.admin.add({
         name: 'reminders preview',
