@@ -16,6 +16,7 @@ import { previewCommand } from './preview.js';
 import { ReminderScheduler } from './scheduler.js';
 import { Subscriptions } from './subscriptions.js';
 import { UnitKinds } from './units.js';
+import { registerWeekSettings } from './week-page.js';
 import { WeekSettings } from './week-settings.js';
 
 const running = new WeakMap<App, { reminders: Reminders; scheduler: ReminderScheduler }>();
@@ -56,6 +57,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
       registerNews(r);
       registerCalendarRoute(r);
       registerDeadlinesBoard(r);
+      registerWeekSettings(r);
 
       app.admin.add({
         name: 'reminders preview',
