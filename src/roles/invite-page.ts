@@ -42,7 +42,7 @@ ${made ?? ''}
 <form class="stack card" method="post" action="/admin/invites?area=${area.id}" id="new-invite">${ctx.csrfField}
 <h2>${ctx.t('boards.invites.new')}</h2>
 <div class="row">
-<label><span>${ctx.t('boards.invites.field.role')}</span><select name="role">${(['officer', 'organiser'] as const).map((r) => html`<option value="${r}">${ctx.t(`roles.role.${r}`)}</option>`)}</select></label>
+<label><span>${ctx.t('boards.invites.field.role')}</span><select name="role">${(['officer', 'organiser'] as const).map((r) => html`<option value="${r}">${ctx.t(`console.role.${r}`)}</option>`)}</select></label>
 <label><span>${ctx.t('boards.invites.field.area')}</span><select name="area">${areas.map((a) => html`<option value="${a.id}"${a.id === area.id ? html` selected` : ''}>${a.fullName}</option>`)}</select></label>
 <label><span>${ctx.t('boards.invites.field.unit')}</span><select name="unit"><option value="${ANY_UNIT}">${ctx.t('roles.choice.any_unit')}</option>${units.all.map((u) => html`<option value="${u.id}">${u.name[ctx.lang]}</option>`)}</select></label>
 <label><span>${ctx.t('boards.invites.field.days', { max: MAX_DAYS })}</span><input type="number" name="days" min="1" max="${MAX_DAYS}" value="7"></label>
@@ -52,7 +52,7 @@ ${made ?? ''}
 ${open.length
   ? html`<div class="table-wrap"><table data-invites><thead><tr><th>${ctx.t('boards.invites.col.role')}</th><th>${ctx.t('boards.invites.col.area')}</th><th>${ctx.t('boards.invites.col.unit')}</th><th>${ctx.t('boards.invites.col.expires')}</th><th>${ctx.t('boards.invites.col.by')}</th><th></th></tr></thead>
 <tbody>${open.map(
-      (i) => html`<tr data-invite="${i.id}"><td>${ctx.t(`roles.role.${i.role}`)}</td><td>${app.areas.get(i.area)?.fullName ?? i.area}</td><td>${i.unit ? units.name(i.unit, ctx.lang) : ''}</td><td>${formatVnDateTime(new Date(i.expiresAt))}</td><td>${creator(ctx, i.createdBy)}</td>
+      (i) => html`<tr data-invite="${i.id}"><td>${ctx.t(`console.role.${i.role}`)}</td><td>${app.areas.get(i.area)?.fullName ?? i.area}</td><td>${i.unit ? units.name(i.unit, ctx.lang) : ''}</td><td>${formatVnDateTime(new Date(i.expiresAt))}</td><td>${creator(ctx, i.createdBy)}</td>
 <td><form class="inline" method="post" action="/admin/invites/${i.id}/revoke">${ctx.csrfField}<button type="submit" class="danger">${ctx.t('boards.invites.revoke')}</button></form></td></tr>`,
     )}</tbody></table></div>`
   : html`<p>${ctx.t('boards.invites.none_open')}</p>`}
