@@ -34,6 +34,20 @@ export function registerDeadlinesBoard(r: Reminders): void {
     return days === 0 ? ctx.t('boards.deadlines.today') : ctx.t('boards.deadlines.passed', { days: -days });
   }
 
+  /** An area inside the board's: its own name ("Phường Tô Hiệu"); the board's area itself in full. */
+  const areaName = (id: string, scope: string) => {
+    const a = app.areas.get(id);
+    return !a ? id : id === scope ? a.fullName : a.name;
+  };
+
+  /** Every obligation on one line each: how many reported, how many late; a province's day at a glance. */
+  function overview(ctx: ConsoleContext, boards: ObligationBoard[]): SafeHtml {
+    return html`<div class="table-wrap"><table data-overview-table><thead><tr><th>${ctx.t('boards.deadlines.col.report')}</th><th>${ctx.t('boards.deadlines.col.deadline')}</th><th class="num">${ctx.t('boards.deadlines.col.reported')}</th><th class="num">${ctx.t('boards.deadlines.col.late')}</th></tr></thead>
+<tbody>${boards.map(
+      (b) => html`<tr${b.counts.late ? html` class="late"` : ''} data-overview="${b.obligation.id}"><td><a href="#${b.obligation.id}">${r.calendar.title(b.obligation, ctx.lang)}</a></td><td>${dueLabel(b.occurrence, ctx.t)}</td><td class="num">${b.counts.reported}/${b.counts.units}</td><td class="num">${b.counts.late}</td></tr>`,
+    )}</tbody></table></div>`;
+  }
+
   function card(ctx: ConsoleContext, b: ObligationBoard, area: string, today: string): SafeHtml {
     const { obligation: o, occurrence, counts } = b;
     const move = (due: string) => `/admin/deadlines?area=${encodeURIComponent(area)}&obligation=${o.id}&due=${due}#${o.id}`;
@@ -45,12 +59,12 @@ export function registerDeadlinesBoard(r: Reminders): void {
     }</p>
 <p class="summary" data-summary>${ctx.t('boards.deadlines.summary', { reported: counts.reported, units: counts.units, late: counts.late, open: counts.open + counts.due_today })}
  · ${ctx.t('boards.deadlines.reminders', { sent: counts.reminded, acknowledged: counts.acknowledged })}</p>
-<p class="moves">${b.previous ? html`<a href="${move(b.previous.due)}">← ${formatVnDate(b.previous.due)}</a>` : ''} ${b.next ? html`<a href="${move(b.next.due)}">${formatVnDate(b.next.due)} →</a>` : ''}</p>
+<p class="moves">${b.previous ? html`<a href="${move(b.previous.due)}">← ${dueLabel(b.previous, ctx.t)}</a>` : ''} ${b.next ? html`<a href="${move(b.next.due)}">${dueLabel(b.next, ctx.t)} →</a>` : ''}</p>
 <div class="table-wrap"><table data-units>
 <thead><tr><th>${ctx.t('boards.deadlines.col.unit')}</th><th>${ctx.t('boards.deadlines.col.area')}</th><th>${ctx.t('boards.deadlines.col.state')}</th><th class="num">${ctx.t('boards.deadlines.col.officers')}</th><th class="num">${ctx.t('boards.deadlines.col.reminded')}</th><th>${ctx.t('boards.deadlines.col.calendar')}</th></tr></thead>
 <tbody>${b.rows.map(
       (row) => html`<tr class="${row.state}" data-unit="${row.unit.kind}|${row.unit.area}" data-state="${row.state}">
-<td>${r.units.name(row.unit.kind, ctx.lang)}</td><td>${app.areas.get(row.unit.area)?.fullName ?? row.unit.area}</td><td>${stateCell(ctx, row)}</td>
+<td>${r.units.name(row.unit.kind, ctx.lang)}</td><td>${areaName(row.unit.area, area)}</td><td>${stateCell(ctx, row)}</td>
 <td class="num">${row.officers || html`<span class="muted" title="${ctx.t('boards.deadlines.no_officer')}">0</span>`}</td><td class="num">${row.reminded}</td>
 <td><a href="/admin/deadlines/calendar/${row.unit.kind}/${row.unit.area}.ics" download>.ics</a></td></tr>`,
     )}</tbody></table></div>
@@ -82,7 +96,7 @@ ${areaPicker(app, ctx, 'officer', area, '/admin/deadlines')}
 ${own
   ? html`<div class="card"><p>${ctx.t('boards.deadlines.link_intro')}</p><form method="post" action="/admin/deadlines/calendar-link">${ctx.csrfField}<button type="submit" class="secondary" id="calendar-link">${ctx.t('boards.deadlines.link_button')}</button></form></div>`
   : ''}
-${boards.length ? boards.map((b) => card(ctx, b, area.id, today)) : html`<p>${ctx.t('boards.deadlines.empty', { area: area.fullName })}</p>`}`;
+${boards.length ? html`${overview(ctx, boards)}${boards.map((b) => card(ctx, b, area.id, today))}` : html`<p>${ctx.t('boards.deadlines.empty', { area: area.fullName })}</p>`}`;
       },
     })
     .page({

@@ -60,7 +60,7 @@ describe('the deadlines board in the console', () => {
     expect([...rows.values()].every((r) => r.state === 'open')).toBe(true);
     expect(page.body).toContain('Hạn: 10/06/2026');
     // The 14-day reminder went to each subscribed officer, and the board counts it.
-    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toContain('Phường Tô Hiệu, Tỉnh Sơn La Chưa nộp 1 1');
+    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toContain('Phường Tô Hiệu Chưa nộp 1 1');
     expect(rows.get('ubnd_xa|son-la.chieng-an')?.text).toContain('Chưa nộp 1 1');
   });
 
@@ -80,6 +80,8 @@ describe('the deadlines board in the console', () => {
     // Late first, highlighted; the summary says how many.
     expect(page.body).toMatch(/<tr class="late" data-unit="ubnd_xa\|son-la\.[a-z-]+"/);
     expect(page.body).toContain(`1/${rows.size} đơn vị đã nộp · ${rows.size - 1} quá hạn`);
+    // The overview at the top: one line per report, the late ones marked.
+    expect(page.body).toMatch(new RegExp(`<tr class="late" data-overview="${SIX_MONTHLY}">.*?<td>10/06/2026</td><td class="num">1/${rows.size}</td><td class="num">${rows.size - 1}</td></tr>`));
     expect(page.body).toContain('Nhắc đã gửi: 8 · 1 đơn vị được nhắc đã báo &quot;Đã nộp&quot;');
   });
 
