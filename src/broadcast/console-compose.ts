@@ -138,6 +138,14 @@ ${extra.errors?.length ? html`<div class="errors" data-errors><p>${ctx.t('boards
 ${extra.preview ? html`<h2>${ctx.t('boards.broadcasts.preview_title')}</h2><p class="muted">${ctx.t('boards.broadcasts.preview_intro')}</p>${extra.preview}` : ''}`;
   }
 
+  /** The posted form as a broadcast (its areas the organiser's, 404 otherwise), or the form again saying what is wrong. */
+  function posted(ctx: ConsoleContext): { ok: true; values: Form; draft: Draft } | { ok: false; page: SafeHtml } {
+    const values = ctx.form(formSchema);
+    requireAreas(ctx, values.areas);
+    const parsed = draftOf(app, values);
+    return parsed.ok ? { ok: true, values, draft: parsed.draft } : { ok: false, page: form(ctx, values, { errors: parsed.errors }) };
+  }
+
   app.console
     .page({
       path: '/admin/broadcasts/new',
@@ -166,12 +174,10 @@ ${extra.preview ? html`<h2>${ctx.t('boards.broadcasts.preview_title')}</h2><p cl
       title: 'boards.broadcasts.new_title',
       needs: 'organiser',
       async handler(ctx) {
-        const values = ctx.form(formSchema);
-        requireAreas(ctx, values.areas);
-        const parsed = draftOf(app, values);
-        if (!parsed.ok) return form(ctx, values, { errors: parsed.errors });
-        const count = await resolveAudience(app, parsed.draft.audience);
-        return form(ctx, values, { count: countText(ctx, count), preview: await previews(ctx, parsed.draft, count) });
+        const got = posted(ctx);
+        if (!got.ok) return got.page;
+        const count = await resolveAudience(app, got.draft.audience);
+        return form(ctx, got.values, { count: countText(ctx, count), preview: await previews(ctx, got.draft, count) });
       },
     })
     .action({
@@ -179,12 +185,10 @@ ${extra.preview ? html`<h2>${ctx.t('boards.broadcasts.preview_title')}</h2><p cl
       title: 'boards.broadcasts.new_title',
       needs: 'organiser',
       async handler(ctx) {
-        const values = ctx.form(formSchema);
-        requireAreas(ctx, values.areas);
-        const parsed = draftOf(app, values);
-        if (!parsed.ok) return form(ctx, values, { errors: parsed.errors });
-        const result = await broadcasts.create(ctx.person.user, parsed.draft);
-        if (!result.ok) return form(ctx, values, { errors: [result.reason] });
+        const got = posted(ctx);
+        if (!got.ok) return got.page;
+        const result = await broadcasts.create(ctx.person.user, got.draft);
+        if (!result.ok) return form(ctx, got.values, { errors: [result.reason] });
         const c = result.campaign;
         await ctx.audit(c.at > app.clock.now().getTime() ? 'broadcast.schedule' : 'broadcast.send', c.id, c.audience.areas.join(','));
         return `/admin/broadcasts/${c.id}`;

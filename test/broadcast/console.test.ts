@@ -3,7 +3,7 @@ import { AuditLog } from '../../src/console/audit.js';
 import { consoleKeys } from '../../src/console/keys.js';
 import { addDays, vnDate } from '../../src/core/clock.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
-import { ConsoleBrowser, consoleLink } from '../support/console.js';
+import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
 import { broadcastHarness, type BroadcastHarness } from './helpers.js';
 
 const ORG = 'telegram:7001';
@@ -23,12 +23,6 @@ describe('broadcasts in the console', () => {
   const form = (extra: Record<string, string> = {}) => ({ areas: 'son-la', role: 'everyone', lang: 'any', channel: 'any', kind: 'text', text: TEXT, link: '', when: 'now', ...extra });
   const audit = () => new AuditLog(h.app.redis, consoleKeys(h.app.prefix).audit).latest(100);
 
-  async function signedIn(user: string): Promise<ConsoleBrowser> {
-    const browser = new ConsoleBrowser(h.app);
-    expect((await browser.signIn(await consoleLink(h.app, user))).status).toBe(303);
-    return browser;
-  }
-
   beforeAll(async () => {
     h = await broadcastHarness({ telegram: { respond: (id) => (id === BLOCKER.slice('telegram:'.length) ? { status: 'blocked', reason: 'bot was blocked by the user' } : undefined) } });
     await h.organiser(ORG, 'son-la');
@@ -39,8 +33,8 @@ describe('broadcasts in the console', () => {
     await h.app.users.setOptOut(STOPPED, true);
     for (const u of TAY_NINH) await h.resident(u, 'tay-ninh.tan-ninh');
     await h.app.http.ready();
-    org = await signedIn(ORG);
-    other = await signedIn(OTHER_ORG);
+    org = await signedInBrowser(h.app, ORG);
+    other = await signedInBrowser(h.app, OTHER_ORG);
   });
   afterAll(() => h?.close());
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remindersOf } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
-import { ConsoleBrowser, consoleLink } from '../support/console.js';
+import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
 import { remindersHarness, reportedValue, type RemindersHarness } from './helpers.js';
 
 const TO_HIEU = 'web:board-to-hieu';
@@ -27,8 +27,7 @@ describe('the deadlines board in the console', () => {
   async function signedIn(user: string): Promise<ConsoleBrowser> {
     const known = browsers.get(user);
     if (known) return known;
-    const browser = new ConsoleBrowser(h.app);
-    expect((await browser.signIn(await consoleLink(h.app, user))).status).toBe(303);
+    const browser = await signedInBrowser(h.app, user);
     browsers.set(user, browser);
     return browser;
   }

@@ -3,7 +3,7 @@ import { AuditLog } from '../../src/console/audit.js';
 import { consoleKeys } from '../../src/console/keys.js';
 import { remindersOf } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
-import { ConsoleBrowser, consoleLink } from '../support/console.js';
+import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
 import { remindersHarness, type RemindersHarness } from './helpers.js';
 
 const ORG = 'web:week-org-son-la';
@@ -21,9 +21,7 @@ describe('Learning Week settings in the console', () => {
   async function signedIn(user: string, area: string): Promise<ConsoleBrowser> {
     await h.send(user, '/start');
     await h.app.roles.grant(user, { role: 'organiser', area, grantedAt: h.clock.now().getTime() });
-    const browser = new ConsoleBrowser(h.app);
-    expect((await browser.signIn(await consoleLink(h.app, user))).status).toBe(303);
-    return browser;
+    return signedInBrowser(h.app, user);
   }
 
   async function newsReader(user: string, area: string): Promise<void> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/console/audit.js';
 import { consoleKeys } from '../../src/console/keys.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
-import { ConsoleBrowser, consoleLink } from '../support/console.js';
+import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
 
 const ORG = 'telegram:6001';
 const OTHER_ORG = 'telegram:6002';
@@ -15,9 +15,7 @@ describe('invite codes in the console', () => {
   async function signedIn(user: string, area: string): Promise<ConsoleBrowser> {
     await t.send(user, '/start');
     await t.app.roles.grant(user, { role: 'organiser', area, grantedAt: Date.now() });
-    const browser = new ConsoleBrowser(t.app);
-    expect((await browser.signIn(await consoleLink(t.app, user))).status).toBe(303);
-    return browser;
+    return signedInBrowser(t.app, user);
   }
 
   /** Makes an invite through the page's form and gives the code it shows once. */
