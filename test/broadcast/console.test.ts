@@ -111,6 +111,10 @@ describe('broadcasts in the console', () => {
     expect(list.status).toBe(200);
     expect(list.body).not.toContain(sentId);
     for (const path of [`/admin/broadcasts/${sentId}`, `/admin/broadcasts/${sentId}/recipients.csv`]) expect((await other.get(path)).status, path).toBe(404);
+    expect((await other.get('/admin/broadcasts/new?area=son-la')).status).toBe(404);
+    const peek = await other.post('/admin/broadcasts/preview', form(), '/admin/broadcasts/new');
+    expect(peek.status).toBe(404);
+    expect(peek.body).not.toContain(TEXT);
     const refused = await other.post('/admin/broadcasts/create', form(), '/admin/broadcasts/new');
     expect(refused.status).toBe(404);
     expect(await h.broadcasts.store.list()).toHaveLength(1);

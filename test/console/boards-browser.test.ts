@@ -104,4 +104,14 @@ describe('the deadlines board and a broadcast, in Chromium', () => {
     expect(bar).toBeGreaterThan(100);
     await page.screenshot({ path: '/tmp/boards-report.png', fullPage: true });
   });
+
+  it('fits a phone: every new page is usable at 390 px without scrolling sideways', async () => {
+    await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
+    for (const path of ['/admin/deadlines', '/admin/broadcasts', '/admin/broadcasts/new', '/admin/settings', '/admin/invites']) {
+      await go(path);
+      expect(await inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth'), path).toBe(true);
+    }
+    await go('/admin/deadlines');
+    await page.screenshot({ path: '/tmp/boards-phone.png' });
+  });
 });

@@ -51,6 +51,7 @@ describe('Learning Week settings in the console', () => {
   it('changes nothing without the form’s token, for another area’s organiser, or with wrong dates', async () => {
     expect((await org.post('/admin/settings/week', week)).status).toBe(403);
     expect((await other.post('/admin/settings/week', week, '/admin/settings')).status).toBe(404);
+    expect((await other.get('/admin/settings?area=son-la')).status).toBe(404);
     const bad = await org.post('/admin/settings/week?area=son-la', { ...week, end: '2026-10-01' }, '/admin/settings');
     expect(bad.status).toBe(200);
     expect(bad.body).toContain('data-error="end_before_start"');

@@ -74,6 +74,14 @@ describe('invite codes in the console', () => {
     expect((await org.post('/admin/invites', { role: 'officer', area: 'son-la.to-hieu', unit: 'so_nganh', days: '7' }, '/admin/invites')).status).toBe(400);
     expect((await org.post('/admin/invites', { role: 'officer', area: 'son-la.to-hieu', unit: 'any', days: '90' }, '/admin/invites')).status).toBe(400);
     expect((await org.post('/admin/invites', { role: 'officer', area: 'son-la.to-hieu', unit: 'any', days: '7' })).status).toBe(403);
+    expect((await other.get('/admin/invites?area=son-la')).status).toBe(404);
+    // An officer of the province, not an organiser: no invite page at all.
+    await t.send('telegram:6003', '/start');
+    await t.app.roles.grant('telegram:6003', { role: 'officer', area: 'son-la', unit: 'so_gddt', grantedAt: Date.now() });
+    const officer = await signedInBrowser(t.app, 'telegram:6003');
+    expect((await officer.get('/admin/invites')).status).toBe(403);
+    expect((await officer.post('/admin/invites', { role: 'organiser', area: 'son-la', unit: 'any', days: '7' }, '/admin')).status).toBe(403);
+    expect((await officer.get('/admin/broadcasts')).status).toBe(403);
     expect((await t.app.invites.open()).length).toBe(before);
   });
 });
