@@ -10,6 +10,7 @@ const ORG = 'web:week-org-son-la';
 const OTHER_ORG = 'web:week-org-tay-ninh';
 const SON_LA = 'web:week-citizen-son-la';
 const TAY_NINH = 'web:week-citizen-tay-ninh';
+const ADMIN = 'telegram:4001';
 
 describe('Learning Week settings in the console', () => {
   let h: RemindersHarness;
@@ -31,7 +32,7 @@ describe('Learning Week settings in the console', () => {
   }
 
   beforeAll(async () => {
-    h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00' });
+    h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
     org = await signedIn(ORG, 'son-la');
     other = await signedIn(OTHER_ORG, 'tay-ninh');
     await newsReader(SON_LA, 'son-la.to-hieu');
@@ -52,6 +53,8 @@ describe('Learning Week settings in the console', () => {
     expect((await org.post('/admin/settings/week', week)).status).toBe(403);
     expect((await other.post('/admin/settings/week', week, '/admin/settings')).status).toBe(404);
     expect((await other.get('/admin/settings?area=son-la')).status).toBe(404);
+    // The whole country is an administrator's to set.
+    expect((await org.post('/admin/settings/week?area=son-la', { ...week, scope: '*' }, '/admin/settings')).status).toBe(404);
     const bad = await org.post('/admin/settings/week?area=son-la', { ...week, end: '2026-10-01' }, '/admin/settings');
     expect(bad.status).toBe(200);
     expect(bad.body).toContain('data-error="end_before_start"');
@@ -78,5 +81,15 @@ describe('Learning Week settings in the console', () => {
     expect(news).toContain('Còn 7 ngày nữa');
     expect(news).toContain('12/10/2026 – 18/10/2026');
     expect(news).toContain(week.theme);
+  });
+
+  it('lets an administrator set the week for the whole country, below what an area set', async () => {
+    await h.send(ADMIN, '/start');
+    const admin = await signedInBrowser(h.app, ADMIN);
+    const saved = await admin.post('/admin/settings/week?area=tay-ninh', { scope: '*', start: '2027-10-04', end: '2027-10-10', theme: '' }, '/admin/settings?area=tay-ninh');
+    expect(saved.status).toBe(303);
+    const weeks = await remindersOf(h.app).reminders.weeks.forYear('learning_week', 2027);
+    expect(weeks.get('*')).toMatchObject({ start: '2027-10-04', end: '2027-10-10' });
+    expect((await admin.get('/admin/settings?area=tay-ninh')).body).toContain('Năm 2027: 04/10/2027 – 10/10/2027 (đã đặt riêng)');
   });
 });
