@@ -91,7 +91,7 @@ export async function obligationBoard(r: Reminders, o: Obligation, units: UnitRe
       return { unit, state, officers: officers.length, reminded, ...(mark ? { reportedAt: mark.at } : {}), ...(state === 'late' ? { daysLate: -left } : {}) };
     }),
   );
-  // Late first (the longest late at the top would be the same for all: by area name), then open, then reported.
+  // Late first (every late unit of one deadline is equally late), then due today, open, reported; by area name within each.
   const order: Record<UnitState, number> = { late: 0, due_today: 1, open: 2, reported: 3 };
   const name = (u: UnitRef) => r.app.areas.get(u.area)?.fullName ?? u.area;
   rows.sort((a, b) => order[a.state] - order[b.state] || name(a.unit).localeCompare(name(b.unit), 'vi') || a.unit.kind.localeCompare(b.unit.kind));
