@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   areas: () => import('./areas.js'),
   broadcast: () => import('./broadcast.js'),
   qa: () => import('./qa.js'),
+  questions: () => import('./questions.js'),
   reminders: () => import('./reminders.js'),
   sessions: () => import('./sessions.js'),
   storage: () => import('./storage.js'),
