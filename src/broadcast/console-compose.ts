@@ -9,7 +9,7 @@ import { html, SafeHtml } from '../console/html.js';
 import type { ConsoleContext } from '../console/pages.js';
 import type { Language } from '../i18n/index.js';
 import { resolveAudience, type AudienceCount } from './audience.js';
-import { audienceSchema, contentSchema, MAX_TEXT, TEMPLATES, type Audience, type Content } from './campaigns.js';
+import { audienceSchema, broadcastLinkSchema, contentSchema, MAX_TEXT, TEMPLATES, type Audience, type Content } from './campaigns.js';
 import { renderBroadcast } from './message.js';
 import type { Broadcasts } from './service.js';
 
@@ -46,9 +46,11 @@ export function draftOf(app: App, form: Form): { ok: true; draft: Draft } | { ok
   const errors: string[] = [];
   const audience = audienceSchema.safeParse({ areas: form.areas, role: form.role, lang: form.lang, channel: form.channel });
   if (!audience.success) errors.push(form.areas.length ? 'audience' : 'areas');
+  const body = form.kind === 'template' ? { template: form.template } : { text: form.text };
+  if (!contentSchema.safeParse(body).success) errors.push(form.kind);
   const link = form.link?.trim();
-  const content = contentSchema.safeParse(form.kind === 'template' ? { template: form.template, link } : { text: form.text, link });
-  if (!content.success) errors.push(form.kind === 'template' ? 'template' : link && !z.url({ protocol: /^https?$/ }).safeParse(link).success ? 'link' : 'text');
+  if (link && !broadcastLinkSchema.safeParse(link).success) errors.push('link');
+  const content = contentSchema.safeParse({ ...body, ...(link ? { link } : {}) });
   let at = app.clock.now().getTime();
   if (form.when === 'later') {
     const date = /^\d{4}-\d{2}-\d{2}$/.test(form.date ?? '') ? form.date : undefined;

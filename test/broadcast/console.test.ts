@@ -66,9 +66,13 @@ describe('broadcasts in the console', () => {
   it('says what is wrong with a bad form and creates nothing', async () => {
     const bad = await org.post('/admin/broadcasts/create', form({ text: '   ', link: 'not a link', when: 'later', date: '2020-01-01', time: '08:00' }), '/admin/broadcasts/new');
     expect(bad.status).toBe(200);
+    expect(bad.body).toContain('data-error="text"');
     expect(bad.body).toContain('data-error="link"');
     expect(bad.body).toContain('data-error="past"');
     expect(bad.body).toContain('Thông báo chưa được gửi');
+    // The chat's rule for links: a web address on a named host.
+    const local = await org.post('/admin/broadcasts/create', form({ link: 'http://localhost:3000/x' }), '/admin/broadcasts/new');
+    expect(local.body).toContain('data-error="link"');
     expect(await h.broadcasts.store.list()).toEqual([]);
   });
 
