@@ -140,4 +140,17 @@ describe('broadcasts in the console', () => {
     expect(await h.broadcasts.store.get(id)).toMatchObject({ status: 'cancelled' });
     expect((await audit()).map((e) => `${e.action} ${e.target}`)).toEqual(expect.arrayContaining([`broadcast.schedule ${id}`, `broadcast.cancel ${id}`]));
   });
+
+  it('reads in English after the switch, every text found', async () => {
+    expect((await org.post('/admin/lang', { lang: 'en', back: '/admin/broadcasts' }, '/admin/broadcasts')).status).toBe(303);
+    for (const path of ['/admin/broadcasts', '/admin/broadcasts/new', `/admin/broadcasts/${sentId}`, '/admin/settings', '/admin/invites']) {
+      const page = await org.get(path);
+      expect(page.status, path).toBe(200);
+      // A missing text would show as its key.
+      expect(page.body, path).not.toMatch(/\b(?:boards|broadcast|console|roles|reminders)\.[a-z_]+\.[a-z_]/);
+    }
+    expect((await org.get(`/admin/broadcasts/${sentId}`)).body).toContain('Delivery');
+    const csv = await org.get(`/admin/broadcasts/${sentId}/recipients.csv`);
+    expect(csv.body.split('\r\n')[0]).toBe('\uFEFFRecipient (pseudonymous code),Channel,Status,Reason');
+  });
 });

@@ -100,6 +100,11 @@ describe('the deadlines board in the console', () => {
     expect(ics.headers['content-type']).toContain('text/calendar');
     expect(ics.body).toContain('DTSTART;VALUE=DATE:20261210');
 
+    expect((await browser.post('/admin/lang', { lang: 'en', back: '/admin/deadlines' }, '/admin/deadlines')).status).toBe(303);
+    const english = await browser.get('/admin/deadlines');
+    expect(english.body).toContain('Reporting deadlines');
+    expect(english.body).not.toMatch(/\b(?:boards|reminders)\.[a-z_]+\.[a-z_]/);
+
     const tayNinh = await signedIn(TAY_NINH);
     expect((await tayNinh.get('/admin/deadlines?area=son-la')).status).toBe(404);
     const theirs = await tayNinh.get('/admin/deadlines');
