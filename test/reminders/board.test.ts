@@ -81,6 +81,11 @@ describe('the deadlines board in the console', () => {
     expect(page.body).toContain(`1/${rows.size} đơn vị đã nộp · ${rows.size - 1} quá hạn`);
     // The overview at the top: one line per report, the late ones marked.
     expect(page.body).toMatch(new RegExp(`<tr class="late" data-overview="${SIX_MONTHLY}">.*?<td>10/06/2026</td><td class="num">1/${rows.size}</td><td class="num">${rows.size - 1}</td></tr>`));
+    // → the next deadline of the same report: nobody has reported it yet, nobody is late.
+    const next = await (await signedIn(PROVINCE)).get(`/admin/deadlines?obligation=${SIX_MONTHLY}&due=2026-12-10`);
+    expect(next.body).toContain('Hạn: 10/12/2026');
+    expect(new Set([...rowsOf(next.body, SIX_MONTHLY).values()].map((r) => r.state))).toEqual(new Set(['open']));
+    expect(page.body).toContain(`href="/admin/deadlines?area=son-la&amp;obligation=${SIX_MONTHLY}&amp;due=2026-12-10#${SIX_MONTHLY}"`);
     expect(page.body).toContain('Nhắc đã gửi: 8 · 1 đơn vị được nhắc đã báo &quot;Đã nộp&quot;');
   });
 
