@@ -55,10 +55,16 @@ export function registerWeekSettings(r: Reminders): void {
       return html`<tr data-event="${event.id}"><td>${event.name[ctx.lang]}</td><td data-dates>${datesLabel(dates)}</td><td>${dates.theme ?? ''}</td><td>${origin(dates.origin)}</td><td class="muted">${event.source}</td></tr>`;
     };
     const events = r.events.events.filter((e) => r.events.reaches(e, area.id));
-    const weekYears = week
-      ? await Promise.all([year, year + 1].map(async (y) => ({ y, dates: r.events.datesFor(week, y, area.id, await r.weeks.forYear(week.id, y)) })))
-      : [];
     const scopes = [area.id, ...(ctx.person.roles.has('admin') ? [EVERYWHERE] : [])];
+    const weekYears = week
+      ? await Promise.all(
+          [year, year + 1].map(async (y) => {
+            const set = await r.weeks.forYear(week.id, y);
+            // What this page may undo: the setting of its own area, and for an administrator the country's.
+            return { y, dates: r.events.datesFor(week, y, area.id, set), own: scopes.filter((s) => set.has(s)) };
+          }),
+        )
+      : [];
     const shown = values ?? { scope: area.id, start: weekYears.find((w) => w.dates.end >= today)?.dates.start ?? '', end: weekYears.find((w) => w.dates.end >= today)?.dates.end ?? '', theme: '' };
     return html`<link rel="stylesheet" href="/admin/assets/boards.css">
 <h1>${ctx.t('boards.settings.title')}</h1>
@@ -68,7 +74,11 @@ ${areaPicker(app, ctx, 'organiser', area, '/admin/settings')}
 <tbody>${await Promise.all(events.map(eventRow))}</tbody></table></div></section>
 ${week
   ? html`<section class="card" id="week"><h2>${week.name[ctx.lang]}</h2>
-<ul data-week-years>${weekYears.map(({ y, dates }) => html`<li data-year="${y}">${ctx.t('boards.settings.week_year', { year: y, dates: datesLabel(dates), origin: origin(dates.origin) })}${dates.theme ? html` · “${dates.theme}”` : ''}</li>`)}</ul>
+<ul data-week-years>${weekYears.map(
+      ({ y, dates, own }) => html`<li data-year="${y}">${ctx.t('boards.settings.week_year', { year: y, dates: datesLabel(dates), origin: origin(dates.origin) })}${dates.theme ? html` · “${dates.theme}”` : ''}${
+        own.map((scope) => html` <form class="inline" method="post" action="/admin/settings/week/clear?area=${area.id}">${ctx.csrfField}<input type="hidden" name="year" value="${y}"><input type="hidden" name="scope" value="${scope}"><button type="submit" class="secondary" data-clear="${scope}">${ctx.t('boards.settings.clear', { scope: scope === EVERYWHERE ? ctx.t('reminders.week.everywhere') : area.name })}</button></form>`)
+      }</li>`,
+    )}</ul>
 ${errors.length ? html`<div class="errors" data-errors><ul>${errors.map((e) => html`<li data-error="${e}">${ctx.t(`boards.settings.error.${e}`, { max: WEEK_MAX_DAYS })}</li>`)}</ul></div>` : ''}
 <form class="stack" method="post" action="/admin/settings/week?area=${area.id}">${ctx.csrfField}
 <label><span>${ctx.t('boards.settings.field.scope')}</span><select name="scope">${scopes.map((s) => html`<option value="${s}"${s === shown.scope ? html` selected` : ''}>${s === EVERYWHERE ? ctx.t('reminders.week.everywhere') : area.fullName}</option>`)}</select></label>
@@ -81,6 +91,14 @@ ${errors.length ? html`<div class="errors" data-errors><ul>${errors.map((e) => h
 <p><a href="/admin/invites">${ctx.t('boards.invites.title')}</a></p>`;
   }
 
+  /** "Everywhere" is an administrator's; any other scope is an area the organiser answers for (404 otherwise). */
+  function allowedScope(ctx: ConsoleContext, scope: string): void {
+    if (scope === EVERYWHERE ? !ctx.person.roles.has('admin') : !app.areas.get(scope)) throw new HttpError(404, 'not found');
+    if (scope !== EVERYWHERE) ctx.requireArea(scope);
+  }
+
+  const backTo = (ctx: ConsoleContext, scope: string) => `/admin/settings?area=${encodeURIComponent(scope === EVERYWHERE ? pickedArea(app, ctx, 'organiser').id : scope)}#week`;
+
   app.console
     .page({ path: '/admin/settings', title: 'boards.settings.title', needs: 'organiser', handler: (ctx) => page(ctx) })
     .action({
@@ -91,14 +109,25 @@ ${errors.length ? html`<div class="errors" data-errors><ul>${errors.map((e) => h
         const week = r.events.settable();
         if (!week) throw new HttpError(404, 'no settable event');
         const form = ctx.form(weekForm);
-        // "Everywhere" is an administrator's; any other scope is an area the organiser answers for.
-        if (form.scope === EVERYWHERE ? !ctx.person.roles.has('admin') : !app.areas.get(form.scope)) throw new HttpError(404, 'not found');
-        if (form.scope !== EVERYWHERE) ctx.requireArea(form.scope);
+        allowedScope(ctx, form.scope);
         const result = checked(form);
         if (!result.ok) return page(ctx, form, result.errors);
         await r.weeks.set(week.id, form.scope, { start: result.start, end: result.end, ...(result.theme ? { theme: result.theme } : {}), at: app.clock.now().getTime() });
         await ctx.audit('week.set', `${week.id} ${result.start}..${result.end}`, form.scope);
-        return `/admin/settings?area=${encodeURIComponent(form.scope === EVERYWHERE ? pickedArea(app, ctx, 'organiser').id : form.scope)}#week`;
+        return backTo(ctx, form.scope);
+      },
+    })
+    .action({
+      path: '/admin/settings/week/clear',
+      title: 'boards.settings.title',
+      needs: 'organiser',
+      async handler(ctx) {
+        const week = r.events.settable();
+        if (!week) throw new HttpError(404, 'no settable event');
+        const form = ctx.form(z.object({ scope: z.string().min(1).max(100), year: z.coerce.number().int().min(2000).max(2100) }));
+        allowedScope(ctx, form.scope);
+        if (await r.weeks.clear(week.id, form.year, form.scope)) await ctx.audit('week.clear', `${week.id} ${form.year}`, form.scope);
+        return backTo(ctx, form.scope);
       },
     });
 }

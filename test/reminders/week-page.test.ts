@@ -69,6 +69,7 @@ describe('Learning Week settings in the console', () => {
     expect((await settings()).get('son-la')).toMatchObject({ start: '2026-10-12', end: '2026-10-18', theme: week.theme });
     const page = await org.get('/admin/settings');
     expect(page.body).toContain('Năm 2026: 12/10/2026 – 18/10/2026 (đã đặt riêng)');
+    expect(page.body).toContain('data-clear="son-la">Bỏ ngày đã đặt cho Tỉnh Sơn La</button>');
     const entries = await new AuditLog(h.app.redis, consoleKeys(h.app.prefix).audit).latest(10);
     expect(entries.map((e) => `${e.action} ${e.area}`)).toContain('week.set son-la');
 
@@ -81,6 +82,15 @@ describe('Learning Week settings in the console', () => {
     expect(news).toContain('Còn 7 ngày nữa');
     expect(news).toContain('12/10/2026 – 18/10/2026');
     expect(news).toContain(week.theme);
+
+    // Undone: the area follows the usual days again; only its organiser can, and only through the form.
+    const clear = { scope: 'son-la', year: '2026' };
+    expect((await other.post('/admin/settings/week/clear', clear, '/admin/settings')).status).toBe(404);
+    expect((await org.post('/admin/settings/week/clear?area=son-la', clear)).status).toBe(403);
+    expect((await settings()).has('son-la')).toBe(true);
+    expect((await org.post('/admin/settings/week/clear?area=son-la', clear, '/admin/settings')).status).toBe(303);
+    expect((await settings()).has('son-la')).toBe(false);
+    expect((await org.get('/admin/settings')).body).toContain('Năm 2026: 01/10/2026 – 07/10/2026 (ngày thường lệ)');
   });
 
   it('lets an administrator set the week for the whole country, below what an area set', async () => {
