@@ -52,7 +52,7 @@ export function registerWeekSettings(r: Reminders): void {
     const origin = (o: string) => ctx.t(`boards.settings.origin.${o}`);
     const eventRow = async (event: NewsEvent) => {
       const dates = await nextDates(r, event, area.id, today);
-      return html`<tr data-event="${event.id}"><td>${event.name[ctx.lang]}</td><td data-dates>${datesLabel(dates)}</td><td>${dates.theme ?? ''}</td><td>${origin(dates.origin)}</td><td class="muted">${event.source}</td></tr>`;
+      return html`<tr data-event="${event.id}"><td>${event.name[ctx.lang]}<br><small class="muted">${event.source}</small></td><td data-dates>${datesLabel(dates)}</td><td>${dates.theme ?? ''}</td><td>${origin(dates.origin)}</td></tr>`;
     };
     const events = r.events.events.filter((e) => r.events.reaches(e, area.id));
     const scopes = [area.id, ...(ctx.person.roles.has('admin') ? [EVERYWHERE] : [])];
@@ -70,7 +70,7 @@ export function registerWeekSettings(r: Reminders): void {
 <h1>${ctx.t('boards.settings.title')}</h1>
 ${areaPicker(app, ctx, 'organiser', area, '/admin/settings')}
 <section class="card"><h2>${ctx.t('boards.settings.events_title', { area: area.fullName })}</h2>
-<div class="table-wrap"><table data-events><thead><tr><th>${ctx.t('boards.settings.col.event')}</th><th>${ctx.t('boards.settings.col.dates')}</th><th>${ctx.t('boards.settings.col.theme')}</th><th>${ctx.t('boards.settings.col.origin')}</th><th>${ctx.t('boards.settings.col.source')}</th></tr></thead>
+<div class="table-wrap"><table data-events><thead><tr><th>${ctx.t('boards.settings.col.event')}</th><th>${ctx.t('boards.settings.col.dates')}</th><th>${ctx.t('boards.settings.col.theme')}</th><th>${ctx.t('boards.settings.col.origin')}</th></tr></thead>
 <tbody>${await Promise.all(events.map(eventRow))}</tbody></table></div></section>
 ${week
   ? html`<section class="card" id="week"><h2>${week.name[ctx.lang]}</h2>

@@ -74,7 +74,6 @@ describe('the deadlines board and a broadcast, in Chromium', () => {
     const order = Object.values(states);
     expect(order.indexOf('reported')).toBe(order.length - 1);
     expect(await inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-    await page.screenshot({ path: '/tmp/boards-deadlines.png' });
   });
 
   it('composes a broadcast with a live audience count, previews it and sends it once to each resident', async () => {
@@ -89,7 +88,6 @@ describe('the deadlines board and a broadcast, in Chromium', () => {
     await Promise.all([page.waitForNavigation(), page.click('#preview')]);
     expect(await page.$eval('[data-preview="telegram"] .bubble', (e) => e.textContent)).toContain('📣 Thông báo từ');
     expect(await page.$eval('[data-preview="zalo"] .bubble', (e) => e.textContent)).toContain('Mời bà con dự khai mạc');
-    await page.screenshot({ path: '/tmp/boards-preview.png', fullPage: true });
     await Promise.all([page.waitForNavigation(), page.click('#send')]);
     expect(new URL(page.url()).pathname).toMatch(/^\/admin\/broadcasts\/bc-\d{8}-[a-z0-9]{6}$/);
 
@@ -102,16 +100,15 @@ describe('the deadlines board and a broadcast, in Chromium', () => {
     expect(await page.$eval('g[data-status="sent"]', (e) => e.getAttribute('data-count'))).toBe('3');
     const bar = await page.$eval('g[data-status="sent"] rect', (e) => e.getBoundingClientRect().width);
     expect(bar).toBeGreaterThan(100);
-    await page.screenshot({ path: '/tmp/boards-report.png', fullPage: true });
   });
 
   it('fits a phone: every new page is usable at 390 px without scrolling sideways', async () => {
     await page.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
     for (const path of ['/admin/deadlines', '/admin/broadcasts', '/admin/broadcasts/new', '/admin/settings', '/admin/invites']) {
       await go(path);
-      expect(await inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth'), path).toBe(true);
+      // Against the layout width: a phone browser zooms out to show what sticks out, which innerWidth would follow.
+      expect(await inPage<number>(page, 'document.documentElement.scrollWidth - document.documentElement.clientWidth'), path).toBeLessThanOrEqual(0);
     }
     await go('/admin/deadlines');
-    await page.screenshot({ path: '/tmp/boards-phone.png' });
   });
 });

@@ -44,7 +44,7 @@ describe('Learning Week settings in the console', () => {
   it('shows the events of the area with the week’s usual dates', async () => {
     const page = await org.get('/admin/settings');
     expect(page.status).toBe(200);
-    expect(page.body).toMatch(/data-event="learning_week"><td>Tuần lễ hưởng ứng học tập suốt đời<\/td><td data-dates>01\/10\/2026 – 07\/10\/2026<\/td>/);
+    expect(page.body).toMatch(/data-event="learning_week"><td>Tuần lễ hưởng ứng học tập suốt đời<br><small class="muted">[^<]+<\/small><\/td><td data-dates>01\/10\/2026 – 07\/10\/2026<\/td>/);
     expect(page.body).toContain('data-event="book_day"');
     expect(page.body).toContain('Năm 2026: 01/10/2026 – 07/10/2026 (ngày thường lệ)');
   });
