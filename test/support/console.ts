@@ -63,3 +63,11 @@ export class ConsoleBrowser {
     return this.post(path, {}, path);
   }
 }
+
+/** A browser signed in to the console as `user` (who must hold a console role), through the chat's link. */
+export async function signedInBrowser(app: App, user: string): Promise<ConsoleBrowser> {
+  const browser = new ConsoleBrowser(app);
+  const res = await browser.signIn(await consoleLink(app, user));
+  expect(res.status, 'signing in').toBe(303);
+  return browser;
+}
