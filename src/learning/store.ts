@@ -39,14 +39,13 @@ export interface OwnedFile {
 const MAX_TRIES = 8;
 
 /**
- * The person's own keys only (one slot on a cluster). KEYS: file, years of the user, refs. ARGV: file,
- * year, status index ref, fid ref: the refs name the shared keys written next, so erasure finds them.
+ * The person's own keys only (one slot on a cluster). KEYS: file, refs. ARGV: file, year, status index
+ * ref, fid ref: the refs name the year and the shared keys written next, so erasure finds them.
  */
-const CREATE_FILE = new Script('learning_create_file', 3, `
+const CREATE_FILE = new Script('learning_create_file', 2, `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('SADD', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[3], ARGV[3], '', ARGV[4], '')
+redis.call('HSET', KEYS[2], 'y:' .. ARGV[2], '', ARGV[3], '', ARGV[4], '')
 return 1`);
 
 /** KEYS: file, refs. ARGV: the file as read, the new file, old index ref, new index ref. */
@@ -75,13 +74,13 @@ export class RecordError extends Error {}
  * The learning records in plain Redis structures under `<prefix>lc:`:
  *
  * - `consent:<user>`, `profile:<user>`: JSON strings;
- * - `file:<user>:<year>`: JSON string, one file per person and year; `years:<user>`: the years they have files for;
+ * - `file:<user>:<year>`: JSON string, one file per person and year;
  * - `a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
- * - `r:<user>`: every index and key that names the user (a small hash of their names after `lc:`, compact
- *   in Redis), so that erasing finds them all.
+ * - `r:<user>`: the years they have files for (`y:<year>`) and every index and key that names them (by
+ *   their names after `lc:`), a small hash (compact in Redis), so that erasing finds them all.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
  * and treated as absent.
@@ -102,7 +101,6 @@ export class LearningStore {
     consent: (user: string) => `${this.p}consent:${personTag(user)}`,
     profile: (user: string) => `${this.p}profile:${personTag(user)}`,
     file: (user: string, year: number) => `${this.p}file:${personTag(user)}:${year}`,
-    years: (user: string) => `${this.p}years:${personTag(user)}`,
     acts: (user: string, year: number) => `${this.p}a:${personTag(user)}:${year}`,
     fid: (id: string) => `${this.p}fid:${id}`,
     idx: (year: number, status: FileStatus, area: string) => `${this.p}idx:${year}:${status}:${area}`,
@@ -164,7 +162,8 @@ export class LearningStore {
   // Files
 
   async years(user: string): Promise<number[]> {
-    return (await this.redis.smembers(this.keys.years(user))).map(Number).filter(Number.isInteger).sort((a, b) => a - b);
+    const refs = await this.redis.hkeys(this.keys.refs(user));
+    return refs.flatMap((ref) => (ref.startsWith('y:') ? [Number(ref.slice(2))] : [])).filter(Number.isInteger).sort((a, b) => a - b);
   }
 
   async file(user: string, year: number): Promise<LearningFile | undefined> {
@@ -204,7 +203,7 @@ export class LearningStore {
     const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
-    const keys = [key, this.keys.years(user), this.keys.refs(user)];
+    const keys = [key, this.keys.refs(user)];
     const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, FILE_NAMES, file), String(year), this.refOf(idx), this.refOf(fid)]);
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
@@ -384,7 +383,6 @@ export class LearningStore {
       ...years.flatMap((year) => [this.keys.file(user, year), this.keys.acts(user, year)]),
       this.keys.consent(user),
       this.keys.profile(user),
-      this.keys.years(user),
       this.keys.refs(user),
     );
   }

@@ -115,6 +115,17 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       report.moved++;
     }
   }
+  // So were the years a person has files for: now `y:<year>` in the same hash.
+  for await (const page of scanKeys(redis, `${glob(p)}lc:years:*`)) {
+    for (const key of page) {
+      const m = /^lc:years:(\{u:[^}]+\})$/.exec(key.slice(p.length));
+      if (!m) continue;
+      const years = await redis.smembers(key);
+      if (years.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
+      await redis.del(key);
+      report.moved++;
+    }
+  }
   progress('activities and references compacted');
   // Session locks live seconds; an old one is simply dropped.
   for await (const page of scanKeys(redis, `${glob(p)}lock:s:*`)) for (const key of page) if (!key.includes('{')) report.dropped += await redis.del(key);

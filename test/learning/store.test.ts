@@ -66,7 +66,7 @@ describe('learning records in Redis', () => {
     await t.app.redis.set(store.keys.profile(user), JSON.stringify({ name: 'Lê Thị Cũ', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident', updatedAt: 1 }));
     const file = { id: 'abcd1234', year: 2026, area: 'son-la.to-hieu', group: 'resident', status: 'registered', scores: { '1': 7 }, registeredAt: 1, updatedAt: 1, submissions: 0 };
     await t.app.redis.set(store.keys.file(user, 2026), JSON.stringify(file));
-    await t.app.redis.sadd(store.keys.years(user), '2026');
+    await t.app.redis.hset(store.keys.refs(user), 'y:2026', '');
     expect(await store.consent(user)).toEqual({ version: '2026-1', at: 1 });
     expect(await store.profile(user)).toMatchObject({ name: 'Lê Thị Cũ', birthYear: 1970 });
     expect(await store.file(user, 2026)).toEqual(file);

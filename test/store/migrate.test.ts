@@ -58,8 +58,10 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
         if (read.ok) await redis.hset(`${p}lc:acts:${m[1]}:${m[2]}`, read.activity.id, JSON.stringify(read.activity));
       }
     } else if ((m = /^lc:r:\{u:([^}]+)\}$/.exec(name))) {
-      // References were a set of full key names.
-      await redis.sadd(`${p}lc:refs:${m[1]}`, ...(await redis.hkeys(key)).map((ref) => `${p}lc:${ref}`));
+      // References were a set of full key names, and the years a set of their own.
+      const fields = await redis.hkeys(key);
+      await redis.sadd(`${p}lc:refs:${m[1]}`, ...fields.filter((f) => !f.startsWith('y:')).map((ref) => `${p}lc:${ref}`));
+      await redis.sadd(`${p}lc:years:${m[1]}`, ...fields.filter((f) => f.startsWith('y:')).map((f) => f.slice(2)));
     } else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
     else if (name.startsWith('{bc}:')) old = `bc:${name.slice(5)}`;
     else if ((m = /^(.*)\{u:([^}]+)\}(.*)$/.exec(name))) old = `${m[1]}${m[2]}${m[3]}`;
@@ -101,6 +103,7 @@ describe('npm run admin -- migrate', () => {
     expect(old).toHaveProperty(`s:${user}`);
     expect(old[`lc:acts:${user}:2026`]).toMatch(/^hash .*"title/);
     expect(old[`lc:refs:${user}`]).toMatch(/^set .*lc:idx:2026/);
+    expect(old[`lc:years:${user}`]).toBe('set ["2026"]');
 
     const first = await runMigrate(t);
     expect(first.code).toBe(0);
