@@ -80,8 +80,8 @@ describe('broadcast fan-out and reports', () => {
     const users = Array.from({ length: 50 }, (_, i) => `telegram:${400_000 + i}`);
     for (const u of users) await h.resident(u, 'son-la.mai-son');
     const queue = h.app.outbound;
-    let calls = 0;
-    h.app.outbound = { enqueue: (m) => (calls++, queue.enqueue(m)), idle: () => queue.idle?.() ?? Promise.resolve() };
+    let batches = 0;
+    h.app.outbound = { enqueue: (m) => (m[0]?.kind === 'broadcast' && batches++, queue.enqueue(m)), idle: () => queue.idle?.() ?? Promise.resolve() };
     const instances = [h.broadcasts, new Broadcasts(h.app), new Broadcasts(h.app)];
     const created = await instances[1]!.store.create({
       id: 'bc-20261001-aaaaaa',
@@ -93,10 +93,35 @@ describe('broadcast fan-out and reports', () => {
     });
     await Promise.all(instances.map((b) => b.tick()));
     await h.settle();
-    expect(calls).toBe(2); // the broadcast's one batch, then its report
+    expect(batches).toBe(1);
     expect(h.telegram.got.size).toBe(50);
     expect(h.telegram.duplicates()).toEqual([]);
     expect(await h.broadcasts.store.get(created.id)).toMatchObject({ status: 'done', recipients: 50 });
+    expect(await h.inbox(ORG)).toHaveLength(1);
+  });
+
+  it('keeps a finished broadcast open until its report could be queued, then reports it once', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:56', 'son-la.song-ma');
+    const queue = h.app.outbound;
+    let down = true;
+    h.app.outbound = {
+      enqueue: (m) => (down && m[0]?.kind === 'notice' ? Promise.reject(new Error('Connection is closed.')) : queue.enqueue(m)),
+      idle: () => queue.idle?.() ?? Promise.resolve(),
+    };
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.song-ma']), content: { text: 'Thư viện xã mở cửa cả Chủ nhật.' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    await h.settle();
+    expect(h.telegram.got.get('56')).toBe(1);
+    expect(await h.inbox(ORG)).toEqual([]);
+    expect((await h.broadcasts.store.get(created.campaign.id))?.status).toBe('sending');
+    down = false;
+    // However often the scheduler looks again, one report.
+    await h.settle();
+    await h.settle();
+    expect((await h.inbox(ORG)).map((r) => r.text)).toEqual([expect.stringContaining('• Đã gửi: 1')]);
+    expect(await h.broadcasts.store.get(created.campaign.id)).toMatchObject({ status: 'done', recipients: 1 });
   });
 
   it('works without Redis too (in-memory mode, sent in-process)', async () => {
