@@ -237,7 +237,8 @@ describe('stopping while Redis is away', () => {
     first.start();
     const users = ids(20, 94_001);
     await meet(t, users);
-    await first.enqueue(users.map((u) => ({ ...message(u, 'held'), notBefore: Date.now() + 1_000 })));
+    // Held long enough that none can go out before Redis stops, even on a loaded machine.
+    await first.enqueue(users.map((u) => ({ ...message(u, 'held'), notBefore: Date.now() + 3_000 })));
     await redis.stop();
     await first.close();
     expect(fake.calls).toBe(0);
