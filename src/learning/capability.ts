@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Capability } from '../app/app.js';
 import { LANGUAGES } from '../i18n/index.js';
 import { registerActivities } from './activities.js';
+import { registerFiguresPages } from '../console/figures/pages.js';
 import { registerConsent } from './consent.js';
 import type { LearningContext } from './context.js';
 import { Criteria } from './criteria.js';
@@ -35,6 +36,7 @@ export const learning: Capability = {
     registerActivities(ctx);
     registerScoring(ctx);
     registerReview(ctx);
+    registerFiguresPages(ctx);
     app.privacy.add(learningData(ctx));
     app.admin.add(exportCommand(ctx));
     app.admin.add(statsCommand(ctx));
