@@ -3,6 +3,7 @@ import type { Capability } from '../app/app.js';
 import { LANGUAGES } from '../i18n/index.js';
 import { registerActivities } from './activities.js';
 import { registerFiguresPages } from '../console/figures/pages.js';
+import { registerReviewDesk } from '../console/review-desk/pages.js';
 import { registerConsent } from './consent.js';
 import type { LearningContext } from './context.js';
 import { Criteria } from './criteria.js';
@@ -37,6 +38,7 @@ export const learning: Capability = {
     registerScoring(ctx);
     registerReview(ctx);
     registerFiguresPages(ctx);
+    registerReviewDesk(ctx);
     app.privacy.add(learningData(ctx));
     app.admin.add(exportCommand(ctx));
     app.admin.add(statsCommand(ctx));

@@ -6,6 +6,7 @@ import { Criteria } from '../../src/learning/criteria.js';
 import type { Evidence } from '../../src/learning/records.js';
 import { decide } from '../../src/learning/review.js';
 import { LearningStore } from '../../src/learning/store.js';
+import { webKeys } from '../../src/channels/web/keys.js';
 
 /** A learning context on the app's store and rules, as the learning capability builds its own. */
 export function learningContext(app: App): LearningContext {
@@ -42,4 +43,11 @@ export async function seedFile(ctx: LearningContext, user: string, f: SeedFile):
   await store.updateFile(user, year, (x) => ({ ...x, scores, status: 'submitted', submittedAt: now, submissions: x.submissions + 1 }));
   if (f.status !== 'submitted') expect(await decide(ctx, f.officer ?? '', file.id, f.status, f.reason)).toMatchObject({ ok: true });
   return file.id;
+}
+
+/** What a web-chat citizen has been sent by the bot without asking (the history their chat page shows), once `expected` are there. */
+export async function webOutbox(app: App, user: string, expected: number): Promise<string[]> {
+  const key = webKeys(app.prefix).history(user);
+  for (let i = 0; i < 100 && (await app.redis.llen(key)) < expected; i++) await new Promise((r) => setTimeout(r, 20));
+  return (await app.redis.lrange(key, 0, -1)).map((j) => (JSON.parse(j) as { text: string }).text);
 }
