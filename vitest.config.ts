@@ -19,7 +19,7 @@ export default defineConfig({
     // Two cores: more workers only fight over them and make timing-sensitive e2e tests flaky.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'single', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'single', include: ['test/**/*.test.ts'] } },
       // The same tests on a 3-master Redis Cluster, as the country runs (its global setup starts one).
       { extends: true, test: { name: 'cluster', include: filesOnTheStore('test') } },
     ],

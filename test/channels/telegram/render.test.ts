@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render } from './render.js';
+import { render } from '../../../src/channels/telegram/render.js';
 
 const asIs = async (v: string) => v;
 

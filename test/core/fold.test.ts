@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold } from './fold.js';
+import { fold } from '../../src/core/fold.js';
 
 describe('fold', () => {
   it('drops tone and vowel marks and turns đ into d', () => {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../core/paths.js';
-import { createI18n } from '../i18n/index.js';
-import { CONTEXT_MAX, LEAD_MAX } from './excerpt.js';
-import { loadKnowledgeBase, QUESTION_MAX } from './knowledge-base.js';
-import { foundInTopThree, readQaFixture, type QaCase } from './qa-fixture.js';
+import { projectRoot } from '../../src/core/paths.js';
+import { createI18n } from '../../src/i18n/index.js';
+import { CONTEXT_MAX, LEAD_MAX } from '../../src/knowledge/excerpt.js';
+import { loadKnowledgeBase, QUESTION_MAX } from '../../src/knowledge/knowledge-base.js';
+import { foundInTopThree, readQaFixture, type QaCase } from '../../src/knowledge/qa-fixture.js';
 
 const kb = loadKnowledgeBase();
 const i18n = createI18n();

@@ -2,10 +2,10 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataPaths } from '../core/paths.js';
-import { loadCorpus } from './corpus.js';
-import { LEXICON_FILE } from './lexicon.js';
-import { loadKnowledgeBase } from './knowledge-base.js';
+import { dataPaths } from '../../src/core/paths.js';
+import { loadCorpus } from '../../src/knowledge/corpus.js';
+import { LEXICON_FILE } from '../../src/knowledge/lexicon.js';
+import { loadKnowledgeBase } from '../../src/knowledge/knowledge-base.js';
 
 describe('loadCorpus on plans/', () => {
   const documents = loadCorpus(dataPaths.plans);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dataPaths } from '../core/paths.js';
-import { createAnalyser, termsOf } from './analyse.js';
-import { parseDataText } from '../core/data-file.js';
-import { lexiconSchema, loadLexicon } from './lexicon.js';
+import { dataPaths } from '../../src/core/paths.js';
+import { createAnalyser, termsOf } from '../../src/knowledge/analyse.js';
+import { parseDataText } from '../../src/core/data-file.js';
+import { lexiconSchema, loadLexicon } from '../../src/knowledge/lexicon.js';
 
 const analyse = createAnalyser(loadLexicon(dataPaths.plans));
 const vi = (text: string) => analyse(text, 'vi');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dataPaths } from '../core/paths.js';
-import { createAnalyser } from './analyse.js';
-import { loadLexicon } from './lexicon.js';
-import { SearchIndex } from './search-index.js';
+import { dataPaths } from '../../src/core/paths.js';
+import { createAnalyser } from '../../src/knowledge/analyse.js';
+import { loadLexicon } from '../../src/knowledge/lexicon.js';
+import { SearchIndex } from '../../src/knowledge/search-index.js';
 
 const analyse = createAnalyser(loadLexicon(dataPaths.plans));
 const vi = (text: string) => analyse(text, 'vi');

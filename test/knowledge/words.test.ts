@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WordTable, wordsOf } from './words.js';
+import { WordTable, wordsOf } from '../../src/knowledge/words.js';
 
 describe('wordsOf', () => {
   it('keeps letters with their marks, digits apart from %, and breaks at punctuation and emoji', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toIncoming, updateSchema, type BotIdentity } from './update.js';
+import { toIncoming, updateSchema, type BotIdentity } from '../../../src/channels/telegram/update.js';
 
 const me: BotIdentity = { id: 999, username: 'xhht_bot' };
 const person = { id: 42, is_bot: false, first_name: 'Lan', language_code: 'en-US' };

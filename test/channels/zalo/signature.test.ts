@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signatureMatches, zaloSignature } from './signature.js';
+import { signatureMatches, zaloSignature } from '../../../src/channels/zalo/signature.js';
 
 describe('Zalo webhook signature', () => {
   // sha256 of the concatenation, computed with `sha256sum`: a plain hash, not an HMAC.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createI18n } from '../../i18n/index.js';
-import { renderReplies, renderReply, splitText, ZALO_TEXT_LIMIT } from './render.js';
+import { createI18n } from '../../../src/i18n/index.js';
+import { renderReplies, renderReply, splitText, ZALO_TEXT_LIMIT } from '../../../src/channels/zalo/render.js';
 
 const i18n = createI18n();
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

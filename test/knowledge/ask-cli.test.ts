@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { projectRoot } from '../core/paths.js';
+import { projectRoot } from '../../src/core/paths.js';
 
 const lineSchema = z
   .object({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitText, TEXT_LIMIT } from './split.js';
+import { splitText, TEXT_LIMIT } from '../../../src/channels/telegram/split.js';
 
 describe('splitText', () => {
   it('leaves a short text alone', () => {

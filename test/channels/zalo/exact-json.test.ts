@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseExactJson } from './exact-json.js';
+import { parseExactJson } from '../../../src/channels/zalo/exact-json.js';
 
 describe('parseExactJson', () => {
   it('reads integers beyond 2^53 as their exact digits and leaves the rest as JSON.parse does', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataPaths } from '../core/paths.js';
-import { splitPassages, type Passage } from './passages.js';
+import { dataPaths } from '../../src/core/paths.js';
+import { splitPassages, type Passage } from '../../src/knowledge/passages.js';
 
 const plan = (file: string): Passage[] => splitPassages(readFileSync(join(dataPaths.plans, file), 'utf8'));
 const containing = (passages: Passage[], words: string): Passage => {
