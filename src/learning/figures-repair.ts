@@ -20,13 +20,13 @@ export async function repairFigures(ctx: LearningContext): Promise<FiguresRepair
   const report: FiguresRepair = { people: 0, removed: 0, files: 0 };
   for await (const page of app.users.all()) {
     await Promise.all(page.map(async (user) => {
-      for (const year of await store.years(user)) await store.figures.follow(undefined, await store.file(user, year), true);
+      for (const year of await store.years(user)) await store.figures.follow(user, undefined, await store.file(user, year), true);
     }));
     report.people += page.length;
   }
   for await (const keys of scanKeys(app.redis, store.figures.filesPattern)) {
     for (const key of keys) {
-      const { removed, files } = await store.figures.prune(key, async (id) => (await store.fileById(id))?.file);
+      const { removed, files } = await store.figures.prune(key, (user, year) => store.file(user, year));
       report.removed += removed;
       report.files += files;
     }

@@ -18,8 +18,8 @@ export interface AreaFigures {
 }
 
 /**
- * Moves one file between counts. KEYS: the files hash (file id → the counter fields it adds, after the
- * change time that wrote it), the counters hash. ARGV: file id, new state ('' removes it), force.
+ * Moves one file between counts. KEYS: the files hash (owner → the counter fields their file of the year
+ * adds, after the change time that wrote it), the counters hash. ARGV: owner, new state ('' removes it), force.
  * A file adds one to each of its fields, so writing the same state again changes nothing, and a change
  * takes back the old fields before adding the new ones. A state older than the one kept is stale (two
  * changes finishing out of order) and ignored, unless a repair forces it.
@@ -105,17 +105,19 @@ export class Figures {
     return id;
   }
 
-  private async track(year: number, root: string, fileId: string, state: string, force = false): Promise<void> {
-    await TRACK.run(this.redis, [this.keys.files(year, root), this.keys.counters(year, root)], [fileId, state, force ? '1' : '0']);
+  private async track(year: number, root: string, user: string, state: string, force = false): Promise<void> {
+    await TRACK.run(this.redis, [this.keys.files(year, root), this.keys.counters(year, root)], [user, state, force ? '1' : '0']);
   }
 
-  /** Follows a file's change: `before` undefined for a new file, `after` undefined for an erased one. */
-  async follow(before: LearningFile | undefined, after: LearningFile | undefined, force = false): Promise<void> {
-    const file = after ?? before;
-    if (!file) return;
+  /**
+   * Follows a change of `user`'s file: `before` undefined for a new file, `after` undefined for an erased
+   * one. Files are told apart by their owner (one file per person and year), not by their short id,
+   * which two of hundreds of thousands of files may share.
+   */
+  async follow(user: string, before: LearningFile | undefined, after: LearningFile | undefined, force = false): Promise<void> {
     const [was, now] = [before && this.rootOf(before.area), after && this.rootOf(after.area)];
-    if (before && was !== now) await this.track(before.year, was as string, before.id, '', true);
-    if (after) await this.track(after.year, now as string, after.id, [String(after.updatedAt), ...countedFields(after)].join('\n'), force);
+    if (before && was !== now) await this.track(before.year, was as string, user, '', true);
+    if (after) await this.track(after.year, now as string, user, [String(after.updatedAt), ...countedFields(after)].join('\n'), force);
   }
 
   /** The year's figures of every area of a province that has any (areas inside are not added up here). */
@@ -138,15 +140,15 @@ export class Figures {
   }
 
   /** Repair: forgets files no longer there (or no longer of that year and province), then counts each hash again. */
-  async prune(filesKey: string, current: (fileId: string) => Promise<LearningFile | undefined>): Promise<{ removed: number; files: number }> {
+  async prune(filesKey: string, current: (user: string, year: number) => Promise<LearningFile | undefined>): Promise<{ removed: number; files: number }> {
     const match = /\{(\d+):(.+)\}:files$/.exec(filesKey);
     if (!match) return { removed: 0, files: 0 };
     const [year, root] = [Number(match[1]), match[2] as string];
     let removed = 0;
-    for (const id of await this.redis.hkeys(filesKey)) {
-      const file = await current(id);
-      if (file?.year === year && this.rootOf(file.area) === root) continue;
-      await this.track(year, root, id, '', true);
+    for (const user of await this.redis.hkeys(filesKey)) {
+      const file = await current(user, year);
+      if (file && this.rootOf(file.area) === root) continue;
+      await this.track(year, root, user, '', true);
       removed++;
     }
     const files = Number(await REBUILD.run(this.redis, [filesKey, this.keys.counters(year, root)]));

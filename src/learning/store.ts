@@ -192,7 +192,7 @@ export class LearningStore {
         this.redis.set(fid, this.write(fileRefSchema, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
         this.redis.zadd(idx, now, user),
-        this.figures.follow(undefined, file),
+        this.figures.follow(user, undefined, file),
       ]);
       return file;
     }
@@ -231,7 +231,7 @@ export class LearningStore {
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
       const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, after), was, now]);
       if (swapped === 1) {
-        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user), this.figures.follow(before, after)]);
+        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user), this.figures.follow(user, before, after)]);
         return { ok: true, file: after };
       }
     }
@@ -298,7 +298,7 @@ export class LearningStore {
         this.redis.zadd(idx, indexScore(file), user),
         this.redis.set(fid, this.write(fileRefSchema, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
-        this.figures.follow(undefined, file, true),
+        this.figures.follow(user, undefined, file, true),
       ]);
     }
   }
@@ -321,7 +321,7 @@ export class LearningStore {
     const refs = await this.redis.smembers(this.keys.refs(user));
     const years = await this.years(user);
     const files = await Promise.all(years.map((year) => this.file(user, year)));
-    await Promise.all(files.map((file) => this.figures.follow(file, undefined)));
+    await Promise.all(files.map((file) => this.figures.follow(user, file, undefined)));
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
     await Promise.all(refs.map((ref) => (ref.startsWith(`${this.p}idx:`) ? this.redis.zrem(ref, user) : ref.startsWith(`${this.p}fid:`) ? this.redis.del(ref) : undefined)));
     await this.redis.del(

@@ -58,12 +58,12 @@ describe('learning figures kept up to date per area and month', () => {
 
     // Following the same state again (a retry, a second worker) changes nothing.
     const file = await ctx.store.file('web:f1', 2026);
-    await ctx.store.figures.follow(undefined, file);
-    await ctx.store.figures.follow(file, file);
+    await ctx.store.figures.follow('web:f1', undefined, file);
+    await ctx.store.figures.follow('web:f1', file, file);
     expect(await totals('son-la.chieng-an')).toEqual({ registered: 2, submitted: 1, returned: 0, recognised: 1 });
 
     // A stale state arriving after a newer one (two changes finishing out of order) is ignored.
-    await ctx.store.figures.follow(undefined, { ...(file as NonNullable<typeof file>), status: 'submitted', updatedAt: 1 });
+    await ctx.store.figures.follow('web:f1', undefined, { ...(file as NonNullable<typeof file>), status: 'submitted', updatedAt: 1 });
     expect((await totals('son-la.chieng-an'))?.recognised).toBe(1);
   });
 
@@ -82,8 +82,8 @@ describe('learning figures kept up to date per area and month', () => {
     const before = await figures.read(2026, 'son-la');
     // Damage: a counter off, a file's entry lost, a file that no longer exists still counted.
     await t.app.redis.hset(figures.keys.counters(2026, 'son-la'), 'son-la.chieng-an|registered', '999');
-    await t.app.redis.hdel(figures.keys.files(2026, 'son-la'), (await ctx.store.file('web:f2', 2026))?.id as string);
-    await t.app.redis.hset(figures.keys.files(2026, 'son-la'), 'deadbeef', '1\nson-la.chieng-an|recognised');
+    await t.app.redis.hdel(figures.keys.files(2026, 'son-la'), 'web:f2');
+    await t.app.redis.hset(figures.keys.files(2026, 'son-la'), 'web:gone', '1\nson-la.chieng-an|recognised');
     await t.app.redis.hincrby(figures.keys.counters(2026, 'son-la'), 'son-la.chieng-an|recognised', 1);
     expect((await totals('son-la.chieng-an'))?.registered).toBe(999);
 
