@@ -122,5 +122,19 @@ describe('console figures: dashboard, CSV and XLSX', () => {
       expect(res.status, path).toBe(401);
       expect(res.body).not.toContain('Chiềng An');
     }
+    // A forged sign-in link opens nothing.
+    const forged = await citizen.signIn(`http://127.0.0.1/admin/login/${'x'.repeat(43)}`);
+    expect(forged.status).toBe(404);
+    expect((await citizen.get('/admin/figures?area=son-la')).status).toBe(401);
+    // An officer whose role is taken away is a citizen again: the open session shows nothing more.
+    const former = 'telegram:9331';
+    await t.app.roles.grant(former, { role: 'officer', area: 'son-la', unit: 'province_department', grantedAt: clock.now().getTime() });
+    await t.send(former, '/start');
+    const session = await signedIn(former);
+    expect((await session.get('/admin/figures')).status).toBe(200);
+    await t.app.roles.forget(former);
+    const after = await session.get('/admin/figures.csv?area=son-la');
+    expect(after.status).toBe(401);
+    expect(after.body).not.toContain('Chiềng An');
   });
 });
