@@ -1,7 +1,8 @@
 /**
  * console: the figures dashboard of a province with 200 communes and 200,000 registered citizens (a
  * third sent for review, a fifth recognised, some returned), through the real HTTP route with an
- * officer's session: p50/p95/p99 over 200 requests (target p95 under 300 ms). The figures are kept as
+ * officer's session: p50/p95/p99 over 200 requests (target p95 under 300 ms), and the Redis memory the
+ * figures take per citizen. The figures are kept as
  * the files change, so the page reads one hash per province whatever the number of citizens.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -113,6 +114,8 @@ export async function* run(): AsyncGenerator<BenchLine> {
       csv.push(performance.now() - s);
     }
     csv.sort((a, b) => a - b);
+    const { figures } = store;
+    const figureBytes = (await app.redis.memory('USAGE', figures.keys.files(year, PROVINCE))) as number + ((await app.redis.memory('USAGE', figures.keys.counters(year, PROVINCE))) as number);
     yield {
       bench: 'console',
       communes: COMMUNES,
@@ -123,6 +126,7 @@ export async function* run(): AsyncGenerator<BenchLine> {
       dashboardP95Ms: percentile(times, 0.95),
       dashboardP99Ms: percentile(times, 0.99),
       csvP95Ms: percentile(csv, 0.95),
+      figuresBytesPerCitizen: Math.round(figureBytes / CITIZENS),
       targetP95Ms: 300,
     };
   } finally {

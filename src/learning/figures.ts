@@ -18,42 +18,46 @@ export interface AreaFigures {
 }
 
 /**
- * Moves one file between counts. KEYS: the files hash (owner → the counter fields their file of the year
- * adds, after the change time that wrote it), the counters hash. ARGV: owner, new state ('' removes it), force.
- * A file adds one to each of its fields, so writing the same state again changes nothing, and a change
- * takes back the old fields before adding the new ones. A state older than the one kept is stale (two
- * changes finishing out of order) and ignored, unless a repair forces it.
+ * Adds `delta` to the counters a state names. A state is lines: the change time, the area, then one
+ * "<measure>|<month>" per measure the file is in; each adds to "<area>|<measure>" and to
+ * "<area>|<measure>|<month>". (The area once per file, not per field: a few hundred thousand states.)
  */
-const TRACK = new Script('learning_figures_track', 2, `
+const APPLY = `
+local function apply(counters, state, delta)
+  local i, area = 0, ''
+  for line in string.gmatch(state, '[^\\n]+') do
+    i = i + 1
+    if i == 2 then area = line
+    elseif i > 2 then
+      for _, f in ipairs({ area .. '|' .. string.match(line, '^[^|]+'), area .. '|' .. line }) do
+        if redis.call('HINCRBY', counters, f, delta) <= 0 then redis.call('HDEL', counters, f) end
+      end
+    end
+  end
+end`;
+
+/**
+ * Moves one file between counts. KEYS: the files hash (owner → the state of their file of the year),
+ * the counters hash. ARGV: owner, new state ('' removes it), force. Writing the same state again changes
+ * nothing, and a change takes back the old state's counts before adding the new one's. A state older
+ * than the one kept is stale (two changes finishing out of order) and ignored, unless a repair forces it.
+ */
+const TRACK = new Script('learning_figures_track', 2, `${APPLY}
 local old = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if old == ARGV[2] then return 0 end
 if ARGV[3] ~= '1' and old ~= '' and ARGV[2] ~= '' then
   if tonumber(string.match(ARGV[2], '^[^\\n]+')) < tonumber(string.match(old, '^[^\\n]+')) then return 0 end
 end
-local first = true
-for f in string.gmatch(old, '[^\\n]+') do
-  if not first and redis.call('HINCRBY', KEYS[2], f, -1) <= 0 then redis.call('HDEL', KEYS[2], f) end
-  first = false
-end
-first = true
-for f in string.gmatch(ARGV[2], '[^\\n]+') do
-  if not first then redis.call('HINCRBY', KEYS[2], f, 1) end
-  first = false
-end
+apply(KEYS[2], old, -1)
+apply(KEYS[2], ARGV[2], 1)
 if ARGV[2] == '' then redis.call('HDEL', KEYS[1], ARGV[1]) else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1`);
 
 /** Counts the counters again from the files hash (repair). KEYS: files hash, counters hash. */
-const REBUILD = new Script('learning_figures_rebuild', 2, `
+const REBUILD = new Script('learning_figures_rebuild', 2, `${APPLY}
 redis.call('DEL', KEYS[2])
 local all = redis.call('HGETALL', KEYS[1])
-for i = 2, #all, 2 do
-  local first = true
-  for f in string.gmatch(all[i], '[^\\n]+') do
-    if not first then redis.call('HINCRBY', KEYS[2], f, 1) end
-    first = false
-  end
-end
+for i = 2, #all, 2 do apply(KEYS[2], all[i], 1) end
 return #all / 2`);
 
 const SEP = '|';
@@ -63,13 +67,13 @@ export function monthOf(at: number): string {
   return vnDate(new Date(at)).slice(0, 7);
 }
 
-/** What a file adds to the counts: each measure it is in, in total and in the month it got there. */
-export function countedFields(file: LearningFile): string[] {
+/** A file's state for the counts: its change time, its area, and each measure it is in with the month it got there. */
+export function countedState(file: LearningFile): string {
   const marks: [Measure, number | undefined][] = [['registered', file.registeredAt]];
   if (file.status !== 'registered') marks.push(['submitted', file.submittedAt ?? file.updatedAt]);
   if (file.status === 'returned') marks.push(['returned', file.decision?.at ?? file.updatedAt]);
   if (file.status === 'approved') marks.push(['recognised', file.decision?.at ?? file.updatedAt]);
-  return marks.flatMap(([m, at]) => [`${file.area}${SEP}${m}`, `${file.area}${SEP}${m}${SEP}${monthOf(at ?? file.updatedAt)}`]);
+  return [String(file.updatedAt), file.area, ...marks.map(([m, at]) => `${m}${SEP}${monthOf(at ?? file.updatedAt)}`)].join('\n');
 }
 
 /**
@@ -117,7 +121,12 @@ export class Figures {
   async follow(user: string, before: LearningFile | undefined, after: LearningFile | undefined, force = false): Promise<void> {
     const [was, now] = [before && this.rootOf(before.area), after && this.rootOf(after.area)];
     if (before && was !== now) await this.track(before.year, was as string, user, '', true);
-    if (after) await this.track(after.year, now as string, user, [String(after.updatedAt), ...countedFields(after)].join('\n'), force);
+    if (after) await this.track(after.year, now as string, user, countedState(after), force);
+  }
+
+  /** Erasure of a person whose file of the year cannot be read: their entry goes from whichever province has it. */
+  async forget(user: string, year: number): Promise<void> {
+    await Promise.all(this.areas.roots().map((r) => this.track(year, r.id, user, '', true)));
   }
 
   /** The year's figures of every area of a province that has any (areas inside are not added up here). */

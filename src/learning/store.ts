@@ -321,7 +321,7 @@ export class LearningStore {
     const refs = await this.redis.smembers(this.keys.refs(user));
     const years = await this.years(user);
     const files = await Promise.all(years.map((year) => this.file(user, year)));
-    await Promise.all(files.map((file) => this.figures.follow(user, file, undefined)));
+    await Promise.all(files.map((file, i) => (file ? this.figures.follow(user, file, undefined) : this.figures.forget(user, years[i] as number))));
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
     await Promise.all(refs.map((ref) => (ref.startsWith(`${this.p}idx:`) ? this.redis.zrem(ref, user) : ref.startsWith(`${this.p}fid:`) ? this.redis.del(ref) : undefined)));
     await this.redis.del(

@@ -75,6 +75,12 @@ describe('learning figures kept up to date per area and month', () => {
     expect((await totals('tay-ninh.long-hoa', 'tay-ninh'))?.registered).toBe(1);
     await ctx.store.erase('web:mover');
     expect(await totals('tay-ninh.long-hoa', 'tay-ninh')).toBeUndefined();
+    // Erased with a file that no longer reads: nothing of the person stays in the figures either.
+    await ctx.store.createFile('web:broken', 2026, 'son-la.to-hieu', 'worker');
+    await t.app.redis.set(ctx.store.keys.file('web:broken', 2026), '{"status":"approved"}');
+    await ctx.store.erase('web:broken');
+    expect(await totals('son-la.to-hieu')).toBeUndefined();
+    expect(await t.app.redis.hexists(ctx.store.figures.keys.files(2026, 'son-la'), 'web:broken')).toBe(0);
   });
 
   it('counts again from the files with `repair figures`, and `stats learning` reads the same figures', async () => {
@@ -83,7 +89,7 @@ describe('learning figures kept up to date per area and month', () => {
     // Damage: a counter off, a file's entry lost, a file that no longer exists still counted.
     await t.app.redis.hset(figures.keys.counters(2026, 'son-la'), 'son-la.chieng-an|registered', '999');
     await t.app.redis.hdel(figures.keys.files(2026, 'son-la'), 'web:f2');
-    await t.app.redis.hset(figures.keys.files(2026, 'son-la'), 'web:gone', '1\nson-la.chieng-an|recognised');
+    await t.app.redis.hset(figures.keys.files(2026, 'son-la'), 'web:gone', '1\nson-la.chieng-an\nrecognised|2026-05');
     await t.app.redis.hincrby(figures.keys.counters(2026, 'son-la'), 'son-la.chieng-an|recognised', 1);
     expect((await totals('son-la.chieng-an'))?.registered).toBe(999);
 
