@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Language, Translate } from '../../i18n/index.js';
 import type { LearningContext } from '../../learning/context.js';
 import { toCsv } from '../../learning/export.js';
-import { MEASURES } from '../../learning/figures.js';
+import { MEASURES, monthOf } from '../../learning/figures.js';
 import { HttpError } from '../../http/errors.js';
 import { html, SafeHtml } from '../html.js';
 import type { ConsoleContext } from '../pages.js';
@@ -38,7 +38,7 @@ function choice(lc: LearningContext, ctx: ConsoleContext): { area: string; year:
   const area = q.area ?? mine[0];
   if (!area || !lc.app.areas.get(area)) throw new HttpError(404, 'not found');
   ctx.requireArea(area);
-  return { area, year: q.year ?? Number(lc.app.clock.now().toISOString().slice(0, 4)), mine };
+  return { area, year: q.year ?? Number(monthOf(lc.app.clock.now().getTime()).slice(0, 4)), mine };
 }
 
 /** "Đạt" or how many more recognised citizens the target needs. */
