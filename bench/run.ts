@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<BenchModule>> = {
   broadcast: () => import('./broadcast.js'),
   console: () => import('./console.js'),
   qa: () => import('./qa.js'),
+  questions: () => import('./questions.js'),
   reminders: () => import('./reminders.js'),
   sessions: () => import('./sessions.js'),
   storage: () => import('./storage.js'),

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import type { ChannelSender } from '../core/delivery.js';
 import { createLogger, type Logger } from '../core/logger.js';
-import type { ChannelName } from '../core/message.js';
+import type { ChannelName, Reply } from '../core/message.js';
 import { dataPaths } from '../core/paths.js';
 import { redisTarget, type Config } from '../config.js';
 import { AdminCommands } from '../admin/commands.js';
@@ -75,6 +75,11 @@ export class App {
   readonly console = new ConsolePages();
   readonly admin = new AdminCommands();
   readonly senders = new Map<ChannelName, ChannelSender>();
+  /**
+   * What waits for a person's next message (an answer Zalo's 7-day window kept back): each source hands
+   * over, and forgets, what it holds for them; the bot shows it before its reply.
+   */
+  readonly waiting: ((user: string) => Promise<Reply[]>)[] = [];
   /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
   outbound: Outbound;
   readonly sessions: SessionStore;

@@ -59,6 +59,7 @@ export class Bot {
       return verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
     }
     let seen: Promise<void> = Promise.resolve();
+    let kept = false;
     try {
       const replies = await sessions.transact(inbound.user, async (loaded) => {
         let message = inbound;
@@ -73,13 +74,14 @@ export class Bot {
         // goes out alongside the session write (one round trip instead of two) and is awaited below,
         // so that its failure still fails the message; the catch only keeps it from going unobserved.
         if (result.session) {
+          kept = true;
           seen = users.seen(inbound.user, result.session.lang);
           seen.catch(() => undefined);
         }
         return { session: result.session, result: result.replies };
       });
       await seen;
-      return replies;
+      return kept && this.app.waiting.length ? [...(await this.waitingFor(inbound.user)), ...replies] : replies;
     } catch (err) {
       const outage = isStoreOutage(err);
       metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });
@@ -92,6 +94,19 @@ export class Bot {
     } finally {
       stopTimer();
     }
+  }
+
+  /** What waits for the person; a source that fails keeps what it holds and the message is answered anyway. */
+  private async waitingFor(user: string): Promise<Reply[]> {
+    const parts = await Promise.all(
+      this.app.waiting.map((take) =>
+        take(user).catch((err: unknown) => {
+          this.app.log.error({ err, user }, 'could not read what waits for a person');
+          return [];
+        }),
+      ),
+    );
+    return parts.flat();
   }
 
   /** Waits for the messages being handled (graceful shutdown). */

@@ -11,6 +11,7 @@ import { ops } from '../http/ops.js';
 import { qa } from '../knowledge/capability.js';
 import { learning } from '../learning/capability.js';
 import { privacy } from '../privacy/capability.js';
+import { questions } from '../questions/capability.js';
 import { reminders } from '../reminders/capability.js';
 import { roles } from '../roles/capability.js';
 import { settings } from '../settings/capability.js';
@@ -23,4 +24,4 @@ import type { Capability } from './app.js';
  * Channels and the outbound queue come before the capabilities that send proactive messages through
  * them. Add a capability here.
  */
-export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, consoleCapability, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, contact, intents];
+export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, consoleCapability, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, questions, contact, intents];

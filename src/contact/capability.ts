@@ -5,7 +5,7 @@ import type { Area } from '../areas/areas.js';
 const inSentence = (name: string): string => name.charAt(0).toLocaleLowerCase('vi') + name.slice(1);
 
 /**
- * Talking to a person. Officers have no inbox in the bot yet, so it says whom to contact: the Hội
+ * Talking to a person. A question goes to officers from Q&A (src/questions); this says so, and whom to contact: the Hội
  * Khuyến học and the People's Committee of the person's commune, named when the bot knows it (from
  * registration or the news sign-up).
  */

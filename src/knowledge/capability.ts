@@ -18,6 +18,8 @@ import { LiveFacts } from './live-facts.js';
  */
 const qaData = new FlowData('qa', z.object({ question: z.string().max(QUESTION_MAX).optional(), page: z.number().int().min(0).optional() }), ['qa']);
 const GREETING_WORDS = 3;
+/** Declines that already say where to ask instead: no question for the commune's officers. */
+const NOT_FOR_OFFICERS = new Set(['empty', 'named-person', 'other-province']);
 
 /**
  * Q&A in the chat: a question typed at the menu or in Q&A gets the sentence that answers it from the best
@@ -45,12 +47,18 @@ export const qa: Capability = {
     app.onStart(() => void knowledge());
     const weeks = new WeekSettings(app.redis, app.prefix);
 
-    const answer = async (turn: Turn): Promise<ActionResult<'greeted'>> => {
+    const answer = async (turn: Turn): Promise<ActionResult<'greeted' | 'declined'>> => {
       const question = turn.text.slice(0, QUESTION_MAX * 2);
       const { kb, live } = knowledge();
       const result = await live.answerOr(kb, question, vnDate(app.clock.now()), turn.lang, (id, year) => weeks.forYear(id, year));
       // Someone new who says "xin chào" has just been greeted with the menu: no "I don't know" on top.
       if (!result.answered && turn.replies.length > 0 && question.split(/\s+/).length <= GREETING_WORDS) return 'greeted';
+      // A question the plans do not answer (not an empty one, nor one about a person or another province,
+      // which say where to ask): the flow offers a kept note or the commune's officers.
+      if (!result.answered && !result.why?.via && !NOT_FOR_OFFICERS.has(result.why?.decision ?? '')) {
+        qaData.clear(turn);
+        return 'declined';
+      }
       turn.reply({ text: result.answer });
       if (result.answered && result.why?.via === undefined) {
         qaData.write(turn, { question: question.slice(0, QUESTION_MAX), page: 0 });
@@ -67,7 +75,7 @@ export const qa: Capability = {
 
     app.registry
       .data(qaData)
-      .action('qa.answer', ['greeted'], answer)
+      .action('qa.answer', ['greeted', 'declined'], answer)
       .action('qa.more', async (turn) => {
         const page = pageOf(turn) + 1;
         const hit = hitAt(turn, page);

@@ -610,7 +610,7 @@ export function createKnowledgeBase(
       const sources = ranked.slice(0, SOURCES_SHOWN).map(toSource);
       const best = ranked[0];
       const why = whyOf(query, ranked);
-      if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why };
+      if (!hasContent(query)) return { answered: false, answer: t('qa.empty'), sources, why: { ...why, decision: 'empty' } };
       if (namesPerson(text)) {
         return { answered: false, answer: t('qa.personal'), sources, why: { ...why, decision: 'named-person' } };
       }

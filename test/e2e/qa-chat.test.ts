@@ -43,13 +43,13 @@ describe('questions about the plans in the chat', () => {
     expect((await t.app.sessions.get(u)).kind === 'ok' && JSON.stringify(await t.app.sessions.get(u))).not.toContain('chủ trì đánh giá');
   });
 
-  it('says honestly that it does not know, and where to ask, without offering more passages', async () => {
+  it('says honestly that it does not know, and where to ask, offering to send the question to the commune officers instead of more passages', async () => {
     const u = 'web:offtopic';
     await t.send(u, '/start');
     const reply = await t.send(u, 'Lịch thi đấu bóng đá V-League tuần này');
     expect(textOf(reply)).toContain('chưa tìm thấy nội dung phù hợp');
     expect(textOf(reply)).toContain('Ủy ban nhân dân xã');
-    expect(choiceValues(reply)).toEqual(['another', 'menu']);
+    expect(choiceValues(reply)).toEqual(['send', 'another', 'menu']);
   });
 
   it('answers in English after /lang en, from the English notes', async () => {
