@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatVnDate, formatVnDateTime, vnDate } from '../../core/clock.js';
+import { sniff } from '../../channels/web/uploads.js';
 import { HttpError } from '../../http/errors.js';
 import { mayReview, reviewableAreas, reviewScope, type ReviewScope } from '../../learning/access.js';
 import type { LearningContext } from '../../learning/context.js';
@@ -157,7 +158,9 @@ ${file.status === 'submitted'
           throw new HttpError(404, 'not found');
         }
         const photo = e.kind === 'photo';
-        const mime = photo ? (/^image\/(jpeg|png|webp|gif)$/.test(fetched.mime) ? fetched.mime : e.mime?.startsWith('image/') ? e.mime : 'image/jpeg') : e.mime ?? fetched.mime;
+        // Telegram serves every file as octet-stream: the first bytes say what a photo is.
+        const sniffed = sniff(fetched.bytes)?.mime;
+        const mime = photo ? (sniffed?.startsWith('image/') ? sniffed : 'image/jpeg') : sniffed ?? e.mime ?? fetched.mime;
         return ctx.reply
           .type(mime)
           .header('x-content-type-options', 'nosniff')
