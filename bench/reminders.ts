@@ -3,7 +3,7 @@ import { configSchema } from '../src/config.js';
 import { createLogger } from '../src/core/logger.js';
 import { claim } from '../src/outbound/deliver.js';
 import type { Outbound, OutboundMessage } from '../src/outbound/types.js';
-import { remindersOf } from '../src/reminders/capability.js';
+import { REMINDERS } from '../src/reminders/capability.js';
 import type { BenchLine } from './run.js';
 import { benchRedis } from './support/redis.js';
 
@@ -33,7 +33,7 @@ export async function* run(): AsyncGenerator<BenchLine> {
   };
   try {
     await new Promise((r) => (app.redis.status === 'ready' ? r(null) : app.redis.once('ready', r)));
-    const { reminders: r, scheduler } = remindersOf(app);
+    const { reminders: r, scheduler } = app.need(REMINDERS);
     const communes = app.areas.children('son-la').map((a) => a.id);
     for (let i = 0; i < SUBSCRIBERS; i += 1000) {
       const tx = app.redis.pipeline();

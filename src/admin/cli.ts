@@ -6,17 +6,12 @@ import { createLogger } from '../core/logger.js';
 import { Redis } from 'ioredis';
 import { NoStoreError, openStore, type OpenedStore } from '../store/open.js';
 import { whenReady } from '../store/redis.js';
-import type { AdminIO } from './commands.js';
+import { runIfEntry, type CliIO } from '../core/cli.js';
 
-const io: AdminIO = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
-};
-
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIO, env: NodeJS.ProcessEnv): Promise<number> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) {
       io.err(err.message);
@@ -27,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
   let store: OpenedStore | undefined;
   try {
-    store = await openStore(config, log);
+    store = await openStore(config, log, env);
   } catch (err) {
     if (!(err instanceof NoStoreError)) throw err;
   }
@@ -66,8 +61,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((err: unknown) => {
-  io.err(err instanceof Error ? err.message : String(err));
-  return 1;
-});
-process.exit();
+await runIfEntry(import.meta.url, main);

@@ -1,8 +1,7 @@
+import type { LineOutput } from '../core/cli.js';
+
 /** What an operator's command prints to; tests capture it. */
-export interface AdminIO {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type AdminIO = LineOutput;
 
 /** Says what is wrong with the command's arguments; exit code 2, as for any usage error. */
 export function usageError(io: Pick<AdminIO, 'err'>, message: string): number {
@@ -30,7 +29,7 @@ export class AdminCommands {
   }
 
   /** The longest command name that the arguments start with. */
-  find(argv: string[]): { cmd: AdminCommand; args: string[] } | undefined {
+  find(argv: readonly string[]): { cmd: AdminCommand; args: string[] } | undefined {
     for (const words of [2, 1]) {
       const cmd = this.commands.get(argv.slice(0, words).join(' '));
       if (cmd) return { cmd, args: argv.slice(words) };

@@ -27,11 +27,16 @@ import { UserDirectory } from '../users/directory.js';
 import { DirectOutbound } from '../outbound/direct.js';
 import type { Outbound } from '../outbound/types.js';
 import { Bot } from './bot.js';
+import { orderByNeeds, type Provision } from './provision.js';
 import type { ThrottleOptions } from './throttle.js';
 
 /** A piece of the bot (Q&A, learning, reminders, a channel...) that plugs its actions, commands and routes in. */
 export interface Capability {
   name: string;
+  /** What its register() puts on the app for others (`app.provide`). */
+  provides?: readonly Provision<unknown>[];
+  /** What it takes from others (`app.need`): their capabilities register, and start, before it. */
+  needs?: readonly Provision<unknown>[];
   register(app: App): void | Promise<void>;
 }
 
@@ -85,6 +90,7 @@ export class App {
   readonly sessions: SessionStore;
   readonly dirs: { flows: string; locales: string; data: string; plans: string };
   readonly throttleOptions: ThrottleOptions | null;
+  private readonly provided = new Map<Provision<unknown>, unknown>();
   private readonly startHooks: Hook[] = [];
   private readonly stopHooks: Hook[] = [];
   private engineOptions: EngineOptions;
@@ -127,9 +133,26 @@ export class App {
     this.stopHooks.unshift(hook);
   }
 
+  /** Registers the capabilities, each after those providing what it needs (see orderByNeeds). */
   async use(...capabilities: Capability[]): Promise<this> {
-    for (const c of capabilities) await c.register(this);
+    for (const c of orderByNeeds(capabilities)) {
+      await c.register(this);
+      const missing = (c.provides ?? []).filter((p) => !this.provided.has(p));
+      if (missing.length) throw new Error(`capability "${c.name}" did not provide ${missing.map((p) => `"${p.name}"`).join(', ')}`);
+    }
     return this;
+  }
+
+  /** Called by a capability's register() for each of its `provides`. */
+  provide<T>(what: Provision<T>, value: T): void {
+    if (this.provided.has(what)) throw new Error(`"${what.name}" is provided twice`);
+    this.provided.set(what, value);
+  }
+
+  /** What another capability provided; a capability lists it in its `needs`, so that it is there. */
+  need<T>(what: Provision<T>): T {
+    if (!this.provided.has(what)) throw new Error(`"${what.name}" is needed but no registered capability provides it`);
+    return this.provided.get(what) as T;
   }
 
   /** Loads and checks the flows once every capability has registered its names; a problem stops start-up. */

@@ -1,3 +1,5 @@
+import { InFlight } from '../core/in-flight.js';
+import { KeyedQueue } from '../sessions/keyed-queue.js';
 import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
@@ -14,7 +16,9 @@ export class InboundError extends Error {}
  * message crashes the bot.
  */
 export class Bot {
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
+  /** Each person's work from the channels, one piece after another (see inOrder). */
+  private readonly turns = new KeyedQueue();
   private readonly throttle?: Throttle;
   /** A Redis Cluster slot error hits every message alike: one line a minute per kind. */
   private readonly slotErrors = new OncePerMinute();
@@ -36,11 +40,18 @@ export class Bot {
     return parsed.data;
   }
 
+  /**
+   * Runs a channel's work for one person (checking an update is new, handling it, sending the replies)
+   * after the work handed over before it for that person, and beside other people's: the one place a
+   * person's messages and answers are put in order. Handed over in arrival order (before any `await`),
+   * the answers leave in that order. Across instances the session lock keeps a person's turns apart.
+   */
+  inOrder<T>(user: string, work: () => Promise<T>): Promise<T> {
+    return this.turns.run(user, work);
+  }
+
   handle(inbound: Inbound): Promise<Reply[]> {
-    const work = this.run(this.parse(inbound));
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
-    return work;
+    return this.inFlight.track(this.run(this.parse(inbound)));
   }
 
   private async run(inbound: ParsedInbound): Promise<Reply[]> {
@@ -111,7 +122,6 @@ export class Bot {
 
   /** Waits for the messages being handled (graceful shutdown). */
   async drain(timeoutMs = 10_000): Promise<void> {
-    const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.inFlight.drain(timeoutMs);
   }
 }

@@ -20,8 +20,9 @@ import { users } from '../users/capability.js';
 import type { Capability } from './app.js';
 
 /**
- * Everything the bot is made of, in the order it registers and starts (and the reverse order it stops).
- * Channels and the outbound queue come before the capabilities that send proactive messages through
- * them. Add a capability here.
+ * Everything the bot is made of. App.use registers and starts each after the capabilities that provide
+ * what it needs (its `needs`), otherwise in this order, and stops them in the reverse order; a need
+ * nobody provides stops start-up. Channels come before the outbound queue that sends through them.
+ * Add a capability here.
  */
 export const capabilities: Capability[] = [navigation, users, roles, privacy, settings, ops, consoleCapability, storage, qa, web, telegram, zalo, outbound, learning, reminders, broadcast, questions, contact, intents];

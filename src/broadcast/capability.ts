@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { App, Capability } from '../app/app.js';
+import { Provision } from '../app/provision.js';
+import { OUTBOUND } from '../outbound/capability.js';
+import { REMINDERS } from '../reminders/capability.js';
 import { usageError, type AdminIO } from '../admin/commands.js';
 import { campaignStatuses, reportCounts } from '../outbound/deliver.js';
 import { STATUSES } from './campaigns.js';
@@ -7,21 +10,18 @@ import { registerBroadcastChat } from './chat.js';
 import { Broadcasts, vnIso } from './service.js';
 import { sendTimeInput } from './time-input.js';
 
-const instances = new WeakMap<App, Broadcasts>();
-
-/** The broadcasts of a running app (tests and other capabilities look them up here). */
-export function broadcastsOf(app: App): Broadcasts {
-  const b = instances.get(app);
-  if (!b) throw new Error('the broadcast capability is not registered');
-  return b;
-}
+/** The broadcasts of the app (tests drive their scheduler by hand). */
+export const BROADCASTS = new Provision<Broadcasts>('broadcasts');
 
 /** Organisers broadcast to their area: the chat flow, the schedule, delivery reports, operator commands. */
 export const broadcast: Capability = {
   name: 'broadcast',
+  provides: [BROADCASTS],
+  // Messages name units and the Learning Week from the reminders' data, and leave through the outbound queue.
+  needs: [REMINDERS, OUTBOUND],
   register(app) {
     const broadcasts = new Broadcasts(app);
-    instances.set(app, broadcasts);
+    app.provide(BROADCASTS, broadcasts);
     app.registry.inputKind('send_time', sendTimeInput);
     registerBroadcastChat(app, broadcasts);
     app.onStart(() => broadcasts.start());

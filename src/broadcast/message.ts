@@ -2,9 +2,8 @@ import type { App } from '../app/app.js';
 import { vnDate } from '../core/clock.js';
 import type { Reply } from '../core/message.js';
 import type { Language } from '../i18n/index.js';
-import { remindersOf } from '../reminders/capability.js';
+import { REMINDERS } from '../reminders/capability.js';
 import { datesLabel } from '../reminders/compose.js';
-import type { Reminders } from '../reminders/context.js';
 import type { EventDates } from '../reminders/events.js';
 import type { Audience, Sender, Spec } from './campaigns.js';
 
@@ -30,19 +29,11 @@ export function commonArea(app: App, areas: readonly string[]): string | undefin
   return undefined;
 }
 
-function remindersIn(app: App): Reminders | undefined {
-  try {
-    return remindersOf(app).reminders;
-  } catch {
-    return undefined; // an app built without the reminders capability (some tests): no unit names, no week
-  }
-}
-
 /** "📣 Thông báo từ Sở Giáo dục và Đào tạo (Tỉnh Sơn La):", or from the Learning Week organisers of the area. */
 function header(app: App, lang: Language, spec: Renderable): string {
   const t = app.i18n.for(lang);
   const sender = spec.sender ?? { area: commonArea(app, spec.audience.areas) };
-  const units = sender.unit ? remindersIn(app)?.units : undefined;
+  const units = sender.unit ? app.need(REMINDERS).reminders.units : undefined;
   const unit = sender.unit && units?.has(sender.unit) ? units.name(sender.unit, lang) : undefined;
   const area = sender.area ? (app.areas.get(sender.area)?.fullName ?? sender.area) : areaNames(app, lang, spec.audience.areas);
   return t('broadcast.header', { sender: unit ?? t('broadcast.sender_default'), area });
@@ -58,9 +49,9 @@ export type WeekFacts = Pick<EventDates, 'start' | 'end' | 'theme'>;
  */
 export async function weekFacts(app: App, spec: Renderable): Promise<WeekFacts | undefined> {
   if (spec.content.template !== 'llw_opening') return undefined;
-  const r = remindersIn(app);
-  const event = r?.events.settable();
-  if (!r || !event) return undefined;
+  const r = app.need(REMINDERS).reminders;
+  const event = r.events.settable();
+  if (!event) return undefined;
   const year = Number(vnDate(new Date(spec.at)).slice(0, 4));
   const settings = await r.weeks.forYear(event.id, year);
   const found = spec.audience.areas.map((area) => r.events.datesFor(event, year, area, settings));

@@ -7,20 +7,15 @@ import { Redis } from 'ioredis';
 import { App } from '../app/app.js';
 import { capabilities } from '../app/capabilities.js';
 import { configSchema } from '../config.js';
+import { runIfEntry, type CliIO } from '../core/cli.js';
 import { createLogger } from '../core/logger.js';
 import { catalogueKeys, LANGUAGES, loadCatalogues } from '../i18n/index.js';
 import { checkFlows } from './check.js';
 import { formatProblem, loadFlows } from './flows.js';
 import { flowGraph } from './graph.js';
 
-export interface CheckRun {
-  code: 0 | 1;
-  stdout: string;
-  stderr: string;
-}
-
-/** The command, given its arguments; what it prints is returned, so that tests run it in-process. */
-export async function runCheck(args: readonly string[]): Promise<CheckRun> {
+/** The command; what it prints goes to `io`, so that tests run it in-process. */
+export async function main(args: readonly string[], io: CliIO): Promise<number> {
   // Checking flows reads files only: the client never connects.
   const redis = new Redis({ lazyConnect: true });
   const app = new App({ config: configSchema.parse({ LOG_LEVEL: 'silent' }), log: createLogger('silent'), redis });
@@ -39,27 +34,26 @@ export async function runCheck(args: readonly string[]): Promise<CheckRun> {
       for (const k of a) if (!b.has(k)) lines.push(`locales/${other}: ${k}: missing (present in ${first})`);
       for (const k of b) if (!a.has(k)) lines.push(`locales/${first}: ${k}: missing (present in ${other})`);
     }
-    const stderr = lines.length ? lines.join('\n') + '\n' : '';
+    lines.forEach((line) => io.err(line));
 
     const graphAt = args.indexOf('--graph');
     if (graphAt >= 0) {
       const file = args[graphAt + 1] ?? '';
       const id = [...loaded.files].find(([, f]) => f === file || f === `flows/${file}` || f === `flows/${file}.yaml`)?.[0];
       const flow = id ? loaded.flows.get(id) : undefined;
-      if (!flow) return { code: 1, stdout: '', stderr: `${stderr}${file || '--graph'}: no such flow (give flows/<id>.yaml)\n` };
-      return { code: lines.length ? 1 : 0, stdout: flowGraph(flow), stderr };
+      if (!flow) {
+        io.err(`${file || '--graph'}: no such flow (give flows/<id>.yaml)`);
+        return 1;
+      }
+      io.out(flowGraph(flow).trimEnd());
+      return lines.length ? 1 : 0;
     }
-    if (lines.length) return { code: 1, stdout: '', stderr };
-    return { code: 0, stdout: `${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}\n`, stderr };
+    if (lines.length) return 1;
+    io.out(`${loaded.flows.size} flows OK; ${keysOf(first).size} locale keys in ${LANGUAGES.join(' and ')}`);
+    return 0;
   } finally {
     redis.disconnect();
   }
 }
 
-// Only when run as a command: the tests import runCheck.
-if (/check-cli\.[jt]s$/.test(process.argv[1] ?? '')) {
-  const run = await runCheck(process.argv.slice(2));
-  process.stdout.write(run.stdout);
-  process.stderr.write(run.stderr);
-  process.exit(run.code);
-}
+await runIfEntry(import.meta.url, main);

@@ -5,9 +5,9 @@
  * Without --jsonl the same answers are printed for people; questions may also be given as arguments.
  * Reads only the repository's plans/.
  */
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Areas } from '../areas/areas.js';
+import { runIfEntry, type CliIO } from '../core/cli.js';
 import { systemClock, vnDate } from '../core/clock.js';
 import { dataPaths } from '../core/paths.js';
 import { createI18n } from '../i18n/index.js';
@@ -32,8 +32,7 @@ function forPeople(question: string, answer: Answer): string {
   return [`? ${question}`, answer.answer, ...(sources.length ? ['', ...sources] : []), ''].join('\n');
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+export async function main(args: readonly string[], io: CliIO): Promise<number> {
   const jsonl = args.includes('--jsonl');
   const i18n = createI18n();
   const kb = loadKnowledgeBase({ i18n });
@@ -51,17 +50,15 @@ async function main(): Promise<void> {
   const today = vnDate(systemClock.now());
   const print = async (question: string): Promise<void> => {
     const answer = await live.answerOr(kb, question, today);
-    process.stdout.write((jsonl ? asJson(question, answer) : forPeople(question, answer)) + '\n');
+    io.out(jsonl ? asJson(question, answer) : forPeople(question, answer));
   };
   const questions = args.filter((a) => !a.startsWith('--'));
   if (questions.length > 0) {
     for (const q of questions) await print(q);
-    return;
+    return 0;
   }
-  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) await print(line);
+  for await (const line of io.input()) await print(line);
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+await runIfEntry(import.meta.url, main);

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { runIfEntry, type CliIO } from '../core/cli.js';
 import { dataPaths, projectRoot } from '../core/paths.js';
 import { createI18n } from '../i18n/index.js';
 import { loadCorpus } from './corpus.js';
@@ -70,7 +71,7 @@ function merit({ all, styles }: { all: Tally; styles: Record<string, Tally> }): 
   return answerable.reduce((sum, t) => sum + rate(t.top1, t.want), 0) / Math.max(1, answerable.length) + rate(all.declined, all.wantDeclined);
 }
 
-async function main(): Promise<void> {
+export async function main(_argv: readonly string[], io: CliIO): Promise<number> {
   const cases: QaCase[] = QUESTION_FILES.flatMap((file) => readQaFixture(join(projectRoot, file)));
   const halves = { fit: cases.filter((c) => halfOf(c.q) === 'fit'), check: cases.filter((c) => halfOf(c.q) === 'check') };
   const documents = loadCorpus(dataPaths.plans);
@@ -117,18 +118,11 @@ async function main(): Promise<void> {
     for (const stripMarks of [false, true]) {
       const { all, styles } = await evaluate(tuned, list, { stripMarks });
       const summary = (t: Tally) => ({ top1: rate(t.top1, t.want), top3: rate(t.top3, t.want), declined: rate(t.declined, t.wantDeclined), n: t.want + t.wantDeclined });
-      process.stdout.write(
-        JSON.stringify({ half, marks: !stripMarks, ...summary(all), styles: Object.fromEntries(Object.entries(styles).map(([k, t]) => [k, summary(t)])) }) + '\n',
-      );
+      io.out(JSON.stringify({ half, marks: !stripMarks, ...summary(all), styles: Object.fromEntries(Object.entries(styles).map(([k, t]) => [k, summary(t)])) }));
     }
   }
-  process.stdout.write(JSON.stringify({ wrote: path, model }) + '\n');
+  io.out(JSON.stringify({ wrote: path, model }));
+  return 0;
 }
 
-// Only when run as a command: the tests import QUESTION_FILES.
-if (process.argv[1]?.endsWith('tune-cli.ts')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+await runIfEntry(import.meta.url, main);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Capability } from '../app/app.js';
 import { LANGUAGES } from '../i18n/index.js';
+import { OUTBOUND } from '../outbound/capability.js';
 import { registerActivities } from './activities.js';
 import { registerFiguresPages } from '../console/figures/pages.js';
 import { registerReviewDesk } from '../console/review-desk/pages.js';
@@ -24,6 +25,8 @@ import { LearningStore } from './store.js';
  */
 export const learning: Capability = {
   name: 'learning',
+  // Review decisions reach the person through the outbound queue.
+  needs: [OUTBOUND],
   register(app) {
     const criteria = Criteria.load(join(app.dirs.data, 'criteria.yaml'), app.areas);
     const missing = criteria.labelKeys().flatMap((key) => LANGUAGES.filter((l) => !app.i18n.exists(key, l)).map((l) => `${key} (${l})`));

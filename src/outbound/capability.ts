@@ -1,5 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
-import type { App, Capability } from '../app/app.js';
+import type { Capability } from '../app/app.js';
+import { Provision } from '../app/provision.js';
 import type { Config } from '../config.js';
 import type { ChannelName } from '../core/message.js';
 import type { Rate } from './gate.js';
@@ -14,10 +15,12 @@ export function channelRates(config: Config): Record<ChannelName, Rate> {
   };
 }
 
-/** The durable outbound queue of a running app, when it has one (tests and operators look at it). */
-export function durableOutbound(app: App): DurableOutbound | undefined {
-  return app.outbound instanceof DurableOutbound ? app.outbound : undefined;
-}
+/**
+ * The outbound path: `app.outbound` is the way out; this says whether it is the durable queue (metrics,
+ * tests and operators look at it). Capabilities that send proactive messages need it, so that the
+ * queue starts before them and stops after them.
+ */
+export const OUTBOUND = new Provision<{ durable(): DurableOutbound | undefined }>('outbound');
 
 /**
  * With a real Redis, every proactive message leaves through BullMQ queues from the moment the bot
@@ -26,7 +29,10 @@ export function durableOutbound(app: App): DurableOutbound | undefined {
  */
 export const outbound: Capability = {
   name: 'outbound',
+  provides: [OUTBOUND],
   register(app) {
+    let queue: DurableOutbound | undefined;
+    app.provide(OUTBOUND, { durable: () => queue });
     const sent = new Counter({
       name: 'xhht_outbound_messages_total',
       help: 'Proactive messages by channel and final status',
@@ -39,7 +45,6 @@ export const outbound: Capability = {
       labelNames: ['channel'],
       registers: [app.metrics.registry],
       async collect() {
-        const queue = durableOutbound(app);
         // While Redis is away /metrics still answers, without this gauge.
         const backlog = await queue?.backlog().catch(() => undefined);
         for (const [channel, n] of Object.entries(backlog ?? {})) this.set({ channel }, n);
@@ -55,7 +60,6 @@ export const outbound: Capability = {
     });
     // BullMQ needs a real Redis: in memory the DirectOutbound stays (start-up says once what is not durable).
     if (app.inMemory) return;
-    let queue: DurableOutbound | undefined;
     app.onStart(async () => {
       queue = new DurableOutbound(app, {
         rates: channelRates(app.config),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { App } from '../app/app.js';
 import { tryParseJson } from '../core/json.js';
 import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
-import type { DeliveryOutcome } from '../core/delivery.js';
+import type { ChannelSender, DeliveryOutcome } from '../core/delivery.js';
 import { splitUserId } from '../core/message.js';
 import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, OutboundMessage } from './types.js';
@@ -10,9 +10,10 @@ import type { DeliveryStatus, OutboundMessage } from './types.js';
 /** Per-recipient statuses are kept this long for delivery reports. */
 export const STATUS_TTL_S = 90 * 86_400;
 
-export type DeliveryResult =
-  | { status: Exclude<DeliveryStatus, 'queued' | 'duplicate'>; reason?: string }
-  | { status: 'retry'; afterMs: number; reason: string };
+/** A result that nothing more changes: the message's line in the report. */
+export type FinalResult = { status: Exclude<DeliveryStatus, 'queued' | 'duplicate'>; reason?: string };
+
+export type DeliveryResult = FinalResult | { status: 'retry'; afterMs: number; reason: string };
 
 type Ledgered = Pick<OutboundMessage, 'campaign' | 'key' | 'user'>;
 
@@ -200,21 +201,18 @@ async function* bucketStatuses(app: App, key: string): AsyncGenerator<{ user: st
   } while (cursor !== '0');
 }
 
-export interface DeliverHooks {
-  /**
-   * Runs after the checks and right before the platform call, so that only real sends wait for a
-   * rate-limit slot; whatever it throws leaves deliverOne unchanged (nothing was sent).
-   */
-  beforeSend?(): Promise<void>;
-  /** Told synchronously as soon as the platform call has been made (rate windows stamp it). */
-  called?(): void;
+/** Where a message goes once the checks let it: the channel's sender and the person's id on it. */
+export interface Recipient {
+  sender: ChannelSender;
+  nativeId: string;
 }
 
 /**
- * Sends one message now, checking at send time what may have changed since it was queued: the person
- * said /stop (which spares notices), blocked the bot, or is on a channel this bot does not run. A 403 marks them inactive.
+ * The checks at send time of what may have changed since the message was queued: the person said
+ * /stop (which spares notices), blocked the bot, or is on a channel this bot does not run. Returns
+ * where to send it, or the message's final result without sending.
  */
-export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHooks = {}): Promise<DeliveryResult> {
+export async function recipientOf(app: App, m: OutboundMessage): Promise<Recipient | FinalResult> {
   const person = await app.users.get(m.user);
   if (!person) return { status: 'undeliverable', reason: 'unknown_user' };
   // /stop is about what the bot sends unasked; a notice answers something the person did (their file's result).
@@ -223,11 +221,18 @@ export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHoo
   const { channel, nativeId } = splitUserId(m.user);
   const sender = app.senders.get(channel);
   if (!sender) return { status: 'undeliverable', reason: `no_${channel}_channel` };
-  await hooks.beforeSend?.();
+  return { sender, nativeId };
+}
+
+/**
+ * Makes the platform call; `called` is told synchronously as soon as it has been made (a rate log
+ * stamps it). A 403 marks the person inactive.
+ */
+export async function sendTo(app: App, m: OutboundMessage, to: Recipient, called?: () => void): Promise<DeliveryResult> {
   let outcome: DeliveryOutcome;
   try {
-    const call = sender.send(nativeId, m.replies, m.template ? { template: m.template } : undefined);
-    hooks.called?.();
+    const call = to.sender.send(to.nativeId, m.replies, m.template ? { template: m.template } : undefined);
+    called?.();
     outcome = await call;
   } catch (err) {
     outcome = { status: 'failed', reason: err instanceof Error ? err.message : String(err), transient: true };
@@ -245,4 +250,10 @@ export async function deliverOne(app: App, m: OutboundMessage, hooks: DeliverHoo
     case 'failed':
       return outcome.transient ? { status: 'retry', afterMs: 0, reason: outcome.reason } : { status: 'failed', reason: outcome.reason };
   }
+}
+
+/** Checks and sends one message now (the in-process sender; the durable worker takes a send slot in between). */
+export async function deliverOne(app: App, m: OutboundMessage): Promise<DeliveryResult> {
+  const to = await recipientOf(app, m);
+  return 'status' in to ? to : sendTo(app, m, to);
 }

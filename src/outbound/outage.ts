@@ -3,17 +3,6 @@ import type { ChannelName } from '../core/message.js';
 import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
 import type { Redis } from '../store/redis.js';
 
-/** True when `p` settled within `ms`. */
-export async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const CONNECTION_TROUBLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection is closed|enableOfflineQueue|Stream isn't writeable/i;
 
 /** Logs Redis going away once for all the queue's connections, workers and queues, and once when it is back. */

@@ -3,12 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { App } from '../app/app.js';
+import { InFlight, within } from '../core/in-flight.js';
 import { CHANNELS, splitUserId, userIdSchema, type ChannelName } from '../core/message.js';
 import { duplicateClient, isCluster, type Redis } from '../store/redis.js';
-import { deliverOne, type DeliveryResult } from './deliver.js';
-import { RateGate, type Rate, type WindowEntry } from './gate.js';
+import { recipientOf, sendTo } from './deliver.js';
+import { SendSlots, type Rate, type Slot } from './gate.js';
 import { OutboundLedger } from './ledger.js';
-import { OutageLog, within } from './outage.js';
+import { OutageLog } from './outage.js';
 import { PayloadStore } from './payloads.js';
 import type { DeliveryStatus, Outbound, OutboundMessage } from './types.js';
 
@@ -26,7 +27,7 @@ const MAX_STARTS = 200;
  * maxRetriesPerRequest null, and its maintainers advise against ioredis auto-pipelining with it.
  */
 const BULLMQ_CONNECTION = { maxRetriesPerRequest: null, enableAutoPipelining: false } as const;
-/** Only there so that queue.rateLimit() can pause the workers: the rate itself is the RateGate's. */
+/** Only there so that queue.rateLimit() can pause the workers: the rate itself is the SendSlots'. */
 const PAUSE_LIMITER = { max: 1_000_000, duration: 1_000 };
 
 export interface DurableOutboundOptions {
@@ -58,14 +59,8 @@ export function jobIdOf(key: string, user: string): string {
   return `${key}|${user}`.replace(/%/g, '%25').replace(/:/g, '%3A');
 }
 
-class Deferred extends Error {
-  constructor(readonly ms: number) {
-    super(`deferred ${ms} ms`);
-  }
-}
-
-/** Another run of the same job holds or finished the send. */
-class Taken extends Error {}
+/** Waits for a send slot up to this long; a channel paused or booked further ahead gets the job back later instead of holding a worker. */
+const MAX_SLOT_WAIT_MS = 2_000;
 
 /** What one channel's worker uses to send, on its own connection. */
 interface WorkerContext {
@@ -73,7 +68,7 @@ interface WorkerContext {
   queue: Queue;
   ledger: OutboundLedger;
   payloads: PayloadStore;
-  gate?: RateGate;
+  slots: SendSlots;
 }
 
 /** How long stopping waits for the messages being sent before it lets go (their jobs resume at the next start). */
@@ -90,12 +85,11 @@ export class DurableOutbound implements Outbound {
   private readonly queues = new Map<ChannelName, Queue>();
   private readonly ledger: OutboundLedger;
   private readonly payloads: PayloadStore;
-  private readonly pausedUntil = new Map<ChannelName, number>();
   private workers: { worker: Worker; conn: Redis }[] = [];
   private closed = false;
   private readonly outage: OutageLog;
   /** Jobs this process is working on, so that stopping can wait for them. */
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly app: App,
@@ -170,9 +164,9 @@ export class DurableOutbound implements Outbound {
         queue: this.queue(channel),
         ledger: new OutboundLedger(this.app, conn),
         payloads: new PayloadStore(this.app, conn),
-        gate: rate.count > 0 ? new RateGate(conn, `${this.app.prefix}out:gate:${channel}`, rate, this.opts.concurrency) : undefined,
+        slots: new SendSlots(conn, `${this.app.prefix}out:slots:{${channel}}`, rate),
       };
-      const worker = new Worker(`out-${channel}`, (job) => this.track(this.process(ctx, job)), {
+      const worker = new Worker(`out-${channel}`, (job) => this.inFlight.track(this.process(ctx, job)), {
         connection: conn,
         prefix: queuePrefix(this.app, channel),
         concurrency: this.opts.concurrency,
@@ -200,7 +194,7 @@ export class DurableOutbound implements Outbound {
     const workers = this.workers;
     this.workers = [];
     await Promise.all(workers.map((w) => w.worker.pause(true)));
-    const finished = await within(Promise.allSettled([...this.inFlight]), this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
+    const finished = await this.inFlight.drain(this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
     // BullMQ's graceful close waits on Redis and never returns while it is away: then let go (what was
     // being sent is taken up again at the next start, and the ledger keeps it from going out twice).
     const force = !finished || this.outage.isDown();
@@ -247,11 +241,6 @@ export class DurableOutbound implements Outbound {
     return out;
   }
 
-  private track(work: Promise<void>): Promise<void> {
-    this.inFlight.add(work);
-    return work.finally(() => this.inFlight.delete(work));
-  }
-
   private counted(channel: ChannelName, status: DeliveryStatus, recorded: boolean): void {
     if (recorded) this.opts.onOutcome?.(channel, status);
   }
@@ -269,37 +258,37 @@ export class DurableOutbound implements Outbound {
     const payload = await ctx.payloads.get(d.p);
     if (!payload) return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', 'content_expired'));
 
-    const token = randomBytes(8).toString('hex');
-    let began = false;
-    let place: WindowEntry | undefined;
-    let result: DeliveryResult;
-    try {
-      result = await deliverOne(this.app, { user: d.u, campaign: d.c, key: d.k, ...payload }, {
-        beforeSend: async () => {
-          await this.slot(ctx);
-          // The mark is taken only now, right before the platform call, so that a crash while waiting
-          // for a slot leaves nothing ambiguous behind.
-          if (!(await ledger.begin(who, token))) throw new Taken();
-          began = true;
-          place = await this.lastLook(ctx);
-        },
-        called: () => {
-          if (place) ctx.gate?.local.called(place);
-        },
-      });
-    } catch (err) {
-      if (err instanceof Taken) return;
-      if (err instanceof Deferred) {
-        if (began) await ledger.release(who, token);
-        await ctx.queue.rateLimit(err.ms);
-        throw Worker.RateLimitError();
-      }
-      // Redis trouble before anything was sent: BullMQ tries again with backoff.
-      throw err;
+    const m = { user: d.u, campaign: d.c, key: d.k, ...payload };
+
+    const to = await recipientOf(this.app, m);
+    if ('status' in to) return this.counted(channel, to.status, await ledger.finish(who, undefined, to.status, to.reason));
+
+    const slot = await this.slot(ctx);
+    if (!slot.go) {
+      await ctx.queue.rateLimit(slot.waitMs);
+      throw Worker.RateLimitError();
     }
 
+    // The mark is taken only now, right before the platform call, so that a crash while waiting for a
+    // slot leaves nothing ambiguous behind.
+    const token = randomBytes(8).toString('hex');
+    if (!(await ledger.begin(who, token))) {
+      // Another run of the same job holds or finished the send.
+      await slot.giveBack();
+      return;
+    }
+
+    const held = ctx.slots.pausedFor();
+    if (held > 0) {
+      await Promise.all([ledger.release(who, token), slot.giveBack()]);
+      await ctx.queue.rateLimit(held);
+      throw Worker.RateLimitError();
+    }
+
+    const result = await sendTo(this.app, m, to, slot.called);
+
     if (result.status === 'retry') {
-      if (began) await ledger.release(who, token);
+      await ledger.release(who, token);
       if (result.afterMs > 0) {
         if (job.attemptsStarted >= MAX_STARTS) return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', `rate_limited: ${result.reason}`));
         await this.pause(ctx, result.afterMs);
@@ -309,50 +298,22 @@ export class DurableOutbound implements Outbound {
       if (!last) throw new Error(result.reason);
       return this.counted(channel, 'failed', await ledger.finish(who, undefined, 'failed', result.reason));
     }
-    this.counted(channel, result.status, await ledger.finish(who, began ? token : undefined, result.status, result.reason));
+    this.counted(channel, result.status, await ledger.finish(who, token, result.status, result.reason));
   }
 
-  private pausedFor(ctx: WorkerContext): number {
-    return (this.pausedUntil.get(ctx.channel) ?? 0) - Date.now();
-  }
-
-  /**
-   * Right before the call, with nothing asynchronous between this and the send: a pause that began
-   * meanwhile, and this process's own count of the last second (see SendWindow).
-   */
-  private async lastLook(ctx: WorkerContext): Promise<WindowEntry | undefined> {
+  /** Waits for this channel's next send slot, or says how long the job should be given back for. */
+  private async slot(ctx: WorkerContext): Promise<Slot> {
     for (;;) {
-      if (this.pausedFor(ctx) > 0) throw new Deferred(this.pausedFor(ctx));
-      if (!ctx.gate) return undefined;
-      const place = ctx.gate.local.take();
-      if ('entry' in place) return place.entry;
-      await sleep(place.waitMs);
-    }
-  }
-
-  /** Waits for this channel's next send slot; defers the job when the channel is paused or booked far ahead. */
-  private async slot(ctx: WorkerContext): Promise<void> {
-    const pausedFor = () => this.pausedFor(ctx);
-    if (pausedFor() > 0) throw new Deferred(pausedFor());
-    if (!ctx.gate) return;
-    const slot = await ctx.gate.reserve();
-    if ('deferMs' in slot) throw new Deferred(Math.max(10, slot.deferMs - ctx.gate.lookaheadMs / 2));
-    if (slot.waitMs > 0) await sleep(slot.waitMs);
-    for (;;) {
-      // A "retry after" seen while this one waited: it would only be refused too.
-      if (pausedFor() > 0) throw new Deferred(pausedFor());
-      const wait = await ctx.gate.admit();
-      if (wait === 0) return;
-      if (wait > ctx.gate.lookaheadMs) throw new Deferred(wait);
-      await sleep(wait);
+      const slot = await ctx.slots.take();
+      if (slot.go || slot.waitMs > MAX_SLOT_WAIT_MS) return slot;
+      await sleep(slot.waitMs);
     }
   }
 
   /** The platform said "too many": nobody sends on this channel until it said to try again. */
   private async pause(ctx: WorkerContext, ms: number): Promise<void> {
-    this.pausedUntil.set(ctx.channel, Math.max(this.pausedUntil.get(ctx.channel) ?? 0, Date.now() + ms));
     this.app.log.warn({ channel: ctx.channel, ms }, 'outbound: the platform asked to slow down; channel paused');
-    await ctx.gate?.pause(ms);
+    await ctx.slots.pause(ms);
     await ctx.queue.rateLimit(ms);
   }
 

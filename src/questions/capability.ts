@@ -1,5 +1,6 @@
 import type { Capability } from '../app/app.js';
 import { formatVnDateTime } from '../core/clock.js';
+import { OUTBOUND } from '../outbound/capability.js';
 import { registerQuestionChat } from './chat.js';
 import { registerQuestionPages } from './console.js';
 import { Questions } from './service.js';
@@ -14,6 +15,8 @@ const SHOWN_CHARS = 120;
  */
 export const questions: Capability = {
   name: 'questions',
+  // Answers reach the person through the outbound queue.
+  needs: [OUTBOUND],
   register(app) {
     const service = new Questions(app);
     registerQuestionChat(app, service);

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import type { App, Capability } from '../app/app.js';
+import type { Capability } from '../app/app.js';
+import { Provision } from '../app/provision.js';
+import { OUTBOUND } from '../outbound/capability.js';
 import { formatVnDateTime } from '../core/clock.js';
 import { dataFileLabel } from '../core/data-file.js';
 import { DeadlineCalendar } from './calendar.js';
@@ -17,14 +19,8 @@ import { Subscriptions } from './subscriptions.js';
 import { UnitKinds } from './units.js';
 import { WeekSettings } from './week-settings.js';
 
-const running = new WeakMap<App, { reminders: Reminders; scheduler: ReminderScheduler }>();
-
-/** The reminders of an app that registered the capability (tests drive its scheduler's tick by hand). */
-export function remindersOf(app: App): { reminders: Reminders; scheduler: ReminderScheduler } {
-  const found = running.get(app);
-  if (!found) throw new Error('the reminders capability is not registered');
-  return found;
-}
+/** The reminders of the app (broadcasts name units and the Learning Week from them; tests drive the scheduler's tick by hand). */
+export const REMINDERS = new Provision<{ reminders: Reminders; scheduler: ReminderScheduler }>('reminders');
 
 /**
  * Reporting-deadline reminders for officers and Lifelong Learning Week news for everyone who asks.
@@ -33,6 +29,8 @@ export function remindersOf(app: App): { reminders: Reminders; scheduler: Remind
 export function createReminders(opts: { plansDir?: string } = {}): Capability {
   return {
     name: 'reminders',
+    provides: [REMINDERS],
+    needs: [OUTBOUND],
     register(app) {
       const plansDir = opts.plansDir ?? app.dirs.plans;
       const unitsPath = join(app.dirs.data, 'units.yaml');
@@ -86,7 +84,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
       const scheduler = new ReminderScheduler(r);
       app.onStart(() => scheduler.start());
       app.onStop(() => scheduler.stop());
-      running.set(app, { reminders: r, scheduler });
+      app.provide(REMINDERS, { reminders: r, scheduler });
     },
   };
 }

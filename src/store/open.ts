@@ -24,15 +24,15 @@ export function privateRedisDir(config: Config): string {
 
 /**
  * The bot's Redis: the configured one; without one, a private redis-server with the append-only file
- * on when one is installed; only without that, an in-process emulation (a development dependency).
+ * on when one is installed (on `env.PATH`); only without that, an in-process emulation (a development dependency).
  */
-export async function openStore(config: Config, log: Logger): Promise<OpenedStore> {
+export async function openStore(config: Config, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<OpenedStore> {
   const target = redisTarget(config);
   if (target) {
     const redis = connectTarget(target, log);
     return { redis, kind: 'configured', summary: `Redis: ${describeTarget(target)}`, close: async () => redis.disconnect() };
   }
-  const bin = findRedisServer();
+  const bin = findRedisServer(env.PATH ?? '');
   if (bin) {
     const server = await startPrivateRedis(bin, privateRedisDir(config));
     const redis = connectRedis(server.url, log);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Audience } from '../../src/broadcast/campaigns.js';
 import type { Reply } from '../../src/core/message.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
-import { remindersOf } from '../../src/reminders/capability.js';
+import { REMINDERS } from '../../src/reminders/capability.js';
 import { choiceValues, textOf } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { broadcastHarness, type BroadcastHarness } from './helpers.js';
@@ -28,7 +28,7 @@ describe('an organiser broadcasting in chat', () => {
     h = await broadcastHarness({ clock: new FakeClock('2026-10-05T01:00:00Z') });
     await h.organiser(ORG, 'son-la');
     // The province's organisers set this year's week in the chat; another area's setting does not count here.
-    const { weeks } = remindersOf(h.app).reminders;
+    const { weeks } = h.app.need(REMINDERS).reminders;
     await weeks.set('learning_week', 'son-la', { start: '2026-10-05', end: '2026-10-11', theme: 'Học tập suốt đời cho mọi người', at: 0 });
     await weeks.set('learning_week', 'ha-noi', { start: '2026-10-01', end: '2026-10-07', at: 0 });
     for (const id of ['1', '2', '3']) await h.resident(`telegram:${id}`, 'son-la.to-hieu');
@@ -245,7 +245,7 @@ describe('an organiser broadcasting in chat', () => {
     h = await broadcastHarness({ clock });
     await h.send(ORG, '/start');
     await h.app.roles.grant(ORG, { role: 'organiser', area: 'son-la', unit: 'so_gddt', grantedAt: 0 });
-    await remindersOf(h.app).reminders.weeks.set('learning_week', '*', { start: '2027-09-27', end: '2027-10-03', theme: 'Học để làm chủ công nghệ', at: 0 });
+    await h.app.need(REMINDERS).reminders.weeks.set('learning_week', '*', { start: '2027-09-27', end: '2027-10-03', theme: 'Học để làm chủ công nghệ', at: 0 });
     await h.resident('web:81', 'son-la.to-hieu');
     await h.send(ORG, '/broadcast');
     await h.send(ORG, { choice: 'new' });

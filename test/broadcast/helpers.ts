@@ -1,4 +1,4 @@
-import { broadcastsOf } from '../../src/broadcast/capability.js';
+import { BROADCASTS } from '../../src/broadcast/capability.js';
 import type { Broadcasts } from '../../src/broadcast/service.js';
 import type { Reply } from '../../src/core/message.js';
 import type { Language } from '../../src/i18n/index.js';
@@ -27,7 +27,7 @@ export async function broadcastHarness(opts: TestAppOptions & { start?: boolean;
   const telegram = new FakeChannel('telegram', opts.telegram);
   t.app.senders.set('telegram', telegram);
   if (opts.start !== false) await t.app.start();
-  const broadcasts = broadcastsOf(t.app);
+  const broadcasts = t.app.need(BROADCASTS);
   const settle = async () => {
     await broadcasts.tick();
     await t.app.outbound.idle?.();

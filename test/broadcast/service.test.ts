@@ -3,7 +3,7 @@ import type { AdminIO } from '../../src/admin/commands.js';
 import type { Audience } from '../../src/broadcast/campaigns.js';
 import { Broadcasts, outboundKey } from '../../src/broadcast/service.js';
 import { campaignStats, onceKey, statusOf } from '../../src/outbound/deliver.js';
-import { remindersOf } from '../../src/reminders/capability.js';
+import { REMINDERS } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { broadcastHarness, type BroadcastHarness } from './helpers.js';
@@ -218,7 +218,7 @@ describe('broadcast fan-out and reports', () => {
     await h.resident('web:91', 'son-la.to-hieu');
     await h.resident('web:92', 'son-la.chieng-an');
     // Tô Hiệu's week differs from the rest of the province's.
-    const { weeks } = remindersOf(h.app).reminders;
+    const { weeks } = h.app.need(REMINDERS).reminders;
     await weeks.set('learning_week', 'son-la', { start: '2026-10-01', end: '2026-10-07', theme: 'Học tập suốt đời', at: 0 });
     await weeks.set('learning_week', 'son-la.to-hieu', { start: '2026-10-03', end: '2026-10-09', at: 0 });
     const send = async (areas: string[]) => {

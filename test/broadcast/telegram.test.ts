@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { broadcastsOf } from '../../src/broadcast/capability.js';
+import { BROADCASTS } from '../../src/broadcast/capability.js';
 import { campaignStats } from '../../src/outbound/deliver.js';
 import { TelegramEmulator, type Sent, type TgUser } from '../support/telegram-emulator.js';
 import { readable, startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
@@ -74,7 +74,7 @@ describe('a broadcast over Telegram (Bot API emulator)', () => {
     const reached = people.filter((p) => p !== blocker);
     const copiesTo = (p: TgUser) => emu.sentTo(p.id).filter((s) => readable(s.text).includes('Tối thứ Bảy'));
     await emu.waitFor(() => reached.every((p) => copiesTo(p).length > 0), 20_000, 'the broadcast to reach everyone');
-    await broadcastsOf(bot.app).tick();
+    await bot.app.need(BROADCASTS).tick();
     await bot.app.outbound.idle?.();
     for (const p of reached) {
       const copies = copiesTo(p);
@@ -92,8 +92,8 @@ describe('a broadcast over Telegram (Bot API emulator)', () => {
     const sends = emu.calls.slice(before).filter((c) => c.method === 'sendMessage');
     expect(sends.filter((c) => String(c.params.chat_id) === String(throttled.id)).map((c) => c.status)).toEqual([429, 200]);
 
-    const [id] = (await broadcastsOf(bot.app).store.list()).map((c) => c.id);
-    await broadcastsOf(bot.app).tick();
+    const [id] = (await bot.app.need(BROADCASTS).store.list()).map((c) => c.id);
+    await bot.app.need(BROADCASTS).tick();
     const report = await emu.waitFor(() => emu.sentTo(organiser.id).find((s) => readable(s.text).includes('đã gửi xong')), 10_000, 'the report');
     expect(readable(report.text)).toContain('• Đã gửi: 29');
     expect(readable(report.text)).toContain('• Đã chặn hoặc bỏ theo dõi: 1');

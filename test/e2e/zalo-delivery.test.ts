@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectOutbound } from '../../src/outbound/direct.js';
-import { remindersOf } from '../../src/reminders/capability.js';
+import { REMINDERS } from '../../src/reminders/capability.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import type { ChannelSender } from '../../src/core/delivery.js';
 import { FakeClock } from '../support/clock.js';
@@ -64,7 +64,7 @@ describe('Zalo proactive messages', () => {
     await fake.textsFor(u, 1);
     const unit = { kind: 'ubnd_xa', area: 'son-la.to-hieu' };
     await bot.t.app.roles.grant(`zalo:${u}`, { role: 'officer', ...unit, grantedAt: clock.now().getTime() });
-    const { reminders, scheduler } = remindersOf(bot.t.app);
+    const { reminders, scheduler } = bot.t.app.need(REMINDERS);
     await reminders.subs.subscribe(`zalo:${u}`, unit);
 
     clock.set('2026-06-03T08:00:30+07:00');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { runCheck } from '../../src/engine/check-cli.js';
+import { main as flowsCheck } from '../../src/engine/check-cli.js';
 import { checkFlows } from '../../src/engine/check.js';
 import { FlowData } from '../../src/engine/flow-data.js';
 import { formatProblem, loadFlows } from '../../src/engine/flows.js';
@@ -8,6 +8,7 @@ import { flowGraph } from '../../src/engine/graph.js';
 import { registerCoreInputs } from '../../src/engine/inputs.js';
 import { Registry } from '../../src/engine/registry.js';
 import { loadCatalogues } from '../../src/i18n/index.js';
+import { runCli } from '../support/cli.js';
 import { fixtureDirs } from '../support/fixture-dirs.js';
 
 function problemsOf(flows: Record<string, string>): string[] {
@@ -234,17 +235,17 @@ steps:
   });
 
   it('prints a shipped flow as a graph, as `npm run flows:check -- --graph flows/learning.yaml`', async () => {
-    const run = await runCheck(['--graph', 'flows/learning.yaml']);
+    const run = await runCli(flowsCheck, ['--graph', 'flows/learning.yaml']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^flowchart TD\n/);
     expect(run.stdout).toContain('n_learning__enter -->|"no_consent"| n_learning__consent');
     expect(run.stdout).toContain('n_learning__enter -->|"unregistered"| n_learning_register');
-    expect(await runCheck(['--graph', 'flows/nowhere.yaml'])).toEqual({ code: 1, stdout: '', stderr: 'flows/nowhere.yaml: no such flow (give flows/<id>.yaml)\n' });
+    expect(await runCli(flowsCheck, ['--graph', 'flows/nowhere.yaml'])).toEqual({ code: 1, stdout: '', stderr: 'flows/nowhere.yaml: no such flow (give flows/<id>.yaml)\n' });
   });
 
   it('passes on the shipped flows and locales, as `npm run flows:check`', async () => {
-    const run = await runCheck([]);
+    const run = await runCli(flowsCheck, []);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/\d+ flows OK; \d+ locale keys in vi and en/);

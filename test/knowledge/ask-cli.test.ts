@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { projectRoot } from '../../src/core/paths.js';
+import { main } from '../../src/knowledge/ask-cli.js';
+import { runCli } from '../support/cli.js';
 
 const lineSchema = z
   .object({
@@ -28,21 +27,15 @@ const lineSchema = z
   })
   .strict();
 
-function ask(input: string, ...args: string[]): string {
-  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
-  const run = spawnSync(tsx, [join(projectRoot, 'src', 'knowledge', 'ask-cli.ts'), ...args], {
-    input,
-    encoding: 'utf8',
-    cwd: projectRoot,
-    timeout: 60_000,
-  });
-  expect(run.status, run.stderr).toBe(0);
+async function ask(input: string, ...args: string[]): Promise<string> {
+  const run = await runCli(main, args, process.env, input);
+  expect(run.code, run.stderr).toBe(0);
   return run.stdout;
 }
 
 describe('npm run ask', () => {
-  it('--jsonl prints one JSON object per question line, sources best first with whole passages', () => {
-    const out = ask('Sở Nội vụ Sơn La có nhiệm vụ gì?\r\nLịch thi đấu bóng đá V-League tuần này\n\n', '--jsonl');
+  it('--jsonl prints one JSON object per question line, sources best first with whole passages', async () => {
+    const out = await ask('Sở Nội vụ Sơn La có nhiệm vụ gì?\r\nLịch thi đấu bóng đá V-League tuần này\n\n', '--jsonl');
     const lines = out.trimEnd().split('\n').map((l) => lineSchema.parse(JSON.parse(l)));
     expect(lines.map((l) => [l.question, l.answered])).toEqual([
       ['Sở Nội vụ Sơn La có nhiệm vụ gì?', true],
@@ -58,8 +51,8 @@ describe('npm run ask', () => {
     expect(lines[1]?.why.decision === 'model' ? (lines[1]?.why.score ?? 0) < 0 : true).toBe(true);
   });
 
-  it('prints answers for people without --jsonl', () => {
-    const out = ask('', 'Sở Tài chính Tây Ninh hướng dẫn gì?');
+  it('prints answers for people without --jsonl', async () => {
+    const out = await ask('', 'Sở Tài chính Tây Ninh hướng dẫn gì?');
     expect(out).toContain('? Sở Tài chính Tây Ninh hướng dẫn gì?');
     expect(out).toContain('Sở Tài chính hướng dẫn');
     expect(out).toContain('  1. [');

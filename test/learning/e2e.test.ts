@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main as adminCli } from '../../src/admin/cli.js';
 import type { AdminIO } from '../../src/admin/commands.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { FakeClock } from '../support/clock.js';
 import { listen, postJson } from '../support/http.js';
 import { webPeople } from '../support/web.js';
@@ -102,8 +103,8 @@ describe('learning citizen end to end over POST /api/chat', () => {
 
     // An officer of the commune, invited by code from the operators' command line, approves.
     const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
-    const invite = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.to-hieu', '--unit', 'hoi_khuyen_hoc_xa'], { env, encoding: 'utf8' });
-    expect(invite.status).toBe(0);
+    const invite = await runCli(adminCli, ['invite', '--role', 'officer', '--area', 'son-la.to-hieu', '--unit', 'hoi_khuyen_hoc_xa'], env);
+    expect(invite.code).toBe(0);
     const officer = 'canbo-to-hieu';
     await say(officer, '/menu');
     expect(all(await say(officer, `/join ${invite.stdout.trim()}`))).toContain('Đã nhận vai trò cán bộ của Phường Tô Hiệu');

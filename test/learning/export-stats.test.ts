@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { main as adminCli } from '../../src/admin/cli.js';
 import type { AdminIO } from '../../src/admin/commands.js';
 import { dataPaths } from '../../src/core/paths.js';
 import type { LearningContext } from '../../src/learning/context.js';
@@ -12,6 +12,7 @@ import { toCsv } from '../../src/learning/export.js';
 import { decide } from '../../src/learning/review.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { FakeClock } from '../support/clock.js';
 
 /** The shipped data with the given populations (the shipped communes have none; small figures keep shares readable). */
@@ -133,14 +134,14 @@ describe('learning citizen: CSV export and statistics', () => {
     expect(toCsv([['a', 'b,c', 'd"e', 'f\ng', '@x', '+1', '-2', 3, -4]])).toBe('\uFEFFa,"b,c","d""e","f\ng",\'@x,\'+1,\'-2,3,-4\r\n');
   });
 
-  it('runs from the operators command line on the bot Redis', () => {
+  it('runs from the operators command line on the bot Redis', async () => {
     const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
-    const csv = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'export', 'learning', '--area', 'tay-ninh', '--year', '2026'], { env, encoding: 'utf8' });
-    expect(csv.status).toBe(0);
+    const csv = await runCli(adminCli, ['export', 'learning', '--area', 'tay-ninh', '--year', '2026'], env);
+    expect(csv.code).toBe(0);
     expect(csv.stdout.startsWith('\uFEFF')).toBe(true);
     expect(csv.stdout).toContain('Phan Văn F');
-    const stats = spawnSync('npx', ['tsx', 'src/admin/cli.ts', 'stats', 'learning', '--year', '2026'], { env, encoding: 'utf8' });
-    expect(stats.status).toBe(0);
+    const stats = await runCli(adminCli, ['stats', 'learning', '--year', '2026'], env);
+    expect(stats.code).toBe(0);
     expect(stats.stdout).toContain('tay-ninh.long-hoa (Phường Long Hoa, Tỉnh Tây Ninh)');
   });
 });

@@ -5,7 +5,7 @@ import { Criteria } from '../../src/learning/criteria.js';
 import { decide, reviewQueue } from '../../src/learning/review.js';
 import { learningStats } from '../../src/learning/stats.js';
 import { LearningStore } from '../../src/learning/store.js';
-import { durableOutbound } from '../../src/outbound/capability.js';
+import { OUTBOUND } from '../../src/outbound/capability.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { statusOf } from '../../src/outbound/deliver.js';
@@ -113,7 +113,7 @@ describe('learning citizen: erasing a returned file that went out through the qu
 
   it('leaves no key or value naming the person: the notice with the reason, the officers’ marks, the queue’s events', async () => {
     const ctx: LearningContext = { app: bot.app, store: new LearningStore(bot.app.redis, bot.prefix, clock, bot.app.log, bot.app.areas), criteria: Criteria.load(join(bot.app.dirs.data, 'criteria.yaml'), bot.app.areas) };
-    const queue = durableOutbound(bot.app);
+    const queue = bot.app.need(OUTBOUND).durable();
     expect(queue).toBeDefined();
     const { code } = await bot.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
     await bot.send('telegram:7301', '/menu');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { durableOutbound } from '../../src/outbound/capability.js';
+import { OUTBOUND } from '../../src/outbound/capability.js';
 import { campaignStats, campaignStatuses } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { DurableOutbound } from '../../src/outbound/queue.js';
@@ -29,7 +29,7 @@ async function started(env: Record<string, string>, fake: FakeChannel) {
   const t = await testApp({ env });
   t.app.senders.set('telegram', fake);
   await t.app.start();
-  const out = durableOutbound(t.app);
+  const out = t.app.need(OUTBOUND).durable();
   if (!out) throw new Error('the durable outbound did not replace the direct one');
   return { t, out };
 }
@@ -209,7 +209,7 @@ describe('the durable outbound queue when Redis goes away', () => {
     const t = await testApp({ redisUrl: redis.url, env: { TELEGRAM_RATE_PER_SECOND: '0' } });
     t.app.senders.set('telegram', fake);
     await t.app.start();
-    const out = durableOutbound(t.app) as DurableOutbound;
+    const out = t.app.need(OUTBOUND).durable() as DurableOutbound;
     await meet(t, ['telegram:93001', 'telegram:93002']);
     await out.enqueue([{ ...message('telegram:93001', 'outage'), notBefore: Date.now() + 1_500 }]);
 

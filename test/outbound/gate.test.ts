@@ -1,68 +1,76 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { HEADROOM, RateGate, SendWindow } from '../../src/outbound/gate.js';
+import { HEADROOM, SendSlots } from '../../src/outbound/gate.js';
 import { jobIdOf } from '../../src/outbound/queue.js';
 
-describe('the local send window', () => {
-  it('lets the cap through per window, counting each send from when its call was made', () => {
-    const w = new SendWindow({ count: 3, perMs: 1000 });
-    const places = [w.take(0), w.take(10), w.take(20)];
-    expect(places.every((p) => 'entry' in p)).toBe(true);
-    // Calls made late (a stalled process) keep their place in the window longer.
-    for (const p of places) if ('entry' in p) w.called(p.entry, 400);
-    const full = w.take(500);
-    expect(full).toEqual({ waitMs: Math.ceil(400 + 1000 * (2 - HEADROOM) - 500) });
-    expect('entry' in w.take(1000)).toBe(false);
-    expect('entry' in w.take(400 + 1000 * (2 - HEADROOM) + 1)).toBe(true);
-  });
-
-  it('does not keep a place forever for a call that never came', () => {
-    const w = new SendWindow({ count: 1, perMs: 1000 });
-    expect('entry' in w.take(0)).toBe(true);
-    expect(w.take(100)).toEqual({ waitMs: 5 });
-    expect('entry' in w.take(12_000)).toBe(true);
-  });
-});
-
-describe('the shared rate gate (Redis)', () => {
+describe('the send slots of a channel (Redis)', () => {
   const redis = new Redis(inject('redisUrl'));
-  const key = `tgate${randomBytes(3).toString('hex')}:gate`;
+  const key = `tslots${randomBytes(3).toString('hex')}`;
   afterAll(async () => {
-    await redis.del(key, `${key}:log`);
+    for (const k of ['a', 'b', 'c', 'd']) await redis.del(`${key}${k}:next`, `${key}${k}:log`);
     redis.disconnect();
   });
 
-  it('spaces slots evenly a little under the cap, defers past the lookahead, and moves everything after a pause', async () => {
-    const gate = new RateGate(redis, key, { count: 100, perMs: 1000 }, 4);
-    expect(gate.lookaheadMs).toBe(1000);
-    const waits: number[] = [];
-    const slots: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const slot = await gate.reserve();
-      if (!('waitMs' in slot)) throw new Error('unexpected defer');
-      waits.push(slot.waitMs);
-      slots.push(performance.now() + slot.waitMs);
+  /**
+   * Takes slots as workers do: waits when told to, until `n` sends were let through; each call is made
+   * `callLateMs` after its slot (a busy process), while the next slot is already being taken.
+   */
+  async function sendTimes(slots: SendSlots, n: number, callLateMs = 0): Promise<number[]> {
+    const times: number[] = [];
+    const calls: Promise<void>[] = [];
+    while (calls.length < n) {
+      const slot = await slots.take();
+      if (!slot.go) {
+        await sleep(slot.waitMs);
+        continue;
+      }
+      const call = () => {
+        times.push(performance.now());
+        slot.called();
+      };
+      calls.push(callLateMs ? sleep(callLateMs).then(call) : Promise.resolve(call()));
     }
-    // One slot every 1/(100 × 0.99) s from the first: slots 20 to 49 span 29 intervals of about 10.1 ms.
-    expect(waits[0]).toBe(0);
-    expect(waits[10]).toBeGreaterThan(50);
-    const span = (slots[49] as number) - (slots[20] as number);
-    expect(span).toBeGreaterThan((29 * 1000) / (100 * HEADROOM) - 8);
-    expect(span).toBeLessThan((29 * 1000) / (100 * HEADROOM) + 8);
-    await gate.pause(3000);
-    const deferred = await gate.reserve();
-    expect('deferMs' in deferred && deferred.deferMs).toBeGreaterThan(2900);
+    await Promise.all(calls);
+    return times;
+  }
+
+  it('spaces sends evenly a little under the cap', async () => {
+    const times = await sendTimes(new SendSlots(redis, `${key}a`, { count: 100, perMs: 1000 }), 50);
+    // One slot every 1/(100 × 0.99) s, about 10.1 ms: 50 sends span 49 of them, less at most the 100 ms a
+    // stalled process may catch up (a cap of 100 a second alone would let all 50 go at once).
+    const interval = 1000 / (100 * HEADROOM);
+    const span = (times[49] as number) - (times[0] as number);
+    expect(span).toBeGreaterThan(49 * interval - 100 - 10);
+    expect(span).toBeLessThan(49 * interval + 500);
   });
 
-  it('admits at most the cap in any window, and says how long until the next', async () => {
-    const gate = new RateGate(redis, `${key}2`, { count: 5, perMs: 1000 }, 1);
-    const answers = [];
-    for (let i = 0; i < 6; i++) answers.push(await gate.admit());
-    expect(answers.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
-    expect(answers[5]).toBeGreaterThan(900);
-    await redis.del(`${key}2`, `${key}2:log`);
+  it('counts each send from when its call was made: calls made late never put more than the cap in a window', async () => {
+    const slots = new SendSlots(redis, `${key}b`, { count: 5, perMs: 1000 });
+    // Slots come every 202 ms, but these five calls are made 300 ms after their slots (the last at
+    // about 1,108 ms): a sixth slot is due at 1,010 ms, yet the first call was made only 808 ms before.
+    const late = await sendTimes(slots, 5, 300);
+    const [sixth] = await sendTimes(slots, 1);
+    expect((sixth as number) - (late[0] as number)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('holds every slot while the platform said to wait, and a slot given back is free again', async () => {
+    const slots = new SendSlots(redis, `${key}c`, { count: 1, perMs: 1000 });
+    const slot = await slots.take();
+    expect(slot.go).toBe(true);
+    if (slot.go) await slot.giveBack();
+    await slots.pause(3000);
+    const held = await slots.take();
+    expect(!held.go && held.waitMs).toBeGreaterThan(2900);
+
+    // Without a cap every send goes, until the platform says to wait.
+    const uncapped = new SendSlots(redis, `${key}d`, { count: 0, perMs: 1000 });
+    expect((await Promise.all(Array.from({ length: 100 }, () => uncapped.take()))).every((t) => t.go)).toBe(true);
+    await uncapped.pause(3000);
+    const waiting = await uncapped.take();
+    expect(!waiting.go && waiting.waitMs).toBeGreaterThan(2900);
   });
 });
 

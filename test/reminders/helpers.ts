@@ -1,6 +1,6 @@
 import type { Reply } from '../../src/core/message.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
-import { remindersOf } from '../../src/reminders/capability.js';
+import { REMINDERS } from '../../src/reminders/capability.js';
 import type { TickResult } from '../../src/reminders/scheduler.js';
 import { takeWebMessages } from '../support/web.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
@@ -24,7 +24,7 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
   const t = await createTestApp({ ...opts, clock });
   const outbound = new DirectOutbound(t.app);
   t.app.outbound = outbound;
-  const { scheduler } = remindersOf(t.app);
+  const { scheduler } = t.app.need(REMINDERS);
   return {
     ...t,
     clock,

@@ -1,12 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as adminCli } from '../../src/admin/cli.js';
 import { capabilities } from '../../src/app/capabilities.js';
 import { dataPaths } from '../../src/core/paths.js';
 import { createReminders } from '../../src/reminders/capability.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 
 async function preview(t: TestApp, args: string[]) {
   const out: string[] = [];
@@ -77,19 +78,19 @@ describe('npm run admin -- reminders preview', () => {
     }
   });
 
-  it('runs from the command line without Redis', () => {
+  it('runs from the command line without Redis', async () => {
     // No Redis configured and none installed (an empty PATH).
     const env = { ...process.env, REDIS_URL: '', LOG_LEVEL: 'silent', PATH: mkdtempSync(join(tmpdir(), 'xhht-nopath-')) };
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'reminders', 'preview', '--from', '2026-06-09', '--to', '2026-06-10', '--area', 'son-la'], { env, encoding: 'utf8' });
+    const run = await runCli(adminCli, ['reminders', 'preview', '--from', '2026-06-09', '--to', '2026-06-10', '--area', 'son-la'], env);
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
+    expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { at: '2026-06-09T08:00:00+07:00', deadline: '2026-06-10', obligation: 'sl_2547_bao_cao_6_thang', unit: 'ubnd_xa', lead: 1 },
       { at: '2026-06-10T08:00:00+07:00', deadline: '2026-06-10', obligation: 'sl_2547_bao_cao_6_thang', unit: 'ubnd_xa', lead: 0 },
     ]);
     // Other commands still need the bot's Redis.
-    const invite = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la'], { env, encoding: 'utf8' });
-    expect(invite.status).toBe(2);
+    const invite = await runCli(adminCli, ['invite', '--role', 'officer', '--area', 'son-la'], env);
+    expect(invite.code).toBe(2);
     expect(invite.stderr).toContain('No Redis to work on');
   });
 });

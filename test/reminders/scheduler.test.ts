@@ -10,7 +10,7 @@ import type { Reply } from '../../src/core/message.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { capabilities } from '../../src/app/capabilities.js';
 import { dataPaths } from '../../src/core/paths.js';
-import { createReminders, remindersOf } from '../../src/reminders/capability.js';
+import { createReminders, REMINDERS } from '../../src/reminders/capability.js';
 import { textOf, keysMatching } from '../support/app.js';
 import { startRedisServer, untilAnswers } from '../support/redis-server.js';
 import { FakeClock } from '../support/clock.js';
@@ -160,7 +160,7 @@ describe('"Đã nộp" and "Nhắc lại sau"', () => {
     expect(choices).toHaveLength(2);
     const review = choices.findIndex((c) => c.value.startsWith('sl_2547_so_ket_2025@'));
     expect(textOf(await h.send(so, String(review + 1)))).toContain('Đã ghi nhận Sở Giáo dục và Đào tạo');
-    const { reminders } = remindersOf(h.app);
+    const { reminders } = h.app.need(REMINDERS);
     const unit = { kind: 'so_gddt', area: 'son-la' };
     expect(await reminders.marks.reported(choices[review]?.value as string, unit)).toBeDefined();
     expect(await reminders.marks.reported(choices[1 - review]?.value as string, unit)).toBeUndefined();
@@ -320,7 +320,7 @@ it('goes out through the durable outbound queue once the bot has started', async
   await subscribedOfficer(h);
   await h.app.start();
   // The test drives the ticks itself.
-  await remindersOf(h.app).scheduler.stop();
+  await h.app.need(REMINDERS).scheduler.stop();
   expect(h.app.outbound.constructor.name).toBe('DurableOutbound');
   await h.tickAt('2026-06-09T08:00:30+07:00');
   await expect.poll(async () => textOf(await h.inbox(OFFICER)), { timeout: 10_000 }).toContain('còn 1 ngày');

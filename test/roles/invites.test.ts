@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main as adminCli } from '../../src/admin/cli.js';
 import { normaliseCode, parseDuration } from '../../src/roles/invites.js';
 import { traces } from '../learning/helpers.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
+import { runCli } from '../support/cli.js';
 import { FakeClock } from '../support/clock.js';
 import { capturedLog } from '../support/log.js';
 
@@ -191,22 +192,22 @@ describe('roles by single-use invite code', () => {
     expect(await invite('--role', 'organiser', '--area', 'son-la')).toContain('  - send announcements of learning events to the people of Tỉnh Sơn La');
   });
 
-  it('makes codes from the operators command line', () => {
+  it('makes codes from the operators command line', async () => {
     const env = { ...process.env, ...inject('redisEnv'), REDIS_PREFIX: t.prefix, LOG_LEVEL: 'silent' };
-    const ok = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], { env, encoding: 'utf8' });
-    expect(ok.status).toBe(0);
+    const ok = await runCli(adminCli, ['invite', '--role', 'officer', '--area', 'son-la.chieng-an', '--expires', '2d'], env);
+    expect(ok.code).toBe(0);
     expect(ok.stdout.trim()).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect(ok.stderr).toContain('Phường Chiềng An');
     expect(ok.stderr).toContain('review the learning-citizen files of Phường Chiềng An, Tỉnh Sơn La');
     expect(ok.stderr).toContain('choose their unit and get reminders of its reporting deadlines');
-    const badArea = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'atlantis'], { env, encoding: 'utf8' });
-    expect(badArea.status).toBe(2);
+    const badArea = await runCli(adminCli, ['invite', '--role', 'officer', '--area', 'atlantis'], env);
+    expect(badArea.code).toBe(2);
     expect(badArea.stderr).toContain('--area must be an area id');
-    const badUnit = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'officer', '--area', 'son-la', '--unit', 'ubnd_huyen'], { env, encoding: 'utf8' });
-    expect(badUnit.status).toBe(2);
+    const badUnit = await runCli(adminCli, ['invite', '--role', 'officer', '--area', 'son-la', '--unit', 'ubnd_huyen'], env);
+    expect(badUnit.code).toBe(2);
     expect(badUnit.stderr).toContain('--unit must be a unit kind from data/units.yaml');
-    const badRole = spawnSync(process.execPath, ['--import', 'tsx', 'src/admin/cli.ts', 'invite', '--role', 'king', '--area', 'son-la'], { env, encoding: 'utf8' });
-    expect(badRole.status).toBe(2);
+    const badRole = await runCli(adminCli, ['invite', '--role', 'king', '--area', 'son-la'], env);
+    expect(badRole.code).toBe(2);
     expect(badRole.stderr).toContain('--role must be officer or organiser');
   }, 120_000); // four processes: on a loaded machine each takes seconds to start
 });

@@ -3,9 +3,9 @@ import { Telegraf, TelegramError } from 'telegraf';
 import type { App } from '../../app/app.js';
 import type { ChannelSender, DeliveryOutcome, FetchedFile } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
+import { InFlight } from '../../core/in-flight.js';
 import type { Inbound, Reply } from '../../core/message.js';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../i18n/index.js';
-import { KeyedQueue } from '../../sessions/keyed-queue.js';
 import { CallbackData } from './callback-data.js';
 import { ButtonAnswer, type WebhookReply } from './button-answer.js';
 import { asDeliveryOutcome, classify, perform, withRateLimit, type RateLimitPolicy } from './delivery.js';
@@ -56,8 +56,7 @@ export class TelegramChannel implements ChannelSender {
   readonly channel = 'telegram' as const;
   private readonly telegraf: Telegraf;
   private readonly callbackData: CallbackData;
-  private readonly perPerson = new KeyedQueue();
-  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlight();
   private readonly stopped = new AbortController();
   private readonly replyPolicy: RateLimitPolicy;
   private me?: BotIdentity;
@@ -95,8 +94,8 @@ export class TelegramChannel implements ChannelSender {
 
   /**
    * Handles one update: resolves once its replies are out (with the call to put in the webhook
-   * response, if any), and never rejects. The person's queue is entered before the first `await`,
-   * so updates handed over in order are handled in that order.
+   * response, if any), and never rejects. The person's turn (Bot.inOrder) is taken before the first
+   * `await`, so updates handed over in order are handled, and answered, in that order.
    */
   receive(update: TelegramUpdate, opts: { webhook?: boolean } = {}): Promise<WebhookReply | typeof REDELIVER | undefined> {
     if (!this.me) throw new Error('the Telegram channel has not connected yet');
@@ -105,10 +104,7 @@ export class TelegramChannel implements ChannelSender {
       this.app.log.debug({ update: update.update_id, reason: incoming.reason }, 'Telegram update ignored');
       return Promise.resolve(undefined);
     }
-    const work = this.perPerson.run(incoming.user, () => this.handle(update.update_id, incoming, opts.webhook ?? false));
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
-    return work;
+    return this.inFlight.track(this.app.bot.inOrder(incoming.user, () => this.handle(update.update_id, incoming, opts.webhook ?? false)));
   }
 
   private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
@@ -324,6 +320,7 @@ export class TelegramChannel implements ChannelSender {
 
   async stop(): Promise<void> {
     this.stopped.abort();
+    const end = Date.now() + DRAIN_MS;
     const deadline = sleep(DRAIN_MS, undefined, { ref: false });
     await Promise.race([Promise.all([this.connecting, this.menu]), deadline]);
     if (this.polling) {
@@ -334,6 +331,6 @@ export class TelegramChannel implements ChannelSender {
       }
       await Promise.race([this.polling, deadline]);
     }
-    await Promise.race([Promise.allSettled([...this.inflight]), deadline]);
+    await this.inFlight.drain(end - Date.now());
   }
 }

@@ -1,7 +1,7 @@
 import type { App } from '../../app/app.js';
+import { InFlight } from '../../core/in-flight.js';
 import { userId, type Inbound, type Reply } from '../../core/message.js';
 import { record } from '../../outbound/deliver.js';
-import { KeyedQueue } from '../../sessions/keyed-queue.js';
 import type { ZaloEvent } from './events.js';
 import type { TextSender } from './messenger.js';
 import { renderReplies } from './render.js';
@@ -12,13 +12,11 @@ export const ZALO_REPLIES_CAMPAIGN = 'zalo-replies';
 export type AcceptedEvent = Exclude<ZaloEvent, { kind: 'ignored' }>;
 
 /**
- * Handles accepted events after the webhook has answered. The bot orders each person's messages by
- * the order of handle() calls, and replies leave in that same order through a per-person queue, so a
- * quick second message never overtakes the first one's answer.
+ * Handles accepted events after the webhook has answered, each in the person's turn (Bot.inOrder):
+ * a quick second message is handled, and answered, only after the first, so it never overtakes it.
  */
 export class ZaloConversations {
-  private readonly queue = new KeyedQueue();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlight();
 
   constructor(
     private readonly app: App,
@@ -47,17 +45,18 @@ export class ZaloConversations {
   }
 
   private converse(nativeId: string, inbound: Inbound): void {
-    const handled = this.app.bot.handle(inbound);
-    this.inOrder(nativeId, async () => this.deliver(nativeId, await handled));
+    // Checked now, so that a malformed message fails here as it did before it waited for its turn.
+    const parsed = this.app.bot.parse(inbound);
+    this.inOrder(nativeId, async () => this.deliver(nativeId, await this.app.bot.handle(parsed)));
   }
 
   private inOrder(nativeId: string, task: () => Promise<void>): void {
-    const work = this.queue.run(nativeId, task).catch((err: unknown) => {
-      this.app.metrics.errors.inc({ channel: 'zalo', kind: 'internal' });
-      this.app.log.error({ err, user: userId('zalo', nativeId) }, 'Zalo event handling failed');
-    });
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
+    void this.inFlight.track(
+      this.app.bot.inOrder(userId('zalo', nativeId), task).catch((err: unknown) => {
+        this.app.metrics.errors.inc({ channel: 'zalo', kind: 'internal' });
+        this.app.log.error({ err, user: userId('zalo', nativeId) }, 'Zalo event handling failed');
+      }),
+    );
   }
 
   private async deliver(nativeId: string, replies: Reply[]): Promise<void> {
@@ -75,7 +74,6 @@ export class ZaloConversations {
 
   /** Waits for the events being handled and their replies (graceful shutdown). */
   async drain(timeoutMs: number): Promise<void> {
-    const all = Promise.allSettled([...this.inflight]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await this.inFlight.drain(timeoutMs);
   }
 }
