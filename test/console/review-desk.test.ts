@@ -68,6 +68,11 @@ describe('console review desk', () => {
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe('https://example.vn/chung-nhan/lan');
     expect((await a.get(`/admin/review/${ids.minh}`)).body).toContain('Học cùng hội nông dân');
+    // A link without words shows where it leads, not the address itself.
+    const b = await signedIn(OFFICER_B);
+    const hoa = await b.get(`/admin/review/${ids.hoa}`);
+    expect(hoa.body).toContain('Mở liên kết (example.vn)');
+    expect(hoa.body).not.toContain('https://example.vn/chung-nhan/hoa');
   });
 
   it('keeps commune B’s files, evidence and decisions from commune A’s officer, and from anyone without a session', async () => {

@@ -54,7 +54,8 @@ export function registerReviewDesk(lc: LearningContext): void {
     const href = `/admin/review/${fileId}/evidence/${a.id}`;
     if (!e) return html`<span class="muted">${ctx.t('learning.evidence_none')}</span>`;
     if (e.type === 'note') return html`${e.text}`;
-    if (e.type === 'link') return html`<a href="${href}" target="_blank" rel="noopener noreferrer">${e.text ?? e.url}</a>`;
+    // The site's name, not the address: the address is handed out by the checked link only.
+    if (e.type === 'link') return html`<a href="${href}" target="_blank" rel="noopener noreferrer">${e.text ?? ctx.t('console-review.link_to', { host: URL.canParse(e.url) ? new URL(e.url).host : '' })}</a>`;
     if (e.kind === 'photo') return html`<figure class="evidence"><a href="${href}" target="_blank" rel="noopener"><img src="${href}" alt="${e.caption ?? a.title}" loading="lazy" data-evidence></a>${e.caption ? html`<figcaption>${e.caption}</figcaption>` : ''}</figure>`;
     return html`<a href="${href}" download>${e.name ?? ctx.t(`learning.file_kind.${e.kind}`)}</a>`;
   }
@@ -151,7 +152,10 @@ ${file.status === 'submitted'
         const e = (await store.activity(user, file.year, activity))?.evidence;
         if (!e || e.type === 'note') throw new HttpError(404, 'not found');
         // The address is given only now that the session's role and area have been checked.
-        if (e.type === 'link') return ctx.reply.redirect(e.url, 303);
+        if (e.type === 'link') {
+          if (!/^https?:\/\//i.test(e.url)) throw new HttpError(404, 'not found');
+          return ctx.reply.redirect(e.url, 303);
+        }
         const fetched = /^https?:\/\//.test(e.fileId) ? undefined : await app.senders.get(e.channel)?.fetchFile?.(e.fileId);
         if (!fetched) {
           if (/^https?:\/\//.test(e.fileId)) return ctx.reply.redirect(e.fileId, 303);
