@@ -12,8 +12,8 @@ import { learningContext, seedFile } from '../support/learning.js';
 
 /**
  * The issue's "done when", in Debian's Chromium: an officer of Phường Chiềng An asks the web chat for a
- * link, opens it on a laptop, sees the ward's figures with the charts, downloads the CSV, approves a file
- * with its evidence photo in view, and the citizen's open chat page is told.
+ * link, opens it on a laptop, sees the ward's figures with the charts, downloads the CSV, approves two
+ * files with their evidence photos in view, and both citizens' open chat pages are told.
  */
 const ADMIN = 'telegram:9501';
 
@@ -47,21 +47,26 @@ describe('console figures and review desk in a real browser', () => {
   const fitsWidth = (page: Page) => inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth');
   const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
 
-  it('signs in from the chat, shows the ward’s figures and charts, downloads the CSV, approves a file and the citizen’s chat is told', async () => {
+  it('signs in from the chat, shows the ward’s figures and charts, downloads the CSV, approves two files and both citizens’ chats are told', async () => {
     // The dashboard's year and months are Vietnam's (UTC+7).
     const vnNow = new Date(Date.now() + 7 * 3_600_000);
     const year = vnNow.getUTCFullYear();
-    // The citizen, with the chat open on their phone; their evidence photo sent from that chat.
-    const citizen = await phonePage(browser);
-    await citizen.goto(http.url);
-    await settled(citizen);
-    const id = await inPage<string>(citizen, "localStorage.getItem('xhht-user')");
-    const sent = await fetch(`${http.url}/api/chat/upload`, { method: 'POST', headers: { 'x-chat-user': id, 'x-file-name': 'giay-chung-nhan.png' }, body: readFileSync(join(import.meta.dirname, '../fixtures/certificate.png')) });
-    expect(sent.status).toBe(200);
-    const fileId = /\/api\/chat\/files\/(f[A-Za-z0-9_-]{22})\./.exec(JSON.stringify(await sent.json()))?.[1] as string;
-    await seedFile(ctx, `web:${id}`, { name: 'Lò Thị Lan', area: 'son-la.chieng-an', year, status: 'submitted', evidence: { type: 'file', kind: 'photo', fileId, channel: 'web', mime: 'image/png' } });
-    // Known figures for the ward: 3 registered, 2 submitted (one recognised), and one file elsewhere.
-    await seedFile(ctx, 'web:browser-2', { name: 'Cầm Văn Minh', area: 'son-la.chieng-an', year });
+    // Two citizens, each with the chat open on their phone and an evidence photo sent from that chat.
+    const citizenWithPhoto = async (name: string): Promise<Page> => {
+      const page = await phonePage(browser);
+      await page.goto(http.url);
+      await settled(page);
+      const id = await inPage<string>(page, "localStorage.getItem('xhht-user')");
+      const sent = await fetch(`${http.url}/api/chat/upload`, { method: 'POST', headers: { 'x-chat-user': id, 'x-file-name': 'giay-chung-nhan.png' }, body: readFileSync(join(import.meta.dirname, '../fixtures/certificate.png')) });
+      expect(sent.status).toBe(200);
+      const fileId = /\/api\/chat\/files\/(f[A-Za-z0-9_-]{22})\./.exec(JSON.stringify(await sent.json()))?.[1] as string;
+      await seedFile(ctx, `web:${id}`, { name, area: 'son-la.chieng-an', year, status: 'submitted', evidence: { type: 'file', kind: 'photo', fileId, channel: 'web', mime: 'image/png' } });
+      return page;
+    };
+    const lan = await citizenWithPhoto('Lò Thị Lan');
+    const minh = await citizenWithPhoto('Cầm Văn Minh');
+    // Known figures for the ward: 4 registered, 3 submitted (two waiting, one recognised), and one file elsewhere.
+    await seedFile(ctx, 'web:browser-2', { name: 'Đèo Văn Sơn', area: 'son-la.chieng-an', year });
     await seedFile(ctx, 'web:browser-3', { name: 'Quàng Văn Tú', area: 'son-la.chieng-an', year, status: 'approved', officer: ADMIN });
     await seedFile(ctx, 'web:browser-4', { name: 'Tòng Thị Hoa', area: 'son-la.to-hieu', year });
 
@@ -82,11 +87,11 @@ describe('console figures and review desk in a real browser', () => {
     await Promise.all([laptop.waitForNavigation(), laptop.click('#sign-in')]);
     await Promise.all([laptop.waitForNavigation(), laptop.click('nav.menu a[href="/admin/figures"]')]);
     expect(await text(laptop, 'h1')).toBe('Số liệu');
-    expect(await text(laptop, '[data-tile="registered"] .value')).toBe('3');
-    expect(await text(laptop, '[data-tile="submitted"] .value')).toBe('2');
+    expect(await text(laptop, '[data-tile="registered"] .value')).toBe('4');
+    expect(await text(laptop, '[data-tile="submitted"] .value')).toBe('3');
     expect(await text(laptop, '[data-tile="recognised"] .value')).toBe('1');
-    expect(await text(laptop, '[data-tile="waiting"] .value')).toBe('1');
-    expect(await text(laptop, 'tr[data-area="son-la.chieng-an"] [data-col="registered"]')).toBe('3');
+    expect(await text(laptop, '[data-tile="waiting"] .value')).toBe('2');
+    expect(await text(laptop, 'tr[data-area="son-la.chieng-an"] [data-col="registered"]')).toBe('4');
     expect(await laptop.$('tr[data-area="son-la.to-hieu"]')).toBeNull();
     // Chart.js, served by the bot, drew both charts: one bar for the ward, a point per month so far.
     await laptop.waitForFunction('document.body.dataset.charts');
@@ -99,17 +104,20 @@ describe('console figures and review desk in a real browser', () => {
     // The CSV, downloaded with the session and read back.
     const csv = await inPage<string>(laptop, "fetch(document.querySelector('a[href^=\"/admin/figures.csv\"]').href).then((r) => r.text())");
     const rows = readCsv(csv.replace(/^\uFEFF/, ''));
-    expect(rows.find((r) => r[0] === 'son-la.chieng-an')?.slice(2, 7)).toEqual(['3', '2', '1', '0', '1']);
+    expect(rows.find((r) => r[0] === 'son-la.chieng-an')?.slice(2, 7)).toEqual(['4', '3', '2', '0', '1']);
 
-    // The review desk: the file with its photo in view, approved.
+    // The review desk: each file with its photo in view, approved; oldest first.
     await Promise.all([laptop.waitForNavigation(), laptop.click('nav.menu a[href="/admin/review"]')]);
-    await Promise.all([laptop.waitForNavigation(), laptop.click('table[data-queue] a')]);
-    expect(await text(laptop, 'h1')).toContain('Lò Thị Lan');
-    await laptop.waitForFunction("document.querySelector('img[data-evidence]').complete && document.querySelector('img[data-evidence]').naturalWidth > 0");
-    await Promise.all([laptop.waitForNavigation(), laptop.click('#approve')]);
-    expect(await text(laptop, '[data-done]')).toContain('Đã công nhận hồ sơ');
-    // The citizen's open chat page receives the decision.
-    await citizen.waitForFunction("[...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes('công nhận'))");
+    for (const name of ['Lò Thị Lan', 'Cầm Văn Minh']) {
+      await Promise.all([laptop.waitForNavigation(), laptop.click('table[data-queue] a')]);
+      expect(await text(laptop, 'h1')).toContain(name);
+      await laptop.waitForFunction("document.querySelector('img[data-evidence]').complete && document.querySelector('img[data-evidence]').naturalWidth > 0");
+      await Promise.all([laptop.waitForNavigation(), laptop.click('#approve')]);
+      expect(await text(laptop, '[data-done]')).toContain('Đã công nhận hồ sơ');
+    }
+    expect(await laptop.$('table[data-queue]')).toBeNull();
+    // Both citizens' open chat pages receive the decision.
+    for (const page of [lan, minh]) await page.waitForFunction("[...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes('công nhận'))");
 
     // The figures moved with the decision, and the console is usable on a phone.
     await laptop.setViewport({ width: 390, height: 844, isMobile: true, hasTouch: true });
@@ -117,7 +125,7 @@ describe('console figures and review desk in a real browser', () => {
     expect(await text(laptop, '[data-tile="waiting"] .value')).toBe('0');
     expect(await fitsWidth(laptop)).toBe(true);
     await laptop.goto(`${http.url}/admin/review?status=approved`);
-    expect(await text(laptop, 'table[data-queue] tbody')).toContain('Lò Thị Lan');
+    expect(await text(laptop, 'table[data-queue] tbody')).toContain('Cầm Văn Minh');
     expect(await fitsWidth(laptop)).toBe(true);
     await context.close();
   });
