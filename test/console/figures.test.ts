@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LearningContext } from '../../src/learning/context.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { ConsoleBrowser, consoleLink, readCsv } from '../support/console.js';
+import { ConsoleBrowser, readCsv, signedInBrowser } from '../support/console.js';
 import { learningContext, seedFile } from '../support/learning.js';
 
 const ADMIN = 'telegram:9301';
@@ -37,11 +37,7 @@ describe('console figures: dashboard, CSV and XLSX', () => {
   });
   afterAll(() => t?.close());
 
-  async function signedIn(user: string): Promise<ConsoleBrowser> {
-    const browser = new ConsoleBrowser(t.app);
-    expect((await browser.signIn(await consoleLink(t.app, user))).status).toBe(303);
-    return browser;
-  }
+  const signedIn = (user: string) => signedInBrowser(t.app, user);
 
   const cell = (body: string, area: string, col: string) => new RegExp(`data-area="${area.replace('.', '\\.')}"[\\s\\S]*?data-col="${col}">([^<]*)<`).exec(body)?.[1];
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LearningContext } from '../../src/learning/context.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
-import { ConsoleBrowser, consoleLink, csrfOf } from '../support/console.js';
+import { ConsoleBrowser, csrfOf, signedInBrowser } from '../support/console.js';
 import { learningContext, seedFile, webOutbox } from '../support/learning.js';
 
 const ADMIN = 'telegram:9401';
@@ -32,11 +32,7 @@ describe('console review desk', () => {
   });
   afterAll(() => t?.close());
 
-  async function signedIn(user: string): Promise<ConsoleBrowser> {
-    const browser = new ConsoleBrowser(t.app);
-    expect((await browser.signIn(await consoleLink(t.app, user))).status).toBe(303);
-    return browser;
-  }
+  const signedIn = (user: string) => signedInBrowser(t.app, user);
 
   it('lists the files waiting in the officer’s commune, filtered by group, status and name', async () => {
     const a = await signedIn(OFFICER_A);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleBrowser, consoleLink } from '../support/console.js';
+import { signedInBrowser } from '../support/console.js';
 import { learningContext, seedFile } from '../support/learning.js';
 import { TelegramEmulator } from '../support/telegram-emulator.js';
 import { readable, startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
@@ -37,8 +37,7 @@ describe('the review desk with a Telegram citizen', () => {
       evidence: { type: 'file', kind: 'photo', fileId: 'AgACAgIAAxkBAAIBphoto', channel: 'telegram', caption: 'Giấy chứng nhận' },
     });
     const activity = (await ctx.store.activities(`telegram:${citizen.id}`, 2026))[0]?.id;
-    const desk = new ConsoleBrowser(bot.app);
-    await desk.signIn(await consoleLink(bot.app, officer));
+    const desk = await signedInBrowser(bot.app, officer);
     const page = await desk.get(`/admin/review/${fileId}`);
     expect(page.body).toContain(`<img src="/admin/review/${fileId}/evidence/${activity}"`);
     const image = await bot.app.http.inject({ url: `/admin/review/${fileId}/evidence/${activity}`, cookies: Object.fromEntries(desk.cookies) });
@@ -48,8 +47,7 @@ describe('the review desk with a Telegram citizen', () => {
     expect(Buffer.compare(image.rawPayload, photo)).toBe(0);
 
     // Another commune's officer: nothing is fetched for them.
-    const other = new ConsoleBrowser(bot.app);
-    await other.signIn(await consoleLink(bot.app, stranger));
+    const other = await signedInBrowser(bot.app, stranger);
     const refused = await other.get(`/admin/review/${fileId}/evidence/${activity}`);
     expect(refused.status).toBe(404);
     expect(refused.body).not.toContain('PNG');

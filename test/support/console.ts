@@ -84,3 +84,11 @@ export function readCsv(text: string): string[][] {
   if (field || row.length) rows.push([...row, field]);
   return rows;
 }
+
+/** A browser signed in to the console as `user` (who must hold a console role), through the chat's link. */
+export async function signedInBrowser(app: App, user: string): Promise<ConsoleBrowser> {
+  const browser = new ConsoleBrowser(app);
+  const res = await browser.signIn(await consoleLink(app, user));
+  expect(res.status, 'signing in').toBe(303);
+  return browser;
+}
