@@ -4,6 +4,8 @@ import { createLogger } from '../src/core/logger.js';
 import { claim } from '../src/outbound/deliver.js';
 import type { Outbound, OutboundMessage } from '../src/outbound/types.js';
 import { REMINDERS } from '../src/reminders/capability.js';
+import { obligationBoard, unitsOwing } from '../src/reminders/board.js';
+import { bucketOf } from '../src/store/keys.js';
 import type { BenchLine } from './run.js';
 import { benchRedis } from './support/redis.js';
 
@@ -14,8 +16,8 @@ const OFFICERS_PER_UNIT = 2;
 /**
  * The scheduler's own cost, without delivery: its outbound only claims each message's key (the
  * exactly-once mark a real queue sets too) and counts. Figures: an idle minute's tick (what every
- * instance pays every minute), a Learning Week announcement to 20,000 subscribers, and a deadline
- * morning for 1,000 officers in 500 commune units.
+ * instance pays every minute), a Learning Week announcement to 20,000 subscribers, a deadline
+ * morning for 1,000 officers in 500 commune units, and the console's deadlines board of the province then.
  */
 export async function* run(): AsyncGenerator<BenchLine> {
   const server = await benchRedis();
@@ -40,7 +42,8 @@ export async function* run(): AsyncGenerator<BenchLine> {
       for (let j = i; j < i + 1000; j++) {
         const user = `telegram:${200_000_000 + j}`;
         tx.hset(`brem:u:${user}`, 'firstSeen', '1', 'lastSeen', '1', 'lang', 'vi', 'area', communes[j % communes.length] as string);
-        tx.hset('brem:rem:news', user, '1');
+        // Where Subscriptions keeps them: in buckets by person (the bench wrote one key before they moved, and counted no news).
+        tx.hset(`brem:rem:news:{n${bucketOf(user)}}`, user, '1');
       }
       await tx.exec();
     }
@@ -72,6 +75,16 @@ export async function* run(): AsyncGenerator<BenchLine> {
     sent = 0;
     const deadlineMs = await tickAt('2027-12-07T08:00:30+07:00');
 
+    // The console's deadlines board of the province that morning: every report, every unit, the reminders' marks.
+    const boardRuns: number[] = [];
+    let boardUnits = 0;
+    for (let i = 0; i < 5; i++) {
+      const started = process.hrtime.bigint();
+      boardUnits = 0;
+      for (const { obligation, units } of unitsOwing(r, 'son-la')) boardUnits += (await obligationBoard(r, obligation, units, '2027-12-07'))?.rows.length ?? 0;
+      boardRuns.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+
     yield {
       bench: 'reminders',
       idleTickMs: Math.round((idle / 20) * 100) / 100,
@@ -82,6 +95,8 @@ export async function* run(): AsyncGenerator<BenchLine> {
       officers: OFFICER_UNITS * OFFICERS_PER_UNIT,
       deadlineMessages: sent,
       deadlineTickMs: Math.round(deadlineMs),
+      boardUnitRows: boardUnits,
+      boardMedianMs: Math.round(boardRuns.sort((a, b) => a - b)[2] as number),
     };
   } finally {
     app.redis.disconnect();

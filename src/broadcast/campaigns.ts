@@ -24,6 +24,9 @@ export const audienceSchema = z.object({
 });
 export type Audience = z.infer<typeof audienceSchema>;
 
+/** A link as an organiser may add one: a web address on a named host (the chat and the console check it alike). */
+export const broadcastLinkSchema = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(500);
+
 export const contentSchema = z
   .object({
     text: z.string().trim().min(1).max(MAX_TEXT).optional(),

@@ -7,6 +7,7 @@ import { usageError, type AdminIO } from '../admin/commands.js';
 import { campaignStatuses, reportCounts } from '../outbound/deliver.js';
 import { STATUSES } from './campaigns.js';
 import { registerBroadcastChat } from './chat.js';
+import { registerBroadcastPages } from './console-pages.js';
 import { Broadcasts, vnIso } from './service.js';
 import { sendTimeInput } from './time-input.js';
 
@@ -24,6 +25,7 @@ export const broadcast: Capability = {
     app.provide(BROADCASTS, broadcasts);
     app.registry.inputKind('send_time', sendTimeInput);
     registerBroadcastChat(app, broadcasts);
+    registerBroadcastPages(app, broadcasts);
     app.onStart(() => broadcasts.start());
     app.onStop(() => broadcasts.stop());
 

@@ -6,7 +6,7 @@ import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import { resolveAudience } from './audience.js';
-import { audienceSchema, MAX_AREAS, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
+import { audienceSchema, broadcastLinkSchema, MAX_AREAS, MAX_TEXT, TEMPLATES, templateSchema, type Audience, type Campaign, type Content } from './campaigns.js';
 import { areaNames, bodyText, renderBroadcast, type Renderable } from './message.js';
 import type { Broadcasts, Scope } from './service.js';
 
@@ -163,7 +163,7 @@ export function registerBroadcastChat(app: App, broadcasts: Broadcasts): void {
     )
     .validator('broadcast.link', async (value) => {
       if (value === 'skip') return { ok: true, value: '' };
-      const url = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(500).safeParse(String(value).trim());
+      const url = broadcastLinkSchema.safeParse(String(value).trim());
       return url.success ? { ok: true, value: url.data } : { ok: false, error: 'broadcast.bad_link' };
     })
     .action('broadcast.preview', ['incomplete'], async (turn) => {

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { tryParseJson } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
+import type { Areas } from '../areas/areas.js';
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { Script } from '../store/script.js';
+import { Figures } from './figures.js';
 import {
   activitySchema,
   consentSchema,
-  FILE_STATUSES,
   fileSchema,
   profileSchema,
   type Activity,
@@ -65,21 +66,25 @@ export class RecordError extends Error {}
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
- * - `refs:<user>`: every index and key that names the user, so that erasing finds them all.
+ * - `refs:<user>`: every index and key that names the user, so that erasing finds them all;
+ * - `fig:{<year>:<province>}:*`: the figures per area and month (see figures.ts), following every change.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
  * and treated as absent.
  */
 export class LearningStore {
   private readonly p: string;
+  readonly figures: Figures;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
     private readonly clock: Clock,
     private readonly log: Logger,
+    areas: Areas,
   ) {
     this.p = `${prefix}lc:`;
+    this.figures = new Figures(redis, prefix, areas);
   }
 
   readonly keys = {
@@ -187,6 +192,7 @@ export class LearningStore {
         this.redis.set(fid, this.write(fileRefSchema, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
         this.redis.zadd(idx, now, user),
+        this.figures.follow(user, undefined, file),
       ]);
       return file;
     }
@@ -225,7 +231,7 @@ export class LearningStore {
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
       const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, after), was, now]);
       if (swapped === 1) {
-        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
+        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user), this.figures.follow(user, before, after)]);
         return { ok: true, file: after };
       }
     }
@@ -279,18 +285,6 @@ export class LearningStore {
     });
   }
 
-  /** Number of files per status for each area. */
-  async counts(year: number, areas: readonly string[]): Promise<Map<string, Record<FileStatus, number>>> {
-    const results = await Promise.all(areas.flatMap((area) => FILE_STATUSES.map((s) => this.redis.zcard(this.keys.idx(year, s, area)))));
-    const out = new Map<string, Record<FileStatus, number>>();
-    areas.forEach((area, i) => {
-      const row = {} as Record<FileStatus, number>;
-      FILE_STATUSES.forEach((s, j) => (row[s] = results[i * FILE_STATUSES.length + j] ?? 0));
-      out.set(area, row);
-    });
-    return out;
-  }
-
   // Repair
 
   /** Puts the person's files back in the shared indexes (status and area, file ids, years). */
@@ -304,6 +298,7 @@ export class LearningStore {
         this.redis.zadd(idx, indexScore(file), user),
         this.redis.set(fid, this.write(fileRefSchema, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
+        this.figures.follow(user, undefined, file, true),
       ]);
     }
   }
@@ -325,6 +320,8 @@ export class LearningStore {
   async erase(user: string): Promise<void> {
     const refs = await this.redis.smembers(this.keys.refs(user));
     const years = await this.years(user);
+    const files = await Promise.all(years.map((year) => this.file(user, year)));
+    await Promise.all(files.map((file, i) => (file ? this.figures.follow(user, file, undefined) : this.figures.forget(user, years[i] as number))));
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
     await Promise.all(refs.map((ref) => (ref.startsWith(`${this.p}idx:`) ? this.redis.zrem(ref, user) : ref.startsWith(`${this.p}fid:`) ? this.redis.del(ref) : undefined)));
     await this.redis.del(

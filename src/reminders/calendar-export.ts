@@ -33,6 +33,12 @@ export function calendarFileName(unit: UnitRef): string {
   return `han-bao-cao-${unit.kind}-${unit.area}.ics`.replace(/[^A-Za-z0-9_.-]/g, '-');
 }
 
+/** The address calendar apps subscribe to for a link's token. */
+export function calendarUrl(r: Reminders, token: string): string {
+  const base = r.app.config.CALENDAR_BASE_URL ?? `http://${r.app.config.HOST}:${r.app.config.PORT}`;
+  return `${base.replace(/\/+$/, '')}/api/calendar/${token}.ics`;
+}
+
 /** GET /api/calendar/<token>.ics: the officer's deadlines for calendar apps, while the link and the role last. */
 export function registerCalendarRoute(r: Reminders): void {
   r.app.http.get<{ Params: { file: string } }>('/api/calendar/:file', async (req, reply) => {

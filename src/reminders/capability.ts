@@ -4,6 +4,7 @@ import { Provision } from '../app/provision.js';
 import { OUTBOUND } from '../outbound/capability.js';
 import { formatVnDateTime } from '../core/clock.js';
 import { dataFileLabel } from '../core/data-file.js';
+import { registerDeadlinesBoard } from './board-page.js';
 import { DeadlineCalendar } from './calendar.js';
 import { registerCalendarRoute } from './calendar-export.js';
 import { CalendarTokens } from './calendar-tokens.js';
@@ -17,6 +18,7 @@ import { previewCommand } from './preview.js';
 import { ReminderScheduler } from './scheduler.js';
 import { Subscriptions } from './subscriptions.js';
 import { UnitKinds } from './units.js';
+import { registerWeekSettings } from './week-page.js';
 import { WeekSettings } from './week-settings.js';
 
 /** The reminders of the app (broadcasts name units and the Learning Week from them; tests drive the scheduler's tick by hand). */
@@ -52,6 +54,8 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
       });
       registerNews(r);
       registerCalendarRoute(r);
+      registerDeadlinesBoard(r);
+      registerWeekSettings(r);
 
       app.admin.add({
         name: 'reminders preview',

@@ -10,7 +10,7 @@ import { isoDateSchema } from './schedule.js';
 /** Areas offered for a typed name. */
 const AREA_MATCHES = 6;
 /** The longest Learning Week an organiser may set. */
-const WEEK_MAX_DAYS = 31;
+export const WEEK_MAX_DAYS = 31;
 /** The choice that leaves the theme empty. */
 const NO_THEME = 'no_theme';
 const RETYPE = 'retype';

@@ -3,7 +3,7 @@ import { addDays, formatVnDate, vnDate } from '../core/clock.js';
 import { FlowData } from '../engine/flow-data.js';
 import type { Turn } from '../engine/turn.js';
 import type { UnitRef } from './calendar.js';
-import { calendarFileName, ICS_MIME, unitCalendar } from './calendar-export.js';
+import { calendarFileName, calendarUrl, ICS_MIME, unitCalendar } from './calendar-export.js';
 import { dueLabel, REPORTED_COMMAND, SNOOZE_COMMAND, unitLabel } from './compose.js';
 import { sendInstant, type Reminders } from './context.js';
 import { daysBetween, parseOccurrenceId } from './schedule.js';
@@ -150,8 +150,7 @@ export function registerOfficer(r: Reminders): void {
       const unit = await unitOf(r, turn);
       if (!unit) return 'no_unit';
       const token = await r.tokens.issue(turn.user, unit);
-      const base = app.config.CALENDAR_BASE_URL ?? `http://${app.config.HOST}:${app.config.PORT}`;
-      turn.say('reminders.deadlines.link', { url: `${base.replace(/\/+$/, '')}/api/calendar/${token}.ics` });
+      turn.say('reminders.deadlines.link', { url: calendarUrl(r, token) });
       deadlinesData.update(turn, { has_link: true });
       return undefined;
     })

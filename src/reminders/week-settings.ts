@@ -21,6 +21,11 @@ export class WeekSettings {
     await this.redis.hset(this.key(eventId, year), scope, JSON.stringify(weekSettingSchema.parse(setting)));
   }
 
+  /** Drops the setting of one year and scope: the area then follows the one above it, or the plan. */
+  async clear(eventId: string, year: number, scope: string): Promise<boolean> {
+    return (await this.redis.hdel(this.key(eventId, year), scope)) === 1;
+  }
+
   async forYear(eventId: string, year: number): Promise<Map<string, WeekSetting>> {
     const raw = await this.redis.hgetall(this.key(eventId, year));
     const out = new Map<string, WeekSetting>();

@@ -6,6 +6,7 @@ import { Criteria } from '../learning/criteria.js';
 import { UnitKinds } from '../reminders/units.js';
 import { inviteAbilities, type AbilityDeps } from './abilities.js';
 import { registerInviteChat } from './invite-chat.js';
+import { registerInvitePages } from './invite-page.js';
 import { personTag } from '../store/keys.js';
 import { parseDuration } from './invites.js';
 import { grantableRoleSchema } from './roles.js';
@@ -31,6 +32,7 @@ export const roles: Capability = {
         criteria: Criteria.load(join(app.dirs.data, 'criteria.yaml'), app.areas),
       });
     registerInviteChat(app, abilityDeps);
+    registerInvitePages(app, abilityDeps);
 
     app.registry.command({
       name: 'join',

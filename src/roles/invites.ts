@@ -18,8 +18,17 @@ const inviteSchema = z.object({
   unit: z.string().optional(),
   expiresAt: z.number().int(),
   createdBy: z.string(),
+  /** Kept since invites are listed; older records have none. */
+  createdAt: z.number().int().optional(),
 });
 export type Invite = z.infer<typeof inviteSchema>;
+
+/** An open invite as the console lists it, by an id that gives away neither the code nor its stored hash. */
+export type ListedInvite = Invite & { id: string };
+
+const INVITE_ID = /^[0-9a-f]{24}$/;
+/** A hash of the hash: a page may show it, and trying codes against it is no easier than trying /join. */
+const publicId = (hash: string) => createHash('sha256').update(`invite-id:${hash}`).digest('hex').slice(0, 24);
 
 export type RedeemResult =
   | { ok: true; grant: Grant }
@@ -38,7 +47,7 @@ function formatCode(raw: string): string {
   return `${raw.slice(0, 5)}-${raw.slice(5)}`;
 }
 
-/** Single-use codes that grant a role; only their hash is stored. */
+/** Single-use codes that grant a role; only their hash is stored, indexed by expiry so open ones can be listed and revoked. */
 export class Invites {
   constructor(
     private readonly redis: Redis,
@@ -47,22 +56,67 @@ export class Invites {
     private readonly clock: Clock,
   ) {}
 
+  private key(hash: string): string {
+    return `${this.prefix}invite:${hash}`;
+  }
+
+  private get indexKey(): string {
+    return `${this.prefix}invites`;
+  }
+
   private hash(code: string): string {
     return createHash('sha256').update(normaliseCode(code)).digest('hex');
   }
 
-  async create(invite: Omit<Invite, 'expiresAt'> & { ttlMs: number }): Promise<{ code: string; expiresAt: Date }> {
+  async create(invite: Omit<Invite, 'expiresAt'> & { ttlMs: number }): Promise<{ code: string; expiresAt: Date; id: string }> {
     const raw = Array.from({ length: CODE_LENGTH }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
     const expiresAt = this.clock.now().getTime() + invite.ttlMs;
-    const record: Invite = { role: invite.role, area: invite.area, unit: invite.unit, expiresAt, createdBy: invite.createdBy };
-    await this.redis.set(`${this.prefix}invite:${this.hash(raw)}`, JSON.stringify(inviteSchema.parse(record)), 'PX', invite.ttlMs + KEEP_AFTER_EXPIRY_MS);
-    return { code: formatCode(raw), expiresAt: new Date(expiresAt) };
+    const record: Invite = { role: invite.role, area: invite.area, unit: invite.unit, expiresAt, createdBy: invite.createdBy, createdAt: this.clock.now().getTime() };
+    const hash = this.hash(raw);
+    await this.redis.set(this.key(hash), JSON.stringify(inviteSchema.parse(record)), 'PX', invite.ttlMs + KEEP_AFTER_EXPIRY_MS);
+    await this.redis.zadd(this.indexKey, expiresAt, hash);
+    return { code: formatCode(raw), expiresAt: new Date(expiresAt), id: publicId(hash) };
+  }
+
+  /** Invites not yet used, revoked or expired, soonest to expire first; entries of used ones are dropped on the way. */
+  async open(): Promise<ListedInvite[]> {
+    return (await this.openWithHashes()).map(({ hash: _, ...invite }) => invite);
+  }
+
+  private async openWithHashes(): Promise<(ListedInvite & { hash: string })[]> {
+    const now = this.clock.now().getTime();
+    await this.redis.zremrangebyscore(this.indexKey, '-inf', now);
+    const hashes = await this.redis.zrangebyscore(this.indexKey, now, '+inf');
+    // One key per read: each invite lives in its own slot.
+    const found = await Promise.all(hashes.map(async (hash) => ({ hash, invite: inviteSchema.safeParse(tryParseJson(await this.redis.get(this.key(hash)))) })));
+    const gone = found.filter((f) => !f.invite.success).map((f) => f.hash);
+    if (gone.length) await this.redis.zrem(this.indexKey, ...gone);
+    return found.flatMap((f) => (f.invite.success ? [{ ...f.invite.data, id: publicId(f.hash), hash: f.hash }] : []));
+  }
+
+  /** An open invite by its listed id. */
+  async get(id: string): Promise<ListedInvite | undefined> {
+    if (!INVITE_ID.test(id)) return undefined;
+    const found = (await this.openWithHashes()).find((i) => i.id === id);
+    if (!found) return undefined;
+    const { hash: _, ...invite } = found;
+    return invite;
+  }
+
+  /** Ends an unused invite by its listed id: its code then reads as unknown. False when there was none to end. */
+  async revoke(id: string): Promise<boolean> {
+    if (!INVITE_ID.test(id)) return false;
+    const found = (await this.openWithHashes()).find((i) => i.id === id);
+    if (!found) return false;
+    const [removed] = await Promise.all([this.redis.del(this.key(found.hash)), this.redis.zrem(this.indexKey, found.hash)]);
+    return removed === 1;
   }
 
   /** Takes the code atomically (GETDEL), so two people racing with one code cannot both win. */
   async redeem(user: string, code: string): Promise<RedeemResult> {
     const hash = this.hash(code);
-    const taken = await this.redis.getdel(`${this.prefix}invite:${hash}`);
+    const taken = await this.redis.getdel(this.key(hash));
+    await this.redis.zrem(this.indexKey, hash);
     const invite = inviteSchema.safeParse(tryParseJson(taken));
     if (!invite.success) {
       const used = await this.redis.exists(`${this.prefix}invite-used:${hash}`);
