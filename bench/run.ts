@@ -13,6 +13,7 @@ type BenchModule = { run(): AsyncIterable<BenchLine> };
 const benches: Record<string, () => Promise<BenchModule>> = {
   areas: () => import('./areas.js'),
   broadcast: () => import('./broadcast.js'),
+  console: () => import('./console.js'),
   fanout: () => import('./fanout.js'),
   qa: () => import('./qa.js'),
   questions: () => import('./questions.js'),

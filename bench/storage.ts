@@ -104,7 +104,7 @@ export async function* run(): AsyncGenerator<BenchLine> {
     const before = await usedMemory(probe);
     await many(CITIZENS, (i) => citizen(app, `telegram:${200_000_000 + i}`, i));
     const after = await usedMemory(probe);
-    const store = new LearningStore(app.redis, prefix, app.clock, app.log);
+    const store = new LearningStore(app.redis, prefix, app.clock, app.log, app.areas);
     const logged = (await store.activities('telegram:200000007', 2026)).length;
     if (logged !== 5) throw new Error(`a citizen has ${logged} activities, not 5: the bench did not build what it measures`);
     yield { bench: 'citizen-memory', citizens: CITIZENS, activitiesEach: logged, bytesPerCitizen: Math.round((after - before) / CITIZENS), targetBytes: 2048 };

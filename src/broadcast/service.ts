@@ -196,14 +196,15 @@ export class Broadcasts {
     const stats = await campaignStats(this.app, id);
     const finished = FINAL.reduce((sum, s) => sum + (stats[s] ?? 0), 0);
     if (finished < (stats.queued ?? 0)) return;
-    if (!(await this.store.complete(id, this.app.clock.now().getTime()))) return;
     const c = await this.store.get(id);
-    if (!c) return;
-    this.app.log.info({ broadcast: id, ...stats }, 'broadcast done');
+    if (c?.status !== 'sending') return;
+    // The report is queued before the broadcast is marked done: if queueing fails or the instance dies in
+    // between, the next tick queues it again (its key lets it out once) instead of losing it.
     const lang = (await this.app.users.get(c.by))?.lang ?? 'vi';
     await this.app.outbound.enqueue([
       { user: c.by, campaign: REPORT_CAMPAIGN, key: `bc-report:${id}`, kind: 'notice', replies: [{ text: this.reportText(lang, c, stats) }] },
     ]);
+    if (await this.store.complete(id, this.app.clock.now().getTime())) this.app.log.info({ broadcast: id, ...stats }, 'broadcast done');
   }
 
   /** The delivery report in words, for the organiser: how many it reached, and only the problems there were. */

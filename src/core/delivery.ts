@@ -20,4 +20,14 @@ export interface ProactiveOptions {
 export interface ChannelSender {
   readonly channel: ChannelName;
   send(nativeId: string, replies: Reply[], opts?: ProactiveOptions): Promise<DeliveryOutcome>;
+  /**
+   * A photo or document someone sent in this channel, by the platform's file id, for an officer's console
+   * to show once it has checked who may see it; undefined when it is gone or the channel cannot fetch it.
+   */
+  fetchFile?(fileId: string): Promise<FetchedFile | undefined>;
+}
+
+export interface FetchedFile {
+  mime: string;
+  bytes: Buffer;
 }

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { type AdminCommand, usageError } from '../admin/commands.js';
 import type { LearningContext } from './context.js';
 import { parseYear } from './export.js';
-import type { FileStatus } from './records.js';
+import type { Areas } from '../areas/areas.js';
+import { rolledUp, type AreaFigures } from './figures.js';
 
 export interface AreaStats {
   area: string;
@@ -11,40 +12,45 @@ export interface AreaStats {
   registered: number;
   /** Sent for review at least once: waiting, returned or recognised. */
   submitted: number;
+  /** Sent back and not sent again yet. */
+  returned: number;
   recognised: number;
   population?: number;
   /** Recognised citizens as a share of the population, when the data gives one. */
   share?: number;
 }
 
-function sum(rows: Record<FileStatus, number>[]): Record<FileStatus, number> {
-  const out: Record<FileStatus, number> = { registered: 0, submitted: 0, returned: 0, approved: 0 };
-  for (const r of rows) for (const k of Object.keys(out) as FileStatus[]) out[k] += r[k];
-  return out;
+/** An area's row from its figures (everything inside it already added up). */
+export function areaStats(areas: Areas, area: string, depth: number, figures: AreaFigures): AreaStats {
+  const a = areas.get(area);
+  const row: AreaStats = { area, name: a?.fullName ?? area, depth, ...figures.total };
+  if (a?.population) {
+    row.population = a.population;
+    row.share = figures.total.recognised / a.population;
+  }
+  return row;
 }
 
-/** Per area with any file that year, each province followed by its areas; totals include the areas inside. */
+/**
+ * Per area with any file that year, each province followed by its areas; totals include the areas inside.
+ * Read from the figures kept as files change (one read per province), the same ones the console shows.
+ */
 export async function learningStats(ctx: LearningContext, year: number): Promise<AreaStats[]> {
   const { areas } = ctx.app;
-  const all = areas.roots().flatMap((r) => areas.subtree(r.id));
-  const own = await ctx.store.counts(year, all.map((a) => a.id));
+  const { figures } = ctx.store;
   const out: AreaStats[] = [];
-  const walk = (id: string, depth: number): Record<FileStatus, number> => {
-    const area = areas.get(id);
-    const row = { area: id, name: area?.fullName ?? id, depth } as AreaStats;
-    out.push(row);
-    const c = sum([own.get(id) ?? { registered: 0, submitted: 0, returned: 0, approved: 0 }, ...areas.children(id).map((ch) => walk(ch.id, depth + 1))]);
-    row.registered = c.registered + c.submitted + c.returned + c.approved;
-    row.submitted = c.submitted + c.returned + c.approved;
-    row.recognised = c.approved;
-    if (area?.population) {
-      row.population = area.population;
-      row.share = c.approved / area.population;
-    }
-    return c;
-  };
-  for (const root of areas.roots()) walk(root.id, 0);
-  return out.filter((r) => r.registered > 0);
+  for (const root of areas.roots()) {
+    const own = await figures.read(year, root.id);
+    if (!own.size) continue;
+    const walk = (id: string, depth: number): void => {
+      const row = areaStats(areas, id, depth, rolledUp(areas, own, id));
+      if (row.registered === 0) return;
+      out.push(row);
+      for (const child of areas.children(id)) walk(child.id, depth + 1);
+    };
+    walk(root.id, 0);
+  }
+  return out;
 }
 
 function percent(share: number): string {

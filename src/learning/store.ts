@@ -3,9 +3,11 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { tryParseJson } from '../core/json.js';
 import type { Logger } from '../core/logger.js';
+import type { Areas } from '../areas/areas.js';
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { Script } from '../store/script.js';
+import { Figures } from './figures.js';
 import {
   activityOfRow,
   activityRow,
@@ -18,7 +20,6 @@ import {
   type StoredNames,
   activitySchema,
   consentSchema,
-  FILE_STATUSES,
   fileSchema,
   profileSchema,
   type Activity,
@@ -80,21 +81,25 @@ export class RecordError extends Error {}
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
  * - `r:<user>`: the years they have files for (`y:<year>`) and every index and key that names them (by
- *   their names after `lc:`), a small hash (compact in Redis), so that erasing finds them all.
+ *   their names after `lc:`), a small hash (compact in Redis), so that erasing finds them all;
+ * - `fig:{<year>:<province>}:*`: the figures per area and month (see figures.ts), following every change.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
  * and treated as absent.
  */
 export class LearningStore {
   private readonly p: string;
+  readonly figures: Figures;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
     private readonly clock: Clock,
     private readonly log: Logger,
+    areas: Areas,
   ) {
     this.p = `${prefix}lc:`;
+    this.figures = new Figures(redis, prefix, areas);
   }
 
   readonly keys = {
@@ -211,6 +216,7 @@ export class LearningStore {
         this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
         this.redis.zadd(idx, now, user),
+        this.figures.follow(user, undefined, file),
       ]);
       return file;
     }
@@ -249,7 +255,7 @@ export class LearningStore {
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
       const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, FILE_NAMES, after), this.refOf(was), this.refOf(now)]);
       if (swapped === 1) {
-        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user)]);
+        await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user), this.figures.follow(user, before, after)]);
         return { ok: true, file: after };
       }
     }
@@ -331,18 +337,6 @@ export class LearningStore {
     });
   }
 
-  /** Number of files per status for each area. */
-  async counts(year: number, areas: readonly string[]): Promise<Map<string, Record<FileStatus, number>>> {
-    const results = await Promise.all(areas.flatMap((area) => FILE_STATUSES.map((s) => this.redis.zcard(this.keys.idx(year, s, area)))));
-    const out = new Map<string, Record<FileStatus, number>>();
-    areas.forEach((area, i) => {
-      const row = {} as Record<FileStatus, number>;
-      FILE_STATUSES.forEach((s, j) => (row[s] = results[i * FILE_STATUSES.length + j] ?? 0));
-      out.set(area, row);
-    });
-    return out;
-  }
-
   // Repair
 
   /** Puts the person's files back in the shared indexes (status and area, file ids, years). */
@@ -356,6 +350,7 @@ export class LearningStore {
         this.redis.zadd(idx, indexScore(file), user),
         this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
+        this.figures.follow(user, undefined, file, true),
       ]);
     }
   }
@@ -377,6 +372,8 @@ export class LearningStore {
   async erase(user: string): Promise<void> {
     const refs = await this.redis.hkeys(this.keys.refs(user));
     const years = await this.years(user);
+    const files = await Promise.all(years.map((year) => this.file(user, year)));
+    await Promise.all(files.map((file, i) => (file ? this.figures.follow(user, file, undefined) : this.figures.forget(user, years[i] as number))));
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
     await Promise.all(refs.map((ref) => (ref.startsWith('idx:') ? this.redis.zrem(this.keyOf(ref), user) : ref.startsWith('fid:') ? this.redis.del(this.keyOf(ref)) : undefined)));
     await this.redis.del(

@@ -24,7 +24,7 @@ export const storage: Capability = {
       usage: 'repair indexes   rebuilds area, role, review-queue and unit indexes from each person\'s records',
       async run(args, io) {
         if (args.length) return usageError(io, 'repair indexes takes no arguments');
-        const stores: Indexed[] = [app.users, app.roles, new LearningStore(app.redis, app.prefix, app.clock, app.log), new Subscriptions(app.redis, app.prefix, app.clock)];
+        const stores: Indexed[] = [app.users, app.roles, new LearningStore(app.redis, app.prefix, app.clock, app.log, app.areas), new Subscriptions(app.redis, app.prefix, app.clock)];
         io.out(JSON.stringify(await repairIndexes(app, stores)));
         return 0;
       },

@@ -28,31 +28,44 @@ async function admin(argv: string[]): Promise<{ code: number; out: string[]; err
 
 describe('broadcast fan-out and reports', () => {
   it('gets a broadcast to 2,000 people of a province exactly once, even when its start runs twice', async () => {
-    h = await broadcastHarness();
+    const clock = new FakeClock('2026-10-01T01:00:00Z');
+    h = await broadcastHarness({ clock });
+    // Only the two instances below start it, each when the test says.
+    await h.broadcasts.stop();
     await h.organiser(ORG, 'son-la');
     const communes = h.app.areas.children('son-la').map((a) => a.id);
     const users = Array.from({ length: 2000 }, (_, i) => `telegram:${300_000 + i}`);
     for (let i = 0; i < users.length; i += 250)
       await Promise.all(users.slice(i, i + 250).map((u, j) => h!.resident(u, communes[(i + j) % communes.length] as string)));
-    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la']), content: { text: 'Mời bà con dự lễ khai mạc Tuần lễ học tập.' }, at: Date.now() });
-    if (!created.ok) throw new Error(created.reason);
-    const id = created.campaign.id;
     const queue = h.app.outbound;
     const results: { queued: number; duplicates: number }[] = [];
     h.app.outbound = {
       async enqueue(messages) {
         const r = await queue.enqueue(messages);
-        if (messages[0]?.campaign === id) results.push(r);
+        if (messages[0]?.kind === 'broadcast') results.push(r);
         return r;
       },
       idle: () => queue.idle?.() ?? Promise.resolve(),
     };
+    const total = (k: 'queued' | 'duplicates') => results.reduce((n, r) => n + r[k], 0);
+    // The instance that starts it dies once every message is queued, before it could note so.
+    const dying = new Broadcasts(h.app);
+    dying.store.enqueued = () => Promise.reject(new Error('the instance died'));
+    const created = await dying.create(ORG, { audience: everyone(['son-la']), content: { text: 'Mời bà con dự lễ khai mạc Tuần lễ học tập.' }, at: clock.now().getTime() });
+    if (!created.ok) throw new Error(created.reason);
+    const id = created.campaign.id;
+    await dying.tick();
+    expect([total('queued'), total('duplicates')]).toEqual([2000, 0]);
+    // Its messages go out meanwhile: all of them, at worst, before anyone takes it up again.
+    await h.app.outbound.idle?.();
+    expect(h.telegram.got.size).toBe(2000);
+    // Another instance leaves it alone while the lease holds, then takes it up again from the start.
     await h.broadcasts.tick();
-    // As if the instance died after queueing and another took the broadcast up again.
-    expect(await h.app.redis.zadd(`${h.prefix}{bc}:due`, 0, id)).toBe(1);
+    expect(total('duplicates')).toBe(0);
+    expect((await h.broadcasts.store.get(id))?.status).toBe('sending');
+    clock.advance(3 * 60_000);
     await h.broadcasts.tick();
     await h.settle();
-    const total = (k: 'queued' | 'duplicates') => results.reduce((n, r) => n + r[k], 0);
     expect([total('queued'), total('duplicates')]).toEqual([2000, 2000]);
     expect(h.telegram.got.size).toBe(2000);
     expect(h.telegram.duplicates()).toEqual([]);
@@ -67,8 +80,8 @@ describe('broadcast fan-out and reports', () => {
     const users = Array.from({ length: 50 }, (_, i) => `telegram:${400_000 + i}`);
     for (const u of users) await h.resident(u, 'son-la.mai-son');
     const queue = h.app.outbound;
-    let calls = 0;
-    h.app.outbound = { enqueue: (m) => (calls++, queue.enqueue(m)), idle: () => queue.idle?.() ?? Promise.resolve() };
+    let batches = 0;
+    h.app.outbound = { enqueue: (m) => (m[0]?.kind === 'broadcast' && batches++, queue.enqueue(m)), idle: () => queue.idle?.() ?? Promise.resolve() };
     const instances = [h.broadcasts, new Broadcasts(h.app), new Broadcasts(h.app)];
     const created = await instances[1]!.store.create({
       id: 'bc-20261001-aaaaaa',
@@ -80,10 +93,35 @@ describe('broadcast fan-out and reports', () => {
     });
     await Promise.all(instances.map((b) => b.tick()));
     await h.settle();
-    expect(calls).toBe(2); // the broadcast's one batch, then its report
+    expect(batches).toBe(1);
     expect(h.telegram.got.size).toBe(50);
     expect(h.telegram.duplicates()).toEqual([]);
     expect(await h.broadcasts.store.get(created.id)).toMatchObject({ status: 'done', recipients: 50 });
+    expect(await h.inbox(ORG)).toHaveLength(1);
+  });
+
+  it('keeps a finished broadcast open until its report could be queued, then reports it once', async () => {
+    h = await broadcastHarness();
+    await h.organiser(ORG, 'son-la');
+    await h.resident('telegram:56', 'son-la.song-ma');
+    const queue = h.app.outbound;
+    let down = true;
+    h.app.outbound = {
+      enqueue: (m) => (down && m[0]?.kind === 'notice' ? Promise.reject(new Error('Connection is closed.')) : queue.enqueue(m)),
+      idle: () => queue.idle?.() ?? Promise.resolve(),
+    };
+    const created = await h.broadcasts.create(ORG, { audience: everyone(['son-la.song-ma']), content: { text: 'Thư viện xã mở cửa cả Chủ nhật.' }, at: Date.now() });
+    if (!created.ok) throw new Error(created.reason);
+    await h.settle();
+    expect(h.telegram.got.get('56')).toBe(1);
+    expect(await h.inbox(ORG)).toEqual([]);
+    expect((await h.broadcasts.store.get(created.campaign.id))?.status).toBe('sending');
+    down = false;
+    // However often the scheduler looks again, one report.
+    await h.settle();
+    await h.settle();
+    expect((await h.inbox(ORG)).map((r) => r.text)).toEqual([expect.stringContaining('• Đã gửi: 1')]);
+    expect(await h.broadcasts.store.get(created.campaign.id)).toMatchObject({ status: 'done', recipients: 1 });
   });
 
   it('works without Redis too (in-memory mode, sent in-process)', async () => {

@@ -9,7 +9,7 @@ import { as, choiceLabelled, logActivity, register } from './helpers.js';
 describe('learning citizen: activity log with evidence', () => {
   let t: TestApp;
   const clock = new FakeClock('2026-05-20T03:00:00Z');
-  const acts = (user: string) => new LearningStore(t.app.redis, t.prefix, clock, t.app.log).activities(user, 2026);
+  const acts = (user: string) => new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas).activities(user, 2026);
 
   beforeAll(async () => {
     t = await createTestApp({ clock });

@@ -54,7 +54,7 @@ describe('learning citizen: CSV export and statistics', () => {
   beforeAll(async () => {
     dataDir = dataWithPopulation({ 'son-la': 2000, 'son-la.to-hieu': 4 });
     t = await createTestApp({ clock, dirs: { data: dataDir }, env: { ADMIN_IDS: 'telegram:7000' } });
-    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(dataDir, 'criteria.yaml'), t.app.areas) };
+    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas), criteria: Criteria.load(join(dataDir, 'criteria.yaml'), t.app.areas) };
     await seed('web:a', 'son-la.to-hieu', 'Nguyễn Văn A', 'approved');
     await seed('web:b', 'son-la.to-hieu', 'Trần Thị B', 'approved');
     await seed('web:c', 'son-la.chieng-an', 'Lê Văn C', 'returned', 'Thiếu "ảnh", cần bổ sung;\n=HYPERLINK("http://x")');

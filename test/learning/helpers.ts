@@ -9,7 +9,7 @@ export type Send = (message: string | Omit<Inbound, 'user'>) => Promise<Reply[]>
 
 /** The learning records of the test's bot, read as the bot reads them. */
 export function learningStore(t: TestApp): LearningStore {
-  return new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log);
+  return new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log, t.app.areas);
 }
 
 export function as(t: TestApp, user: string): Send {

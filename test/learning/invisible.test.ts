@@ -49,7 +49,7 @@ describe('free text the bot stores carries no invisible characters', () => {
 
     const stored = await learningStore(t).profile('telegram:777');
     expect(stored?.name).toBe('Trần Thị Lụa');
-    const acts = await new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log).activities('telegram:777', 2026);
+    const acts = await new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log, t.app.areas).activities('telegram:777', 2026);
     expect(acts[0]).toMatchObject({ title: 'Lớp tin học cơ bản', evidence: { caption: 'Chứng nhận', name: 'chung-nhanfdp.exe' } });
     expect(await traces(t, INVISIBLE)).toEqual([]);
   });

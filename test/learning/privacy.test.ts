@@ -20,7 +20,7 @@ describe('learning citizen: data rights', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
     const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });
     await t.send('web:officer', '/menu');
     await t.send('web:officer', `/join ${code}`);
@@ -112,7 +112,7 @@ describe('learning citizen: erasing a returned file that went out through the qu
   });
 
   it('leaves no key or value naming the person: the notice with the reason, the officers’ marks, the queue’s events', async () => {
-    const ctx: LearningContext = { app: bot.app, store: new LearningStore(bot.app.redis, bot.prefix, clock, bot.app.log), criteria: Criteria.load(join(bot.app.dirs.data, 'criteria.yaml'), bot.app.areas) };
+    const ctx: LearningContext = { app: bot.app, store: new LearningStore(bot.app.redis, bot.prefix, clock, bot.app.log, bot.app.areas), criteria: Criteria.load(join(bot.app.dirs.data, 'criteria.yaml'), bot.app.areas) };
     const queue = bot.app.need(OUTBOUND).durable();
     expect(queue).toBeDefined();
     const { code } = await bot.app.invites.create({ role: 'officer', area: 'son-la', ttlMs: 86_400_000, createdBy: 'test' });

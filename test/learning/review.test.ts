@@ -64,7 +64,7 @@ describe('learning citizen: review by the officers of the area', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
   });
   afterAll(() => t.close());
 

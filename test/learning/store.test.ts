@@ -16,7 +16,7 @@ describe('learning records in Redis', () => {
 
   beforeAll(async () => {
     t = await createTestApp({ clock, env: { ADMIN_IDS: 'telegram:7011,telegram:7012' } });
-    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+    ctx = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
   });
   afterAll(() => t.close());
 
@@ -84,8 +84,11 @@ describe('learning records in Redis', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'not_submitted' }]);
     const file = await store.file('web:race', 2026);
-    const counts = await store.counts(2026, ['son-la.to-hieu']);
-    expect(counts.get('son-la.to-hieu')?.submitted).toBe((await store.usersIn(2026, 'submitted', ['son-la.to-hieu'])).length);
+    // The figures count the one decision that was written, not the refused one.
+    const figures = (await store.figures.read(2026, 'son-la')).get('son-la.to-hieu')?.total;
+    expect(figures?.recognised).toBe((await store.usersIn(2026, 'approved', ['son-la.to-hieu'])).length);
+    expect(figures?.returned).toBe((await store.usersIn(2026, 'returned', ['son-la.to-hieu'])).length);
+    expect((figures?.recognised ?? 0) + (figures?.returned ?? 0)).toBeGreaterThanOrEqual(1);
     expect(await t.app.redis.zscore(store.keys.idx(2026, file?.status ?? 'submitted', 'son-la.to-hieu'), 'web:race')).not.toBeNull();
     expect(await t.app.redis.zscore(store.keys.idx(2026, 'submitted', 'son-la.to-hieu'), 'web:race')).toBeNull();
   });
@@ -120,7 +123,7 @@ describe('learning records survive a Redis restart (append-only file on)', () =>
     await server.restart();
     await untilAnswers(t.app.redis);
 
-    const store = new LearningStore(t.app.redis, t.prefix, clock, t.app.log);
+    const store = new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas);
     expect(await store.profile('web:durable')).toMatchObject({ name: 'Nguyễn Văn An', area: 'son-la.to-hieu' });
     expect(await store.file('web:durable', 2026)).toMatchObject({ status: 'registered' });
     expect((await store.activities('web:durable', 2026)).map((a) => a.title)).toEqual(['Lớp học bền vững']);
@@ -142,7 +145,7 @@ describe('learning records without Redis (in-memory mode)', () => {
       await send('9 9 9 9 9 9 9 9 9 9');
       await send({ choice: 'submit' });
       expect(textOf(await send({ choice: 'send' }))).toContain('đã gửi, chờ duyệt');
-      const ctx: LearningContext = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
+      const ctx: LearningContext = { app: t.app, store: new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log, t.app.areas), criteria: Criteria.load(join(t.app.dirs.data, 'criteria.yaml'), t.app.areas) };
       const id = (await ctx.store.file('web:mem', 2026))?.id as string;
       expect(await decide(ctx, 'telegram:7001', id, 'approved')).toMatchObject({ ok: true, file: { status: 'approved' } });
       expect(await ctx.store.usersIn(2026, 'approved', ['son-la.to-hieu'])).toEqual([expect.objectContaining({ user: 'web:mem' })]);

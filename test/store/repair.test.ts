@@ -20,7 +20,7 @@ describe('npm run admin -- repair indexes', () => {
   it("rebuilds the area and review indexes from each person's records and drops entries nobody's records back", async () => {
     t = await createTestApp();
     await register(as(t, 'web:indexed'), { name: 'Mai Văn Chỉ' });
-    const store = new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log);
+    const store = new LearningStore(t.app.redis, t.prefix, t.app.clock, t.app.log, t.app.areas);
     const registered = () => store.usersIn(2026, 'registered', ['son-la.to-hieu']).then((rows) => rows.map((r) => r.user));
     expect(await t.app.users.inArea('son-la.to-hieu')).toEqual(['web:indexed']);
     expect(await registered()).toEqual(['web:indexed']);

@@ -64,6 +64,27 @@ export class ConsoleBrowser {
   }
 }
 
+/** Reads RFC 4180 CSV back (quoted fields with commas, doubled quotes, CRLF), as a spreadsheet would. */
+export function readCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(field), (field = '');
+    else if (c === '\n') row.push(field.replace(/\r$/, '')), rows.push(row), (row = []), (field = '');
+    else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
 /** A browser signed in to the console as `user` (who must hold a console role), through the chat's link. */
 export async function signedInBrowser(app: App, user: string): Promise<ConsoleBrowser> {
   const browser = new ConsoleBrowser(app);

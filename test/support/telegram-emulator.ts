@@ -105,6 +105,8 @@ export class TelegramEmulator {
   private queue: Update[] = [];
   private waiters = new Set<() => void>();
   private faults: Fault[] = [];
+  /** Files people sent, by file_id: what getFile and the file download serve. */
+  private readonly files = new Map<string, Buffer>();
   private readonly blocked = new Set<string>();
   private nextUpdateId = 100;
   private nextMessageId = 1;
@@ -184,6 +186,11 @@ export class TelegramEmulator {
         message: { message_id: opts.messageId ?? 1, date: 0, chat: opts.chat ?? { id: from.id, type: 'private' }, from: this.botUser, text: '…' },
       },
     };
+  }
+
+  /** Keeps a file as Telegram's servers would once a person sent it, so that the bot can download it by its id. */
+  hostFile(fileId: string, bytes: Buffer): void {
+    this.files.set(fileId, bytes);
   }
 
   mediaUpdate(from: TgUser, media: Record<string, unknown>): Update {
@@ -289,6 +296,13 @@ export class TelegramEmulator {
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.apiRoot);
+    const download = /^\/file\/bot([^/]+)\/files\/([\w-]+)$/.exec(url.pathname);
+    if (download) {
+      const bytes = download[1] === this.token ? this.files.get(download[2] as string) : undefined;
+      if (!bytes) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length });
+      return void res.end(bytes);
+    }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
     if (!m) return this.reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = m as unknown as [string, string, string];
@@ -328,6 +342,12 @@ export class TelegramEmulator {
           allowedUpdates: params.allowed_updates,
         };
         return ok(true);
+      case 'getFile': {
+        const id = String(params.file_id ?? '');
+        const bytes = this.files.get(id);
+        if (!bytes) return fail(400, 'Bad Request: invalid file_id');
+        return ok({ file_id: id, file_unique_id: id, file_size: bytes.length, file_path: `files/${id}` });
+      }
       case 'deleteWebhook':
         this.webhook = undefined;
         return ok(true);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { App } from '../../app/app.js';
-import type { ChannelSender, DeliveryOutcome } from '../../core/delivery.js';
+import type { ChannelSender, DeliveryOutcome, FetchedFile } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
 import { InFlight } from '../../core/in-flight.js';
 import type { Inbound, Reply } from '../../core/message.js';
@@ -305,6 +305,19 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /** Stops taking updates and lets the ones in flight finish. */
+  /** A photo or document sent to the bot, through the Bot API's file download (bots may fetch files up to 20 MB). */
+  async fetchFile(fileId: string): Promise<FetchedFile | undefined> {
+    try {
+      const url = await this.telegraf.telegram.getFileLink(fileId);
+      const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      if (!res.ok) return undefined;
+      return { mime: res.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await res.arrayBuffer()) };
+    } catch (err) {
+      this.app.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'telegram: file could not be fetched');
+      return undefined;
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped.abort();
     const end = Date.now() + DRAIN_MS;

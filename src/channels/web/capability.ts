@@ -74,6 +74,10 @@ export const web: Capability = {
         await live.publish(user, entries);
         return { status: 'sent' };
       },
+      async fetchFile(fileId) {
+        const found = await uploads.read(fileId);
+        return found && { mime: found.record.mime, bytes: found.bytes };
+      },
     };
     app.senders.set('web', sender);
 

@@ -118,6 +118,12 @@ export class WebUploads {
     const [, fileId, expires, mac] = m as unknown as [string, string, string, string];
     const expected = Buffer.from(await this.ids.mac(`file:${fileId}:${expires}`));
     if (!timingSafeEqual(Buffer.from(mac), expected) || Number(expires) * 1000 < now) return undefined;
+    return this.read(fileId);
+  }
+
+  /** A file by its id, for a caller that has checked who may see it (the console's evidence link). */
+  async read(fileId: string): Promise<{ record: UploadRecord; bytes: Buffer } | undefined> {
+    if (!FILE_ID.test(fileId)) return undefined;
     const parsed = uploadRecordSchema.safeParse(tryParseJson((await this.redis.get(this.keys.upload(fileId))) ?? ''));
     if (!parsed.success) return undefined;
     try {
