@@ -37,6 +37,8 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
     const name = key.slice(p.length);
     let old: string | undefined;
     let m: RegExpExecArray | null;
+    // The learning figures came after cluster support (in slots of their own from the start): left as they are.
+    if (name.startsWith('lc:fig:')) continue;
     if ((m = /^users:\d+$/.exec(name))) {
       await redis.sadd(`${p}users`, ...(await redis.smembers(key)));
     } else if ((m = /^rem:(news|news-declined):\{n\d+\}$/.exec(name))) {
@@ -98,7 +100,7 @@ describe('npm run admin -- migrate', () => {
 
     await toOldLayout(t.app.redis, t.prefix);
     const old = await contents(t.app.redis, t.prefix);
-    expect(Object.keys(old).filter((k) => k.includes('{'))).toEqual([]);
+    expect(Object.keys(old).filter((k) => k.includes('{') && !k.startsWith('lc:fig:'))).toEqual([]);
     expect(old).toHaveProperty('users');
     expect(old).toHaveProperty(`s:${user}`);
     expect(old[`lc:acts:${user}:2026`]).toMatch(/^hash .*"title/);
