@@ -97,6 +97,8 @@ export class LearningStore {
     private readonly clock: Clock,
     private readonly log: Logger,
     areas: Areas,
+    /** Draws a candidate file id; tests pass their own to make two files meet. */
+    private readonly drawFileId: () => string = () => randomBytes(4).toString('hex'),
   ) {
     this.p = `${prefix}lc:`;
     this.figures = new Figures(redis, prefix, areas);
@@ -205,7 +207,8 @@ export class LearningStore {
       await this.dropYear(user, year);
     }
     const now = this.now();
-    const file: LearningFile = { id: randomBytes(4).toString('hex'), year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
+    const id = await this.claimFileId(user, year);
+    const file: LearningFile = { id, year, area, group, status: 'registered', scores: {}, registeredAt: now, updatedAt: now, submissions: 0 };
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
     const keys = [key, this.keys.refs(user)];
@@ -213,16 +216,28 @@ export class LearningStore {
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
       await Promise.all([
-        this.redis.set(fid, this.write(fileRefSchema, FILE_REF_NAMES, { user, year })),
         this.redis.sadd(this.keys.allYears(), String(year)),
         this.redis.zadd(idx, now, user),
         this.figures.follow(user, undefined, file),
       ]);
       return file;
     }
+    await this.redis.del(fid);
     const theirs = await this.file(user, year);
     if (!theirs) throw new RecordError(`the file of ${user} for ${year} was written meanwhile but cannot be read`);
     return theirs;
+  }
+
+  /**
+   * A new file id that no other file has: officers type these short ids, so they stay 8 characters, and
+   * among hundreds of thousands of files two random ones meet now and then (a province's 200,000 do).
+   */
+  private async claimFileId(user: string, year: number): Promise<string> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const id = this.drawFileId();
+      if (await this.redis.set(this.keys.fid(id), this.write(fileRefSchema, FILE_REF_NAMES, { user, year }), 'NX')) return id;
+    }
+    throw new RecordError('no free file id after 8 draws');
   }
 
   private async dropYear(user: string, year: number): Promise<void> {

@@ -33,6 +33,19 @@ describe('learning records in Redis', () => {
     expect(await store.file('web:w', 2026)).toEqual(before);
   });
 
+  it('gives a new file an id no other file has, even when the random draw repeats one', async () => {
+    const draws = ['0badf11e', '0badf11e', '0badf11e', 'c0ffee01'];
+    const store = new LearningStore(t.app.redis, t.prefix, clock, t.app.log, t.app.areas, () => draws.shift() ?? 'ffffffff');
+    const first = await store.createFile('web:id-1', 2026, 'son-la.to-hieu', 'resident');
+    const second = await store.createFile('web:id-2', 2026, 'son-la.to-hieu', 'resident');
+    expect([first.id, second.id]).toEqual(['0badf11e', 'c0ffee01']);
+    expect(await store.fileById('0badf11e')).toMatchObject({ user: 'web:id-1' });
+    expect(await store.fileById('c0ffee01')).toMatchObject({ user: 'web:id-2' });
+    // Asking again for a file the person already has draws nothing and changes nothing.
+    expect((await store.createFile('web:id-1', 2026, 'son-la.to-hieu', 'resident')).id).toBe('0badf11e');
+    expect(draws).toEqual([]);
+  });
+
   it('ignores a record that fails its schema when read back, and the conversation goes on', async () => {
     const send = as(t, 'web:corrupt');
     await register(send);
