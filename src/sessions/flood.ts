@@ -1,6 +1,4 @@
-import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
-import { Script } from '../store/script.js';
 
 /** A token bucket per person: short bursts pass (a pasted list, quick button taps), a flood does not. */
 export interface ThrottleOptions {
@@ -11,7 +9,6 @@ export interface ThrottleOptions {
 }
 
 export type ThrottleVerdict = 'pass' | 'notify' | 'drop';
-
 
 /** The verdicts as the Redis scripts number them. */
 export const VERDICTS: readonly ThrottleVerdict[] = ['pass', 'notify', 'drop'];
@@ -46,14 +43,6 @@ local function flood(key, burst, rate)
   return verdict
 end
 `;
-
-const TAKE = new Script('flood_take', 1, `${FLOOD_LUA}
-return flood(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))`);
-
-/** Takes a message from the person's bucket on its own (a message that waits behind another of theirs). */
-export async function takeFlood(redis: Redis, prefix: string, user: string, opts: ThrottleOptions): Promise<ThrottleVerdict> {
-  return VERDICTS[Number(await TAKE.run(redis, [floodKey(prefix, user)], [opts.burst, opts.perSecond]))] ?? 'pass';
-}
 
 interface Bucket {
   tokens: number;

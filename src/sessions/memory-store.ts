@@ -13,6 +13,7 @@ interface Entry {
 export class MemorySessionStore implements SessionStore {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
+  /** What the Redis store's lock does: no two turns of a person at once (the bot orders them, not this). */
   private readonly queue = new KeyedQueue();
   private throttle?: LocalThrottle;
 

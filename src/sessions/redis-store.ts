@@ -1,11 +1,10 @@
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
-import { KeyedQueue } from './keyed-queue.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
 import { transactByTurn, type SessionStore, type SessionUpdate, type Flooded, type StampedDirectory, type TurnOptions, type TurnOutcome, type TurnReader } from './store.js';
 import { heldLock, newLockToken } from '../store/lock.js';
 import { Script } from '../store/script.js';
-import { FLOOD_LUA, floodKey, takeFlood, VERDICTS } from './flood.js';
+import { FLOOD_LUA, floodKey, VERDICTS } from './flood.js';
 import { STAMP_LUA } from '../users/directory.js';
 
 /**
@@ -58,14 +57,13 @@ export class LockTimeoutError extends Error {}
 export class LockLostError extends Error {}
 
 /**
- * Sessions as JSON strings with a TTL. Inside one process a user's messages queue up; across
- * processes a short lock (SET NX PX) keeps them apart. A turn is two round trips: one script takes the
+ * Sessions as JSON strings with a TTL. The bot puts a person's messages in order (Bot.inOrder); a short
+ * lock (SET NX PX) keeps turns apart across instances. A turn is two round trips: one script takes the
  * flood limit and the lock and reads the session, another writes the session (only under our lock),
  * stamps the person's record and releases the lock.
  */
 export class RedisSessionStore implements SessionStore {
   readonly kind = 'redis' as const;
-  private readonly queue = new KeyedQueue();
   private readonly lockMs: number;
   private readonly waitMs: number;
 
@@ -95,33 +93,24 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
-    if (opts.flood && this.queue.busy(user)) {
-      // Behind another message of theirs, a message is judged when it arrives, not when its turn comes:
-      // messages sent together are one burst, however long the turns before them take.
-      const verdict = await takeFlood(this.redis, this.opts.prefix, user, opts.flood);
-      if (verdict !== 'pass') return { verdict };
-      opts = { ...opts, flood: null };
+    const token = newLockToken();
+    const opened = await this.open(user, token, opts);
+    if (opened.verdict !== 'pass') return opened;
+    let update: SessionUpdate<T>;
+    try {
+      update = await fn(opened.current, opened.also);
+    } catch (err) {
+      await heldLock(this.redis, this.lockKey(user), token).release();
+      throw err;
     }
-    return this.queue.run(user, async () => {
-      const token = newLockToken();
-      const opened = await this.open(user, token, opts);
-      if (opened.verdict !== 'pass') return opened;
-      let update: SessionUpdate<T>;
-      try {
-        update = await fn(opened.current, opened.also);
-      } catch (err) {
-        await heldLock(this.redis, this.lockKey(user), token).release();
-        throw err;
-      }
-      const directory = opts.stamp ? this.opts.directory : undefined;
-      const value = update.session ? encodeSession(update.session) : '';
-      const lang = directory && update.session ? update.session.lang : '';
-      const record = directory ? directory.recordKey(user) : this.key(user);
-      const ended = await END_TURN.run(this.redis, [this.key(user), this.lockKey(user), record], [token, value, this.opts.ttlMs, directory?.stampTime() ?? 0, lang]);
-      if (ended === -1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
-      if (ended === 1) await directory?.added(user);
-      return { verdict: 'pass', result: update.result };
-    });
+    const directory = opts.stamp ? this.opts.directory : undefined;
+    const value = update.session ? encodeSession(update.session) : '';
+    const lang = directory && update.session ? update.session.lang : '';
+    const record = directory ? directory.recordKey(user) : this.key(user);
+    const ended = await END_TURN.run(this.redis, [this.key(user), this.lockKey(user), record], [token, value, this.opts.ttlMs, directory?.stampTime() ?? 0, lang]);
+    if (ended === -1) throw new LockLostError(`session lock of ${user} was lost after ${this.lockMs} ms: change not written`);
+    if (ended === 1) await directory?.added(user);
+    return { verdict: 'pass', result: update.result };
   }
 
   private async open(user: string, token: string, opts: TurnOptions): Promise<{ verdict: 'pass'; current: LoadedSession; also?: Record<string, string> } | Flooded> {
@@ -142,8 +131,6 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async delete(user: string): Promise<void> {
-    await this.queue.run(user, async () => {
-      await this.redis.del(this.key(user));
-    });
+    await this.redis.del(this.key(user));
   }
 }

@@ -105,7 +105,7 @@ export const web: Capability = {
 
     async function handle(user: string, message: Omit<Parameters<App['bot']['handle']>[0], 'user'>): Promise<Reply[]> {
       try {
-        return await app.bot.handle({ user, ...message });
+        return await app.bot.inOrder(user, () => app.bot.handle({ user, ...message }));
       } catch (err) {
         if (err instanceof InboundError) throw new HttpError(400, err.message);
         throw err;
