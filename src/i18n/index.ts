@@ -39,6 +39,11 @@ export function catalogueKeys(tree: Catalogue, prefix = ''): string[] {
 }
 
 export function hasKey(tree: Catalogue, key: string): boolean {
+  return hasString(tree, key) || hasString(tree, `${key}_other`);
+}
+
+/** Whether the key names a text itself (a plural key, `x` for `x_one`/`x_other`, does not). */
+function hasString(tree: Catalogue, key: string): boolean {
   let node: string | Catalogue | undefined = tree;
   for (const part of key.split('.')) {
     if (typeof node !== 'object' || node === null) return false;

@@ -32,3 +32,10 @@ describe('locale catalogues', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('a key the code names', () => {
+  it('is found as a text, or as a plural whose other form exists, and not otherwise', () => {
+    const tree = { a: { text: 'x', count_one: '1 thing', count_other: '{{count}} things', only_one: '1' } };
+    expect(['a.text', 'a.count', 'a.only', 'a.missing', 'a'].map((k) => hasKey(tree, k))).toEqual([true, true, false, false, false]);
+  });
+});
