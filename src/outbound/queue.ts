@@ -101,7 +101,10 @@ export class DurableOutbound implements Outbound {
     this.ledger = new OutboundLedger(app, this.conn);
     this.payloads = new PayloadStore(app, this.conn);
     for (const channel of CHANNELS) {
-      const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: queuePrefix(app, channel) });
+      // No version check: BullMQ asks INFO as soon as a cluster says "connect", before its slots are
+      // known, and on this fail-fast connection the refusal is a rejection nobody can catch. The workers,
+      // whose connection queues, still check the version.
+      const queue = new Queue(`out-${channel}`, { connection: this.conn, prefix: queuePrefix(app, channel), skipVersionCheck: true });
       queue.on('error', (err) => this.outage.other(err, channel, 'queue'));
       this.queues.set(channel, queue);
     }
