@@ -1,10 +1,15 @@
 import type { LearningContext } from '../../learning/context.js';
 import { emptyFigures, MEASURES, monthOf, rolledUp, zeroCounts, type Counts } from '../../learning/figures.js';
 import { areaStats, type AreaStats } from '../../learning/stats.js';
+import type { GivenPopulation, GivenPopulations } from './populations.js';
+
+/** Where a row's population comes from: the map (data/areas.yaml), or the commune in the console. */
+export type PopulationOrigin = { from: 'map'; year: number } | { from: 'commune'; year: number; source: string };
 
 export interface DashboardRow extends AreaStats {
   /** Sent and not decided yet. */
   waiting: number;
+  populationFrom?: PopulationOrigin;
 }
 
 export interface Dashboard {
@@ -19,17 +24,26 @@ export interface Dashboard {
   targets: { year: number; share: number }[];
 }
 
-const row = (stats: AreaStats): DashboardRow => ({ ...stats, waiting: stats.submitted - stats.returned - stats.recognised });
+/** A row, with the population the commune gave where the map has none (the map's, where there is one, wins). */
+function row(ctx: LearningContext, stats: AreaStats, given: Map<string, GivenPopulation>): DashboardRow {
+  const out: DashboardRow = { ...stats, waiting: stats.submitted - stats.returned - stats.recognised };
+  const mapYear = ctx.app.areas.get(stats.area)?.populationYear;
+  const g = given.get(stats.area);
+  if (stats.population && mapYear) out.populationFrom = { from: 'map', year: mapYear };
+  else if (g) Object.assign(out, { population: g.population, share: stats.recognised / g.population, populationFrom: { from: 'commune', year: g.year, source: g.source } });
+  return out;
+}
 
 /**
  * What an area's dashboard shows, from the figures kept as files change: one read of the province's
  * counters whatever the number of citizens. The caller has checked that the person may see `area`.
  */
-export async function dashboard(ctx: LearningContext, area: string, year: number): Promise<Dashboard> {
+export async function dashboard(ctx: LearningContext, populations: GivenPopulations, area: string, year: number): Promise<Dashboard> {
   const { app, store, criteria } = ctx;
-  const own = await store.figures.read(year, store.figures.rootOf(area));
+  const root = store.figures.rootOf(area);
+  const [own, given] = await Promise.all([store.figures.read(year, root), populations.read(root)]);
   const total = rolledUp(app.areas, own, area);
-  const rows = app.areas.children(area).map((a) => row(areaStats(app.areas, a.id, 1, rolledUp(app.areas, own, a.id))));
+  const rows = app.areas.children(area).map((a) => row(ctx, areaStats(app.areas, a.id, 1, rolledUp(app.areas, own, a.id)), given));
 
   const now = monthOf(app.clock.now().getTime());
   const last = [now.startsWith(`${year}`) ? now : `${year}-12`, ...total.months.keys()].sort().at(-1) as string;
@@ -43,5 +57,5 @@ export async function dashboard(ctx: LearningContext, area: string, year: number
     for (const k of MEASURES) running[k] += c[k];
     months.push({ month, counts: { ...running } });
   }
-  return { year, area, total: row(areaStats(app.areas, area, 0, total)), rows, months, targets: [...criteria.file.targets].sort((a, b) => a.year - b.year) };
+  return { year, area, total: row(ctx, areaStats(app.areas, area, 0, total), given), rows, months, targets: [...criteria.file.targets].sort((a, b) => a.year - b.year) };
 }
