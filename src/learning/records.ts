@@ -55,28 +55,35 @@ export type Activity = z.infer<typeof activitySchema>;
 
 /**
  * How a year's activities are stored: one JSON array of rows, no field names repeated per activity, the
- * id not repeated as a hash field, the last change only when there was one (0 otherwise):
- * [id, date, kind, title, hours, indicators, createdAt, updatedAt or 0, evidence?].
+ * id not repeated as a hash field, the date as the number mmdd (the year is the key's), times in base 36,
+ * a link without text as its address without "https://", the evidence 0 when there is none, the last
+ * change only when there was one: [id, date, kind, title, hours, indicators,
+ * createdAt, evidence or 0, updatedAt?]. Rows written before ([id, "yyyy-mm-dd", kind, title, hours,
+ * indicators, createdAt, updatedAt or 0, evidence?], a link as ["l", url]) still read: their createdAt is a number.
  */
-const activityRowSchema = z.union([
-  z.tuple([z.string(), z.string(), z.string(), z.string(), z.number(), z.array(z.number()), z.number(), z.number()]),
-  z.tuple([z.string(), z.string(), z.string(), z.string(), z.number(), z.array(z.number()), z.number(), z.number(), z.unknown()]),
-]);
+const activityRowSchema = z
+  .tuple([z.string(), z.union([z.number().int().min(101).max(1231), z.string()]), z.string(), z.string(), z.number(), z.array(z.number()), z.union([z.number(), z.string()])])
+  .rest(z.unknown())
+  .refine((row) => row.length <= 9, 'a row of at most 9 fields');
 
 export function activityRow(a: Activity): unknown[] {
-  const row: unknown[] = [a.id, a.date, a.kind, a.title, a.hours, a.indicators, a.createdAt, a.updatedAt === a.createdAt ? 0 : a.updatedAt];
-  if (a.evidence) row.push(evidenceRow(a.evidence));
+  const row: unknown[] = [a.id, Number(a.date.slice(5).replace('-', '')), a.kind, a.title, a.hours, a.indicators, a.createdAt.toString(36)];
+  if (a.evidence || a.updatedAt !== a.createdAt) row.push(a.evidence ? evidenceRow(a.evidence) : 0);
+  if (a.updatedAt !== a.createdAt) row.push(a.updatedAt.toString(36));
   return row;
 }
 
-/** A link or a note as a short array (["l", url, text?], ["n", text]); a file keeps its object (platform fields). */
+const HTTPS = 'https://';
+
+/** A link alone as its url (https:// left out), a link with text or a note as a short array (["l", url, text], ["n", text]); a file keeps its object (platform fields). */
 function evidenceRow(e: Evidence): unknown {
-  if (e.type === 'link') return e.text === undefined ? ['l', e.url] : ['l', e.url, e.text];
+  if (e.type === 'link') return e.text === undefined ? (e.url.startsWith(HTTPS) ? e.url.slice(HTTPS.length) : e.url) : ['l', e.url, e.text];
   if (e.type === 'note') return ['n', e.text];
   return e;
 }
 
 function evidenceOfRow(stored: unknown): unknown {
+  if (typeof stored === 'string') return { type: 'link', url: stored.includes('://') ? stored : HTTPS + stored };
   if (!Array.isArray(stored)) return stored;
   const [type, first, second] = stored as unknown[];
   if (type === 'l') return { type: 'link', url: first, ...(second !== undefined && { text: second }) };
@@ -84,13 +91,33 @@ function evidenceOfRow(stored: unknown): unknown {
   return stored;
 }
 
-/** The activity a stored row holds, or what is wrong with the row. */
-export function activityOfRow(row: unknown): { ok: true; activity: Activity } | { ok: false; problem: string } {
+/** "yyyy-mm-dd" from the stored mmdd of the year (a string as rows written before held it). */
+function dateOfRow(stored: number | string, year: number): string {
+  if (typeof stored === 'string') return stored;
+  const mmdd = String(stored).padStart(4, '0');
+  return `${year}-${mmdd.slice(0, 2)}-${mmdd.slice(2)}`;
+}
+
+/** The activity a stored row of the year's holds, or what is wrong with the row. */
+export function activityOfRow(row: unknown, year: number): { ok: true; activity: Activity } | { ok: false; problem: string } {
   const r = activityRowSchema.safeParse(row);
-  const parsed = r.success
-    ? activitySchema.safeParse((([id, date, kind, title, hours, indicators, createdAt, updatedAt, evidence]) => ({ id, date, kind, title, hours, indicators, createdAt, updatedAt: updatedAt || createdAt, ...(evidence !== undefined && { evidence: evidenceOfRow(evidence) }) }))(r.data))
-    : r;
-  return parsed.success ? { ok: true, activity: parsed.data as Activity } : { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid' };
+  if (!r.success) return { ok: false, problem: r.error.issues[0]?.message ?? 'invalid' };
+  const [id, date, kind, title, hours, indicators, created, ...rest] = r.data;
+  // A row written before: createdAt a number, then updatedAt (0: none), then the evidence.
+  const [evidence, updated] = typeof created === 'number' ? [rest[1], rest[0] || created] : [rest[0] || undefined, rest[1] ?? created];
+  const time = (t: unknown) => (typeof t === 'string' ? parseInt(t, 36) : t);
+  const parsed = activitySchema.safeParse({
+    id,
+    date: dateOfRow(date, year),
+    kind,
+    title,
+    hours,
+    indicators,
+    createdAt: time(created),
+    updatedAt: time(updated),
+    ...(evidence !== undefined && { evidence: evidenceOfRow(evidence) }),
+  });
+  return parsed.success ? { ok: true, activity: parsed.data } : { ok: false, problem: parsed.error.issues[0]?.message ?? 'invalid' };
 }
 
 /**

@@ -293,7 +293,7 @@ export class LearningStore {
       return { raw, list: [] };
     }
     const list = rows.flatMap((row) => {
-      const read = activityOfRow(row);
+      const read = activityOfRow(row, year);
       if (read.ok) return [read.activity];
       this.log.warn({ key, problem: read.problem }, 'learning record failed validation; ignored');
       return [];
@@ -305,8 +305,9 @@ export class LearningStore {
     return (await this.readActivities(user, year)).list.find((a) => a.id === id);
   }
 
+  /** Six base-36 characters (31 bits, as random as the eight hex digits used before, which still read). */
   newActivityId(): string {
-    return randomBytes(4).toString('hex');
+    return (randomBytes(4).readUInt32BE() % 36 ** 6).toString(36).padStart(6, '0');
   }
 
   async putActivity(user: string, year: number, activity: Activity): Promise<void> {

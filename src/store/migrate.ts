@@ -1,7 +1,7 @@
 import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
-import { activityRow, activitySchema } from '../learning/records.js';
+import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -104,6 +104,13 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m) count(await compactActivities(redis, key, `${p}lc:a:${m[1]}:${m[2]}`));
     }
   }
+  // Rows of the array written before (date "yyyy-mm-dd", times in milliseconds, a link as ["l", url]): now shorter.
+  for await (const page of scanKeys(redis, `${glob(p)}lc:a:*`)) {
+    for (const key of page) {
+      const m = /^lc:a:\{u:[^}]+\}:(\d{4})$/.exec(key.slice(p.length));
+      if (m && (await shortenRows(redis, key, Number(m[1])))) report.moved++;
+    }
+  }
   // A person's references to shared keys were a set of full key names: now a small hash of their names after `lc:`.
   for await (const page of scanKeys(redis, `${glob(p)}lc:refs:*`)) {
     for (const key of page) {
@@ -188,6 +195,21 @@ async function compactActivities(redis: Redis, from: string, to: string): Promis
   const set = rows.length ? await redis.set(to, JSON.stringify(rows), 'NX') : 'OK';
   await redis.del(from);
   return set === 'OK' ? 'moved' : 'dropped';
+}
+
+/** Rewrites a year's rows in the current form when any is in the form written before; whether it did. */
+async function shortenRows(redis: Redis, key: string, year: number): Promise<boolean> {
+  const raw = await redis.get(key);
+  const rows = raw == null ? undefined : tryParseJson(raw);
+  if (!Array.isArray(rows)) return false;
+  const next = JSON.stringify(rows.map((row) => {
+    const read = activityOfRow(row, year);
+    // A row that does not read stays as it was (the bot logs and skips it).
+    return read.ok ? activityRow(read.activity) : row;
+  }));
+  if (next === raw) return false;
+  await redis.set(key, next);
+  return true;
 }
 
 async function splitSet(redis: Redis, old: string, to: (member: string) => string, report: MigrationReport): Promise<void> {

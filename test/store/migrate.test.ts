@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
 import { activityOfRow } from '../../src/learning/records.js';
+import { LearningStore } from '../../src/learning/store.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { Subscriptions } from '../../src/reminders/subscriptions.js';
@@ -56,7 +57,7 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
       // A year's activities were a hash of whole JSON objects, by id.
       const rows = JSON.parse((await redis.get(key)) as string) as unknown[];
       for (const row of rows) {
-        const read = activityOfRow(row);
+        const read = activityOfRow(row, Number(m[2]));
         if (read.ok) await redis.hset(`${p}lc:acts:${m[1]}:${m[2]}`, read.activity.id, JSON.stringify(read.activity));
       }
     } else if ((m = /^lc:r:\{u:([^}]+)\}$/.exec(name))) {
@@ -132,5 +133,40 @@ describe('npm run admin -- migrate', () => {
     await send('/deletedata');
     await send({ choice: 'yes' });
     expect(await traces(t, [user, 'Hà Văn Chuyển'])).toEqual([]);
+  });
+});
+
+describe('npm run admin -- migrate, on activities in the first array form', () => {
+  it('reads rows written before, and rewrites them shorter with the same activities', async () => {
+    const app = await createTestApp();
+    try {
+      const store = new LearningStore(app.app.redis, app.prefix, app.app.clock, app.app.log, app.app.areas);
+      const user = 'web:rows';
+      // As the code before wrote them: the date "yyyy-mm-dd", times in ms, 0 for no change, a link as ["l", url].
+      const before = [
+        ['6e35143e', '2026-03-10', 'course', 'Lớp bồi dưỡng kỹ năng số', 2, [1, 3, 5], 1796657168933, 0, ['l', 'https://drive.example.vn/a.jpg']],
+        ['6e9dd1bb', '2026-04-02', 'course', 'Đọc sách', 1.5, [2], 1796657169013, 1796657170000, ['n', 'Sổ tay']],
+        ['fbbe5458', '2026-05-20', 'course', 'Không minh chứng', 3, [4], 1796657169100, 0],
+      ];
+      const key = store.keys.acts(user, 2026);
+      await app.app.redis.set(key, JSON.stringify(before));
+      const read = await store.activities(user, 2026);
+      expect(read).toEqual([
+        { id: '6e35143e', date: '2026-03-10', kind: 'course', title: 'Lớp bồi dưỡng kỹ năng số', hours: 2, indicators: [1, 3, 5], createdAt: 1796657168933, updatedAt: 1796657168933, evidence: { type: 'link', url: 'https://drive.example.vn/a.jpg' } },
+        { id: '6e9dd1bb', date: '2026-04-02', kind: 'course', title: 'Đọc sách', hours: 1.5, indicators: [2], createdAt: 1796657169013, updatedAt: 1796657170000, evidence: { type: 'note', text: 'Sổ tay' } },
+        { id: 'fbbe5458', date: '2026-05-20', kind: 'course', title: 'Không minh chứng', hours: 3, indicators: [4], createdAt: 1796657169100, updatedAt: 1796657169100 },
+      ]);
+      const first = await runMigrate(app);
+      expect(JSON.parse(first.out[0] as string).moved).toBe(1);
+      const stored = (await app.app.redis.get(key)) as string;
+      expect(Buffer.byteLength(stored)).toBeLessThan(Buffer.byteLength(JSON.stringify(before)) - 40);
+      expect(JSON.parse(stored)[0]).toEqual(['6e35143e', 310, 'course', 'Lớp bồi dưỡng kỹ năng số', 2, [1, 3, 5], (1796657168933).toString(36), 'drive.example.vn/a.jpg']);
+      expect(await store.activities(user, 2026)).toEqual(read);
+      // Once is enough.
+      expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
+      expect(await app.app.redis.get(key)).toBe(stored);
+    } finally {
+      await app.close();
+    }
   });
 });
