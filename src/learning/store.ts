@@ -63,6 +63,15 @@ if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2]) end
 return 1`);
 
+/** The field of the person's refs hash that holds their consent (refs are `y:`, `idx:` and `fid:` names). */
+export const CONSENT_FIELD = 'c';
+
+/** KEYS: refs, the consent key written before (dropped: the hash holds it now). ARGV: the consent. */
+const SET_CONSENT = new Script('learning_set_consent', 2, `
+redis.call('HSET', KEYS[1], '${CONSENT_FIELD}', ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1`);
+
 /** A file's place in its index: the review queue is oldest submission first, the others by last change. */
 function indexScore(file: LearningFile): number {
   return file.status === 'submitted' ? (file.submittedAt ?? file.updatedAt) : file.updatedAt;
@@ -74,14 +83,15 @@ export class RecordError extends Error {}
 /**
  * The learning records in plain Redis structures under `<prefix>lc:`:
  *
- * - `consent:<user>`, `profile:<user>`: JSON strings;
+ * - `profile:<user>`: JSON string;
  * - `file:<user>:<year>`: JSON string, one file per person and year;
  * - `a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
- * - `r:<user>`: the years they have files for (`y:<year>`) and every index and key that names them (by
- *   their names after `lc:`), a small hash (compact in Redis), so that erasing finds them all;
+ * - `r:<user>`: the years they have files for (`y:<year>`), every index and key that names them (by
+ *   their names after `lc:`), so that erasing finds them all, and their consent (`c`, short JSON; a key
+ *   `consent:<user>` when written before): a small hash, compact in Redis while its values stay short;
  * - `fig:{<year>:<province>}:*`: the figures per area and month (see figures.ts), following every change.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
@@ -144,14 +154,17 @@ export class LearningStore {
 
   // Consent and profile
 
+  /** In the person's refs hash (field `c`: a key of its own costs more than the record); a key of its own when written before. */
   async consent(user: string): Promise<Consent | undefined> {
-    const key = this.keys.consent(user);
-    return this.read(consentSchema, CONSENT_NAMES, key, await this.redis.get(key));
+    const inRefs = await this.redis.hget(this.keys.refs(user), CONSENT_FIELD);
+    if (inRefs != null) return this.read(consentSchema, CONSENT_NAMES, this.keys.refs(user), inRefs);
+    const own = this.keys.consent(user);
+    return this.read(consentSchema, CONSENT_NAMES, own, await this.redis.get(own));
   }
 
   async setConsent(user: string, version: string): Promise<Consent> {
     const consent: Consent = { version, at: this.now() };
-    await this.redis.set(this.keys.consent(user), this.write(consentSchema, CONSENT_NAMES, consent));
+    await SET_CONSENT.run(this.redis, [this.keys.refs(user), this.keys.consent(user)], [this.write(consentSchema, CONSENT_NAMES, consent)]);
     return consent;
   }
 

@@ -2,6 +2,7 @@ import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
 import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
+import { CONSENT_FIELD } from '../learning/store.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -129,6 +130,17 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (!m) continue;
       const years = await redis.smembers(key);
       if (years.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
+      await redis.del(key);
+      report.moved++;
+    }
+  }
+  // The consent was a key of its own: now a field of the same hash (the current one wins).
+  for await (const page of scanKeys(redis, `${glob(p)}lc:consent:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:consent:(\{u:[^}]+\})$/.exec(key.slice(p.length));
+      const consent = m ? await redis.get(key) : null;
+      if (!m || consent == null) continue;
+      await redis.hsetnx(`${p}lc:r:${m[1]}`, CONSENT_FIELD, consent);
       await redis.del(key);
       report.moved++;
     }

@@ -86,6 +86,11 @@ describe('learning records in Redis', () => {
     const changed = await store.updateFile(user, 2026, (f) => ({ ...f, scores: { ...f.scores, '2': 5 } }));
     expect(changed.ok).toBe(true);
     expect(await store.file(user, 2026)).toMatchObject({ id: 'abcd1234', scores: { '1': 7, '2': 5 } });
+    // A new consent goes into the person's small hash, and the key of its own goes.
+    await store.setConsent(user, '2026-2');
+    expect(await store.consent(user)).toMatchObject({ version: '2026-2' });
+    expect(await t.app.redis.exists(store.keys.consent(user))).toBe(0);
+    expect(await t.app.redis.object('ENCODING', store.keys.refs(user))).toBe('listpack');
   });
 
   it('lets exactly one of two officers deciding at once win', async () => {

@@ -62,7 +62,10 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
       }
     } else if ((m = /^lc:r:\{u:([^}]+)\}$/.exec(name))) {
       // References were a set of full key names, and the years a set of their own.
-      const fields = await redis.hkeys(key);
+      // The consent was a key of its own.
+      const consent = await redis.hget(key, 'c');
+      if (consent != null) await redis.set(`${p}lc:consent:${m[1]}`, consent);
+      const fields = (await redis.hkeys(key)).filter((f) => f !== 'c');
       await redis.sadd(`${p}lc:refs:${m[1]}`, ...fields.filter((f) => !f.startsWith('y:')).map((ref) => `${p}lc:${ref}`));
       await redis.sadd(`${p}lc:years:${m[1]}`, ...fields.filter((f) => f.startsWith('y:')).map((f) => f.slice(2)));
     } else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
@@ -107,6 +110,7 @@ describe('npm run admin -- migrate', () => {
     expect(old[`lc:acts:${user}:2026`]).toMatch(/^hash .*"title/);
     expect(old[`lc:refs:${user}`]).toMatch(/^set .*lc:idx:2026/);
     expect(old[`lc:years:${user}`]).toBe('set ["2026"]');
+    expect(old[`lc:consent:${user}`]).toMatch(/^string .*2026-1/);
 
     const first = await runMigrate(t);
     expect(first.code).toBe(0);
