@@ -142,6 +142,27 @@ export const FILE_NAMES: StoredNames = {
   decision: 'd',
   lastReturn: 'lr',
 };
+/**
+ * A file as stored: short names, and without what its key or its other fields already say (the year, no
+ * scores, no submissions, the status "registered", a last change at registration); storedFile and
+ * fileOfStored are each other's reverse. A file written before with every field still reads.
+ */
+export function storedFile(file: LearningFile): Record<string, unknown> {
+  const { year: _year, ...rest } = file;
+  const stored = shortNames(rest, FILE_NAMES);
+  if (!Object.keys(file.scores).length) delete stored.sc;
+  if (file.submissions === 0) delete stored.n;
+  if (file.status === 'registered') delete stored.s;
+  if (file.updatedAt === file.registeredAt) delete stored.u;
+  return stored;
+}
+
+export function fileOfStored(stored: unknown, year: number): unknown {
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored) || !('i' in stored)) return longNames(stored, FILE_NAMES);
+  const s = stored as Record<string, unknown>;
+  return longNames({ y: year, sc: {}, n: 0, s: 'registered', u: s.r, ...s }, FILE_NAMES);
+}
+
 export const FILE_REF_NAMES: StoredNames = { user: 'u', year: 'y' };
 
 /** The record with its top-level fields under their stored names. */

@@ -12,7 +12,8 @@ import {
   activityOfRow,
   activityRow,
   CONSENT_NAMES,
-  FILE_NAMES,
+  fileOfStored,
+  storedFile,
   FILE_REF_NAMES,
   longNames,
   PROFILE_NAMES,
@@ -143,9 +144,25 @@ export class LearningStore {
   }
 
   private write<T extends object>(schema: z.ZodType<T>, names: StoredNames, value: T): string {
+    return JSON.stringify(shortNames(this.checked(schema, value), names));
+  }
+
+  private checked<T>(schema: z.ZodType<T>, value: T): T {
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new RecordError(`invalid learning record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return JSON.stringify(shortNames(parsed.data, names));
+    return parsed.data;
+  }
+
+  private readFile(key: string, year: number, raw: string | null | undefined): LearningFile | undefined {
+    if (raw == null) return undefined;
+    const parsed = fileSchema.safeParse(fileOfStored(tryParseJson(raw), year));
+    if (parsed.success) return parsed.data;
+    this.log.warn({ key, problem: parsed.error.issues[0]?.message }, 'learning record failed validation; ignored');
+    return undefined;
+  }
+
+  private writeFile(file: LearningFile): string {
+    return JSON.stringify(storedFile(this.checked(fileSchema, file)));
   }
 
   now(): number {
@@ -188,7 +205,7 @@ export class LearningStore {
 
   async file(user: string, year: number): Promise<LearningFile | undefined> {
     const key = this.keys.file(user, year);
-    return this.read(fileSchema, FILE_NAMES, key, await this.redis.get(key));
+    return this.readFile(key, year, await this.redis.get(key));
   }
 
   /** The person's most recent file: the one the learning menu works on. */
@@ -214,7 +231,7 @@ export class LearningStore {
     const key = this.keys.file(user, year);
     const raw = await this.redis.get(key);
     if (raw != null) {
-      const existing = this.read(fileSchema, FILE_NAMES, key, raw);
+      const existing = this.readFile(key, year, raw);
       if (existing) return existing;
       // Unreadable (already logged): the year starts again rather than staying blocked.
       await this.dropYear(user, year);
@@ -225,7 +242,7 @@ export class LearningStore {
     const idx = this.keys.idx(year, file.status, area);
     const fid = this.keys.fid(file.id);
     const keys = [key, this.keys.refs(user)];
-    const created = await CREATE_FILE.run(this.redis, keys, [this.write(fileSchema, FILE_NAMES, file), String(year), this.refOf(idx), this.refOf(fid)]);
+    const created = await CREATE_FILE.run(this.redis, keys, [this.writeFile(file), String(year), this.refOf(idx), this.refOf(fid)]);
     if (created === 1) {
       // The shared indexes follow the person's write; `npm run admin -- repair indexes` redoes them.
       await Promise.all([
@@ -274,14 +291,14 @@ export class LearningStore {
     const key = this.keys.file(user, year);
     for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
       const raw = await this.redis.get(key);
-      const before = this.read(fileSchema, FILE_NAMES, key, raw);
+      const before = this.readFile(key, year, raw);
       if (!before || raw == null) return { ok: false, reason: 'missing' };
       const after = change(structuredClone(before));
       if (typeof after === 'string') return { ok: false, reason: after };
       after.updatedAt = this.now();
       const score = indexScore(after);
       const [was, now] = [this.keys.idx(before.year, before.status, before.area), this.keys.idx(after.year, after.status, after.area)];
-      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.write(fileSchema, FILE_NAMES, after), this.refOf(was), this.refOf(now)]);
+      const swapped = await SWAP_FILE.run(this.redis, [key, this.keys.refs(user)], [raw, this.writeFile(after), this.refOf(was), this.refOf(now)]);
       if (swapped === 1) {
         await Promise.all([was !== now ? this.redis.zrem(was, user) : undefined, this.redis.zadd(now, score, user), this.figures.follow(user, before, after)]);
         return { ok: true, file: after };
@@ -324,9 +341,8 @@ export class LearningStore {
   }
 
   async putActivity(user: string, year: number, activity: Activity): Promise<void> {
-    const checked = activitySchema.safeParse(activity);
-    if (!checked.success) throw new RecordError(`invalid learning record: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    await this.changeActivities(user, year, (list) => [...list.filter((a) => a.id !== activity.id), checked.data]);
+    const checked = this.checked(activitySchema, activity);
+    await this.changeActivities(user, year, (list) => [...list.filter((a) => a.id !== activity.id), checked]);
   }
 
   async deleteActivity(user: string, year: number, id: string): Promise<boolean> {

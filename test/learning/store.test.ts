@@ -73,6 +73,11 @@ describe('learning records in Redis', () => {
     await register(send);
     const raw = (await t.app.redis.get(store.keys.profile('web:compact'))) as string;
     expect(raw).not.toContain('birthYear');
+    // A new file does not repeat its year, nor empty scores, no submissions, the first status or an unchanged time.
+    const year = (await store.latestFile('web:compact'))?.year as number;
+    const fileRaw = JSON.parse((await t.app.redis.get(store.keys.file('web:compact', year))) as string) as Record<string, unknown>;
+    expect(Object.keys(fileRaw).sort()).toEqual(['a', 'g', 'i', 'r']);
+    expect(await store.file('web:compact', year)).toMatchObject({ year, status: 'registered', scores: {}, submissions: 0, updatedAt: fileRaw.r });
     // As the versions before compact records wrote them.
     const user = 'web:longnames';
     await t.app.redis.set(store.keys.consent(user), JSON.stringify({ version: '2026-1', at: 1 }));
