@@ -14,8 +14,9 @@ function draftOf(turn: Turn): Draft {
   return learningData.read(turn).act ?? {};
 }
 
+/** An empty draft is left out of the session (it is kept between messages, one per person). */
 function setDraft(turn: Turn, act: Draft): void {
-  learningData.update(turn, { act });
+  learningData.update(turn, { act: Object.keys(act).length ? act : undefined });
 }
 
 /** Why the activity log cannot change the file: none yet, or it is with an officer or decided. */

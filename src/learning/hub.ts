@@ -18,7 +18,8 @@ export function registerHub(ctx: LearningContext): void {
         year: file?.year ?? year,
         registered: Boolean(file),
         editable: file ? isEditable(file) : false,
-        new_year: Boolean(file && file.year < year),
+        // Only when true: the flows ask `eq: true`, and the session (kept between messages) stays short.
+        new_year: file && file.year < year ? true : undefined,
       });
       if (!file) {
         // An officer back from the review queue reads their menu (with "Duyệt hồ sơ"), not a line meant for citizens.
