@@ -73,6 +73,18 @@ redis.call('HSET', KEYS[1], '${CONSENT_FIELD}', ARGV[1])
 redis.call('DEL', KEYS[2])
 return 1`);
 
+/** The profile's fields in the refs hash: `p` and the stored name (the name first: present means a profile). */
+const PROFILE_FIELDS = ['pn', 'pb', 'pa', 'pg', 'pp', 'pu'];
+const NUMERIC = new Set(['pb', 'pu']);
+
+/** KEYS: refs, the profile key written before (dropped). ARGV: field, value, ...; '' removes the field. */
+const SET_PROFILE = new Script('learning_set_profile', 2, `
+for i = 1, #ARGV, 2 do
+  if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+end
+redis.call('DEL', KEYS[2])
+return 1`);
+
 /** A file's place in its index: the review queue is oldest submission first, the others by last change. */
 function indexScore(file: LearningFile): number {
   return file.status === 'submitted' ? (file.submittedAt ?? file.updatedAt) : file.updatedAt;
@@ -84,15 +96,14 @@ export class RecordError extends Error {}
 /**
  * The learning records in plain Redis structures under `<prefix>lc:`:
  *
- * - `profile:<user>`: JSON string;
  * - `file:<user>:<year>`: JSON string, one file per person and year;
  * - `a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
  * - `r:<user>`: the years they have files for (`y:<year>`), every index and key that names them (by
- *   their names after `lc:`), so that erasing finds them all, and their consent (`c`, short JSON; a key
- *   `consent:<user>` when written before): a small hash, compact in Redis while its values stay short;
+ *   their names after `lc:`), so that erasing finds them all, their consent (`c`, short JSON) and profile
+ *   (`pn`, `pb`...: its fields; `consent:<user>` and `profile:<user>`, JSON, when written before): a small hash, compact in Redis while its values stay short;
  * - `fig:{<year>:<province>}:*`: the figures per area and month (see figures.ts), following every change.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
@@ -185,14 +196,38 @@ export class LearningStore {
     return consent;
   }
 
+  /** Migration: a profile in a key of its own (as written before) into the refs hash, unless one is there; whether it moved one. */
+  async moveProfile(user: string): Promise<boolean> {
+    const own = this.keys.profile(user);
+    const raw = await this.redis.get(own);
+    if (raw == null) return false;
+    const profile = this.read(profileSchema, PROFILE_NAMES, own, raw);
+    const current = await this.redis.hexists(this.keys.refs(user), PROFILE_FIELDS[0] as string);
+    if (profile && !current) await this.saveStoredProfile(user, profile);
+    else await this.redis.del(own);
+    return true;
+  }
+
+  /** Short fields of the person's refs hash (`p` + its stored name); a key of its own when written before. */
   async profile(user: string): Promise<Profile | undefined> {
-    const key = this.keys.profile(user);
-    return this.read(profileSchema, PROFILE_NAMES, key, await this.redis.get(key));
+    const refs = this.keys.refs(user);
+    const values = await this.redis.hmget(refs, ...PROFILE_FIELDS);
+    if (values[0] != null) {
+      const stored = Object.fromEntries(PROFILE_FIELDS.flatMap((f, i) => (values[i] == null ? [] : [[f.slice(1), NUMERIC.has(f) ? Number(values[i]) : values[i]]])));
+      return this.read(profileSchema, PROFILE_NAMES, refs, JSON.stringify(stored));
+    }
+    const own = this.keys.profile(user);
+    return this.read(profileSchema, PROFILE_NAMES, own, await this.redis.get(own));
   }
 
   async saveProfile(user: string, profile: Omit<Profile, 'updatedAt'>): Promise<Profile> {
-    const record: Profile = { ...profile, updatedAt: this.now() };
-    await this.redis.set(this.keys.profile(user), this.write(profileSchema, PROFILE_NAMES, record));
+    return this.saveStoredProfile(user, { ...profile, updatedAt: this.now() });
+  }
+
+  private async saveStoredProfile(user: string, profile: Profile): Promise<Profile> {
+    const record = this.checked(profileSchema, profile);
+    const stored = shortNames(record, PROFILE_NAMES);
+    await SET_PROFILE.run(this.redis, [this.keys.refs(user), this.keys.profile(user)], PROFILE_FIELDS.flatMap((f) => [f, String(stored[f.slice(1)] ?? '')]));
     return record;
   }
 

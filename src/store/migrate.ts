@@ -2,7 +2,7 @@ import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
 import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
-import { CONSENT_FIELD } from '../learning/store.js';
+import { CONSENT_FIELD, LearningStore } from '../learning/store.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -143,6 +143,14 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       await redis.hsetnx(`${p}lc:r:${m[1]}`, CONSENT_FIELD, consent);
       await redis.del(key);
       report.moved++;
+    }
+  }
+  // So was the profile: now short fields of the same hash.
+  const learning = new LearningStore(redis, p, app.clock, app.log, app.areas);
+  for await (const page of scanKeys(redis, `${glob(p)}lc:profile:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:profile:\{u:([^}]+)\}$/.exec(key.slice(p.length));
+      if (m && (await learning.moveProfile(m[1] as string))) report.moved++;
     }
   }
   progress('activities and references compacted');

@@ -241,7 +241,7 @@ describe('learning citizen: consent and registration', () => {
     expect(textOf(again)).toContain(`Thông báo bản ${NOTICE_VERSION}`);
     const refused = await send({ choice: 'no' });
     expect(textOf(refused)).toContain('vẫn được giữ; muốn xóa, gõ /deletedata');
-    expect(await t.app.redis.exists(`${t.prefix}lc:profile:{u:web:old-notice}`)).toBe(1);
+    expect(await learningStore(t).profile('web:old-notice')).toBeDefined();
     await send({ choice: 'learning' });
     const back = await send({ choice: 'yes' });
     expect(textOf(back)).toContain('Hồ sơ năm 2026: đang chuẩn bị');

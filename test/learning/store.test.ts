@@ -23,7 +23,7 @@ describe('learning records in Redis', () => {
   it('refuses to write a record that fails its schema, and writes nothing', async () => {
     const { store } = ctx;
     await expect(store.saveProfile('web:w', { name: 'An', birthYear: 1990, area: 'son-la.to-hieu', group: 'resident', phone: '12345' })).rejects.toThrow(RecordError);
-    expect(await t.app.redis.exists(store.keys.profile('web:w'))).toBe(0);
+    expect(await t.app.redis.exists(store.keys.profile('web:w'), store.keys.refs('web:w'))).toBe(0);
     await store.createFile('web:w', 2026, 'son-la.to-hieu', 'resident');
     const bad = { id: 'abcdef12', date: '2026-02-30x', kind: 'course', title: 'x', hours: -1, indicators: [], createdAt: 1, updatedAt: 1 };
     await expect(store.putActivity('web:w', 2026, bad)).rejects.toThrow(/date|hours|indicators/);
@@ -71,8 +71,10 @@ describe('learning records in Redis', () => {
     const { store } = ctx;
     const send = as(t, 'web:compact');
     await register(send);
-    const raw = (await t.app.redis.get(store.keys.profile('web:compact'))) as string;
-    expect(raw).not.toContain('birthYear');
+    // The profile is short fields of the person's small hash, which stays compact.
+    expect(await t.app.redis.hmget(store.keys.refs('web:compact'), 'pn', 'pb')).toEqual([expect.any(String), expect.stringMatching(/^\d{4}$/)]);
+    expect(await t.app.redis.object('ENCODING', store.keys.refs('web:compact'))).toBe('listpack');
+    expect(await t.app.redis.exists(store.keys.profile('web:compact'))).toBe(0);
     // A new file does not repeat its year, nor empty scores, no submissions, the first status or an unchanged time.
     const year = (await store.latestFile('web:compact'))?.year as number;
     const fileRaw = JSON.parse((await t.app.redis.get(store.keys.file('web:compact', year))) as string) as Record<string, unknown>;
@@ -95,6 +97,13 @@ describe('learning records in Redis', () => {
     await store.setConsent(user, '2026-2');
     expect(await store.consent(user)).toMatchObject({ version: '2026-2' });
     expect(await t.app.redis.exists(store.keys.consent(user))).toBe(0);
+    // So does a profile, its phone removed when it is changed without one.
+    await store.saveProfile(user, { name: 'Lê Thị Mới', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident' });
+    expect(await store.profile(user)).toMatchObject({ name: 'Lê Thị Mới', birthYear: 1970 });
+    expect(await t.app.redis.exists(store.keys.profile(user))).toBe(0);
+    await store.saveProfile(user, { name: 'Lê Thị Mới', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident', phone: '0912345678' });
+    await store.saveProfile(user, { name: 'Lê Thị Mới', birthYear: 1971, area: 'son-la.to-hieu', group: 'resident' });
+    expect(await store.profile(user)).not.toHaveProperty('phone');
     expect(await t.app.redis.object('ENCODING', store.keys.refs(user))).toBe('listpack');
   });
 

@@ -62,10 +62,11 @@ async function toOldLayout(redis: Redis, p: string): Promise<void> {
       }
     } else if ((m = /^lc:r:\{u:([^}]+)\}$/.exec(name))) {
       // References were a set of full key names, and the years a set of their own.
-      // The consent was a key of its own.
-      const consent = await redis.hget(key, 'c');
-      if (consent != null) await redis.set(`${p}lc:consent:${m[1]}`, consent);
-      const fields = (await redis.hkeys(key)).filter((f) => f !== 'c');
+      // The consent and the profile were keys of their own.
+      const h = await redis.hgetall(key);
+      if (h.c != null) await redis.set(`${p}lc:consent:${m[1]}`, h.c);
+      if (h.pn != null) await redis.set(`${p}lc:profile:${m[1]}`, JSON.stringify({ name: h.pn, birthYear: Number(h.pb), area: h.pa, group: h.pg, ...(h.pp ? { phone: h.pp } : {}), updatedAt: Number(h.pu) }));
+      const fields = Object.keys(h).filter((f) => f !== 'c' && !/^p[a-z]$/.test(f));
       await redis.sadd(`${p}lc:refs:${m[1]}`, ...fields.filter((f) => !f.startsWith('y:')).map((ref) => `${p}lc:${ref}`));
       await redis.sadd(`${p}lc:years:${m[1]}`, ...fields.filter((f) => f.startsWith('y:')).map((f) => f.slice(2)));
     } else if ((m = /^rem:done:(.+):\{(.+)\}$/.exec(name))) old = `rem:done:${m[1]}:${m[2]}`;
@@ -111,6 +112,7 @@ describe('npm run admin -- migrate', () => {
     expect(old[`lc:refs:${user}`]).toMatch(/^set .*lc:idx:2026/);
     expect(old[`lc:years:${user}`]).toBe('set ["2026"]');
     expect(old[`lc:consent:${user}`]).toMatch(/^string .*2026-1/);
+    expect(old[`lc:profile:${user}`]).toMatch(/^string .*birthYear/);
 
     const first = await runMigrate(t);
     expect(first.code).toBe(0);
