@@ -96,14 +96,15 @@ export class RecordError extends Error {}
 /**
  * The learning records in plain Redis structures under `<prefix>lc:`:
  *
- * - `file:<user>:<year>`: JSON string, one file per person and year;
+ * - `file:<user>:<year>`: JSON string, one file per person and year (see storedFile);
  * - `a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  * - `fid:<file id>`: JSON {user, year}, so that officers and exports name a file without the account;
  * - `idx:<year>:<status>:<area>`: sorted set of users, scored by the time of the last change (the review
  *   queue is `idx:<year>:submitted:<area>`, oldest first); `years`: the years that have any file;
  * - `r:<user>`: the years they have files for (`y:<year>`), every index and key that names them (by
- *   their names after `lc:`), so that erasing finds them all, their consent (`c`, short JSON) and profile
- *   (`pn`, `pb`...: its fields; `consent:<user>` and `profile:<user>`, JSON, when written before): a small hash, compact in Redis while its values stay short;
+ *   their names after `lc:`), so that erasing finds them all, their consent (`c`, short JSON) and
+ *   profile (`pn`, `pb`...: its fields; `consent:<user>` and `profile:<user>`, JSON, when written
+ *   before): a small hash, compact in Redis while its values stay at most 64 bytes;
  * - `fig:{<year>:<province>}:*`: the figures per area and month (see figures.ts), following every change.
  *
  * Every record is validated with zod when written and when read; a record that fails on read is logged
