@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { inPage, launchBrowser, phonePage, settled } from '../support/browser.js';
+import { fitsWidth, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { listen, type LocalServer } from '../support/http.js';
 
 /**
@@ -32,15 +32,6 @@ describe('signing in to the console from the chat, in a real browser', () => {
     return page;
   }
 
-  async function say(page: Page, text: string, expectReply: string): Promise<void> {
-    await page.waitForFunction("!document.getElementById('text').disabled");
-    await page.type('#text', text);
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(`!document.body.dataset.pending && [...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes(${JSON.stringify(expectReply)}))`);
-  }
-
-  /** Nothing sticks out sideways: the page is usable without scrolling left and right. */
-  const fitsWidth = (page: Page) => inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth');
 
   it('gives an officer a one-time link in the chat that opens the console on another device, until signed out everywhere', async () => {
     const { code } = await t.app.invites.create({ role: 'officer', area: 'son-la.chieng-an', unit: 'commune_committee', createdBy: 'cli', ttlMs: 3_600_000 });

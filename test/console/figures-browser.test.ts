@@ -5,7 +5,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LearningContext } from '../../src/learning/context.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { inPage, launchBrowser, phonePage, settled } from '../support/browser.js';
+import { fitsWidth, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { readCsv } from '../support/console.js';
 import { listen, type LocalServer } from '../support/http.js';
 import { learningContext, seedFile } from '../support/learning.js';
@@ -37,14 +37,6 @@ describe('console figures and review desk in a real browser', () => {
     rmSync(uploads, { recursive: true, force: true });
   });
 
-  async function say(page: Page, text: string, expectReply: string): Promise<void> {
-    await page.waitForFunction("!document.getElementById('text').disabled");
-    await page.type('#text', text);
-    await page.keyboard.press('Enter');
-    await page.waitForFunction(`!document.body.dataset.pending && [...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes(${JSON.stringify(expectReply)}))`);
-  }
-
-  const fitsWidth = (page: Page) => inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth');
   const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').trim());
 
   it('signs in from the chat, shows the ward’s figures and charts, downloads the CSV, approves two files and both citizens’ chats are told', async () => {

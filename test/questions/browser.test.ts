@@ -2,7 +2,7 @@ import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLink } from '../support/console.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { inPage, launchBrowser, phonePage, settled } from '../support/browser.js';
+import { botSays, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { listen, type LocalServer } from '../support/http.js';
 
 const QUESTION = 'Nhà văn hóa tổ 6 có lớp múa dân vũ cho các bà, các mẹ không?';
@@ -38,17 +38,6 @@ describe('the console Questions page, in a real browser', () => {
     return (await page.waitForFunction(`[...document.querySelectorAll('#log .msg.bot .choices button:not(:disabled)')].reverse().find((b) => ${test})`)) as ElementHandle;
   }
 
-  async function say(page: Page, text: string, expectReply: string): Promise<void> {
-    await page.waitForFunction("!document.getElementById('text').disabled");
-    await page.type('#text', text);
-    await page.keyboard.press('Enter');
-    await shows(page, expectReply);
-  }
-
-  async function shows(page: Page, text: string): Promise<void> {
-    await page.waitForFunction(`!document.body.dataset.pending && [...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes(${JSON.stringify(text)}))`);
-  }
-
   it('takes a question from the web chat to the officer\'s Questions page and the answer back to the chat', async () => {
     const phone = await phonePage(browser);
     await phone.goto(http.url);
@@ -56,10 +45,10 @@ describe('the console Questions page, in a real browser', () => {
     await phone.waitForSelector('body[data-live="on"]');
     await say(phone, QUESTION, 'gửi câu hỏi này cho cán bộ');
     await (await button(phone, { value: 'send' })).click();
-    await shows(phone, 'xã, phường nào');
+    await botSays(phone, 'xã, phường nào');
     await say(phone, 'chieng an', 'nơi nào dưới đây');
     await (await button(phone, { value: 'son-la.chieng-an' })).click();
-    await shows(phone, 'Đã gửi câu hỏi tới cán bộ');
+    await botSays(phone, 'Đã gửi câu hỏi tới cán bộ');
 
     const context = await browser.createBrowserContext();
     const laptop = await context.newPage();
@@ -86,7 +75,7 @@ describe('the console Questions page, in a real browser', () => {
     expect(await laptop.$eval('[data-empty]', (e) => e.textContent)).toBe('Không có câu hỏi nào đang chờ trả lời.');
 
     // In the citizen's chat, without a reload.
-    await shows(phone, ANSWER);
+    await botSays(phone, ANSWER);
     const last = await inPage<string>(phone, "[...document.querySelectorAll('#log .msg.bot')].at(-1).innerText");
     expect(last).toContain('Trả lời của Ủy ban nhân dân phường Chiềng An');
 

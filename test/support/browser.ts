@@ -61,3 +61,21 @@ export async function settled(page: Page): Promise<void> {
 export function botTexts(page: Page): Promise<string[]> {
   return inPage(page, "[...document.querySelectorAll('#log .msg.bot')].map((e) => e.innerText)");
 }
+
+/** Waits until no request is pending and a bot bubble holds the text. */
+export async function botSays(page: Page, text: string): Promise<void> {
+  await page.waitForFunction(`!document.body.dataset.pending && [...document.querySelectorAll('#log .msg.bot')].some((e) => e.innerText.includes(${JSON.stringify(text)}))`);
+}
+
+/** Types a message in the web chat and waits for the bot's reply that holds `expectReply`. */
+export async function say(page: Page, text: string, expectReply: string): Promise<void> {
+  await page.waitForFunction("!document.getElementById('text').disabled");
+  await page.type('#text', text);
+  await page.keyboard.press('Enter');
+  await botSays(page, expectReply);
+}
+
+/** Nothing sticks out sideways: the page is usable without scrolling left and right. */
+export function fitsWidth(page: Page): Promise<boolean> {
+  return inPage<boolean>(page, 'document.documentElement.scrollWidth <= window.innerWidth');
+}
