@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../app/app.js';
 import type { Area } from '../areas/areas.js';
-import { HttpError } from '../http/errors.js';
 import { html, type SafeHtml } from './html.js';
 import type { ConsoleContext } from './pages.js';
 import type { ConsoleRole } from './person.js';
@@ -17,11 +16,7 @@ export function pickedArea(app: App, ctx: ConsoleContext, role: ConsoleRole): Ar
   const { area: asked } = ctx.query(areaQuery);
   const first = ctx.person.areasFor(role).find((a) => a !== '*') ?? app.areas.roots()[0]?.id ?? '';
   const id = asked ?? first;
-  ctx.requireArea(id);
-  const area = app.areas.get(id);
-  // An administrator covers any id, also one that names no area.
-  if (!area) throw new HttpError(404, 'not found');
-  return area;
+  return ctx.requireArea(id);
 }
 
 /**

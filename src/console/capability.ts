@@ -151,8 +151,10 @@ export const consoleCapability: Capability = {
         params: (schema) => check(schema, req.params, 'address'),
         query: (schema) => check(schema, req.query, 'query'),
         form: (schema) => check(schema, req.body, 'form'),
-        requireArea(area) {
-          if (!who.person.covers(area, needs)) throw new HttpError(404, 'not found');
+        requireArea(id) {
+          const area = who.person.covers(id, needs) ? app.areas.get(id) : undefined;
+          if (!area) throw new HttpError(404, 'not found');
+          return area;
         },
         audit: (action, target, area) => audit.record({ at: now(), who: who.person.ref, role: who.person.role, action, target, ...(area ? { area } : {}) }),
       };

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { Area } from '../areas/areas.js';
 import type { Language, Translate } from '../i18n/index.js';
 import type { SafeHtml } from './html.js';
 import type { ConsolePerson, ConsoleRole } from './person.js';
@@ -19,8 +20,11 @@ export interface ConsoleContext {
   query<S extends z.ZodType>(schema: S): z.output<S>;
   /** An action's form fields (urlencoded), checked with the schema: 400 otherwise. */
   form<S extends z.ZodType>(schema: S): z.output<S>;
-  /** Stops with 404 unless the person answers for the area under the page's role (nothing tells "not yours" from "none"). */
-  requireArea(area: string): void;
+  /**
+   * The area, once the person answers for it under the page's role and the map has it: 404 otherwise
+   * (nothing tells "not yours" from "none"; an administrator covers any id, also one that names nothing).
+   */
+  requireArea(area: string): Area;
   /** Writes the audit log: what was done and on what (a page, a file id, an area; never a person's raw id). */
   audit(action: string, target: string, area?: string): Promise<void>;
 }

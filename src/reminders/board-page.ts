@@ -107,8 +107,7 @@ ${boards.length ? html`${overview(ctx, boards)}${boards.map((b) => card(ctx, b, 
         const { kind, area: file } = ctx.params(unitParams);
         const area = file.replace(/\.ics$/, '');
         ctx.requireArea(area);
-        // An administrator covers any id, also one that names nothing.
-        if (!r.units.has(kind) || !app.areas.get(area)) throw new HttpError(404, 'not found');
+        if (!r.units.has(kind)) throw new HttpError(404, 'not found');
         const unit = { kind, area };
         return ctx.reply
           .type(`${ICS_MIME}; charset=utf-8`)

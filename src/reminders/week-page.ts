@@ -93,8 +93,8 @@ ${errors.length ? html`<div class="errors" data-errors><ul>${errors.map((e) => h
 
   /** "Everywhere" is an administrator's; any other scope is an area the organiser answers for (404 otherwise). */
   function allowedScope(ctx: ConsoleContext, scope: string): void {
-    if (scope === EVERYWHERE ? !ctx.person.roles.has('admin') : !app.areas.get(scope)) throw new HttpError(404, 'not found');
     if (scope !== EVERYWHERE) ctx.requireArea(scope);
+    else if (!ctx.person.roles.has('admin')) throw new HttpError(404, 'not found');
   }
 
   const backTo = (ctx: ConsoleContext, scope: string) => `/admin/settings?area=${encodeURIComponent(scope === EVERYWHERE ? pickedArea(app, ctx, 'organiser').id : scope)}#week`;

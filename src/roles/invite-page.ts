@@ -67,9 +67,7 @@ ${open.length
       needs: 'organiser',
       async handler(ctx) {
         const form = ctx.form(createForm);
-        const area = app.areas.get(form.area);
-        if (!area) throw new HttpError(404, 'not found');
-        ctx.requireArea(area.id);
+        const area = ctx.requireArea(form.area);
         const { units } = deps();
         // An officer's unit sits at the area's level (a commune's committee in a commune), as in the chat's /invite.
         const unit = form.role === 'officer' && form.unit !== ANY_UNIT ? units.get(form.unit) : undefined;

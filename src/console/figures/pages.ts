@@ -64,7 +64,7 @@ function choice(lc: LearningContext, ctx: ConsoleContext): { area: string; year:
   const q = ctx.query(querySchema);
   const mine = ownAreas(lc, ctx);
   const area = q.area ?? mine[0];
-  if (!area || !lc.app.areas.get(area)) throw new HttpError(404, 'not found');
+  if (!area) throw new HttpError(404, 'not found');
   ctx.requireArea(area);
   return { area, year: q.year ?? thisYear(lc), saved: q.saved === '1' };
 }
@@ -223,9 +223,7 @@ ${table(ctx, d, d.rows.length > 0)}`;
       title: 'console-figures.title',
       async handler(ctx) {
         const form = ctx.form(populationFormSchema);
-        const place = app.areas.get(form.area);
-        if (!place) throw new HttpError(404, 'not found');
-        ctx.requireArea(form.area);
+        const place = ctx.requireArea(form.area);
         // The map's figure wins, and a province's comes from the map: only a commune without one is given here.
         if (!place.parent || place.population) throw new HttpError(400, 'the map gives this area its population');
         const parsed = givenSchema(thisYear(lc)).safeParse(form);
