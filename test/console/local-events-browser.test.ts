@@ -47,7 +47,9 @@ describe('a local event added in the console, in Chromium', () => {
     await h?.close();
   });
 
-  const setDate = (name: string, value: string) => page.$eval(`[data-local-form] input[name="${name}"]`, (e, v) => ((e as HTMLInputElement).value = v), value);
+  const input = (name: string) => `document.querySelector('[data-local-form] input[name="${name}"]')`;
+  // A date field takes its value as the page's script would set it: typed keys depend on the browser's locale.
+  const setDate = (name: string, value: string) => inPage<string>(page, `${input(name)}.value = ${JSON.stringify(value)}`);
 
   it('adds the event once the dates are right', async () => {
     const link = new URL(await consoleLink(h.app, ORGANISER));
@@ -62,7 +64,7 @@ describe('a local event added in the console, in Chromium', () => {
     expect(await page.$eval('#local [data-errors]', (e) => e.textContent)).toContain('Ngày kết thúc cần từ ngày bắt đầu trở đi.');
     expect(await h.app.need(REMINDERS).reminders.local.of('son-la.to-hieu')).toEqual([]);
     // What was typed is kept: only the end date changes.
-    expect(await page.$eval('[data-local-form] input[name="name_vi"]', (e) => (e as HTMLInputElement).value)).toBe(NAME);
+    expect(await inPage<string>(page, `${input('name_vi')}.value`)).toBe(NAME);
     await setDate('end', '2026-09-21');
     await Promise.all([page.waitForNavigation(), page.click('#add-local')]);
     const row = await inPage<string>(page, `[...document.querySelectorAll('table[data-events] tr[data-local]')].map((r) => r.textContent).join('|')`);
