@@ -11,6 +11,7 @@ const OTHER_ORG = 'web:local-org-tan-ninh';
 const HERE = 'web:local-citizen-to-hieu';
 const NEIGHBOUR = 'web:local-citizen-chieng-le';
 const ELSEWHERE = 'web:local-citizen-tan-ninh';
+const ADMIN = 'telegram:4301';
 
 describe('local events an organiser adds in the console', () => {
   let h: RemindersHarness;
@@ -32,7 +33,7 @@ describe('local events an organiser adds in the console', () => {
   }
 
   beforeAll(async () => {
-    h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00' });
+    h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
     org = await organiser(ORG, 'son-la.to-hieu');
     other = await organiser(OTHER_ORG, 'tay-ninh.tan-ninh');
     await newsReader(HERE, 'son-la.to-hieu');
@@ -107,6 +108,19 @@ describe('local events an organiser adds in the console', () => {
     expect(textOf(await h.inbox(HERE))).toContain(`Hôm nay bắt đầu ${fair.name_vi}`);
     expect(textOf(await h.inbox(NEIGHBOUR))).not.toContain(fair.name_vi);
     expect(textOf(await h.inbox(ELSEWHERE))).not.toContain(fair.name_vi);
+  });
+
+  it('lets an administrator add an event for everywhere, which every subscriber hears of', async () => {
+    await h.send(ADMIN, '/start');
+    const admin = await signedInBrowser(h.app, ADMIN);
+    const day = { scope: '*', name_vi: 'Ngày Khuyến học Việt Nam', start: '2026-10-02', end: '', theme: '', place: '' };
+    expect((await admin.post('/admin/settings/local?area=tay-ninh', day, '/admin/settings?area=tay-ninh')).status).toBe(303);
+    const [everywhere] = await h.app.need(REMINDERS).reminders.local.of('*');
+    expect(everywhere).toMatchObject({ area: '*', name: { vi: day.name_vi }, start: '2026-10-02', end: '2026-10-02' });
+    expect(everywhere?.name.en).toBeUndefined();
+    expect((await org.get('/admin/settings?area=son-la.to-hieu')).body).toContain('02/10/2026');
+    await h.tickAt('2026-09-25T08:00:20+07:00');
+    for (const user of [HERE, NEIGHBOUR, ELSEWHERE]) expect(textOf(await h.inbox(user)), user).toContain(`Còn 7 ngày nữa là ${day.name_vi}`);
   });
 
   it('removes it only through its own area’s form', async () => {
