@@ -49,10 +49,10 @@ export async function nextDates(r: Reminders, event: NewsEvent, area: string | u
   return current.end >= today ? current : r.events.datesFor(event, year + 1, area, await load(year + 1));
 }
 
-/** The events someone in `area` hears of: the file's that reach them and those added for their area or above. */
-export async function eventsFor(r: Reminders, area: string | undefined): Promise<NewsEvent[]> {
-  const events = r.events.with(await r.local.within(r.events.reachingScopes(area)));
-  return events.filter((e) => r.events.reaches(e, area));
+/** The events someone in `area` hears of from `today`: the file's that reach them, and those added for their area or above that have not ended. */
+export async function eventsFor(r: Reminders, area: string | undefined, today: string): Promise<NewsEvent[]> {
+  const local = (await r.local.within(r.events.reachingScopes(area))).filter((e) => e.end >= today);
+  return r.events.with(local).filter((e) => r.events.reaches(e, area));
 }
 
 /** Receiving news: subscribed and not stopped with /stop. */
@@ -137,7 +137,7 @@ export function registerNews(r: Reminders): void {
       const today = vnDate(turn.now());
       const area = (await app.users.get(turn.user))?.area;
       const lines: string[] = [];
-      for (const event of await eventsFor(r, area)) {
+      for (const event of await eventsFor(r, area, today)) {
         lines.push(...eventLines(event, await nextDates(r, event, area, today), (k, p) => turn.t(k, p), turn.lang));
       }
       const receiving = await receivesNews(r, turn.user);

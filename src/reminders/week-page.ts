@@ -56,7 +56,7 @@ function checkDates(startText: string, endText: string, today: string): { errors
 /**
  * /admin/settings: the yearly events people hear about, as they fall in the organiser's area, and the
  * Lifelong Learning Week's dates and theme per year, set as in the chat's "Đặt ngày, chủ đề" (the same
- * records, so the next announcement uses them).
+ * records, so the next announcement uses them), and the one-off events an organiser adds for the area.
  */
 export function registerWeekSettings(r: Reminders): void {
   const { app } = r;
@@ -111,8 +111,7 @@ export function registerWeekSettings(r: Reminders): void {
       const note = event.local ? [event.local.place, ctx.t('boards.settings.local.for', { scope: scopeName(event.local.area) })].filter(Boolean).join(' · ') : event.source;
       return html`<tr data-event="${event.id}"${event.local ? html` data-local="${event.local.area}"` : ''}><td>${event.name[ctx.lang]}<br><small class="muted">${note}</small></td><td data-dates>${datesLabel(dates)}</td><td>${dates.theme ?? ''}</td><td>${origin(dates.origin)}${removable(event)}</td></tr>`;
     };
-    // Local events already over leave the table (the file's yearly ones show their next dates).
-    const events = (await eventsFor(r, area.id)).filter((e) => !e.local || e.local.end >= today);
+    const events = await eventsFor(r, area.id, today);
     const weekYears = week
       ? await Promise.all(
           [year, year + 1].map(async (y) => {
