@@ -4,10 +4,24 @@ import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../
 import type { Engine } from '../engine/engine.js';
 import type { Language } from '../i18n/index.js';
 import { isStoreOutage } from '../store/outage.js';
-import type { App } from './app.js';
+import { LockTimeoutError } from '../sessions/redis-store.js';
+import type { App, WaitingSource } from './app.js';
 import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
 
 export class InboundError extends Error {}
+/** The store failed before the update's turn began: nothing was done, and the platform may deliver it again. */
+export class StoreRefusedError extends Error {}
+
+/** What `handleUpdate` gives for an update handled before. */
+export const REPEAT = 'repeat';
+
+/** A platform update that may arrive twice (Telegram redelivers until its webhook is answered). */
+export interface UpdateOptions {
+  /** The update's seen mark, in the person's slot, set as their turn opens; kept `ttlS` seconds. */
+  once: { key: string; ttlS: number };
+  /** A store failure before the turn opened throws StoreRefusedError, instead of an apology to the person. */
+  redeliver: boolean;
+}
 
 /**
  * The one entry for every channel: validates the message, runs the engine on the person's session
@@ -46,23 +60,40 @@ export class Bot {
   }
 
   handle(inbound: Inbound): Promise<Reply[]> {
-    return this.inFlight.track(this.run(this.parse(inbound)));
+    return this.inFlight.track(this.run(this.parse(inbound)).then((r) => (r === REPEAT ? [] : r)));
   }
 
-  private async run(inbound: ParsedInbound): Promise<Reply[]> {
+  /** `handle` for an update that may come twice: the second time it is not handled, and gives REPEAT. */
+  handleUpdate(inbound: Inbound, update: UpdateOptions): Promise<Reply[] | typeof REPEAT> {
+    return this.inFlight.track(this.run(this.parse(inbound), update));
+  }
+
+  private async run(inbound: ParsedInbound, update?: UpdateOptions): Promise<Reply[] | typeof REPEAT> {
     const { metrics, users, roles, sessions, log, i18n } = this.app;
     const channel = inbound.user.slice(0, inbound.user.indexOf(':'));
     const stopTimer = metrics.latency.startTimer({ channel });
     metrics.updates.inc({ channel });
     let lang: Language = inbound.langHint ?? 'vi';
+    let opened = false;
     try {
       // The flood limit opens the person's turn (one round trip with their lock and session); a flood is
       // not processed at all, and its sender hears why once. The turn stamps the person's record (a
       // person who writes again is reachable again) in the session write; someone who just erased their
       // data keeps no session, so this very message does not record them again.
-      // The person's role grants are read with the session: a menu that depends on them costs no extra read.
-      const opts = { flood: this.app.throttleOptions, stamp: true, alsoRead: roles.grantsKey(inbound.user) };
-      const turn = await sessions.turn(inbound.user, opts, async (loaded, grants) => {
+      // The person's role grants are read with the session: a menu that depends on them costs no extra read;
+      // so is whether anything waits for them, and the update's seen mark is set in the same step.
+      const sources = this.waitingSources(inbound.user);
+      const opts = {
+        flood: this.app.throttleOptions,
+        stamp: true,
+        alsoRead: roles.grantsKey(inbound.user),
+        ...(sources.length && { lookFor: sources.map((s) => s.key) }),
+        ...(update && { once: update.once }),
+      };
+      let present: boolean[] | undefined;
+      const turn = await sessions.turn(inbound.user, opts, async (loaded, read) => {
+        opened = true;
+        present = read.present;
         let message = inbound;
         if (loaded.kind === 'ok') lang = loaded.session.lang;
         else {
@@ -70,16 +101,21 @@ export class Bot {
           const known = (await users.get(inbound.user))?.lang;
           if (known) message = { ...inbound, langHint: (lang = known) };
         }
-        const result = await this.engine.handle(loaded, message, grants && roles.rolesIn(inbound.user, grants));
+        const result = await this.engine.handle(loaded, message, read.also && roles.rolesIn(inbound.user, read.also));
         return { session: result.session, result: { replies: result.replies, kept: result.session !== null } };
       });
       if (turn.verdict === 'pass') {
         const { replies, kept } = turn.result;
-        return kept && this.app.waiting.length ? [...(await this.waitingFor(inbound.user)), ...replies] : replies;
+        // A store that cannot tell what waits (present unknown) is asked each source.
+        const waiting = kept ? sources.filter((_, i) => present?.[i] ?? true) : [];
+        return waiting.length ? [...(await this.waitingFor(inbound.user, waiting)), ...replies] : replies;
       }
+      if (turn.verdict === 'repeat') return REPEAT;
       metrics.errors.inc({ channel, kind: 'throttled' });
       return turn.verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
     } catch (err) {
+      // Nothing was done yet (the update is not even marked seen): the platform delivers it again later.
+      if (update?.redeliver && !opened && !(err instanceof LockTimeoutError)) throw new StoreRefusedError('the store refused the update', { cause: err });
       const outage = isStoreOutage(err);
       metrics.errors.inc({ channel, kind: outage ? 'store' : 'internal' });
       // A store that refuses writes still reads: the person hears it in the language they chose.
@@ -93,11 +129,19 @@ export class Bot {
     }
   }
 
+  /** The sources that may hold something for the person, with the key to look for it under. */
+  private waitingSources(user: string): { key: string; source: WaitingSource }[] {
+    return this.app.waiting.flatMap((source) => {
+      const key = source.key(user);
+      return key ? [{ key, source }] : [];
+    });
+  }
+
   /** What waits for the person; a source that fails keeps what it holds and the message is answered anyway. */
-  private async waitingFor(user: string): Promise<Reply[]> {
+  private async waitingFor(user: string, sources: { source: WaitingSource }[]): Promise<Reply[]> {
     const parts = await Promise.all(
-      this.app.waiting.map((take) =>
-        take(user).catch((err: unknown) => {
+      sources.map(({ source }) =>
+        source.take(user).catch((err: unknown) => {
           this.app.log.error({ err, user }, 'could not read what waits for a person');
           return [];
         }),
