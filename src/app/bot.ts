@@ -2,7 +2,7 @@ import { InFlight } from '../core/in-flight.js';
 import { KeyedQueue } from '../sessions/keyed-queue.js';
 import { inboundSchema, type Inbound, type ParsedInbound, type Reply } from '../core/message.js';
 import type { Engine } from '../engine/engine.js';
-import type { Language } from '../i18n/index.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js';
 import { isStoreOutage } from '../store/outage.js';
 import { LockTimeoutError } from '../sessions/redis-store.js';
 import type { App, WaitingSource } from './app.js';
@@ -14,6 +14,12 @@ export class StoreRefusedError extends Error {}
 
 /** What `handleUpdate` gives for an update handled before. */
 export const REPEAT = 'repeat';
+
+/** The replies to a message, and the language they are in (the person's after the turn), for channels that render in it. */
+export interface Handled {
+  replies: Reply[];
+  lang: Language;
+}
 
 /** A platform update that may arrive twice (Telegram redelivers until its webhook is answered). */
 export interface UpdateOptions {
@@ -60,15 +66,18 @@ export class Bot {
   }
 
   handle(inbound: Inbound): Promise<Reply[]> {
-    return this.inFlight.track(this.run(this.parse(inbound)).then((r) => (r === REPEAT ? [] : r)));
+    return this.handleUpdate(inbound).then((r) => (r === REPEAT ? [] : r.replies));
   }
 
-  /** `handle` for an update that may come twice: the second time it is not handled, and gives REPEAT. */
-  handleUpdate(inbound: Inbound, update: UpdateOptions): Promise<Reply[] | typeof REPEAT> {
+  /**
+   * `handle` with the replies' language (a channel that renders in it reads no record for it); for an
+   * update that may come twice (`update`), the second time it is not handled, and gives REPEAT.
+   */
+  handleUpdate(inbound: Inbound, update?: UpdateOptions): Promise<Handled | typeof REPEAT> {
     return this.inFlight.track(this.run(this.parse(inbound), update));
   }
 
-  private async run(inbound: ParsedInbound, update?: UpdateOptions): Promise<Reply[] | typeof REPEAT> {
+  private async run(inbound: ParsedInbound, update?: UpdateOptions): Promise<Handled | typeof REPEAT> {
     const { metrics, users, roles, sessions, log, i18n } = this.app;
     const channel = inbound.user.slice(0, inbound.user.indexOf(':'));
     const stopTimer = metrics.latency.startTimer({ channel });
@@ -102,17 +111,18 @@ export class Bot {
           if (known) message = { ...inbound, langHint: (lang = known) };
         }
         const result = await this.engine.handle(loaded, message, read.also && roles.rolesIn(inbound.user, read.also));
-        return { session: result.session, result: { replies: result.replies, kept: result.session !== null } };
+        return { session: result.session, result: { replies: result.replies, lang: result.session?.lang } };
       });
       if (turn.verdict === 'pass') {
-        const { replies, kept } = turn.result;
+        const { replies, lang: kept } = turn.result;
         // A store that cannot tell what waits (present unknown) is asked each source.
         const waiting = kept ? sources.filter((_, i) => present?.[i] ?? true) : [];
-        return waiting.length ? [...(await this.waitingFor(inbound.user, waiting)), ...replies] : replies;
+        // Someone who erased their data has no language of their own any more.
+        return { replies: waiting.length ? [...(await this.waitingFor(inbound.user, waiting)), ...replies] : replies, lang: kept ?? DEFAULT_LANGUAGE };
       }
       if (turn.verdict === 'repeat') return REPEAT;
       metrics.errors.inc({ channel, kind: 'throttled' });
-      return turn.verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [];
+      return { replies: turn.verdict === 'notify' ? [{ text: i18n.t(lang, 'common.slow_down') }] : [], lang };
     } catch (err) {
       // Nothing was done yet (the update is not even marked seen): the platform delivers it again later.
       if (update?.redeliver && !opened && !(err instanceof LockTimeoutError)) throw new StoreRefusedError('the store refused the update', { cause: err });
@@ -123,7 +133,7 @@ export class Bot {
       const slotKind = slotErrorKind(err);
       const held = slotKind ? this.slotErrors.admit(slotKind) : 0;
       if (held !== undefined) log.error({ err, user: inbound.user, ...(slotKind && { kind: slotKind, sinceLastLine: held }) }, outage ? 'store unavailable while handling a message' : 'message handling failed');
-      return [{ text: i18n.t(lang, outage ? 'common.try_again' : 'common.error') }];
+      return { replies: [{ text: i18n.t(lang, outage ? 'common.try_again' : 'common.error') }], lang };
     } finally {
       stopTimer();
     }

@@ -120,8 +120,8 @@ export class TelegramChannel implements ChannelSender {
           log.info({ user: incoming.user }, 'blocked by a Telegram user');
         }
       } else if (incoming.kind === 'message') {
-        const replies = await this.app.bot.handleUpdate(incoming.inbound, this.updateOptions(updateId, incoming.user, webhook));
-        if ((handled = replies !== REPEAT)) await this.deliver(incoming, replies);
+        const handledNow = await this.app.bot.handleUpdate(incoming.inbound, this.updateOptions(updateId, incoming.user, webhook));
+        if ((handled = handledNow !== REPEAT)) await this.deliver(incoming, handledNow.replies);
       } else {
         button = new ButtonAnswer(incoming.callbackId, webhook, (id, text) => this.answerButton(id, text));
         handled = await this.onButton(updateId, incoming, button, webhook);
@@ -157,9 +157,9 @@ export class TelegramChannel implements ChannelSender {
       return true;
     }
     button.start();
-    const replies = await this.app.bot.handleUpdate({ ...c.inbound, choice: value }, this.updateOptions(updateId, c.user, webhook));
-    if (replies === REPEAT) return false;
-    await this.deliver(c, replies);
+    const handled = await this.app.bot.handleUpdate({ ...c.inbound, choice: value }, this.updateOptions(updateId, c.user, webhook));
+    if (handled === REPEAT) return false;
+    await this.deliver(c, handled.replies);
     return true;
   }
 
