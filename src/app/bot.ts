@@ -90,16 +90,17 @@ export class Bot {
       // person who writes again is reachable again) in the session write; someone who just erased their
       // data keeps no session, so this very message does not record them again.
       // The person's role grants are read with the session: a menu that depends on them costs no extra read;
-      // so is whether anything waits for them, and the update's seen mark is set in the same step.
+      // so is whether anything waits for them (the store looks for one key: with several sources, each is
+      // asked), and the update's seen mark is set in the same step.
       const sources = this.waitingSources(inbound.user);
       const opts = {
         flood: this.app.throttleOptions,
         stamp: true,
         alsoRead: roles.grantsKey(inbound.user),
-        ...(sources.length && { lookFor: sources.map((s) => s.key) }),
+        ...(sources.length === 1 && { lookFor: sources[0]?.key }),
         ...(update && { once: update.once }),
       };
-      let present: boolean[] | undefined;
+      let present: boolean | undefined;
       const turn = await sessions.turn(inbound.user, opts, async (loaded, read) => {
         opened = true;
         present = read.present;
@@ -115,8 +116,8 @@ export class Bot {
       });
       if (turn.verdict === 'pass') {
         const { replies, lang: kept } = turn.result;
-        // A store that cannot tell what waits (present unknown) is asked each source.
-        const waiting = kept ? sources.filter((_, i) => present?.[i] ?? true) : [];
+        // A source is asked unless the store could tell that nothing waits.
+        const waiting = kept && present !== false ? sources : [];
         // Someone who erased their data has no language of their own any more.
         return { replies: waiting.length ? [...(await this.waitingFor(inbound.user, waiting)), ...replies] : replies, lang: kept ?? DEFAULT_LANGUAGE };
       }

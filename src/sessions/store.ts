@@ -20,10 +20,10 @@ export interface TurnOptions {
   /** A hash of the person's (in their slot, e.g. their role grants) read with the session and handed to the turn. */
   alsoRead?: string;
   /**
-   * Keys of the person's (in their slot, e.g. an inbox of answers kept for them) whose existence the turn
+   * A key of the person's (in their slot, e.g. an inbox of answers kept for them) whose existence the turn
    * reports with the session read, so that what is empty costs no read of its own.
    */
-  lookFor?: readonly string[];
+  lookFor?: string;
   /**
    * A platform update that may be delivered twice: its mark (in the person's slot) is set with the
    * session read, and a second delivery within `ttlS` gets the verdict 'repeat' and no turn.
@@ -35,8 +35,8 @@ export interface TurnOptions {
 export interface TurnReads {
   /** The `alsoRead` hash; a store that cannot read it with the session leaves it out. */
   also?: Record<string, string>;
-  /** Whether each `lookFor` key exists, in order; a store that cannot tell leaves it out. */
-  present?: boolean[];
+  /** Whether the `lookFor` key exists; a store that cannot tell leaves it out. */
+  present?: boolean;
 }
 
 /** What a turn reads before it changes the session. */

@@ -14,10 +14,9 @@ const scripts: Script[] = [];
 export class Script {
   private readonly command: string;
 
-  /** `keys`: how many KEYS the script takes, or 'varying' when each call says (a list of keys at the end). */
   constructor(
     name: string,
-    private readonly keys: number | 'varying',
+    private readonly keys: number,
     private readonly lua: string,
   ) {
     // The hash keeps two scripts that share a name (or an edited script and its old self) apart.
@@ -35,14 +34,12 @@ export class Script {
     const commands = redis as unknown as Record<string, Call | undefined>;
     const defined = commands[this.command];
     if (defined) return defined;
-    // Without numberOfKeys, ioredis takes the first argument as the count of keys.
-    redis.defineCommand(this.command, { ...(this.keys !== 'varying' && { numberOfKeys: this.keys }), lua: this.lua });
+    redis.defineCommand(this.command, { numberOfKeys: this.keys, lua: this.lua });
     if (!upFront) (redis.options.autoPipeliningIgnoredCommands ??= []).push(this.command);
     return commands[this.command] as Call;
   }
 
   run(redis: Redis, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
-    if (this.keys === 'varying') return this.define(redis, false).call(redis, keys.length, ...keys, ...args);
     if (keys.length !== this.keys) throw new Error(`script ${this.command} takes ${this.keys} keys, not ${keys.length}`);
     return this.define(redis, false).call(redis, ...keys, ...args);
   }
