@@ -11,8 +11,8 @@ import { STAMP_LUA } from '../users/directory.js';
  * Opens a person's turn: marks a platform update as seen (unless ARGV[5] is 0: none, or marked by an
  * earlier attempt), takes a message from their flood bucket (unless ARGV[1] is 0), then their session
  * lock, and reads their session, another hash of theirs and whether another key exists. Keys: bucket,
- * lock, session, hash, seen mark, key to look for (one slot; a fixed count, as ioredis routes a
- * script on a cluster by its first key). Returns {3} for an update seen before, {verdict} when flooded,
+ * lock, session, hash, seen mark, key to look for (one slot; a fixed count: ioredis routes a script on
+ * a cluster by its first argument, which a varying count would make the count). Returns {3} for an update seen before, {verdict} when flooded,
  * {0, 0} when the lock is held, {0, 1, session or nil, hash fields and values, 1 or 0} when taken.
  */
 const TAKE_TURN = new Script('session_take_turn', 6, `${FLOOD_LUA}
