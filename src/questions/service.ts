@@ -203,7 +203,8 @@ export class Questions {
 
   /** Where answers wait for the person's next message: only Zalo keeps any. */
   heldKey(user: string): string | undefined {
-    return splitUserId(user).channel === 'zalo' ? this.store.inboxKey(user) : undefined;
+    // Asked on every message: the id's prefix, not a parse of it.
+    return user.startsWith('zalo:') ? this.store.inboxKey(user) : undefined;
   }
 
   /** Answers kept for the person's next message, marked as told. */
