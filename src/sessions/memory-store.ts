@@ -89,7 +89,11 @@ export class MemorySessionStore implements SessionStore {
       if (verdict !== 'pass') return Promise.resolve({ verdict });
     }
     return this.queue.run(user, async () => {
-      const { session, result } = await fn(this.read(user), {});
+      // As in Redis: a turn that failed takes its seen mark back, so that a redelivery is handled.
+      const { session, result } = await fn(this.read(user), {}).catch((err: unknown) => {
+        if (opts.once) this.seen.delete(opts.once.key);
+        throw err;
+      });
       if (session) this.putRaw(user, encodeSession(session));
       else this.entries.delete(user);
       if (session && opts.stamp) await this.directory?.seen(user, session.lang);

@@ -99,6 +99,18 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
+    try {
+      return await this.run(user, opts, fn);
+    } catch (err) {
+      // The turn marked the update seen as it opened. A turn that failed takes the mark back, so that the
+      // platform's redelivery (the webhook answered 503) is handled instead of dropped as a repeat. Best
+      // effort: with Redis gone, the mark may stay.
+      if (opts.once) await this.redis.del(opts.once.key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async run<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
     const token = newLockToken();
     const opened = await this.open(user, token, opts);
     if (opened.verdict !== 'pass') return opened;

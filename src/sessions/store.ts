@@ -26,7 +26,8 @@ export interface TurnOptions {
   lookFor?: string;
   /**
    * A platform update that may be delivered twice: its mark (in the person's slot) is set with the
-   * session read, and a second delivery within `ttlS` gets the verdict 'repeat' and no turn.
+   * session read, and a second delivery within `ttlS` gets the verdict 'repeat' and no turn. A turn that
+   * fails takes the mark back, so that the platform's redelivery is handled.
    */
   once?: { key: string; ttlS: number };
 }
