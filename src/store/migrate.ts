@@ -112,13 +112,13 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m && (await shortenRows(redis, key, Number(m[1])))) report.moved++;
     }
   }
-  // A person's references to shared keys were a set of full key names: now a small hash of their names after `lc:`.
+  // A person's references to shared keys were a set of full key names: now fields of the person's hash, their names after `lc:`.
   for await (const page of scanKeys(redis, `${glob(p)}lc:refs:*`)) {
     for (const key of page) {
       const m = /^lc:refs:(\{u:[^}]+\})$/.exec(key.slice(p.length));
       if (!m) continue;
       const refs = (await redis.smembers(key)).filter((ref) => ref.startsWith(`${p}lc:`));
-      if (refs.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(refs.map((ref) => [ref.slice(`${p}lc:`.length), ''])));
+      if (refs.length) await redis.hset(`${p}u:${m[1]}`, Object.fromEntries(refs.map((ref) => [ref.slice(`${p}lc:`.length), ''])));
       await redis.del(key);
       report.moved++;
     }
@@ -129,7 +129,7 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       const m = /^lc:years:(\{u:[^}]+\})$/.exec(key.slice(p.length));
       if (!m) continue;
       const years = await redis.smembers(key);
-      if (years.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
+      if (years.length) await redis.hset(`${p}u:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
       await redis.del(key);
       report.moved++;
     }
@@ -140,7 +140,7 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       const m = /^lc:consent:(\{u:[^}]+\})$/.exec(key.slice(p.length));
       const consent = m ? await redis.get(key) : null;
       if (!m || consent == null) continue;
-      await redis.hsetnx(`${p}lc:r:${m[1]}`, CONSENT_FIELD, consent);
+      await redis.hsetnx(`${p}u:${m[1]}`, CONSENT_FIELD, consent);
       await redis.del(key);
       report.moved++;
     }
@@ -151,6 +151,34 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
     for (const key of page) {
       const m = /^lc:profile:\{u:([^}]+)\}$/.exec(key.slice(p.length));
       if (m && (await learning.moveProfile(m[1] as string))) report.moved++;
+    }
+  }
+  // The learning fields had a hash of their own (`lc:r:`): now the person's hash (what the new code wrote wins).
+  for await (const page of scanKeys(redis, `${glob(p)}lc:r:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:r:(\{u:[^}]+\})$/.exec(key.slice(p.length));
+      if (!m) continue;
+      const fields = await redis.hgetall(key);
+      await Promise.all(Object.entries(fields).map(([f, v]) => redis.hsetnx(`${p}u:${m[1]}`, f, v)));
+      await redis.del(key);
+      report.moved++;
+    }
+  }
+  // A file as registered was JSON in a key of its own: now a line in the person's hash (see compactFile).
+  for await (const page of scanKeys(redis, `${glob(p)}lc:file:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:file:\{u:([^}]+)\}:(\d{4})$/.exec(key.slice(p.length));
+      if (m && (await learning.storeAgain(m[1] as string, Number(m[2])))) report.moved++;
+    }
+  }
+  // The file id lookup was a key per file, JSON {u, y}: now buckets of "<year>:<user>".
+  for await (const page of scanKeys(redis, `${glob(p)}lc:fid:*`)) {
+    for (const key of page) {
+      const id = key.slice(`${p}lc:fid:`.length);
+      const ref = tryParseJson((await redis.get(key)) ?? '') as { u?: unknown; y?: unknown } | undefined;
+      if (typeof ref?.u === 'string' && typeof ref.y === 'number') await redis.hsetnx(learning.keys.fids(id), id, `${ref.y}:${ref.u}`);
+      await redis.del(key);
+      report.moved++;
     }
   }
   progress('activities and references compacted');

@@ -150,8 +150,13 @@ export class UserDirectory {
     }
   }
 
+  /** Only the directory's fields: the person's hash also holds the learning records, which erase their own (at the same time). */
   async forget(user: string): Promise<void> {
     const area = await this.redis.hget(this.key(user), 'area');
-    await Promise.all([this.redis.del(this.key(user)), this.redis.srem(this.allKey(user), user), area ? this.redis.srem(this.areaIndex(area), user) : undefined]);
+    await Promise.all([
+      this.redis.hdel(this.key(user), ...Object.keys(userRecordSchema.shape)),
+      this.redis.srem(this.allKey(user), user),
+      area ? this.redis.srem(this.areaIndex(area), user) : undefined,
+    ]);
   }
 }

@@ -94,7 +94,7 @@ describe('learning citizen: data rights', () => {
     const send = await fullFile('telegram:904', 'Lý Văn Giữ');
     await send('/deletedata');
     expect(textOf(await send({ choice: 'no' }))).toContain('vẫn được giữ nguyên');
-    expect(await t.app.redis.hget(`${t.prefix}lc:r:{u:telegram:904}`, 'pn')).toBe('Lý Văn Giữ');
+    expect(await t.app.redis.hget(`${t.prefix}u:{u:telegram:904}`, 'pn')).toBe('Lý Văn Giữ');
   });
 });
 

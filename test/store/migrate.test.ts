@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
-import { activityOfRow } from '../../src/learning/records.js';
+import { activityOfRow, fileOfCompact, storedFile, type LearningFile } from '../../src/learning/records.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
@@ -30,10 +30,39 @@ async function contents(redis: Redis, prefix: string): Promise<Record<string, st
 }
 
 /**
+ * Turns the store back into what the code before the learning records moved into the person's hash wrote:
+ * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id.
+ */
+async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
+  for (const key of await keysMatching(redis, `${p}*`)) {
+    const name = key.slice(p.length);
+    let m: RegExpExecArray | null;
+    if ((m = /^u:(\{u:[^}]+\})$/.exec(name))) {
+      const learning = Object.entries(await redis.hgetall(key)).filter(([f]) => f === 'c' || /^p[a-z]$/.test(f) || /^(y|f|idx|fid):/.test(f));
+      for (const [field, value] of learning) {
+        const year = Number(field.slice(2));
+        if (field.startsWith('f:')) {
+          await redis.set(`${p}lc:file:${m[1]}:${year}`, JSON.stringify(storedFile(fileOfCompact(value, year) as LearningFile)));
+          await redis.hset(`${p}lc:r:${m[1]}`, `y:${year}`, '');
+        } else await redis.hset(`${p}lc:r:${m[1]}`, field, value);
+      }
+      if (learning.length) await redis.hdel(key, ...learning.map(([f]) => f));
+    } else if (/^lc:fids:\d+$/.test(name)) {
+      for (const [id, ref] of Object.entries(await redis.hgetall(key))) {
+        const [year, user] = [Number(ref.slice(0, 4)), ref.slice(5)];
+        await redis.set(`${p}lc:fid:${id}`, JSON.stringify({ u: user, y: year }));
+      }
+      await redis.del(key);
+    }
+  }
+}
+
+/**
  * Turns the store back into what the code before cluster support wrote: no person tags, one set of
  * everyone, one news hash, one status and one count hash per campaign, marks named by key and person.
  */
 async function toOldLayout(redis: Redis, p: string): Promise<void> {
+  await toSeparateRecords(redis, p);
   for (const key of await keysMatching(redis, `${p}*`)) {
     const name = key.slice(p.length);
     let old: string | undefined;
@@ -139,6 +168,41 @@ describe('npm run admin -- migrate', () => {
     await send('/deletedata');
     await send({ choice: 'yes' });
     expect(await traces(t, [user, 'Hà Văn Chuyển'])).toEqual([]);
+  });
+});
+
+describe('npm run admin -- migrate, on a store of the version before the person\'s hash', () => {
+  it('moves the learning fields into the person\'s hash, a registered file into a line there, the file ids into buckets; once', async () => {
+    const app = await createTestApp();
+    try {
+      const send = as(app, 'web:before');
+      await register(send, { name: 'Đỗ Văn Trước' });
+      await logActivity(send, { title: 'Lớp tin học', evidence: 'https://example.vn/a.jpg' });
+      // A second person whose file was scored: it stays JSON in a key of its own.
+      const scored = as(app, 'web:scored');
+      await register(scored, { name: 'Đỗ Thị Chấm' });
+      const store = new LearningStore(app.app.redis, app.prefix, app.app.clock, app.app.log, app.app.areas);
+      await store.updateFile('web:scored', 2026, (f) => ({ ...f, scores: { '1': 9 } }));
+      const current = await contents(app.app.redis, app.prefix);
+      expect(current['u:{u:web:before}']).toMatch(/"f:2026"/);
+      expect(Object.keys(current).filter((k) => /^lc:(file|fid:|r:)/.test(k))).toEqual(['lc:file:{u:web:scored}:2026']);
+
+      await toSeparateRecords(app.app.redis, app.prefix);
+      const before = await contents(app.app.redis, app.prefix);
+      expect(before['lc:r:{u:web:before}']).toMatch(/"pn","Đỗ Văn Trước"/);
+      expect(before['lc:file:{u:web:before}:2026']).toMatch(/^string .*\\"i\\":/);
+      expect(Object.keys(before).filter((k) => k.startsWith('lc:fid:'))).toHaveLength(2);
+
+      const first = await runMigrate(app);
+      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 1 + 2);
+      expect(await contents(app.app.redis, app.prefix)).toEqual(current);
+      expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
+      await send('/menu');
+      expect(textOf(await send({ choice: 'learning' }))).toContain('Hồ sơ năm 2026');
+      expect(await store.fileById((await store.file('web:scored', 2026))?.id as string)).toMatchObject({ user: 'web:scored' });
+    } finally {
+      await app.close();
+    }
   });
 });
 
