@@ -3,6 +3,7 @@ import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
 import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
 import { CONSENT_FIELD, LearningStore } from '../learning/store.js';
+import { RECORD_NAMES } from '../users/directory.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -151,6 +152,17 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
     for (const key of page) {
       const m = /^lc:profile:\{u:([^}]+)\}$/.exec(key.slice(p.length));
       if (m && (await learning.moveProfile(m[1] as string))) report.moved++;
+    }
+  }
+  // The user directory's record had long field names: now short ones (what the new code wrote wins).
+  for await (const page of scanKeys(redis, `${glob(p)}u:{u:*`)) {
+    for (const key of page) {
+      const record = await redis.hgetall(key);
+      const long = Object.entries(RECORD_NAMES).filter(([name]) => record[name] !== undefined);
+      if (!long.length) continue;
+      await Promise.all(long.map(([name, short]) => redis.hsetnx(key, short, record[name] as string)));
+      await redis.hdel(key, ...long.map(([name]) => name));
+      report.moved++;
     }
   }
   // The learning fields had a hash of their own (`lc:r:`): now the person's hash (what the new code wrote wins).

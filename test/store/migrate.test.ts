@@ -6,6 +6,7 @@ import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { Subscriptions } from '../../src/reminders/subscriptions.js';
 import type { Redis } from '../../src/store/redis.js';
+import { RECORD_NAMES } from '../../src/users/directory.js';
 import { as, logActivity, register, traces } from '../learning/helpers.js';
 import { createTestApp, keysMatching, textOf, type TestApp } from '../support/app.js';
 
@@ -31,7 +32,8 @@ async function contents(redis: Redis, prefix: string): Promise<Record<string, st
 
 /**
  * Turns the store back into what the code before the learning records moved into the person's hash wrote:
- * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id.
+ * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id,
+ * the directory's fields under long names.
  */
 async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
   for (const key of await keysMatching(redis, `${p}*`)) {
@@ -47,6 +49,11 @@ async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
         } else await redis.hset(`${p}lc:r:${m[1]}`, field, value);
       }
       if (learning.length) await redis.hdel(key, ...learning.map(([f]) => f));
+      // The directory's record had long field names.
+      for (const [long, short] of Object.entries(RECORD_NAMES)) {
+        const value = await redis.hget(key, short);
+        if (value != null) await redis.multi().hset(key, long, value).hdel(key, short).exec();
+      }
     } else if (/^lc:fids:\d+$/.test(name)) {
       for (const [id, ref] of Object.entries(await redis.hgetall(key))) {
         const [year, user] = [Number(ref.slice(0, 4)), ref.slice(5)];
@@ -190,11 +197,13 @@ describe('npm run admin -- migrate, on a store of the version before the person\
       await toSeparateRecords(app.app.redis, app.prefix);
       const before = await contents(app.app.redis, app.prefix);
       expect(before['lc:r:{u:web:before}']).toMatch(/"pn","Đỗ Văn Trước"/);
+      expect(before['u:{u:web:before}']).toMatch(/"firstSeen"/);
       expect(before['lc:file:{u:web:before}:2026']).toMatch(/^string .*\\"i\\":/);
       expect(Object.keys(before).filter((k) => k.startsWith('lc:fid:'))).toHaveLength(2);
 
       const first = await runMigrate(app);
-      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 1 + 2);
+      // Two directory records, two learning hashes, one registered file, two file ids.
+      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 1 + 2);
       expect(await contents(app.app.redis, app.prefix)).toEqual(current);
       expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
       await send('/menu');
