@@ -193,6 +193,8 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       report.moved++;
     }
   }
+  // The learning figures' states (what each file adds) had a decimal time and measure names: now shorter.
+  for await (const page of scanKeys(redis, learning.figures.filesPattern)) for (const key of page) report.moved += await learning.figures.shorten(key);
   progress('activities and references compacted');
   // Session locks live seconds; an old one is simply dropped.
   for await (const page of scanKeys(redis, `${glob(p)}lock:s:*`)) for (const key of page) if (!key.includes('{')) report.dropped += await redis.del(key);

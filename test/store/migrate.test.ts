@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
 import { activityOfRow, fileOfCompact, storedFile, type LearningFile } from '../../src/learning/records.js';
+import { MEASURES } from '../../src/learning/figures.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
@@ -33,7 +34,7 @@ async function contents(redis: Redis, prefix: string): Promise<Record<string, st
 /**
  * Turns the store back into what the code before the learning records moved into the person's hash wrote:
  * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id,
- * the directory's fields under long names.
+ * the directory's fields under long names, the figures' states with decimal times and measure names.
  */
 async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
   for (const key of await keysMatching(redis, `${p}*`)) {
@@ -53,6 +54,13 @@ async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
       for (const [long, short] of Object.entries(RECORD_NAMES)) {
         const value = await redis.hget(key, short);
         if (value != null) await redis.multi().hset(key, long, value).hdel(key, short).exec();
+      }
+    } else if (/^lc:fig:.*:files$/.test(name)) {
+      // What each file adds to the figures: the time in decimal, the measures by name.
+      for (const [user, state] of Object.entries(await redis.hgetall(key))) {
+        const [time, area, ...marks] = state.split('\n');
+        const old = marks.map((l) => `${MEASURES[Number(l[0])]}|20${l.slice(1, 3)}-${l.slice(3, 5)}`);
+        await redis.hset(key, user, [parseInt(time as string, 36), area, ...old].join('\n'));
       }
     } else if (/^lc:fids:\d+$/.test(name)) {
       for (const [id, ref] of Object.entries(await redis.hgetall(key))) {
@@ -198,12 +206,13 @@ describe('npm run admin -- migrate, on a store of the version before the person\
       const before = await contents(app.app.redis, app.prefix);
       expect(before['lc:r:{u:web:before}']).toMatch(/"pn","Đỗ Văn Trước"/);
       expect(before['u:{u:web:before}']).toMatch(/"firstSeen"/);
+      expect(before['lc:fig:{2026:son-la}:files']).toMatch(/registered\|2026-/);
       expect(before['lc:file:{u:web:before}:2026']).toMatch(/^string .*\\"i\\":/);
       expect(Object.keys(before).filter((k) => k.startsWith('lc:fid:'))).toHaveLength(2);
 
       const first = await runMigrate(app);
-      // Two directory records, two learning hashes, one registered file, two file ids.
-      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 1 + 2);
+      // Two directory records, two learning hashes, one registered file, two file ids, two figures' states.
+      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 1 + 2 + 2);
       expect(await contents(app.app.redis, app.prefix)).toEqual(current);
       expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
       await send('/menu');
