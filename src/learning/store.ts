@@ -47,25 +47,32 @@ const MAX_TRIES = 8;
 
 /**
  * Where a file of the year is: a compact line in the field \`f:<year>\` of the person's hash (see
- * compactFile), or JSON (starting with "{") in a key of its own, the year then named by \`y:<year>\`.
- * \`place\` writes it where its form says and removes it from the other place. KEYS: file, person's hash.
+ * compactFile), or JSON (starting with "{") in a key of its own, the year then named by \`y:<year>\` and
+ * its status index by a ref (a line names its index itself: see lineIndexRef). \`place\` writes it where
+ * its form says and removes it from the other place. KEYS: file, person's hash.
  */
 const FILE_LUA = `
 local function stored(year)
   return redis.call('HGET', KEYS[2], 'f:' .. year) or redis.call('GET', KEYS[1])
 end
-local function place(year, file)
+local function place(year, file, idx)
   if string.sub(file, 1, 1) == '{' then
     redis.call('SET', KEYS[1], file)
     redis.call('HDEL', KEYS[2], 'f:' .. year)
-    redis.call('HSET', KEYS[2], 'y:' .. year, '')
+    redis.call('HSET', KEYS[2], 'y:' .. year, '', idx, '')
   else
     redis.call('HSET', KEYS[2], 'f:' .. year, file)
-    redis.call('HDEL', KEYS[2], 'y:' .. year)
+    redis.call('HDEL', KEYS[2], 'y:' .. year, idx)
     redis.call('DEL', KEYS[1])
   end
 end
 `;
+
+/** The status index a file stored as a line is in (a registered file: see compactFile), as a ref. */
+function lineIndexRef(year: string, line: string): string | undefined {
+  const area = line.split(' ')[1];
+  return area ? `idx:${year}:registered:${area}` : undefined;
+}
 
 /** KEYS: file, person's hash. ARGV: year. The file as stored, or nil. */
 const READ_FILE = new Script('learning_read_file', 2, `${FILE_LUA}
@@ -73,20 +80,19 @@ return stored(ARGV[1])`);
 
 /**
  * The person's own keys only (one slot on a cluster). KEYS: file, person's hash. ARGV: file, year,
- * status index ref, fid ref: the refs name the shared keys written next, so erasure finds them.
+ * status index ref, fid ref: the refs (or the line) name the shared keys written next, so erasure finds them.
  */
 const CREATE_FILE = new Script('learning_create_file', 2, `${FILE_LUA}
 if stored(ARGV[2]) then return 0 end
-place(ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[3], '', ARGV[4], '')
+place(ARGV[2], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[4], '')
 return 1`);
 
 /** KEYS: file, person's hash. ARGV: the file as read, the new file, old index ref, new index ref, year. */
 const SWAP_FILE = new Script('learning_swap_file', 2, `${FILE_LUA}
 if stored(ARGV[5]) ~= ARGV[1] then return 0 end
-place(ARGV[5], ARGV[2])
 if ARGV[3] ~= ARGV[4] then redis.call('HDEL', KEYS[2], ARGV[3]) end
-redis.call('HSET', KEYS[2], ARGV[4], '')
+place(ARGV[5], ARGV[2], ARGV[4])
 return 1`);
 
 /** Replaces a string only if it is still as read ('' for absent); an empty new value deletes it. */
@@ -197,10 +203,6 @@ export class LearningStore {
     return undefined;
   }
 
-  private write<T extends object>(schema: z.ZodType<T>, names: StoredNames, value: T): string {
-    return JSON.stringify(shortNames(this.checked(schema, value), names));
-  }
-
   private checked<T>(schema: z.ZodType<T>, value: T): T {
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new RecordError(`invalid learning record: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -233,18 +235,38 @@ export class LearningStore {
 
   // Consent and profile
 
-  /** In the person's hash (field `c`: a key of its own costs more than the record); a key of its own when written before. */
+  /**
+   * In the person's hash (field `c`: a key of its own costs more than the record) as "<time in base 36>
+   * <version>"; short JSON there, or a key of its own, when written before.
+   */
   async consent(user: string): Promise<Consent | undefined> {
-    const inRefs = await this.redis.hget(this.keys.person(user), CONSENT_FIELD);
-    if (inRefs != null) return this.read(consentSchema, CONSENT_NAMES, this.keys.person(user), inRefs);
+    const inHash = await this.redis.hget(this.keys.person(user), CONSENT_FIELD);
+    if (inHash != null && !inHash.startsWith('{')) {
+      const space = inHash.indexOf(' ');
+      return this.read(consentSchema, {}, this.keys.person(user), JSON.stringify({ version: inHash.slice(space + 1), at: parseInt(inHash.slice(0, space), 36) }));
+    }
+    if (inHash != null) return this.read(consentSchema, CONSENT_NAMES, this.keys.person(user), inHash);
     const own = this.keys.consent(user);
     return this.read(consentSchema, CONSENT_NAMES, own, await this.redis.get(own));
   }
 
   async setConsent(user: string, version: string): Promise<Consent> {
-    const consent: Consent = { version, at: this.now() };
-    await SET_CONSENT.run(this.redis, [this.keys.person(user), this.keys.consent(user)], [this.write(consentSchema, CONSENT_NAMES, consent)]);
-    return consent;
+    return this.saveConsent(user, { version, at: this.now() });
+  }
+
+  private async saveConsent(user: string, consent: Consent): Promise<Consent> {
+    const checked = this.checked(consentSchema, consent);
+    await SET_CONSENT.run(this.redis, [this.keys.person(user), this.keys.consent(user)], [`${checked.at.toString(36)} ${checked.version}`]);
+    return checked;
+  }
+
+  /** Migration: a consent written before (JSON in the hash or in a key of its own) in the current form; whether it moved one. */
+  async consentAgain(user: string): Promise<boolean> {
+    const [inHash, own] = await Promise.all([this.redis.hget(this.keys.person(user), CONSENT_FIELD), this.redis.exists(this.keys.consent(user))]);
+    if ((inHash == null || !inHash.startsWith('{')) && !own) return false;
+    const consent = await this.consent(user);
+    if (consent) await this.saveConsent(user, consent);
+    return true;
   }
 
   /** Migration: a profile in a key of its own (as written before) into the refs hash, unless one is there; whether it moved one. */
@@ -363,9 +385,15 @@ export class LearningStore {
     return next !== raw && (await SWAP_FILE.run(this.redis, [this.keys.file(user, year), this.keys.person(user)], [raw, next, idx, idx, year])) === 1;
   }
 
+  /** Every status index the person's files are in, as refs: those the hash names, and those its lines do. */
+  private async indexRefs(user: string): Promise<string[]> {
+    const fields = Object.entries(await this.redis.hgetall(this.keys.person(user)));
+    return fields.flatMap(([f, v]) => (f.startsWith('idx:') ? [f] : f.startsWith('f:') ? (lineIndexRef(f.slice(2), v) ?? []) : []));
+  }
+
   private async dropYear(user: string, year: number): Promise<void> {
     const refs = this.keys.person(user);
-    const stale = (await this.redis.hkeys(refs)).filter((ref) => ref.startsWith(`idx:${year}:`));
+    const stale = (await this.indexRefs(user)).filter((ref) => ref.startsWith(`idx:${year}:`));
     await Promise.all([this.redis.del(this.keys.file(user, year)), this.redis.hdel(refs, `f:${year}`)]);
     await Promise.all(stale.flatMap((ref) => [this.redis.zrem(this.keyOf(ref), user), this.redis.hdel(refs, ref)]));
   }
@@ -483,7 +511,7 @@ export class LearningStore {
       const file = await this.file(user, year);
       if (!file) continue;
       const idx = this.keys.idx(year, file.status, file.area);
-      await this.redis.hset(this.keys.person(user), this.refOf(idx), '', `fid:${file.id}`, '');
+      await this.redis.hset(this.keys.person(user), ...(compactFile(file) ? [] : [this.refOf(idx), '']), `fid:${file.id}`, '');
       await Promise.all([
         this.redis.zadd(idx, indexScore(file), user),
         this.redis.hset(this.keys.fids(file.id), file.id, `${year}:${user}`),
@@ -512,11 +540,15 @@ export class LearningStore {
    */
   async erase(user: string): Promise<void> {
     const refs = (await this.redis.hkeys(this.keys.person(user))).filter(isLearningField);
+    const indexes = await this.indexRefs(user);
     const years = await this.years(user);
     const files = await Promise.all(years.map((year) => this.file(user, year)));
     await Promise.all(files.map((file, i) => (file ? this.figures.follow(user, file, undefined) : this.figures.forget(user, years[i] as number))));
     // The shared entries first: the refs that find them go last, so an interrupted erasure can run again.
-    await Promise.all(refs.map((ref) => (ref.startsWith('idx:') ? this.redis.zrem(this.keyOf(ref), user) : ref.startsWith('fid:') ? this.redis.hdel(this.keys.fids(ref.slice(4)), ref.slice(4)) : undefined)));
+    await Promise.all([
+      ...indexes.map((ref) => this.redis.zrem(this.keyOf(ref), user)),
+      ...refs.filter((ref) => ref.startsWith('fid:')).map((ref) => this.redis.hdel(this.keys.fids(ref.slice(4)), ref.slice(4))),
+    ]);
     await this.redis.del(...years.flatMap((year) => [this.keys.file(user, year), this.keys.acts(user, year)]), this.keys.consent(user), this.keys.profile(user));
     if (refs.length) await this.redis.hdel(this.keys.person(user), ...refs);
   }

@@ -2,8 +2,8 @@ import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
 import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
-import { CONSENT_FIELD, LearningStore } from '../learning/store.js';
-import { RECORD_NAMES } from '../users/directory.js';
+import { LearningStore } from '../learning/store.js';
+import { DEFAULT_LANGUAGE, RECORD_NAMES } from '../users/directory.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -135,17 +135,6 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       report.moved++;
     }
   }
-  // The consent was a key of its own: now a field of the same hash (the current one wins).
-  for await (const page of scanKeys(redis, `${glob(p)}lc:consent:{u:*`)) {
-    for (const key of page) {
-      const m = /^lc:consent:(\{u:[^}]+\})$/.exec(key.slice(p.length));
-      const consent = m ? await redis.get(key) : null;
-      if (!m || consent == null) continue;
-      await redis.hsetnx(`${p}u:${m[1]}`, CONSENT_FIELD, consent);
-      await redis.del(key);
-      report.moved++;
-    }
-  }
   // So was the profile: now short fields of the same hash.
   const learning = new LearningStore(redis, p, app.clock, app.log, app.areas);
   for await (const page of scanKeys(redis, `${glob(p)}lc:profile:{u:*`)) {
@@ -154,14 +143,17 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m && (await learning.moveProfile(m[1] as string))) report.moved++;
     }
   }
-  // The user directory's record had long field names: now short ones (what the new code wrote wins).
+  // The user directory's record had long field names and always a language: now short names, and the
+  // default language left out (what the new code wrote wins).
+  const lang = RECORD_NAMES.lang as string;
   for await (const page of scanKeys(redis, `${glob(p)}u:{u:*`)) {
     for (const key of page) {
       const record = await redis.hgetall(key);
       const long = Object.entries(RECORD_NAMES).filter(([name]) => record[name] !== undefined);
-      if (!long.length) continue;
-      await Promise.all(long.map(([name, short]) => redis.hsetnx(key, short, record[name] as string)));
-      await redis.hdel(key, ...long.map(([name]) => name));
+      const language = record[lang] ?? record.lang;
+      if (!long.length && language !== DEFAULT_LANGUAGE) continue;
+      await Promise.all(long.map(([name, short]) => (short === lang && language === DEFAULT_LANGUAGE ? undefined : redis.hsetnx(key, short, record[name] as string))));
+      await redis.hdel(key, ...long.map(([name]) => name), ...(language === DEFAULT_LANGUAGE ? [lang] : []));
       report.moved++;
     }
   }
@@ -174,6 +166,15 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       await Promise.all(Object.entries(fields).map(([f, v]) => redis.hsetnx(`${p}u:${m[1]}`, f, v)));
       await redis.del(key);
       report.moved++;
+    }
+  }
+  // The consent was a key of its own, then short JSON in the hash: now a shorter line there (one in the hash wins).
+  for (const pattern of ['lc:consent:{u:*', 'u:{u:*']) {
+    for await (const page of scanKeys(redis, `${glob(p)}${pattern}`)) {
+      for (const key of page) {
+        const m = /^(?:lc:consent|u):\{u:([^}]+)\}$/.exec(key.slice(p.length));
+        if (m && (await learning.consentAgain(m[1] as string))) report.moved++;
+      }
     }
   }
   // A file as registered was JSON in a key of its own: now a line in the person's hash (see compactFile).

@@ -14,6 +14,9 @@ import { Script } from '../store/script.js';
  */
 export const RECORD_NAMES: StoredNames = { lang: 'lg', firstSeen: 'f', lastSeen: 'l', inactive: 'i', optOut: 'o', area: 'a' };
 
+/** The language a record without one has: most people's, so left out of their record. */
+export const DEFAULT_LANGUAGE: Language = 'vi';
+
 /**
  * The stamp of a message on the person's record, as a Lua function for the script that ends a turn (the
  * session write) and for `seen`: `stamp(key, now, lang)` returns 1 when the record is new.
@@ -21,7 +24,8 @@ export const RECORD_NAMES: StoredNames = { lang: 'lg', firstSeen: 'f', lastSeen:
 export const STAMP_LUA = `
 local function stamp(key, now, lang)
   local new = redis.call('HSETNX', key, '${RECORD_NAMES.firstSeen}', now)
-  redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now, '${RECORD_NAMES.lang}', lang)
+  redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now)
+  if lang == '${DEFAULT_LANGUAGE}' then redis.call('HDEL', key, '${RECORD_NAMES.lang}') else redis.call('HSET', key, '${RECORD_NAMES.lang}', lang) end
   redis.call('HDEL', key, '${RECORD_NAMES.inactive}')
   return new
 end
@@ -34,7 +38,7 @@ const epochMs = z.coerce.number().int().nonnegative();
 
 /** What the bot keeps about everyone who wrote to it, for proactive messages and their limits. */
 export const userRecordSchema = z.object({
-  lang: languageSchema.default('vi'),
+  lang: languageSchema.default(DEFAULT_LANGUAGE),
   firstSeen: epochMs,
   /** Last message from the person: Zalo may message them only within 7 days of it. */
   lastSeen: epochMs,

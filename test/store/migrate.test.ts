@@ -34,7 +34,7 @@ async function contents(redis: Redis, prefix: string): Promise<Record<string, st
 /**
  * Turns the store back into what the code before the learning records moved into the person's hash wrote:
  * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id,
- * the directory's fields under long names, the figures' states with decimal times and measure names.
+ * the consent as JSON, the directory's fields under long names and the language always there, the figures' states with decimal times and measure names.
  */
 async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
   for (const key of await keysMatching(redis, `${p}*`)) {
@@ -46,13 +46,18 @@ async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
         const year = Number(field.slice(2));
         if (field.startsWith('f:')) {
           await redis.set(`${p}lc:file:${m[1]}:${year}`, JSON.stringify(storedFile(fileOfCompact(value, year) as LearningFile)));
-          await redis.hset(`${p}lc:r:${m[1]}`, `y:${year}`, '');
+          // Its status index was named by a ref too.
+          await redis.hset(`${p}lc:r:${m[1]}`, `y:${year}`, '', `idx:${year}:registered:${value.split(' ')[1]}`, '');
+        } else if (field === 'c') {
+          // The consent was short JSON.
+          const [at, version] = [value.slice(0, value.indexOf(' ')), value.slice(value.indexOf(' ') + 1)];
+          await redis.hset(`${p}lc:r:${m[1]}`, field, JSON.stringify({ v: version, t: parseInt(at, 36) }));
         } else await redis.hset(`${p}lc:r:${m[1]}`, field, value);
       }
       if (learning.length) await redis.hdel(key, ...learning.map(([f]) => f));
-      // The directory's record had long field names.
+      // The directory's record had long field names, and always a language.
       for (const [long, short] of Object.entries(RECORD_NAMES)) {
-        const value = await redis.hget(key, short);
+        const value = (await redis.hget(key, short)) ?? (long === 'lang' ? 'vi' : null);
         if (value != null) await redis.multi().hset(key, long, value).hdel(key, short).exec();
       }
     } else if (/^lc:fig:.*:files$/.test(name)) {
@@ -211,8 +216,8 @@ describe('npm run admin -- migrate, on a store of the version before the person\
       expect(Object.keys(before).filter((k) => k.startsWith('lc:fid:'))).toHaveLength(2);
 
       const first = await runMigrate(app);
-      // Two directory records, two learning hashes, one registered file, two file ids, two figures' states.
-      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 1 + 2 + 2);
+      // Two directory records, two learning hashes, two consents, one registered file, two file ids, two figures' states.
+      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 2 + 1 + 2 + 2);
       expect(await contents(app.app.redis, app.prefix)).toEqual(current);
       expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
       await send('/menu');
