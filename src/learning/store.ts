@@ -139,12 +139,13 @@ export class RecordError extends Error {}
  * The learning records in plain Redis structures, most of them in the person's hash `<prefix>u:<user>`
  * (shared with the user directory, whose fields are the others: a key costs more than its fields):
  *
- * - the consent (`c`, short JSON) and profile (`pn`, `pb`...: its fields; `lc:consent:<user>` and
- *   `lc:profile:<user>`, JSON, when written before);
+ * - the consent (`c`: "<time in base 36> <version>"; short JSON there, or `lc:consent:<user>`, when
+ *   written before) and profile (`pn`, `pb`...: its fields; `lc:profile:<user>`, JSON, when written before);
  * - a file as registered, one line (`f:<year>`, see compactFile); any other file is JSON in a key of its
  *   own `lc:file:<user>:<year>` (see storedFile), its year then named by `y:<year>`;
- * - every index and key that names them (by their names after `lc:`), so that erasing finds them all;
- *   the hash stays compact in Redis while its values are at most 64 bytes;
+ * - every index and key that names them (by their names after `lc:`), so that erasing finds them all,
+ *   except the review index of a file stored as a line, which the line names (lineIndexRef); the hash
+ *   stays compact in Redis while its values are at most 64 bytes;
  * - `lc:a:<user>:<year>`: the year's activities, one JSON array of rows (see activityRow);
  *
  * and shared: `lc:fids:<bucket>` (file id → "<year>:<user>", named `fid:<file id>` in the person's refs),

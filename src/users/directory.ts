@@ -36,7 +36,10 @@ return stamp(KEYS[1], ARGV[1], ARGV[2])`);
 
 const epochMs = z.coerce.number().int().nonnegative();
 
-/** What the bot keeps about everyone who wrote to it, for proactive messages and their limits. */
+/**
+ * What the bot keeps about everyone who wrote to it, for proactive messages and their limits: fields of
+ * the person's hash `u:<user>`, which also holds the learning records (each erases only its own fields).
+ */
 export const userRecordSchema = z.object({
   lang: languageSchema.default(DEFAULT_LANGUAGE),
   firstSeen: epochMs,
