@@ -73,6 +73,12 @@ interface WorkerContext {
 
 /** How long stopping waits for the messages being sent before it lets go (their jobs resume at the next start). */
 const CLOSE_WAIT_MS = 10_000;
+/**
+ * BullMQ sets up a connection it is handed in the background and, once closed, has no one left to
+ * tell when that set-up fails: closing the connection under it would end as an unhandled rejection.
+ * So a stop lets the set-up finish first (milliseconds while Redis is up; bounded while it is down).
+ */
+const SETUP_WAIT_MS = 2_000;
 
 /**
  * The durable outbound path: one BullMQ queue per channel on the bot's Redis, one job per recipient
@@ -200,6 +206,8 @@ export class DurableOutbound implements Outbound {
     this.closed = true;
     const workers = this.workers;
     this.workers = [];
+    const settingUp = [...workers.map((w) => w.worker), ...this.queues.values()].map((q) => q.waitUntilReady().catch(() => undefined));
+    await within(Promise.all(settingUp), SETUP_WAIT_MS);
     await Promise.all(workers.map((w) => w.worker.pause(true)));
     const finished = await this.inFlight.drain(this.opts.closeWaitMs ?? CLOSE_WAIT_MS);
     // BullMQ's graceful close waits on Redis and never returns while it is away: then let go (what was

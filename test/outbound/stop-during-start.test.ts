@@ -23,3 +23,24 @@ describe('a bot stopped while it starts', () => {
     }
   });
 });
+
+describe('a bot stopped just after it started', () => {
+  it('lets the queue workers finish connecting first, so no failure goes unheard', async () => {
+    const heard: unknown[] = [];
+    const listen = (err: unknown) => heard.push(err);
+    process.on('unhandledRejection', listen);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const t = await createTestApp();
+        // The workers' connections are still being set up when the stop comes.
+        await t.app.start();
+        await t.close();
+      }
+      // Rejections are reported on a later turn of the event loop.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listen);
+    }
+  });
+});

@@ -181,11 +181,24 @@ describe('questions the bot could not answer, in the chat', () => {
     expect(await t.app.redis.hlen(`${t.prefix}questions:open:son-la.chieng-sinh`)).toBe(1);
   });
 
-  it('refuses /questions to a citizen', async () => {
+  it('refuses /questions to a citizen, whose menu has no such button', async () => {
     const citizen = 'web:q-citizen';
-    await t.send(citizen, '/start');
+    expect(choiceValues(await t.send(citizen, '/start'))).not.toContain('questions');
     const replies = await t.send(citizen, '/questions');
     expect(textOf(replies)).toContain('cán bộ');
     expect(textOf(replies)).not.toContain('câu hỏi của người dân đang chờ');
+  });
+
+  it('gives an officer the open questions from a button of the main menu', async () => {
+    const hoa = 'web:q-hoa';
+    await t.send(hoa, '/start');
+    await t.app.users.setArea(hoa, 'son-la.chieng-an');
+    await declined(hoa, 'Sân bóng của phường có cho thuê buổi tối không?');
+    await t.send(hoa, { choice: 'send' });
+    const menu = await t.send(officer, '/menu');
+    expect(menu.flatMap((r) => r.choices ?? []).find((c) => c.value === 'questions')?.label).toBe('Câu hỏi của người dân');
+    const list = await t.send(officer, { choice: 'questions' });
+    expect(textOf(list)).toContain('đang chờ trả lời');
+    expect(list.flatMap((r) => r.choices ?? []).map((c) => c.label)).toContainEqual(expect.stringContaining('Sân bóng của phường'));
   });
 });
