@@ -270,7 +270,7 @@ export class LearningStore {
     return true;
   }
 
-  /** Migration: a profile in a key of its own (as written before) into the refs hash, unless one is there; whether it moved one. */
+  /** Migration: a profile in a key of its own (as written before) into the person's hash, unless one is there; whether it moved one. */
   async moveProfile(user: string): Promise<boolean> {
     const own = this.keys.profile(user);
     const raw = await this.redis.get(own);
@@ -284,11 +284,11 @@ export class LearningStore {
 
   /** Short fields of the person's hash (`p` + its stored name); a key of its own when written before. */
   async profile(user: string): Promise<Profile | undefined> {
-    const refs = this.keys.person(user);
-    const values = await this.redis.hmget(refs, ...PROFILE_FIELDS);
+    const hash = this.keys.person(user);
+    const values = await this.redis.hmget(hash, ...PROFILE_FIELDS);
     if (values[0] != null) {
       const stored = Object.fromEntries(PROFILE_FIELDS.flatMap((f, i) => (values[i] == null ? [] : [[f.slice(1), NUMERIC.has(f) ? Number(values[i]) : values[i]]])));
-      return this.read(profileSchema, PROFILE_NAMES, refs, JSON.stringify(stored));
+      return this.read(profileSchema, PROFILE_NAMES, hash, JSON.stringify(stored));
     }
     const own = this.keys.profile(user);
     return this.read(profileSchema, PROFILE_NAMES, own, await this.redis.get(own));
