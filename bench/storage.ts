@@ -32,7 +32,7 @@ function choice(replies: Reply[], label: string): string {
 }
 
 /** A registered citizen with 5 activities with evidence links and the news opt-in, as a person would make them. */
-export async function citizen(app: App, user: string, n: number): Promise<void> {
+async function citizen(app: App, user: string, n: number): Promise<void> {
   const send = (m: string | { choice: string }) => app.bot.handle(typeof m === 'string' ? { user, text: m } : { user, ...m });
   await send('/menu');
   await send({ choice: 'learning' });
