@@ -20,6 +20,8 @@ import { benchRedis } from './support/redis.js';
 import { load, paced, USERS, walker, type LoadResult } from './telegram-load.js';
 
 // BENCH_WEBHOOK_SECONDS shortens the run while working on the hot path; the figures quoted are at 20 s.
+// BENCH_CPU_PROF=<dir> writes V8 CPU profiles of each server (node --cpu-prof) in a folder of its own there.
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const SECONDS = Number(process.env.BENCH_WEBHOOK_SECONDS ?? 20);
 const WARMUP_SECONDS = Math.min(3, SECONDS);
 /** Each target gets its seconds in this many turns, alternating with the other. */
@@ -36,7 +38,8 @@ const SECRET = 'bench-secret';
 
 /** Starts a script of ours in a child process and waits for its {"port":N} line. */
 async function child(script: string, args: string[], env: Record<string, string>): Promise<{ proc: ChildProcess; port: number }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profile = CPU_PROF && script.endsWith('target.ts') ? ['--cpu-prof', '--cpu-prof-dir', `${CPU_PROF}/${args[0]}-${Date.now()}`] : [];
+  const proc = spawn(process.execPath, [...profile, '--import', 'tsx', script, ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: proc.stdout! });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 30 s`)), 30_000);

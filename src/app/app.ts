@@ -57,6 +57,14 @@ export interface AppOptions {
 
 type Hook = () => Promise<void> | void;
 
+/** Something that may hold messages for a person's next message (see App.waiting). */
+export interface WaitingSource {
+  /** The key, in the person's slot, that exists while something waits for them (looked for with their session); none when nothing can. */
+  key(user: string): string | undefined;
+  /** Hands over, and forgets, what it holds for the person. */
+  take(user: string): Promise<Reply[]>;
+}
+
 /** Everything one running bot is made of, built once at start-up and handed to every capability. */
 export class App {
   readonly config: Config;
@@ -84,7 +92,7 @@ export class App {
    * What waits for a person's next message (an answer Zalo's 7-day window kept back): each source hands
    * over, and forgets, what it holds for them; the bot shows it before its reply.
    */
-  readonly waiting: ((user: string) => Promise<Reply[]>)[] = [];
+  readonly waiting: WaitingSource[] = [];
   /** The one way out for proactive messages (reminders, broadcasts, notices); a capability may replace it with a durable queue. */
   outbound: Outbound;
   readonly sessions: SessionStore;

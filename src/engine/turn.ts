@@ -63,7 +63,8 @@ export class Turn {
   }
 
   /** Translates in the user's language; the flow's data fills {{placeholders}}. Bound, so it can be handed on. */
-  readonly t = (key: string, params?: Record<string, unknown>): string => this.deps.i18n.t(this.lang, key, { ...this.session.data, ...params });
+  readonly t = (key: string, params?: Record<string, unknown>): string =>
+    this.deps.i18n.t(this.lang, key, params ? { ...this.session.data, ...params } : this.session.data);
 
   say(key: string, params?: Record<string, unknown>): void {
     this.replies.push({ text: this.t(key, params) });

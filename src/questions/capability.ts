@@ -21,7 +21,8 @@ export const questions: Capability = {
     const service = new Questions(app);
     registerQuestionChat(app, service);
     registerQuestionPages(app, service);
-    app.waiting.push((user) => service.held(user));
+    // The session read tells whether the inbox exists: a message with nothing waiting costs no read of it.
+    app.waiting.push({ key: (user) => service.heldKey(user), take: (user) => service.held(user) });
 
     app.privacy.add({
       name: 'questions',

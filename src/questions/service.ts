@@ -201,9 +201,15 @@ export class Questions {
     return !person || this.app.clock.now().getTime() - person.lastSeen >= MESSAGING_WINDOW_MS;
   }
 
-  /** Answers kept for the person's next message (only Zalo keeps any), marked as told. */
+  /** Where answers wait for the person's next message: only Zalo keeps any. */
+  heldKey(user: string): string | undefined {
+    // Asked on every message: the id's prefix, not a parse of it.
+    return user.startsWith('zalo:') ? this.store.inboxKey(user) : undefined;
+  }
+
+  /** Answers kept for the person's next message, marked as told. */
   async held(user: string): Promise<Reply[]> {
-    if (splitUserId(user).channel !== 'zalo') return [];
+    if (!this.heldKey(user)) return [];
     const replies = await this.store.takeHeld(user);
     // The answers are taken: a failure to mark them told must not lose them.
     if (replies.length) await this.store.markTold(user).catch((err: unknown) => this.app.log.warn({ err, user }, 'questions: could not mark answers told'));

@@ -63,7 +63,8 @@ export class QuestionStore {
     return `${this.prefix}questions:${personTag(user)}`;
   }
 
-  private inboxKey(user: string): string {
+  /** The answers kept for the person's next message; the key exists only while some wait. */
+  inboxKey(user: string): string {
     return `${this.prefix}questions:inbox:${personTag(user)}`;
   }
 

@@ -16,6 +16,8 @@ export class MemorySessionStore implements SessionStore {
   /** What the Redis store's lock does: no two turns of a person at once (the bot orders them, not this). */
   private readonly queue = new KeyedQueue();
   private throttle?: LocalThrottle;
+  /** Updates seen (TurnOptions.once), with when their mark expires; in order of expiry while their TTL is one. */
+  private readonly seen = new Map<string, number>();
 
   constructor(
     private readonly ttlMs: number,
@@ -66,15 +68,32 @@ export class MemorySessionStore implements SessionStore {
     return transactByTurn(this, user, fn);
   }
 
-  /** Reads no other hash (`alsoRead`): the turn looks up what it needs itself. */
+  /** Whether an update is new, marking it seen; expired marks go first, as sessions do. */
+  private firstSeen(key: string, ttlS: number): boolean {
+    const now = Date.now();
+    for (const [k, expiresAt] of this.seen) {
+      if (expiresAt > now) break;
+      this.seen.delete(k);
+    }
+    if (this.seen.has(key)) return false;
+    this.seen.set(key, now + ttlS * 1000);
+    return true;
+  }
+
+  /** Reads no other hash (`alsoRead`) nor looks for keys (`lookFor`): the turn looks up what it needs itself. */
   turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
+    if (opts.once && !this.firstSeen(opts.once.key, opts.once.ttlS)) return Promise.resolve({ verdict: 'repeat' });
     if (opts.flood) {
       // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar.
       const verdict = (this.throttle ??= new LocalThrottle(opts.flood)).take(user, Date.now());
       if (verdict !== 'pass') return Promise.resolve({ verdict });
     }
     return this.queue.run(user, async () => {
-      const { session, result } = await fn(this.read(user));
+      // As in Redis: a turn that failed takes its seen mark back, so that a redelivery is handled.
+      const { session, result } = await fn(this.read(user), {}).catch((err: unknown) => {
+        if (opts.once) this.seen.delete(opts.once.key);
+        throw err;
+      });
       if (session) this.putRaw(user, encodeSession(session));
       else this.entries.delete(user);
       if (session && opts.stamp) await this.directory?.seen(user, session.lang);

@@ -1,26 +1,32 @@
 import type { Redis } from '../store/redis.js';
 import { personTag } from '../store/keys.js';
 import { decodeSession, encodeSession, type LoadedSession } from './session.js';
-import { transactByTurn, type SessionStore, type SessionUpdate, type Flooded, type StampedDirectory, type TurnOptions, type TurnOutcome, type TurnReader } from './store.js';
+import { transactByTurn, type SessionStore, type SessionUpdate, type StampedDirectory, type TurnOptions, type TurnOutcome, type TurnReader, type TurnReads } from './store.js';
 import { heldLock, newLockToken } from '../store/lock.js';
 import { Script } from '../store/script.js';
 import { FLOOD_LUA, floodKey, VERDICTS } from './flood.js';
 import { STAMP_LUA } from '../users/directory.js';
 
 /**
- * Opens a person's turn: takes a message from their flood bucket (unless ARGV[1] is 0: none, or taken by
- * an earlier attempt), then their session lock, and reads their session and another hash of theirs.
- * Keys: bucket, lock, session, hash (one slot). Returns {verdict} when flooded, {0, 0} when the lock is
- * held, {0, 1, session or nil, hash fields and values} when taken.
+ * Opens a person's turn: marks a platform update as seen (unless ARGV[5] is 0: none, or marked by an
+ * earlier attempt), takes a message from their flood bucket (unless ARGV[1] is 0), then their session
+ * lock, and reads their session, another hash of theirs and whether another key exists. Keys: bucket,
+ * lock, session, hash, seen mark, key to look for (one slot; a fixed count: ioredis routes a script on
+ * a cluster by its first argument, which a varying count would make the count). Returns {3} for an update seen before, {verdict} when flooded,
+ * {0, 0} when the lock is held, {0, 1, session or nil, hash fields and values, 1 or 0} when taken.
  */
-const TAKE_TURN = new Script('session_take_turn', 4, `${FLOOD_LUA}
+const TAKE_TURN = new Script('session_take_turn', 6, `${FLOOD_LUA}
+local once = tonumber(ARGV[5])
+if once > 0 and not redis.call('SET', KEYS[5], '1', 'EX', once, 'NX') then return {3} end
 local burst = tonumber(ARGV[1])
 if burst > 0 then
   local verdict = flood(KEYS[1], burst, tonumber(ARGV[2]))
   if verdict ~= 0 then return {verdict} end
 end
 if not redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4], 'NX') then return {0, 0} end
-return {0, 1, redis.call('GET', KEYS[3]), redis.call('HGETALL', KEYS[4])}`);
+return {0, 1, redis.call('GET', KEYS[3]), redis.call('HGETALL', KEYS[4]), redis.call('EXISTS', KEYS[6])}`);
+/** TAKE_TURN's answer for an update it has seen before. */
+const REPEATED = 3;
 
 /**
  * Ends a turn: writes (or, with an empty value, deletes) the session only while the lock is still this
@@ -58,8 +64,8 @@ export class LockLostError extends Error {}
 
 /**
  * Sessions as JSON strings with a TTL. The bot puts a person's messages in order (Bot.inOrder); a short
- * lock (SET NX PX) keeps turns apart across instances. A turn is two round trips: one script takes the
- * flood limit and the lock and reads the session, another writes the session (only under our lock),
+ * lock (SET NX PX) keeps turns apart across instances. A turn is two round trips: one script marks the
+ * update seen, takes the flood limit and the lock and reads the session, another writes the session (only under our lock),
  * stamps the person's record and releases the lock.
  */
 export class RedisSessionStore implements SessionStore {
@@ -93,12 +99,24 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
+    try {
+      return await this.run(user, opts, fn);
+    } catch (err) {
+      // The turn marked the update seen as it opened. A turn that failed takes the mark back, so that the
+      // platform's redelivery (the webhook answered 503) is handled instead of dropped as a repeat. Best
+      // effort: with Redis gone, the mark may stay.
+      if (opts.once) await this.redis.del(opts.once.key).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async run<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
     const token = newLockToken();
     const opened = await this.open(user, token, opts);
     if (opened.verdict !== 'pass') return opened;
     let update: SessionUpdate<T>;
     try {
-      update = await fn(opened.current, opened.also);
+      update = await fn(opened.current, opened.read);
     } catch (err) {
       await heldLock(this.redis, this.lockKey(user), token).release();
       throw err;
@@ -113,18 +131,25 @@ export class RedisSessionStore implements SessionStore {
     return { verdict: 'pass', result: update.result };
   }
 
-  private async open(user: string, token: string, opts: TurnOptions): Promise<{ verdict: 'pass'; current: LoadedSession; also?: Record<string, string> } | Flooded> {
+  private async open(user: string, token: string, opts: TurnOptions): Promise<{ verdict: 'pass'; current: LoadedSession; read: TurnReads } | Exclude<TurnOutcome<never>, { verdict: 'pass' }>> {
     const deadline = Date.now() + this.waitMs;
     let flood = opts.flood;
+    let once = opts.once;
     const bucket = floodKey(this.opts.prefix, user);
     for (let attempt = 0; ; attempt++) {
-      const keys = [bucket, this.lockKey(user), this.key(user), opts.alsoRead ?? bucket];
-      const [verdict, locked, raw, pairs] = (await TAKE_TURN.run(this.redis, keys, [flood?.burst ?? 0, flood?.perSecond ?? 0, token, this.lockMs])) as [number, number?, string?, string[]?];
+      const keys = [bucket, this.lockKey(user), this.key(user), opts.alsoRead ?? bucket, once?.key ?? bucket, opts.lookFor ?? bucket];
+      const args = [flood?.burst ?? 0, flood?.perSecond ?? 0, token, this.lockMs, once?.ttlS ?? 0];
+      const [verdict, locked, raw, pairs, present] = (await TAKE_TURN.run(this.redis, keys, args)) as [number, number?, string?, string[]?, number?];
+      if (verdict === REPEATED) return { verdict: 'repeat' };
       const said = VERDICTS[verdict] ?? 'pass';
       if (said !== 'pass') return { verdict: said };
-      if (locked === 1) return { verdict: 'pass', current: decodeSession(raw), ...(opts.alsoRead && { also: fieldsOf(pairs ?? []) }) };
-      // The message has passed the limit: waiting for the lock does not take from the bucket again.
+      if (locked === 1) {
+        const read: TurnReads = { ...(opts.alsoRead && { also: fieldsOf(pairs ?? []) }), ...(opts.lookFor && { present: present === 1 }) };
+        return { verdict: 'pass', current: decodeSession(raw), read };
+      }
+      // The message has passed the limit and is marked seen: waiting for the lock does neither again.
       flood = null;
+      once = undefined;
       if (Date.now() > deadline) throw new LockTimeoutError(`session of ${user} stayed locked for ${this.waitMs} ms`);
       await new Promise((r) => setTimeout(r, Math.min(5 * 2 ** attempt, 50)));
     }

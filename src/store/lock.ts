@@ -15,8 +15,12 @@ export interface Lock {
   release(): Promise<void>;
 }
 
+/** Drawn once: with a counter, tokens are unique across processes without drawing randomness for each (a turn takes one). */
+const PROCESS_PART = randomBytes(8).toString('base64url');
+let issued = 0;
+
 export function newLockToken(): string {
-  return randomBytes(8).toString('hex');
+  return PROCESS_PART + (issued++).toString(36);
 }
 
 /** Takes the lease at `key` for `ttlMs`, or answers undefined when someone holds it. */

@@ -1,5 +1,7 @@
 import { Redis as RedisServerClient } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPEAT } from '../../src/app/bot.js';
+import { QuestionStore } from '../../src/questions/store.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 
@@ -60,5 +62,41 @@ describe('an ordinary message', () => {
     expect(commands).toEqual([`evalsha ${t.prefix}flood:{u:${user}}`, `evalsha ${t.prefix}s:{u:${user}}`]);
     // A citizen is offered no officer's entry.
     expect(choiceValues(await t.send('telegram:4444', '/menu'))).not.toContain('deadlines');
+  });
+});
+
+describe('a Zalo message', () => {
+  it('costs the same two commands: whether an answer waits for the person is read with the session', async () => {
+    const user = 'zalo:5151';
+    await t.send(user, '/start');
+    let replies: Awaited<ReturnType<TestApp['send']>> = [];
+    const commands = await commandsOf(async () => (replies = await t.send(user, '/menu')));
+    expect(textOf(replies)).not.toBe('');
+    expect(commands).toEqual([`evalsha ${t.prefix}flood:{u:${user}}`, `evalsha ${t.prefix}s:{u:${user}}`]);
+  });
+
+  it('still brings the person an answer kept for their next message, before the reply, once', async () => {
+    const user = 'zalo:5252';
+    await t.send(user, '/start');
+    // What an officer's answer does outside Zalo's 7-day window.
+    await new QuestionStore(t.app.redis, t.prefix).hold(user, { text: 'Held answer: the library opens at 8.' });
+    const replies = await t.send(user, '/menu');
+    expect(replies[0]?.text).toBe('Held answer: the library opens at 8.');
+    // The menu still follows.
+    expect(replies.length).toBeGreaterThan(1);
+    expect(textOf(await t.send(user, '/menu'))).not.toContain('Held answer');
+  });
+});
+
+describe('a Telegram update', () => {
+  it('marks itself seen in the same two commands, and a second delivery is not handled', async () => {
+    const user = 'telegram:5353';
+    await t.send(user, '/start');
+    const update = { once: { key: `${t.prefix}tg:update:1:{u:${user}}:77`, ttlS: 60 }, redeliver: true };
+    const got: { handled?: Awaited<ReturnType<TestApp['app']['bot']['handleUpdate']>> } = {};
+    const commands = await commandsOf(async () => (got.handled = await t.app.bot.handleUpdate({ user, text: '/menu' }, update)));
+    expect(got.handled === REPEAT ? 0 : got.handled?.replies.length).toBeGreaterThan(0);
+    expect(commands).toEqual([`evalsha ${t.prefix}flood:{u:${user}}`, `evalsha ${t.prefix}s:{u:${user}}`]);
+    expect(await t.app.bot.handleUpdate({ user, text: '/menu' }, update)).toBe(REPEAT);
   });
 });

@@ -62,6 +62,18 @@ describe.each(Object.keys(harnesses))('%s session store', (kind) => {
     expect(await h.store.get('web:a')).toEqual({ kind: 'none' });
   });
 
+  it('drops a second delivery of an update, but handles a redelivery of one whose turn failed', async () => {
+    const once = { key: `seen:{u:web:once}:${kind}`, ttlS: 60 };
+    const turn = (fail: boolean) =>
+      h.store.turn('web:once', { once }, async () => {
+        if (fail) throw new Error('the store refused the write');
+        return { session: session({ handled: true }), result: 'handled' };
+      });
+    await expect(turn(true)).rejects.toThrow('refused');
+    expect(await turn(false)).toEqual({ verdict: 'pass', result: 'handled' });
+    expect(await turn(false)).toEqual({ verdict: 'repeat' });
+  });
+
   it('forgets a session after its TTL', async () => {
     await h.store.transact('web:ttl', async () => ({ session: session(), result: undefined }));
     await h.expire();

@@ -14,7 +14,8 @@ export const telegram: Capability = {
     const secret = webhookSecret(app.config.TELEGRAM_WEBHOOK_SECRET, token);
     const channel = new TelegramChannel(app, { token, apiRoot, webhookSecret: secret, ...(webhookUrl ? { webhookUrl } : {}) });
     app.senders.set('telegram', channel);
-    if (webhookUrl) app.http.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT }, telegramWebhook(channel, secret));
+    // Only Telegram calls the webhook, and it reads none of the headers that guard a page in a browser (helmet's).
+    if (webhookUrl) app.http.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT, helmet: false }, telegramWebhook(channel, secret));
     app.onStart(() => channel.start());
     app.onStop(() => channel.stop());
   },

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { App } from '../../app/app.js';
+import { REPEAT, StoreRefusedError, type UpdateOptions } from '../../app/bot.js';
+import { personTag } from '../../store/keys.js';
 import type { ChannelSender, DeliveryOutcome, FetchedFile } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
 import { InFlight } from '../../core/in-flight.js';
@@ -110,39 +112,55 @@ export class TelegramChannel implements ChannelSender {
   private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
     const log = this.app.log;
     let button: ButtonAnswer | undefined;
+    let handled = true;
     try {
-      if (!(await this.firstDelivery(updateId, webhook))) {
-        log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
-        return undefined;
-      }
       if (incoming.kind === 'blocked') {
-        await this.app.users.markInactive(incoming.user, 'blocked');
-        log.info({ user: incoming.user }, 'blocked by a Telegram user');
+        if ((handled = await this.firstDelivery(updateId, incoming.user, webhook))) {
+          await this.app.users.markInactive(incoming.user, 'blocked');
+          log.info({ user: incoming.user }, 'blocked by a Telegram user');
+        }
       } else if (incoming.kind === 'message') {
-        await this.deliver(incoming, await this.app.bot.handle(incoming.inbound));
+        const handledNow = await this.app.bot.handleUpdate(incoming.inbound, this.updateOptions(updateId, incoming.user, webhook));
+        if ((handled = handledNow !== REPEAT)) await this.deliver(incoming, handledNow.replies);
       } else {
         button = new ButtonAnswer(incoming.callbackId, webhook, (id, text) => this.answerButton(id, text));
-        await this.onButton(incoming, button);
+        handled = await this.onButton(updateId, incoming, button, webhook);
       }
     } catch (err) {
-      if (err instanceof StoreRefused) {
+      if (err instanceof StoreRefused || err instanceof StoreRefusedError) {
         log.warn({ err: err.cause, update: updateId }, 'store unavailable: Telegram is asked to deliver the update again');
         return REDELIVER;
       }
       log.error({ err, update: updateId, user: incoming.user }, 'Telegram update failed');
       if (incoming.kind !== 'blocked') await this.apologise(incoming);
     }
+    if (!handled) {
+      log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
+      return undefined;
+    }
     return button?.settle();
   }
 
-  private async onButton(c: Extract<Incoming, { kind: 'callback' }>, button: ButtonAnswer): Promise<void> {
-    const value = c.data === undefined ? undefined : await this.callbackData.decode(c.data);
+  /** Handles a button press; false when the update was handled before. */
+  private async onButton(updateId: number, c: Extract<Incoming, { kind: 'callback' }>, button: ButtonAnswer, webhook: boolean): Promise<boolean> {
+    let value: string | undefined;
+    try {
+      value = c.data === undefined ? undefined : await this.callbackData.decode(c.data);
+    } catch (err) {
+      // Nothing was done yet: as for the seen mark, Telegram may deliver the update again.
+      if (webhook) throw new StoreRefused('the store could not read the button', { cause: err });
+      throw err;
+    }
     if (value === undefined) {
+      if (!(await this.firstDelivery(updateId, c.user, webhook))) return false;
       button.toast(this.app.i18n.t(await this.languageOf(c), 'telegram.button_expired'));
-      return;
+      return true;
     }
     button.start();
-    await this.deliver(c, await this.app.bot.handle({ ...c.inbound, choice: value }));
+    const handled = await this.app.bot.handleUpdate({ ...c.inbound, choice: value }, this.updateOptions(updateId, c.user, webhook));
+    if (handled === REPEAT) return false;
+    await this.deliver(c, handled.replies);
+    return true;
   }
 
   /** answerCallbackQuery through the API: failures are logged, since the button gives up on its own after a while. */
@@ -185,14 +203,25 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /**
-   * SET NX on the update id: Telegram may deliver an update twice (and to two instances). When Redis
-   * is down or full, a webhook update is refused so that Telegram delivers it again once the store
-   * takes writes; a polled one (already confirmed to Telegram) goes on, and the person is asked to try again.
+   * The mark of an update seen, in the sender's slot: Telegram may deliver an update twice (and to two
+   * instances). A message's mark is set as its turn opens (UpdateOptions), in the same round trip.
    */
-  private async firstDelivery(updateId: number, webhook: boolean): Promise<boolean> {
-    const key = `${this.app.prefix}tg:update:${this.botId}:${updateId}`;
+  private seenKey(updateId: number, user: string): string {
+    return `${this.app.prefix}tg:update:${this.botId}:${personTag(user)}:${updateId}`;
+  }
+
+  /**
+   * When Redis is down or full, a webhook update is refused so that Telegram delivers it again once the
+   * store takes writes; a polled one (already confirmed to Telegram) goes on, and the person is asked to try again.
+   */
+  private updateOptions(updateId: number, user: string, webhook: boolean): UpdateOptions {
+    return { once: { key: this.seenKey(updateId, user), ttlS: UPDATE_SEEN_TTL_S }, redeliver: webhook };
+  }
+
+  /** The seen mark on its own, for an update that opens no turn (a block, a button that expired). */
+  private async firstDelivery(updateId: number, user: string, webhook: boolean): Promise<boolean> {
     try {
-      return (await this.app.redis.set(key, '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
+      return (await this.app.redis.set(this.seenKey(updateId, user), '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
     } catch (err) {
       if (webhook) throw new StoreRefused('the store refused the update', { cause: err });
       this.app.log.warn({ err, update: updateId }, 'could not check a Telegram update for a repeat');

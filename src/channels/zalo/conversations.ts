@@ -1,6 +1,7 @@
 import type { App } from '../../app/app.js';
 import { InFlight } from '../../core/in-flight.js';
-import { userId, type Inbound, type Reply } from '../../core/message.js';
+import { REPEAT, type Handled } from '../../app/bot.js';
+import { userId, type Inbound } from '../../core/message.js';
 import { record } from '../../outbound/deliver.js';
 import type { ZaloEvent } from './events.js';
 import type { TextSender } from './messenger.js';
@@ -47,7 +48,11 @@ export class ZaloConversations {
   private converse(nativeId: string, inbound: Inbound): void {
     // Checked now, so that a malformed message fails here as it did before it waited for its turn.
     const parsed = this.app.bot.parse(inbound);
-    this.inOrder(nativeId, async () => this.deliver(nativeId, await this.app.bot.handle(parsed)));
+    this.inOrder(nativeId, async () => {
+      // Only an update handed over with a seen mark can be a repeat; Zalo's are checked at the webhook.
+      const handled = await this.app.bot.handleUpdate(parsed);
+      if (handled !== REPEAT) await this.deliver(nativeId, handled);
+    });
   }
 
   private inOrder(nativeId: string, task: () => Promise<void>): void {
@@ -59,10 +64,10 @@ export class ZaloConversations {
     );
   }
 
-  private async deliver(nativeId: string, replies: Reply[]): Promise<void> {
+  /** The replies in the language the turn ended in: no read of the person's record before they go out. */
+  private async deliver(nativeId: string, { replies, lang }: Handled): Promise<void> {
     if (!replies.length) return;
     const user = userId('zalo', nativeId);
-    const lang = (await this.app.users.get(user))?.lang ?? 'vi';
     const outcome = await this.messenger.sendTexts(nativeId, renderReplies(replies, this.app.i18n.for(lang), 'reply'), 'reply');
     if (outcome.status === 'sent') return;
     if (outcome.status === 'blocked') await this.app.users.markInactive(user, outcome.reason);
