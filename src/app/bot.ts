@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/index.js';
 import { isStoreOutage } from '../store/outage.js';
 import { LockTimeoutError } from '../sessions/redis-store.js';
+import type { SeenMark } from '../sessions/seen.js';
 import type { App, WaitingSource } from './app.js';
 import { OncePerMinute, slotErrorKind } from '../store/error-log.js';
 
@@ -23,8 +24,8 @@ export interface Handled {
 
 /** A platform update that may arrive twice (Telegram redelivers until its webhook is answered). */
 export interface UpdateOptions {
-  /** The update's seen mark, in the person's slot, set as their turn opens; kept `ttlS` seconds. */
-  once: { key: string; ttlS: number };
+  /** The update's mark in the person's seen set, set as their turn opens; kept `ttlS` seconds. */
+  once: SeenMark;
   /** A store failure before the turn opened throws StoreRefusedError, instead of an apology to the person. */
   redeliver: boolean;
 }

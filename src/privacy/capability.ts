@@ -2,6 +2,7 @@ import type { Capability } from '../app/app.js';
 import { randomBytes } from 'node:crypto';
 import { formatVnDateTime } from '../core/clock.js';
 import { usePersonKey } from '../core/person-ref.js';
+import { seenKey } from '../sessions/seen.js';
 
 /** /mydata shows everything the bot holds about the person; /deletedata erases it after a yes. */
 export const privacy: Capability = {
@@ -24,7 +25,10 @@ export const privacy: Capability = {
         if (rec.optOut) lines.push(t('privacy.line_opt_out', { since: formatVnDateTime(new Date(rec.optOut)) }));
         return lines;
       },
-      erase: (user) => app.users.forget(user),
+      // The person's seen updates (platform ids, a day) go with the record.
+      erase: async (user) => {
+        await Promise.all([app.users.forget(user), app.redis.del(seenKey(app.prefix, user))]);
+      },
     });
 
     app.registry

@@ -82,7 +82,7 @@ export class MemorySessionStore implements SessionStore {
 
   /** Reads no other hash (`alsoRead`) nor looks for keys (`lookFor`): the turn looks up what it needs itself. */
   turn<T>(user: string, opts: TurnOptions, fn: TurnReader<T>): Promise<TurnOutcome<T>> {
-    if (opts.once && !this.firstSeen(opts.once.key, opts.once.ttlS)) return Promise.resolve({ verdict: 'repeat' });
+    if (opts.once && !this.firstSeen(`${opts.once.key} ${opts.once.id}`, opts.once.ttlS)) return Promise.resolve({ verdict: 'repeat' });
     if (opts.flood) {
       // Wall-clock time: a flood is about how fast messages arrive, not about the business calendar.
       const verdict = (this.throttle ??= new LocalThrottle(opts.flood)).take(user, Date.now());
@@ -91,7 +91,7 @@ export class MemorySessionStore implements SessionStore {
     return this.queue.run(user, async () => {
       // As in Redis: a turn that failed takes its seen mark back, so that a redelivery is handled.
       const { session, result } = await fn(this.read(user), {}).catch((err: unknown) => {
-        if (opts.once) this.seen.delete(opts.once.key);
+        if (opts.once) this.seen.delete(`${opts.once.key} ${opts.once.id}`);
         throw err;
       });
       if (session) this.putRaw(user, encodeSession(session));

@@ -5,19 +5,20 @@ import { transactByTurn, type SessionStore, type SessionUpdate, type StampedDire
 import { heldLock, newLockToken } from '../store/lock.js';
 import { Script } from '../store/script.js';
 import { FLOOD_LUA, floodKey, VERDICTS } from './flood.js';
+import { SEEN_LUA, unmarkSeen } from './seen.js';
 import { STAMP_LUA } from '../users/directory.js';
 
 /**
- * Opens a person's turn: marks a platform update as seen (unless ARGV[5] is 0: none, or marked by an
- * earlier attempt), takes a message from their flood bucket (unless ARGV[1] is 0), then their session
+ * Opens a person's turn: marks a platform update (ARGV[6]) as seen in the person's set (unless ARGV[5],
+ * its TTL, is 0: none, or marked by an earlier attempt), takes a message from their flood bucket (unless ARGV[1] is 0), then their session
  * lock, and reads their session, another hash of theirs and whether another key exists. Keys: bucket,
- * lock, session, hash, seen mark, key to look for (one slot; a fixed count: ioredis routes a script on
+ * lock, session, hash, seen set, key to look for (one slot; a fixed count: ioredis routes a script on
  * a cluster by its first argument, which a varying count would make the count). Returns {3} for an update seen before, {verdict} when flooded,
  * {0, 0} when the lock is held, {0, 1, session or nil, hash fields and values, 1 or 0} when taken.
  */
-const TAKE_TURN = new Script('session_take_turn', 6, `${FLOOD_LUA}
+const TAKE_TURN = new Script('session_take_turn', 6, `${FLOOD_LUA}${SEEN_LUA}
 local once = tonumber(ARGV[5])
-if once > 0 and not redis.call('SET', KEYS[5], '1', 'EX', once, 'NX') then return {3} end
+if once > 0 and seen(KEYS[5], ARGV[6], once) then return {3} end
 local burst = tonumber(ARGV[1])
 if burst > 0 then
   local verdict = flood(KEYS[1], burst, tonumber(ARGV[2]))
@@ -105,7 +106,7 @@ export class RedisSessionStore implements SessionStore {
       // The turn marked the update seen as it opened. A turn that failed takes the mark back, so that the
       // platform's redelivery (the webhook answered 503) is handled instead of dropped as a repeat. Best
       // effort: with Redis gone, the mark may stay.
-      if (opts.once) await this.redis.del(opts.once.key).catch(() => undefined);
+      if (opts.once) await unmarkSeen(this.redis, opts.once).catch(() => undefined);
       throw err;
     }
   }
@@ -138,7 +139,7 @@ export class RedisSessionStore implements SessionStore {
     const bucket = floodKey(this.opts.prefix, user);
     for (let attempt = 0; ; attempt++) {
       const keys = [bucket, this.lockKey(user), this.key(user), opts.alsoRead ?? bucket, once?.key ?? bucket, opts.lookFor ?? bucket];
-      const args = [flood?.burst ?? 0, flood?.perSecond ?? 0, token, this.lockMs, once?.ttlS ?? 0];
+      const args = [flood?.burst ?? 0, flood?.perSecond ?? 0, token, this.lockMs, once?.ttlS ?? 0, once?.id ?? ''];
       const [verdict, locked, raw, pairs, present] = (await TAKE_TURN.run(this.redis, keys, args)) as [number, number?, string?, string[]?, number?];
       if (verdict === REPEATED) return { verdict: 'repeat' };
       const said = VERDICTS[verdict] ?? 'pass';

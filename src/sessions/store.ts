@@ -1,3 +1,4 @@
+import type { SeenMark } from './seen.js';
 import type { Language } from '../i18n/index.js';
 import type { LoadedSession, Session } from './session.js';
 import type { ThrottleOptions, ThrottleVerdict } from './flood.js';
@@ -25,11 +26,11 @@ export interface TurnOptions {
    */
   lookFor?: string;
   /**
-   * A platform update that may be delivered twice: its mark (in the person's slot) is set with the
+   * A platform update that may be delivered twice: its mark (in the person's seen set) is set with the
    * session read, and a second delivery within `ttlS` gets the verdict 'repeat' and no turn. A turn that
    * fails takes the mark back, so that the platform's redelivery is handled.
    */
-  once?: { key: string; ttlS: number };
+  once?: SeenMark;
 }
 
 /** What a turn read beside the session, as TurnOptions asked. */

@@ -20,9 +20,12 @@ const CLIENT_OPTIONS: RedisOptions = {
   // Commands issued in the same tick by messages handled side by side share one socket write:
   // syscalls were the largest cost of a conversation turn under load (bench webhook).
   enableAutoPipelining: true,
-  maxRetriesPerRequest: 1,
   // A command caught by a disconnect fails; replaying it later (a session lock, a stale write)
-  // would act on a conversation that has moved on and lock the person out after Redis returns.
+  // would act on a conversation that has moved on and lock the person out after Redis returns. It must
+  // fail at the disconnect (no retries): ioredis drops an unsent command it may not replay without
+  // settling it when the connection comes back before the retries are spent, and an auto-pipeline
+  // waiting on such a command holds every later command of the client for ever.
+  maxRetriesPerRequest: 0,
   autoResendUnfulfilledCommands: false,
   connectTimeout: 5_000,
   retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),

@@ -83,7 +83,7 @@ describe('Zalo Bot platform mode', () => {
     const c = chat();
     const once = update(c, '/start', { messageId: 'abc123def456' });
     expect((await post(once)).json).toEqual({ ok: true });
-    expect((await post(once)).json).toEqual({ ok: true, duplicate: true });
+    expect((await post(once)).json).toEqual({ ok: true });
     expect((await post('{"ok":true,"result":')).status).toBe(400);
     expect((await post({ ok: true, result: { event_name: 'message.text.received', message: { chat: { id: c }, text: 'hi' } } })).status).toBe(400);
     await post(update(c, '/help'));

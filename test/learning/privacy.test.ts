@@ -9,6 +9,7 @@ import { OUTBOUND } from '../../src/outbound/capability.js';
 import { createTestApp, textOf, type TestApp } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
 import { statusOf } from '../../src/outbound/deliver.js';
+import { seenKey } from '../../src/sessions/seen.js';
 import { TelegramEmulator } from '../support/telegram-emulator.js';
 import { startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
 import { as, learningStore, logActivity, register, traces, type Send } from './helpers.js';
@@ -148,9 +149,13 @@ describe('learning citizen: erasing a returned file that went out through the qu
     expect(emu.sentTo(7302).map((m) => m.text).join('\n')).toContain('Chị Hà Thị Trả cần thêm minh chứng');
     expect(emu.sentTo(7301).map((m) => m.text).join('\n')).toContain('chờ duyệt');
 
+    // A message through Telegram leaves its update's seen mark in the person's slot.
+    await emu.sendText(TelegramEmulator.person(7302), '/help');
+    await expect.poll(() => bot.app.redis.exists(seenKey(bot.prefix, citizen))).toBe(1);
+
     const needles = [citizen, '7302', 'Hà Thị Trả', '0987654302', 'file-ha-thi-tra', id];
     const before = await traces(bot, needles);
-    for (const kind of ['out:payload:', ':lc-submitted:', ':events']) expect(before.some((line) => line.includes(kind))).toBe(true);
+    for (const kind of ['out:payload:', ':lc-submitted:', ':events', 'seen:']) expect(before.some((line) => line.includes(kind))).toBe(true);
 
     await send('/deletedata');
     expect(textOf(await send({ choice: 'yes' }))).toContain('Đã xóa toàn bộ dữ liệu');

@@ -2,8 +2,11 @@ import { Redis as RedisServerClient } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPEAT } from '../../src/app/bot.js';
 import { QuestionStore } from '../../src/questions/store.js';
+import { seenKey } from '../../src/sessions/seen.js';
 import { choiceValues, createTestApp, textOf, type TestApp } from '../support/app.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import { startZaloBot } from '../support/zalo-app.js';
+import { startFakeZalo } from '../support/zalo-fake.js';
 
 let server: RedisServer;
 let monitor: RedisServerClient;
@@ -88,11 +91,40 @@ describe('a Zalo message', () => {
   });
 });
 
+describe('a Zalo message through the signed webhook', () => {
+  it('is answered with no command before the answer, and costs the two commands with its seen mark', async () => {
+    const fake = await startFakeZalo();
+    const bot = await startZaloBot(fake, { redisUrl: server.url });
+    try {
+      const u = '7300000000000000001';
+      const user = `zalo:${u}`;
+      await bot.driver.text(u, '/start');
+      await fake.textsFor(u, 1);
+      let status = 0;
+      const commands = await commandsOf(async () => {
+        status = (await bot.driver.text(u, '/menu', { msgId: 'rt-1' })).status;
+        await fake.textsFor(u, 2);
+      });
+      expect(status).toBe(200);
+      expect(commands).toEqual([`evalsha ${bot.t.prefix}flood:{u:${user}}`, `evalsha ${bot.t.prefix}s:{u:${user}}`]);
+      // Zalo's retry of the same message is answered 200 and not handled again.
+      expect((await bot.driver.text(u, '/menu', { msgId: 'rt-1' })).status).toBe(200);
+      await bot.driver.text(u, '/help');
+      const texts = await fake.textsFor(u, 3);
+      expect(texts[2]).toContain('/menu');
+      expect(texts).toHaveLength(3);
+    } finally {
+      await bot.close();
+      await fake.close();
+    }
+  });
+});
+
 describe('a Telegram update', () => {
   it('marks itself seen in the same two commands, and a second delivery is not handled', async () => {
     const user = 'telegram:5353';
     await t.send(user, '/start');
-    const update = { once: { key: `${t.prefix}tg:update:1:{u:${user}}:77`, ttlS: 60 }, redeliver: true };
+    const update = { once: { key: seenKey(t.prefix, user), id: 'tg:1:77', ttlS: 60 }, redeliver: true };
     const got: { handled?: Awaited<ReturnType<TestApp['app']['bot']['handleUpdate']>> } = {};
     const commands = await commandsOf(async () => (got.handled = await t.app.bot.handleUpdate({ user, text: '/menu' }, update)));
     expect(got.handled === REPEAT ? 0 : got.handled?.replies.length).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ describe.each(Object.keys(harnesses))('%s session store', (kind) => {
   });
 
   it('drops a second delivery of an update, but handles a redelivery of one whose turn failed', async () => {
-    const once = { key: `seen:{u:web:once}:${kind}`, ttlS: 60 };
+    const once = { key: `seen:{u:web:once}:${kind}`, id: 'tg:1:77', ttlS: 60 };
     const turn = (fail: boolean) =>
       h.store.turn('web:once', { once }, async () => {
         if (fail) throw new Error('the store refused the write');

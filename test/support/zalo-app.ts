@@ -19,10 +19,11 @@ export interface ZaloBot {
  */
 export async function startZaloBot(
   fake: FakeZalo,
-  opts: { env?: Record<string, string>; clock?: Clock; zalo?: ZaloChannelOptions; store?: 'redis' | 'memory' } = {},
+  opts: { env?: Record<string, string>; clock?: Clock; zalo?: ZaloChannelOptions; store?: 'redis' | 'memory'; redisUrl?: string } = {},
 ): Promise<ZaloBot> {
   const t = await createTestApp({
     store: opts.store,
+    redisUrl: opts.redisUrl,
     clock: opts.clock,
     env: { ...ZALO_TEST_ENV, ZALO_API_BASE: fake.url, ZALO_OAUTH_BASE: fake.url, ...opts.env },
     capabilities: [...capabilities.filter((c) => c.name !== 'zalo'), zaloChannel({ rateLimitBackoffMs: 20, drainMs: 5000, ...opts.zalo })],

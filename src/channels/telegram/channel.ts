@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { App } from '../../app/app.js';
 import { REPEAT, StoreRefusedError, type UpdateOptions } from '../../app/bot.js';
-import { personTag } from '../../store/keys.js';
+import { markSeen, seenKey, type SeenMark } from '../../sessions/seen.js';
 import type { ChannelSender, DeliveryOutcome, FetchedFile } from '../../core/delivery.js';
 import { escapeHtml } from '../../core/html.js';
 import { InFlight } from '../../core/in-flight.js';
@@ -203,11 +203,11 @@ export class TelegramChannel implements ChannelSender {
   }
 
   /**
-   * The mark of an update seen, in the sender's slot: Telegram may deliver an update twice (and to two
-   * instances). A message's mark is set as its turn opens (UpdateOptions), in the same round trip.
+   * The mark of an update seen, in the sender's seen set: Telegram may deliver an update twice (and to
+   * two instances). A message's mark is set as its turn opens (UpdateOptions), in the same round trip.
    */
-  private seenKey(updateId: number, user: string): string {
-    return `${this.app.prefix}tg:update:${this.botId}:${personTag(user)}:${updateId}`;
+  private seen(updateId: number, user: string): SeenMark {
+    return { key: seenKey(this.app.prefix, user), id: `tg:${this.botId}:${updateId}`, ttlS: UPDATE_SEEN_TTL_S };
   }
 
   /**
@@ -215,13 +215,13 @@ export class TelegramChannel implements ChannelSender {
    * store takes writes; a polled one (already confirmed to Telegram) goes on, and the person is asked to try again.
    */
   private updateOptions(updateId: number, user: string, webhook: boolean): UpdateOptions {
-    return { once: { key: this.seenKey(updateId, user), ttlS: UPDATE_SEEN_TTL_S }, redeliver: webhook };
+    return { once: this.seen(updateId, user), redeliver: webhook };
   }
 
   /** The seen mark on its own, for an update that opens no turn (a block, a button that expired). */
   private async firstDelivery(updateId: number, user: string, webhook: boolean): Promise<boolean> {
     try {
-      return (await this.app.redis.set(this.seenKey(updateId, user), '1', 'EX', UPDATE_SEEN_TTL_S, 'NX')) === 'OK';
+      return await markSeen(this.app.redis, this.seen(updateId, user));
     } catch (err) {
       if (webhook) throw new StoreRefused('the store refused the update', { cause: err });
       this.app.log.warn({ err, update: updateId }, 'could not check a Telegram update for a repeat');

@@ -6,7 +6,7 @@ import { bodyBytes } from '../../http/body.js';
 import { HttpError } from '../../http/errors.js';
 import type { ZaloConversations } from './conversations.js';
 import { describeIssue, zaloId, type EventParse } from './events.js';
-import { acceptOnce, jsonOf } from './webhook.js';
+import { accept, jsonOf } from './webhook.js';
 
 const SECRET_HEADER = 'x-bot-api-secret-token';
 
@@ -61,6 +61,6 @@ export function zaloBotWebhook({ app, secret, conversations, running }: BotWebho
     const parsed = parseBotUpdate(jsonOf(bodyBytes(req)));
     if (!parsed.ok) throw new HttpError(400, parsed.error);
     if (parsed.event.kind === 'ignored') return reply.send({ ok: true, ignored: parsed.event.name });
-    return acceptOnce(app, conversations, parsed.event, reply);
+    return accept(app, conversations, parsed.event, reply);
   };
 }

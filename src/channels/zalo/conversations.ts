@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { App } from '../../app/app.js';
+import { seenKey } from '../../sessions/seen.js';
 import { InFlight } from '../../core/in-flight.js';
 import { REPEAT, type Handled } from '../../app/bot.js';
 import { userId, type Inbound } from '../../core/message.js';
@@ -6,6 +8,7 @@ import { record } from '../../outbound/deliver.js';
 import type { ZaloEvent } from './events.js';
 import type { TextSender } from './messenger.js';
 import { renderReplies } from './render.js';
+import { DEDUP_TTL_S } from './webhook.js';
 
 /** Where the delivery log keeps the conversation replies Zalo refused, per person with the reason (90 days). */
 export const ZALO_REPLIES_CAMPAIGN = 'zalo-replies';
@@ -29,10 +32,10 @@ export class ZaloConversations {
     const user = userId('zalo', event.user);
     switch (event.kind) {
       case 'message':
-        return this.converse(event.user, { user, text: event.text, attachment: event.attachment });
+        return this.converse(event, { user, text: event.text, attachment: event.attachment });
       case 'follow':
         // A new follower gets what /start gives anyone: the welcome.
-        return this.converse(event.user, { user, text: '/start' });
+        return this.converse(event, { user, text: '/start' });
       case 'unfollow':
         // Someone the bot never met leaves nothing behind.
         return this.inOrder(event.user, async () => {
@@ -45,13 +48,16 @@ export class ZaloConversations {
     }
   }
 
-  private converse(nativeId: string, inbound: Inbound): void {
+  private converse(event: AcceptedEvent, inbound: Inbound): void {
     // Checked now, so that a malformed message fails here as it did before it waited for its turn.
     const parsed = this.app.bot.parse(inbound);
-    this.inOrder(nativeId, async () => {
-      // Only an update handed over with a seen mark can be a repeat; Zalo's are checked at the webhook.
-      const handled = await this.app.bot.handleUpdate(parsed);
-      if (handled !== REPEAT) await this.deliver(nativeId, handled);
+    // Zalo delivers again what it thinks was not received: the event's mark, in the person's seen set,
+    // is set as the turn opens. The webhook has answered already, so a store failure is an apology.
+    const once = { key: seenKey(this.app.prefix, inbound.user), id: `z:${createHash('sha256').update(event.dedupKey).digest('base64url').slice(0, 16)}`, ttlS: DEDUP_TTL_S };
+    this.inOrder(event.user, async () => {
+      const handled = await this.app.bot.handleUpdate(parsed, { once, redeliver: false });
+      if (handled !== REPEAT) await this.deliver(event.user, handled);
+      else this.app.log.info({ user: inbound.user }, 'Zalo event delivered twice; handled once');
     });
   }
 

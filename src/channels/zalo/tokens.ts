@@ -43,6 +43,7 @@ export interface ZaloTokensDeps {
  */
 export class ZaloTokens {
   private inflight?: Promise<string>;
+  private known?: Stored & { access: string };
   /** Hashed: Redis needs to tell whether ZALO_REFRESH_TOKEN changed, not to hold a second copy of it. */
   private readonly seed?: string;
 
@@ -72,11 +73,17 @@ export class ZaloTokens {
     return Boolean(this.deps.initialRefreshToken || (await this.read()).refresh);
   }
 
-  /** A valid access token, refreshed first when it is missing or close to expiry. */
+  /**
+   * A valid access token, refreshed first when it is missing or close to expiry. The one read last is
+   * kept here while it is good, so a reply reads no Redis for it; a token Zalo refuses goes through
+   * `refresh`, which finds the one another instance made.
+   */
   async accessToken(): Promise<string> {
+    if (this.known && this.usable(this.known, REFRESH_AHEAD_MS)) return this.known.access;
     const s = await this.read();
-    if (this.usable(s, REFRESH_AHEAD_MS)) return s.access;
-    return this.refresh(s.access);
+    if (!this.usable(s, REFRESH_AHEAD_MS)) return this.refresh(s.access);
+    this.known = s;
+    return s.access;
   }
 
   /**
@@ -85,6 +92,7 @@ export class ZaloTokens {
    */
   refresh(stale?: string): Promise<string> {
     // Callers in this process share one refresh; other instances are kept apart by the Redis lock.
+    this.known = undefined;
     this.inflight ??= this.refreshOnce(stale).finally(() => {
       this.inflight = undefined;
     });
@@ -118,25 +126,29 @@ export class ZaloTokens {
   private async refreshOnce(stale: string | undefined): Promise<string> {
     const { redis, log } = this.deps;
     const replaced = (s: Stored): s is Stored & { access: string } => s.access !== stale && this.usable(s, 0);
+    const use = (s: Stored & { access: string }): string => {
+      this.known = s;
+      return s.access;
+    };
     const deadline = Date.now() + LOCK_MS + OAUTH_TIMEOUT_MS;
     for (;;) {
       const lock = await tryLock(redis, this.lockKey, LOCK_MS);
       if (lock) {
         try {
           const s = await this.read();
-          if (replaced(s)) return s.access;
+          if (replaced(s)) return use(s);
           const { next, seed } = await this.spend(s);
           const expiresAt = this.deps.clock.now().getTime() + next.expiresInS * 1000;
           await redis.hset(this.key, { access: next.access, refresh: next.refresh, expiresAt: String(expiresAt), ...(seed ? { seed } : {}) });
           log.info({ expiresAt: new Date(expiresAt).toISOString() }, 'Zalo access token refreshed');
-          return next.access;
+          return use({ access: next.access, expiresAt });
         } finally {
           await lock.release();
         }
       }
       await sleep(POLL_MS);
       const s = await this.read();
-      if (replaced(s)) return s.access;
+      if (replaced(s)) return use(s);
       if (Date.now() > deadline) throw new ZaloAuthError('timed out waiting for another instance to refresh the Zalo token');
     }
   }

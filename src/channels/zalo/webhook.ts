@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/app.js';
 import { bodyBytes } from '../../http/body.js';
@@ -16,7 +15,7 @@ const EVENT_MAX_AHEAD_MS = 10 * 60_000;
  * A delivery is remembered until its timestamp is too old to be taken (even one stamped ahead of our
  * clock), so a replay is refused by the one check or the other, never by neither.
  */
-const DEDUP_TTL_S = (EVENT_MAX_AGE_MS + EVENT_MAX_AHEAD_MS) / 1000 + 60;
+export const DEDUP_TTL_S = (EVENT_MAX_AGE_MS + EVENT_MAX_AHEAD_MS) / 1000 + 60;
 
 /**
  * Whether a signed event is recent enough to handle. A signature proves Zalo sent it once, not now:
@@ -38,20 +37,16 @@ export function jsonOf(raw: Buffer): unknown {
 }
 
 /**
- * Remembers the event so that a redelivery is dropped, hands it to the conversations and answers at
- * once. While Redis is down the answer is 503, so the platform delivers it again later.
+ * Hands the event to the conversations and answers at once, with no Redis command before the answer: a
+ * message's turn marks it seen as it opens (in the round trip that reads the session), so a redelivery
+ * is dropped there, and an unfollow is the same twice. While the store is known to be away the answer
+ * is 503, so that Zalo delivers the event again later.
  */
-export async function acceptOnce(app: App, conversations: ZaloConversations, event: AcceptedEvent, reply: FastifyReply): Promise<FastifyReply> {
-  let first: boolean;
-  try {
-    // Hashed: a follow's key names the person, and these marks are not worth an entry in /mydata.
-    const mark = createHash('sha256').update(event.dedupKey).digest('base64url');
-    first = (await app.redis.set(`${app.prefix}zalo:event:${mark}`, '1', 'EX', DEDUP_TTL_S, 'NX')) === 'OK';
-  } catch (err) {
-    app.log.error({ err }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
+export function accept(app: App, conversations: ZaloConversations, event: AcceptedEvent, reply: FastifyReply): FastifyReply {
+  if (!app.inMemory && app.redis.status !== 'ready') {
+    app.log.error({ redis: app.redis.status }, 'Zalo webhook: store unavailable, asking Zalo to deliver again');
     throw new HttpError(503, 'store unavailable, deliver again later');
   }
-  if (!first) return reply.send({ ok: true, duplicate: true });
   conversations.accept(event);
   return reply.send({ ok: true });
 }
@@ -68,8 +63,8 @@ export interface WebhookDeps {
 /**
  * POST /webhooks/zalo. Checks the signature on the raw bytes before anything else is believed (401
  * for a missing or wrong one, and for a body too broken to check it on), acknowledges but leaves alone
- * an event stamped more than a day ago or well ahead of now, remembers the event id so that retried
- * deliveries are dropped, answers at once, and leaves the conversation to run afterwards (Zalo wants
+ * an event stamped more than a day ago or well ahead of now, answers at once (retried deliveries are
+ * dropped as their turn opens), and leaves the conversation to run afterwards (Zalo wants
  * an answer within 2 s).
  */
 export function zaloWebhook({ app, appId, secret, conversations, running }: WebhookDeps) {
@@ -100,6 +95,6 @@ export function zaloWebhook({ app, appId, secret, conversations, running }: Webh
     const event = parsed.event;
     if (event.kind === 'ignored') return reply.send({ ok: true, ignored: event.name });
 
-    return acceptOnce(app, conversations, event, reply);
+    return accept(app, conversations, event, reply);
   };
 }
