@@ -70,7 +70,7 @@ async function fill(redis: Redis, prefix: string, from: number, to: number): Pro
       const u = `zalo:${7_000_000_000 + j}`;
       if (j % 3 === 0) p.set(`${prefix}out:once:{c:news:${j % 16}}:news:lw:${j} ${u}`, 'd:sent', 'EX', 86_400);
       else if (j % 3 === 1) p.set(`${prefix}s:{u:${u}}`, '{"v":1,"lang":"vi","flow":"main","step":"menu","data":{}}', 'EX', 86_400);
-      else p.hset(`${prefix}u:{u:${u}}`, 'firstSeen', '1', 'lastSeen', '1', 'lang', 'vi');
+      else p.hset(`${prefix}u:{u:${u}}`, 'f', '1', 'l', '1');
     }
     await p.exec();
   }

@@ -18,18 +18,30 @@ export interface AreaFigures {
 }
 
 /**
- * Adds `delta` to the counters a state names. A state is lines: the change time, the area, then one
- * "<measure>|<month>" per measure the file is in; each adds to "<area>|<measure>" and to
- * "<area>|<measure>|<month>". (The area once per file, not per field: a few hundred thousand states.)
+ * Adds `delta` to the counters a state names. A state is lines (see countedState): the change time in
+ * base 36, the area, then one "<measure's index><yymm>" per measure the file is in; each adds to
+ * "<area>|<measure>" and to "<area>|<measure>|<yyyy-mm>". A state written before ("|" in it) has the time
+ * in decimal and "<measure>|<yyyy-mm>" lines. (The area once per file, not per field, and short lines:
+ * a province's hash holds one state per citizen.)
  */
 const APPLY = `
+local MEASURES = { ${MEASURES.map((m, i) => `['${i}'] = '${m}'`).join(', ')} }
+local function before(state) return string.find(state, '|', 1, true) ~= nil end
+local function timeOf(state)
+  local t = string.match(state, '^[^\\n]+')
+  if before(state) then return tonumber(t) end
+  return tonumber(t, 36)
+end
 local function apply(counters, state, delta)
-  local i, area = 0, ''
+  local i, area, old = 0, '', before(state)
   for line in string.gmatch(state, '[^\\n]+') do
     i = i + 1
     if i == 2 then area = line
     elseif i > 2 then
-      for _, f in ipairs({ area .. '|' .. string.match(line, '^[^|]+'), area .. '|' .. line }) do
+      local measure, month
+      if old then measure, month = string.match(line, '^([^|]+)|(.+)$')
+      else measure, month = MEASURES[string.sub(line, 1, 1)], '20' .. string.sub(line, 2, 3) .. '-' .. string.sub(line, 4, 5) end
+      for _, f in ipairs({ area .. '|' .. measure, area .. '|' .. measure .. '|' .. month }) do
         if redis.call('HINCRBY', counters, f, delta) <= 0 then redis.call('HDEL', counters, f) end
       end
     end
@@ -46,7 +58,7 @@ const TRACK = new Script('learning_figures_track', 2, `${APPLY}
 local old = redis.call('HGET', KEYS[1], ARGV[1]) or ''
 if old == ARGV[2] then return 0 end
 if ARGV[3] ~= '1' and old ~= '' and ARGV[2] ~= '' then
-  if tonumber(string.match(ARGV[2], '^[^\\n]+')) < tonumber(string.match(old, '^[^\\n]+')) then return 0 end
+  if timeOf(ARGV[2]) < timeOf(old) then return 0 end
 end
 apply(KEYS[2], old, -1)
 apply(KEYS[2], ARGV[2], 1)
@@ -67,13 +79,29 @@ export function monthOf(at: number): string {
   return vnDate(new Date(at)).slice(0, 7);
 }
 
-/** A file's state for the counts: its change time, its area, and each measure it is in with the month it got there. */
+/** A measure and its month ("2026-03") as a line of a state: "<measure's index><yymm>" ("02603"). */
+function markLine(measure: Measure, month: string): string {
+  return `${MEASURES.indexOf(measure)}${month.slice(2, 4)}${month.slice(5, 7)}`;
+}
+
+/**
+ * A file's state for the counts: its change time (base 36), its area, and each measure it is in with the
+ * month it got there ("mxdht96p\nson-la.to-hieu\n02603").
+ */
 export function countedState(file: LearningFile): string {
   const marks: [Measure, number | undefined][] = [['registered', file.registeredAt]];
   if (file.status !== 'registered') marks.push(['submitted', file.submittedAt ?? file.updatedAt]);
   if (file.status === 'returned') marks.push(['returned', file.decision?.at ?? file.updatedAt]);
   if (file.status === 'approved') marks.push(['recognised', file.decision?.at ?? file.updatedAt]);
-  return [String(file.updatedAt), file.area, ...marks.map(([m, at]) => `${m}${SEP}${monthOf(at ?? file.updatedAt)}`)].join('\n');
+  return [file.updatedAt.toString(36), file.area, ...marks.map(([m, at]) => markLine(m, monthOf(at ?? file.updatedAt)))].join('\n');
+}
+
+/** A state as written before ("1796661440099\nson-la.to-hieu\nregistered|2026-12") in the current form; undefined when it is not one. */
+export function currentState(state: string): string | undefined {
+  const [time, area, ...lines] = state.split('\n');
+  const marks = lines.map((l) => l.split(SEP) as [Measure, string]);
+  if (!/^\d+$/.test(time ?? '') || area === undefined || !marks.length || marks.some(([m, month]) => !MEASURES.includes(m) || !/^20\d\d-\d\d$/.test(month ?? ''))) return undefined;
+  return [Number(time).toString(36), area, ...marks.map(([m, month]) => markLine(m, month))].join('\n');
 }
 
 /**
@@ -146,6 +174,25 @@ export class Figures {
       }
     }
     return out;
+  }
+
+  /** Migration: the states written before (decimal time, measure names) in the current form, counts unchanged; how many. */
+  async shorten(filesKey: string): Promise<number> {
+    const match = /\{(\d+):(.+)\}:files$/.exec(filesKey);
+    if (!match) return 0;
+    const [year, root] = [Number(match[1]), match[2] as string];
+    let cursor = '0';
+    let changed = 0;
+    do {
+      const [next, flat] = await this.redis.hscan(filesKey, cursor, 'COUNT', 1_000);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const state = currentState(flat[i + 1] as string);
+        // Through the script, so that a newer state written meanwhile stays.
+        if (state) changed += Number(await TRACK.run(this.redis, [filesKey, this.keys.counters(year, root)], [flat[i] as string, state, '0']));
+      }
+    } while (cursor !== '0');
+    return changed;
   }
 
   /** Repair: forgets files no longer there (or no longer of that year and province), then counts each hash again. */

@@ -163,7 +163,33 @@ export function fileOfStored(stored: unknown, year: number): unknown {
   return longNames({ y: year, sc: {}, n: 0, s: 'registered', u: s.r, ...s }, FILE_NAMES);
 }
 
-export const FILE_REF_NAMES: StoredNames = { user: 'u', year: 'y' };
+/**
+ * The longest value a field of the person's hash may have and stay compact in Redis (the server's
+ * default hash-max-listpack-value): one longer value turns the whole hash into a table.
+ */
+export const COMPACT_VALUE = 64;
+
+/**
+ * A file as it was registered (no scores, never sent, status "registered": what most files are for most
+ * of the year) in one short line for a field of the person's hash: "<id> <area> <group> <registeredAt>",
+ * then the last change when there was one, times in base 36 (ids, area ids and groups hold no space).
+ * Undefined for any other file, or one whose line would be longer than COMPACT_VALUE: such a file is
+ * stored as storedFile's JSON in a key of its own.
+ */
+export function compactFile(file: LearningFile): string | undefined {
+  if (file.status !== 'registered' || Object.keys(file.scores).length || file.submissions || file.submittedAt !== undefined || file.decision || file.lastReturn) return undefined;
+  const words = [file.id, file.area, file.group, file.registeredAt.toString(36)];
+  if (file.updatedAt !== file.registeredAt) words.push(file.updatedAt.toString(36));
+  const line = words.join(' ');
+  return !/\s/.test(file.area) && Buffer.byteLength(line) <= COMPACT_VALUE ? line : undefined;
+}
+
+/** The file a compact line (see compactFile) holds, for its schema to check. */
+export function fileOfCompact(line: string, year: number): unknown {
+  const [id, area, group, registered, updated] = line.split(' ');
+  const time = (t: string | undefined) => (t === undefined ? undefined : parseInt(t, 36));
+  return { id, year, area, group, status: 'registered', scores: {}, registeredAt: time(registered), updatedAt: time(updated ?? registered), submissions: 0 };
+}
 
 /** The record with its top-level fields under their stored names. */
 export function shortNames(record: object, names: StoredNames): Record<string, unknown> {

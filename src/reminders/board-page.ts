@@ -3,6 +3,7 @@ import { formatVnDate, formatVnDateTime, vnDate } from '../core/clock.js';
 import { areaPicker, pickedArea } from '../console/area-picker.js';
 import { html, type SafeHtml } from '../console/html.js';
 import { HttpError } from '../http/errors.js';
+import { toCsv } from '../learning/export.js';
 import type { ConsoleContext } from '../console/pages.js';
 import { obligationBoard, unitsOwing, type ObligationBoard, type UnitRow } from './board.js';
 import { calendarFileName, calendarUrl, ICS_MIME, unitCalendar } from './calendar-export.js';
@@ -26,6 +27,13 @@ export function registerDeadlinesBoard(r: Reminders): void {
     if (row.state === 'reported') return html`<span class="state reported">${ctx.t('boards.deadlines.state.reported', { at: formatVnDateTime(new Date(row.reportedAt ?? 0)) })}</span>`;
     if (row.state === 'late') return html`<span class="state late">${ctx.t('boards.deadlines.state.late', { days: row.daysLate ?? 0 })}</span>`;
     return html`<span class="state ${row.state}">${ctx.t(`boards.deadlines.state.${row.state}`)}</span>`;
+  }
+
+  /** Seen: "Đã nộp", or "Nhắc lại sau" pressed (when); nothing yet. */
+  function seenCell(ctx: ConsoleContext, row: UnitRow): string {
+    if (row.state === 'reported') return ctx.t('boards.deadlines.seen.reported');
+    if (row.snoozedAt !== undefined) return ctx.t('boards.deadlines.seen.snoozed', { at: formatVnDateTime(new Date(row.snoozedAt)) });
+    return row.reminded ? ctx.t('boards.deadlines.seen.not_yet') : '';
   }
 
   function whenWords(ctx: ConsoleContext, due: string, today: string): string {
@@ -58,17 +66,46 @@ export function registerDeadlinesBoard(r: Reminders): void {
       b.upcoming && b.upcoming.id !== occurrence.id ? html` · ${ctx.t('boards.deadlines.next', { date: dueLabel(b.upcoming, ctx.t) })}` : ''
     }</p>
 <p class="summary" data-summary>${ctx.t('boards.deadlines.summary', { reported: counts.reported, units: counts.units, late: counts.late, open: counts.open + counts.due_today })}
- · ${ctx.t('boards.deadlines.reminders', { sent: counts.reminded, acknowledged: counts.acknowledged })}</p>
+ · ${ctx.t('boards.deadlines.reminders', { sent: counts.reminded, seen: counts.seen, reported: counts.reported })}</p>
 <p class="moves">${b.previous ? html`<a href="${move(b.previous.due)}">← ${dueLabel(b.previous, ctx.t)}</a>` : ''} ${b.next ? html`<a href="${move(b.next.due)}">${dueLabel(b.next, ctx.t)} →</a>` : ''}</p>
 <div class="table-wrap"><table data-units>
-<thead><tr><th>${ctx.t('boards.deadlines.col.unit')}</th><th>${ctx.t('boards.deadlines.col.area')}</th><th>${ctx.t('boards.deadlines.col.state')}</th><th class="num">${ctx.t('boards.deadlines.col.officers')}</th><th class="num">${ctx.t('boards.deadlines.col.reminded')}</th><th>${ctx.t('boards.deadlines.col.calendar')}</th></tr></thead>
+<thead><tr><th>${ctx.t('boards.deadlines.col.unit')}</th><th>${ctx.t('boards.deadlines.col.area')}</th><th>${ctx.t('boards.deadlines.col.state')}</th><th class="num">${ctx.t('boards.deadlines.col.officers')}</th><th class="num">${ctx.t('boards.deadlines.col.reminded')}</th><th>${ctx.t('boards.deadlines.col.seen')}</th><th>${ctx.t('boards.deadlines.col.calendar')}</th></tr></thead>
 <tbody>${b.rows.map(
       (row) => html`<tr class="${row.state}" data-unit="${row.unit.kind}|${row.unit.area}" data-state="${row.state}">
 <td>${r.units.name(row.unit.kind, ctx.lang)}</td><td>${areaName(row.unit.area, area)}</td><td>${stateCell(ctx, row)}</td>
-<td class="num">${row.officers || html`<span class="muted" title="${ctx.t('boards.deadlines.no_officer')}">0</span>`}</td><td class="num">${row.reminded}</td>
+<td class="num">${row.officers || html`<span class="muted" title="${ctx.t('boards.deadlines.no_officer')}">0</span>`}</td><td class="num">${row.reminded}</td><td data-seen="${row.seen}">${seenCell(ctx, row)}</td>
 <td><a href="/admin/deadlines/calendar/${row.unit.kind}/${row.unit.area}.ics" download>.ics</a></td></tr>`,
     )}</tbody></table></div>
 </section>`;
+  }
+
+  /** Every obligation's board in `area` today; `asked` moves one of them to another deadline. */
+  async function boardsOf(area: string, today: string, asked: z.infer<typeof boardQuery> = {}): Promise<ObligationBoard[]> {
+    const boards: ObligationBoard[] = [];
+    for (const { obligation, units } of unitsOwing(r, area)) {
+      const b = await obligationBoard(r, obligation, units, today, asked.obligation === obligation.id ? asked.due : undefined);
+      if (b) boards.push(b);
+    }
+    return boards;
+  }
+
+  /** The board as a spreadsheet: one row per deadline and unit, the same words as the page. */
+  function csvRows(ctx: ConsoleContext, boards: ObligationBoard[], area: string): (string | number)[][] {
+    const columns = ['report', 'deadline', 'unit', 'area', 'state', 'reminded', 'seen'] as const;
+    return [
+      columns.map((c) => ctx.t(`boards.deadlines.csv.${c}`)),
+      ...boards.flatMap((b) =>
+        b.rows.map((row) => [
+          r.calendar.title(b.obligation, ctx.lang),
+          b.occurrence.due,
+          r.units.name(row.unit.kind, ctx.lang),
+          areaName(row.unit.area, area),
+          ctx.t(`boards.deadlines.csv.states.${row.state}`),
+          row.reminded,
+          seenCell(ctx, row),
+        ]),
+      ),
+    ];
   }
 
   app.console
@@ -78,13 +115,8 @@ export function registerDeadlinesBoard(r: Reminders): void {
       needs: 'officer',
       async handler(ctx) {
         const area = pickedArea(app, ctx, 'officer');
-        const asked = ctx.query(boardQuery);
         const today = vnDate(app.clock.now());
-        const boards: ObligationBoard[] = [];
-        for (const { obligation, units } of unitsOwing(r, area.id)) {
-          const b = await obligationBoard(r, obligation, units, today, asked.obligation === obligation.id ? asked.due : undefined);
-          if (b) boards.push(b);
-        }
+        const boards = await boardsOf(area.id, today, ctx.query(boardQuery));
         const late = boards.reduce((n, b) => n + b.counts.late, 0);
         const own = await currentSubscription(r, ctx.person.user);
         return html`<link rel="stylesheet" href="/admin/assets/boards.css">
@@ -96,7 +128,23 @@ ${areaPicker(app, ctx, 'officer', area, '/admin/deadlines')}
 ${own
   ? html`<div class="card"><p>${ctx.t('boards.deadlines.link_intro')}</p><form method="post" action="/admin/deadlines/calendar-link">${ctx.csrfField}<button type="submit" class="secondary" id="calendar-link">${ctx.t('boards.deadlines.link_button')}</button></form></div>`
   : ''}
-${boards.length ? html`${overview(ctx, boards)}${boards.map((b) => card(ctx, b, area.id, today))}` : html`<p>${ctx.t('boards.deadlines.empty', { area: area.fullName })}</p>`}`;
+${boards.length ? html`<p class="downloads"><a class="button secondary" href="/admin/deadlines.csv?area=${area.id}" download data-csv>${ctx.t('boards.deadlines.download_csv')}</a></p>${overview(ctx, boards)}${boards.map((b) => card(ctx, b, area.id, today))}` : html`<p>${ctx.t('boards.deadlines.empty', { area: area.fullName })}</p>`}`;
+      },
+    })
+    .page({
+      path: '/admin/deadlines.csv',
+      title: 'boards.deadlines.title',
+      needs: 'officer',
+      nav: false,
+      async handler(ctx) {
+        const area = pickedArea(app, ctx, 'officer');
+        const today = vnDate(app.clock.now());
+        const rows = csvRows(ctx, await boardsOf(area.id, today), area.id);
+        await ctx.audit('deadlines.export.csv', `${area.id} ${today}`, area.id);
+        return ctx.reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="han-bao-cao-${area.id}-${today}.csv"`)
+          .send(toCsv(rows));
       },
     })
     .page({

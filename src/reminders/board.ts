@@ -16,6 +16,10 @@ export interface UnitRow {
   state: UnitState;
   /** When "Đã nộp" was pressed (epoch ms). */
   reportedAt?: number;
+  /** When someone of the unit first pressed "Nhắc lại sau" (epoch ms). */
+  snoozedAt?: number;
+  /** The unit has seen a reminder of this deadline: it asked to hear again, or reported. */
+  seen: boolean;
   daysLate?: number;
   /** Officers of the unit who receive its reminders. */
   officers: number;
@@ -33,7 +37,8 @@ export interface ObligationBoard {
   /** The next deadline from today on (may be `occurrence` itself). */
   upcoming?: Occurrence;
   rows: UnitRow[];
-  counts: Record<UnitState, number> & { units: number; reminded: number; acknowledged: number };
+  /** `seen`: units reminded that asked to hear again or reported. */
+  counts: Record<UnitState, number> & { units: number; reminded: number; seen: number };
 }
 
 /**
@@ -84,23 +89,31 @@ export async function obligationBoard(r: Reminders, o: Obligation, units: UnitRe
   if (!occurrence) return undefined;
   const rows = await Promise.all(
     units.map(async (unit): Promise<UnitRow> => {
-      const [mark, officers] = await Promise.all([r.marks.reported(occurrence.id, unit), r.subs.members(unit)]);
+      const [{ reported, snoozed }, officers] = await Promise.all([r.marks.ofUnit(occurrence.id, unit), r.subs.members(unit)]);
       const reminded = await remindersHandedOver(r, occurrence, unit, officers);
       const left = daysBetween(today, occurrence.due);
-      const state: UnitState = mark ? 'reported' : left < 0 ? 'late' : left === 0 ? 'due_today' : 'open';
-      return { unit, state, officers: officers.length, reminded, ...(mark ? { reportedAt: mark.at } : {}), ...(state === 'late' ? { daysLate: -left } : {}) };
+      const state: UnitState = reported ? 'reported' : left < 0 ? 'late' : left === 0 ? 'due_today' : 'open';
+      return {
+        unit,
+        state,
+        officers: officers.length,
+        reminded,
+        seen: Boolean(reported || snoozed),
+        ...(reported ? { reportedAt: reported.at } : {}),
+        ...(snoozed ? { snoozedAt: snoozed.at } : {}),
+        ...(state === 'late' ? { daysLate: -left } : {}),
+      };
     }),
   );
   // Late first (every late unit of one deadline is equally late), then due today, open, reported; by area name within each.
   const order: Record<UnitState, number> = { late: 0, due_today: 1, open: 2, reported: 3 };
   const name = (u: UnitRef) => r.app.areas.get(u.area)?.fullName ?? u.area;
   rows.sort((a, b) => order[a.state] - order[b.state] || name(a.unit).localeCompare(name(b.unit), 'vi') || a.unit.kind.localeCompare(b.unit.kind));
-  const counts = { reported: 0, late: 0, due_today: 0, open: 0, units: rows.length, reminded: 0, acknowledged: 0 };
+  const counts = { reported: 0, late: 0, due_today: 0, open: 0, units: rows.length, reminded: 0, seen: 0 };
   for (const row of rows) {
     counts[row.state]++;
     counts.reminded += row.reminded;
-    // A reminder acknowledged: its unit answered "Đã nộp".
-    if (row.reminded && row.state === 'reported') counts.acknowledged++;
+    if (row.reminded && row.seen) counts.seen++;
   }
   return { obligation: o, occurrence, previous, next, upcoming, rows, counts };
 }

@@ -11,6 +11,7 @@ import { CalendarTokens } from './calendar-tokens.js';
 import { unitLabel } from './compose.js';
 import type { Reminders } from './context.js';
 import { EventCalendar } from './events.js';
+import { LocalEvents } from './local-events.js';
 import { Marks } from './marks.js';
 import { registerNews } from './news.js';
 import { registerOfficer } from './officer.js';
@@ -45,6 +46,7 @@ export function createReminders(opts: { plansDir?: string } = {}): Capability {
         subs: new Subscriptions(app.redis, app.prefix, app.clock),
         marks: new Marks(app.redis, app.prefix),
         weeks: new WeekSettings(app.redis, app.prefix),
+        local: new LocalEvents(app.redis, app.prefix),
         tokens: new CalendarTokens(app.redis, app.prefix),
       };
       registerOfficer(r);

@@ -96,6 +96,7 @@ export function datesLabel(d: Pick<EventDates, 'start' | 'end'>): string {
 export function eventLines(event: NewsEvent, dates: EventDates, t: Translate, lang: Language): string[] {
   const lines = [t('reminders.news.event', { name: event.name[lang], dates: datesLabel(dates) })];
   if (dates.theme) lines.push(t('reminders.news.theme', { theme: dates.theme }));
+  if (dates.place) lines.push(t('reminders.news.place', { place: dates.place }));
   return lines;
 }
 

@@ -3,6 +3,7 @@ import { vnInstant } from '../core/clock.js';
 import type { DeadlineCalendar } from './calendar.js';
 import type { CalendarTokens } from './calendar-tokens.js';
 import type { EventCalendar } from './events.js';
+import type { LocalEvents } from './local-events.js';
 import type { Marks } from './marks.js';
 import type { Subscriptions } from './subscriptions.js';
 import type { UnitKinds } from './units.js';
@@ -17,6 +18,7 @@ export interface Reminders {
   subs: Subscriptions;
   marks: Marks;
   weeks: WeekSettings;
+  local: LocalEvents;
   tokens: CalendarTokens;
 }
 

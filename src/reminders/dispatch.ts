@@ -116,8 +116,9 @@ async function escalations(r: Reminders, day: string, now: Date, people: People,
 async function news(r: Reminders, day: string, now: Date, _people: People, batch: Batch): Promise<void> {
   const late = lateSince(r, day, now);
   const thisYear = Number(day.slice(0, 4));
-  for (const event of r.events.events)
-    for (const year of [thisYear, thisYear + 1]) {
+  for (const event of r.events.with(await r.local.all()))
+    // A local event is held once: announced for the year it starts in.
+    for (const year of event.local ? [Number(event.local.start.slice(0, 4))] : [thisYear, thisYear + 1]) {
       const settings = event.settable ? await r.weeks.forYear(event.id, year) : new Map();
       // Skip the subscriber scan unless some area's start date makes today an announcement day.
       const starts = new Set([r.events.datesFor(event, year, undefined, new Map()).start, ...[...settings.values()].map((s) => s.start)]);

@@ -23,7 +23,8 @@ const eventSchema = z
     announce: z.array(z.number().int().min(0).max(60)).min(1).default([7, 0]),
   })
   .strict();
-export type NewsEvent = z.infer<typeof eventSchema>;
+/** A yearly event of plans/events.yaml, or one an organiser added for their area (`local`: held once, on its dates). */
+export type NewsEvent = z.infer<typeof eventSchema> & { local?: LocalEvent };
 
 const eventsFileSchema = z.object({ events: z.array(eventSchema).min(1) }).strict();
 
@@ -35,12 +36,36 @@ export type WeekSetting = z.infer<typeof weekSettingSchema>;
 
 export const EVERYWHERE = '*';
 
+/** The most characters of a local event's name (either language) and place. */
+export const LOCAL_NAME_MAX = 120;
+export const LOCAL_PLACE_MAX = 200;
+
+/** An event an organiser added in the console for their area ("*": everywhere), stored in Redis. */
+export const localEventSchema = z
+  .object({
+    id: z.string().regex(/^loc_[a-z0-9]{1,27}$/),
+    area: z.string().min(1).max(100),
+    name: z.object({ vi: z.string().trim().min(1).max(LOCAL_NAME_MAX), en: z.string().trim().min(1).max(LOCAL_NAME_MAX).optional() }).strict(),
+    start: isoDateSchema,
+    end: isoDateSchema,
+    theme: themeSchema.optional(),
+    place: z.string().trim().min(1).max(LOCAL_PLACE_MAX).optional(),
+    at: z.number().int(),
+  })
+  .strict();
+export type LocalEvent = z.infer<typeof localEventSchema>;
+
+/** Days before a local event's start on which its news goes out, as for the file's events by default. */
+const LOCAL_ANNOUNCE = [7, 0];
+
 export interface EventDates {
   start: string;
   end: string;
   theme?: string;
+  /** Where a local event is held. */
+  place?: string;
   /** Set in the chat for this area (or everywhere), from the file's year entry, or the usual days. */
-  origin: 'chat' | 'plan' | 'default';
+  origin: 'chat' | 'plan' | 'default' | 'local';
 }
 
 /** The yearly events of plans/events.yaml. */
@@ -80,6 +105,18 @@ export class EventCalendar {
     return this.events.find((e) => e.settable);
   }
 
+  /** The file's events followed by the local ones, as the same kind of event. */
+  with(local: readonly LocalEvent[]): NewsEvent[] {
+    return [...this.events, ...local.map(asNewsEvent)];
+  }
+
+  /** The area, those above it, and everywhere: whose local events people of `area` hear of. */
+  reachingScopes(area: string | undefined): string[] {
+    const out: string[] = [];
+    for (let cur = area; cur && this.areas.get(cur); cur = this.areas.get(cur)?.parent) out.push(cur);
+    return [...out, EVERYWHERE];
+  }
+
   /** True when someone in `area` (or of no known area) hears of the event. */
   reaches(event: NewsEvent, area: string | undefined): boolean {
     return event.area === undefined || (area !== undefined && this.areas.isWithin(area, event.area));
@@ -90,6 +127,11 @@ export class EventCalendar {
    * the one for everywhere, then the file's entry for the year, then the usual days.
    */
   datesFor(event: NewsEvent, year: number, area: string | undefined, settings: ReadonlyMap<string, WeekSetting>): EventDates {
+    // Held once: the same dates whatever the year asked.
+    if (event.local) {
+      const { start, end, theme, place } = event.local;
+      return { start, end, ...(theme ? { theme } : {}), ...(place ? { place } : {}), origin: 'local' };
+    }
     for (let cur = area; cur; cur = this.areas.get(cur)?.parent) {
       const s = settings.get(cur);
       if (s) return { start: s.start, end: s.end, theme: s.theme, origin: 'chat' };
@@ -105,4 +147,18 @@ export class EventCalendar {
     }
     return { start: usualStart, end: usualEnd, origin: 'default' };
   }
+}
+
+function asNewsEvent(e: LocalEvent): NewsEvent {
+  return {
+    id: e.id,
+    name: { vi: e.name.vi, en: e.name.en ?? e.name.vi },
+    source: e.place ?? '',
+    dates: { start: e.start.slice(5), end: e.end.slice(5) },
+    years: {},
+    settable: false,
+    ...(e.area === EVERYWHERE ? {} : { area: e.area }),
+    announce: LOCAL_ANNOUNCE,
+    local: e,
+  };
 }

@@ -19,7 +19,17 @@ export interface Snooze {
   at: number;
 }
 
-/** What officers said about reminders: reported (per unit), remind me tomorrow (per person). */
+/** Where a unit stands on one deadline: "Đã nộp" pressed, and the first "Nhắc lại sau" (each a time, epoch ms). */
+export interface UnitMarks {
+  reported?: Reported;
+  snoozed?: Reported;
+}
+
+/**
+ * What officers said about reminders: reported (per unit), remind me tomorrow (per person, until it is
+ * sent again) and that someone of the unit asked so (per unit, kept like "reported": the board counts
+ * the reminder seen).
+ */
 export class Marks {
   constructor(
     private readonly redis: Redis,
@@ -29,6 +39,10 @@ export class Marks {
   private reportedKey(occurrence: string, unit: UnitRef) {
     // Tagged by unit: a unit's marks share a slot, so one MGET reads them on a cluster.
     return `${this.prefix}rem:done:${occurrence}:{${unitKey(unit)}}`;
+  }
+  private snoozedKey(occurrence: string, unit: UnitRef) {
+    // Beside the unit's "reported" mark, in its slot.
+    return `${this.prefix}rem:seen:${occurrence}:{${unitKey(unit)}}`;
   }
   private get snoozesKey() {
     return `${this.prefix}rem:snoozes`;
@@ -55,8 +69,21 @@ export class Marks {
     return new Set(occurrences.filter((_, i) => values[i] !== null));
   }
 
-  async snooze(occurrence: string, user: string, at: number): Promise<void> {
-    await this.redis.zadd(this.snoozesKey, at, `${occurrence}|${user}`);
+  /** `user` of `unit` asks to hear of the occurrence again at `until`; pressed at `now`. */
+  async snooze(occurrence: string, user: string, unit: UnitRef, until: number, now: number): Promise<void> {
+    await Promise.all([
+      this.redis.zadd(this.snoozesKey, until, `${occurrence}|${user}`),
+      this.redis.set(this.snoozedKey(occurrence, unit), JSON.stringify({ at: now }), 'EX', REPORTED_TTL_S, 'NX'),
+    ]);
+  }
+
+  /** The unit's marks on one occurrence, in one round trip. */
+  async ofUnit(occurrence: string, unit: UnitRef): Promise<UnitMarks> {
+    const [reported, snoozed] = (await this.redis.mget(this.reportedKey(occurrence, unit), this.snoozedKey(occurrence, unit))).map((v) => {
+      const parsed = reportedSchema.safeParse(tryParseJson(v));
+      return parsed.success ? parsed.data : undefined;
+    });
+    return { ...(reported ? { reported } : {}), ...(snoozed ? { snoozed } : {}) };
   }
 
   /** Snoozes due by `until`, oldest first. */

@@ -49,6 +49,12 @@ export async function nextDates(r: Reminders, event: NewsEvent, area: string | u
   return current.end >= today ? current : r.events.datesFor(event, year + 1, area, await load(year + 1));
 }
 
+/** The events someone in `area` hears of from `today`: the file's that reach them, and those added for their area or above that have not ended. */
+export async function eventsFor(r: Reminders, area: string | undefined, today: string): Promise<NewsEvent[]> {
+  const local = (await r.local.within(r.events.reachingScopes(area))).filter((e) => e.end >= today);
+  return r.events.with(local).filter((e) => r.events.reaches(e, area));
+}
+
 /** Receiving news: subscribed and not stopped with /stop. */
 async function receivesNews(r: Reminders, user: string): Promise<boolean> {
   const [since, person] = await Promise.all([r.subs.newsSince(user), r.app.users.get(user)]);
@@ -131,8 +137,7 @@ export function registerNews(r: Reminders): void {
       const today = vnDate(turn.now());
       const area = (await app.users.get(turn.user))?.area;
       const lines: string[] = [];
-      for (const event of r.events.events) {
-        if (!r.events.reaches(event, area)) continue;
+      for (const event of await eventsFor(r, area, today)) {
         lines.push(...eventLines(event, await nextDates(r, event, area, today), (k, p) => turn.t(k, p), turn.lang));
       }
       const receiving = await receivesNews(r, turn.user);

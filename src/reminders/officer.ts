@@ -195,7 +195,7 @@ export function registerOfficer(r: Reminders): void {
       return;
     }
     const tomorrow = addDays(vnDate(turn.now()), 1);
-    await r.marks.snooze(target.occurrence.id, turn.user, sendInstant(r, tomorrow).getTime());
+    await r.marks.snooze(target.occurrence.id, turn.user, target.unit, sendInstant(r, tomorrow).getTime(), turn.now().getTime());
     turn.say('reminders.command.snoozed', { title: target.named.title, date: formatVnDate(tomorrow), time: app.config.REMINDERS_SEND_AT });
   }
 

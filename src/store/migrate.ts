@@ -2,7 +2,8 @@ import type { App } from '../app/app.js';
 import { onceKey } from '../outbound/deliver.js';
 import { tryParseJson } from '../core/json.js';
 import { activityOfRow, activityRow, activitySchema } from '../learning/records.js';
-import { CONSENT_FIELD, LearningStore } from '../learning/store.js';
+import { LearningStore } from '../learning/store.js';
+import { DEFAULT_LANGUAGE, RECORD_NAMES } from '../users/directory.js';
 import { bucketOf, personTag } from './keys.js';
 import type { Redis } from './redis.js';
 import { scanKeys } from './scan.js';
@@ -112,13 +113,13 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m && (await shortenRows(redis, key, Number(m[1])))) report.moved++;
     }
   }
-  // A person's references to shared keys were a set of full key names: now a small hash of their names after `lc:`.
+  // A person's references to shared keys were a set of full key names: now fields of the person's hash, their names after `lc:`.
   for await (const page of scanKeys(redis, `${glob(p)}lc:refs:*`)) {
     for (const key of page) {
       const m = /^lc:refs:(\{u:[^}]+\})$/.exec(key.slice(p.length));
       if (!m) continue;
       const refs = (await redis.smembers(key)).filter((ref) => ref.startsWith(`${p}lc:`));
-      if (refs.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(refs.map((ref) => [ref.slice(`${p}lc:`.length), ''])));
+      if (refs.length) await redis.hset(`${p}u:${m[1]}`, Object.fromEntries(refs.map((ref) => [ref.slice(`${p}lc:`.length), ''])));
       await redis.del(key);
       report.moved++;
     }
@@ -129,18 +130,7 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       const m = /^lc:years:(\{u:[^}]+\})$/.exec(key.slice(p.length));
       if (!m) continue;
       const years = await redis.smembers(key);
-      if (years.length) await redis.hset(`${p}lc:r:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
-      await redis.del(key);
-      report.moved++;
-    }
-  }
-  // The consent was a key of its own: now a field of the same hash (the current one wins).
-  for await (const page of scanKeys(redis, `${glob(p)}lc:consent:{u:*`)) {
-    for (const key of page) {
-      const m = /^lc:consent:(\{u:[^}]+\})$/.exec(key.slice(p.length));
-      const consent = m ? await redis.get(key) : null;
-      if (!m || consent == null) continue;
-      await redis.hsetnx(`${p}lc:r:${m[1]}`, CONSENT_FIELD, consent);
+      if (years.length) await redis.hset(`${p}u:${m[1]}`, Object.fromEntries(years.map((y) => [`y:${y}`, ''])));
       await redis.del(key);
       report.moved++;
     }
@@ -153,6 +143,59 @@ export async function migrate(app: App, progress: (line: string) => void): Promi
       if (m && (await learning.moveProfile(m[1] as string))) report.moved++;
     }
   }
+  // The user directory's record had long field names and always a language: now short names, and the
+  // default language left out (what the new code wrote wins).
+  const lang = RECORD_NAMES.lang as string;
+  for await (const page of scanKeys(redis, `${glob(p)}u:{u:*`)) {
+    for (const key of page) {
+      const record = await redis.hgetall(key);
+      const long = Object.entries(RECORD_NAMES).filter(([name]) => record[name] !== undefined);
+      const language = record[lang] ?? record.lang;
+      if (!long.length && language !== DEFAULT_LANGUAGE) continue;
+      await Promise.all(long.map(([name, short]) => (short === lang && language === DEFAULT_LANGUAGE ? undefined : redis.hsetnx(key, short, record[name] as string))));
+      await redis.hdel(key, ...long.map(([name]) => name), ...(language === DEFAULT_LANGUAGE ? [lang] : []));
+      report.moved++;
+    }
+  }
+  // The learning fields had a hash of their own (`lc:r:`): now the person's hash (what the new code wrote wins).
+  for await (const page of scanKeys(redis, `${glob(p)}lc:r:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:r:(\{u:[^}]+\})$/.exec(key.slice(p.length));
+      if (!m) continue;
+      const fields = await redis.hgetall(key);
+      await Promise.all(Object.entries(fields).map(([f, v]) => redis.hsetnx(`${p}u:${m[1]}`, f, v)));
+      await redis.del(key);
+      report.moved++;
+    }
+  }
+  // The consent was a key of its own, then short JSON in the hash: now a shorter line there (one in the hash wins).
+  for (const pattern of ['lc:consent:{u:*', 'u:{u:*']) {
+    for await (const page of scanKeys(redis, `${glob(p)}${pattern}`)) {
+      for (const key of page) {
+        const m = /^(?:lc:consent|u):\{u:([^}]+)\}$/.exec(key.slice(p.length));
+        if (m && (await learning.consentAgain(m[1] as string))) report.moved++;
+      }
+    }
+  }
+  // A file as registered was JSON in a key of its own: now a line in the person's hash (see compactFile).
+  for await (const page of scanKeys(redis, `${glob(p)}lc:file:{u:*`)) {
+    for (const key of page) {
+      const m = /^lc:file:\{u:([^}]+)\}:(\d{4})$/.exec(key.slice(p.length));
+      if (m && (await learning.storeAgain(m[1] as string, Number(m[2])))) report.moved++;
+    }
+  }
+  // The file id lookup was a key per file, JSON {u, y}: now buckets of "<year>:<user>".
+  for await (const page of scanKeys(redis, `${glob(p)}lc:fid:*`)) {
+    for (const key of page) {
+      const id = key.slice(`${p}lc:fid:`.length);
+      const ref = tryParseJson((await redis.get(key)) ?? '') as { u?: unknown; y?: unknown } | undefined;
+      if (typeof ref?.u === 'string' && typeof ref.y === 'number') await redis.hsetnx(learning.keys.fids(id), id, `${ref.y}:${ref.u}`);
+      await redis.del(key);
+      report.moved++;
+    }
+  }
+  // The learning figures' states (what each file adds) had a decimal time and measure names: now shorter.
+  for await (const page of scanKeys(redis, learning.figures.filesPattern)) for (const key of page) report.moved += await learning.figures.shorten(key);
   progress('activities and references compacted');
   // Session locks live seconds; an old one is simply dropped.
   for await (const page of scanKeys(redis, `${glob(p)}lock:s:*`)) for (const key of page) if (!key.includes('{')) report.dropped += await redis.del(key);

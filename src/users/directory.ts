@@ -2,9 +2,20 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { splitUserId, type ChannelName } from '../core/message.js';
 import { languageSchema, type Language } from '../i18n/index.js';
+import { longNames, type StoredNames } from '../learning/records.js';
 import type { Redis } from '../store/redis.js';
 import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
 import { Script } from '../store/script.js';
+
+/**
+ * The record's fields as stored in the person's hash: short (everyone the bot met has one, and the hash
+ * also holds the learning records, whose fields are `c`, `p?` and `<name>:...`). A record written with
+ * the long names still reads; `npm run admin -- migrate` renames them.
+ */
+export const RECORD_NAMES: StoredNames = { lang: 'lg', firstSeen: 'f', lastSeen: 'l', inactive: 'i', optOut: 'o', area: 'a' };
+
+/** The language a record without one has: most people's, so left out of their record. */
+export const DEFAULT_LANGUAGE: Language = 'vi';
 
 /**
  * The stamp of a message on the person's record, as a Lua function for the script that ends a turn (the
@@ -12,9 +23,10 @@ import { Script } from '../store/script.js';
  */
 export const STAMP_LUA = `
 local function stamp(key, now, lang)
-  local new = redis.call('HSETNX', key, 'firstSeen', now)
-  redis.call('HSET', key, 'lastSeen', now, 'lang', lang)
-  redis.call('HDEL', key, 'inactive')
+  local new = redis.call('HSETNX', key, '${RECORD_NAMES.firstSeen}', now)
+  redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now)
+  if lang == '${DEFAULT_LANGUAGE}' then redis.call('HDEL', key, '${RECORD_NAMES.lang}') else redis.call('HSET', key, '${RECORD_NAMES.lang}', lang) end
+  redis.call('HDEL', key, '${RECORD_NAMES.inactive}')
   return new
 end
 `;
@@ -24,9 +36,12 @@ return stamp(KEYS[1], ARGV[1], ARGV[2])`);
 
 const epochMs = z.coerce.number().int().nonnegative();
 
-/** What the bot keeps about everyone who wrote to it, for proactive messages and their limits. */
+/**
+ * What the bot keeps about everyone who wrote to it, for proactive messages and their limits: fields of
+ * the person's hash `u:<user>`, which also holds the learning records (each erases only its own fields).
+ */
 export const userRecordSchema = z.object({
-  lang: languageSchema.default('vi'),
+  lang: languageSchema.default(DEFAULT_LANGUAGE),
   firstSeen: epochMs,
   /** Last message from the person: Zalo may message them only within 7 days of it. */
   lastSeen: epochMs,
@@ -79,7 +94,7 @@ export class UserDirectory {
   }
 
   async get(user: string): Promise<UserRecord | undefined> {
-    const raw = await this.redis.hgetall(this.key(user));
+    const raw = longNames(await this.redis.hgetall(this.key(user)), RECORD_NAMES) as Record<string, string>;
     if (!raw.firstSeen) return undefined;
     const parsed = userRecordSchema.safeParse(raw);
     if (!parsed.success) return undefined;
@@ -90,10 +105,16 @@ export class UserDirectory {
     return `${this.prefix}area-users:${area}`;
   }
 
+  /** The area the person's record names (under its long name when written before). */
+  private async areaOf(user: string): Promise<string | undefined> {
+    const [short, long] = await this.redis.hmget(this.key(user), RECORD_NAMES.area as string, 'area');
+    return short ?? long ?? undefined;
+  }
+
   /** Records where the person lives or works; indexed per area for audiences. */
   async setArea(user: string, area: string): Promise<void> {
-    const previous = await this.redis.hget(this.key(user), 'area');
-    await this.redis.hset(this.key(user), 'area', area);
+    const previous = await this.areaOf(user);
+    await this.redis.hset(this.key(user), RECORD_NAMES.area as string, area);
     // The indexes follow the person's record; `npm run admin -- repair indexes` redoes them from it.
     await Promise.all([previous && previous !== area ? this.redis.srem(this.areaIndex(previous), user) : undefined, this.redis.sadd(this.areaIndex(area), user)]);
   }
@@ -115,13 +136,13 @@ export class UserDirectory {
 
   /** Repair: puts the person back in the index of the area their record names. */
   async reindex(user: string): Promise<void> {
-    const area = await this.redis.hget(this.key(user), 'area');
+    const area = await this.areaOf(user);
     if (area) await this.redis.sadd(this.areaIndex(area), user);
   }
 
   /** Repair: whether `user` belongs in the area index `key` (their record names that area). */
   async belongs(key: string, user: string): Promise<boolean> {
-    return key === this.areaIndex((await this.redis.hget(this.key(user), 'area')) ?? '');
+    return key === this.areaIndex((await this.areaOf(user)) ?? '');
   }
 
   /** The area indexes' name pattern, for the repair command. */
@@ -130,12 +151,12 @@ export class UserDirectory {
   }
 
   async markInactive(user: string, reason: string): Promise<void> {
-    await this.redis.hset(this.key(user), 'inactive', reason);
+    await this.redis.hset(this.key(user), RECORD_NAMES.inactive as string, reason);
   }
 
   async setOptOut(user: string, optOut: boolean): Promise<void> {
-    if (optOut) await this.redis.hset(this.key(user), 'optOut', String(this.clock.now().getTime()));
-    else await this.redis.hdel(this.key(user), 'optOut');
+    if (optOut) await this.redis.hset(this.key(user), RECORD_NAMES.optOut as string, String(this.clock.now().getTime()));
+    else await this.redis.hdel(this.key(user), RECORD_NAMES.optOut as string, 'optOut');
   }
 
   /** Everyone the bot has met, in pages, for audiences and statistics. */
@@ -150,8 +171,13 @@ export class UserDirectory {
     }
   }
 
+  /** Only the directory's fields (short and long names): the person's hash also holds the learning records, which erase their own (at the same time). */
   async forget(user: string): Promise<void> {
-    const area = await this.redis.hget(this.key(user), 'area');
-    await Promise.all([this.redis.del(this.key(user)), this.redis.srem(this.allKey(user), user), area ? this.redis.srem(this.areaIndex(area), user) : undefined]);
+    const area = await this.areaOf(user);
+    await Promise.all([
+      this.redis.hdel(this.key(user), ...Object.entries(RECORD_NAMES).flat()),
+      this.redis.srem(this.allKey(user), user),
+      area ? this.redis.srem(this.areaIndex(area), user) : undefined,
+    ]);
   }
 }

@@ -54,7 +54,7 @@ describe('the log holds no personal data', () => {
       expect(await step({ text: '/mydata' }, 'đã có lỗi xảy ra')).toBeTruthy();
     }
     // A Redis error about a key that names the person.
-    const key = `${bot.prefix}lc:r:{u:telegram:${person.id}}`;
+    const key = `${bot.prefix}u:{u:telegram:${person.id}}`;
     const redisError = await bot.app.redis.hincrby(key, 'pn', 1).catch((err: unknown) => err);
     bot.app.log.error({ err: redisError }, 'redis command failed');
 

@@ -90,11 +90,24 @@ describe('learning citizen: data rights', () => {
     expect(textOf(await pending({ choice: 'learning' }))).toContain('Anh/Chị có đồng ý không?');
   });
 
+  it('erases a file still as registered (a line of the person\'s hash that names its review index itself) from every index', async () => {
+    const send = as(t, 'telegram:905');
+    await register(send, { name: 'Tạ Văn Mới', phone: phoneOf('telegram:905') });
+    await logActivity(send, { title: 'Lớp học của Tạ Văn Mới', evidence: 'https://example.vn/moi.jpg' });
+    const id = (await learningStore(t).file('telegram:905', 2026))?.id as string;
+    expect(await t.app.redis.hget(`${t.prefix}u:{u:telegram:905}`, 'f:2026')).toMatch(new RegExp(`^${id} `));
+    expect((await ctx.store.usersIn(2026, 'registered', ['son-la.to-hieu'])).map((e) => e.user)).toContain('telegram:905');
+    await send('/deletedata');
+    await send({ choice: 'yes' });
+    expect(await traces(t, ['telegram:905', 'Tạ Văn Mới', phoneOf('telegram:905'), id])).toEqual([]);
+    expect(await ctx.store.fileById(id)).toBeUndefined();
+  });
+
   it('keeps the data when the person says no to erasing', async () => {
     const send = await fullFile('telegram:904', 'Lý Văn Giữ');
     await send('/deletedata');
     expect(textOf(await send({ choice: 'no' }))).toContain('vẫn được giữ nguyên');
-    expect(await t.app.redis.hget(`${t.prefix}lc:r:{u:telegram:904}`, 'pn')).toBe('Lý Văn Giữ');
+    expect(await t.app.redis.hget(`${t.prefix}u:{u:telegram:904}`, 'pn')).toBe('Lý Văn Giữ');
   });
 });
 

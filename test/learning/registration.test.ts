@@ -235,7 +235,7 @@ describe('learning citizen: consent and registration', () => {
   it('asks again when the notice changed, and tells someone who says no that their data is kept until they delete it', async () => {
     const send = as(t, 'web:old-notice');
     await register(send);
-    await t.app.redis.hset(learningStore(t).keys.refs('web:old-notice'), CONSENT_FIELD, JSON.stringify({ v: '2025-0', t: 1 }));
+    await t.app.redis.hset(learningStore(t).keys.person('web:old-notice'), CONSENT_FIELD, JSON.stringify({ v: '2025-0', t: 1 }));
     await send('/menu');
     const again = await send({ choice: 'learning' });
     expect(textOf(again)).toContain(`Thông báo bản ${NOTICE_VERSION}`);

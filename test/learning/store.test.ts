@@ -23,7 +23,7 @@ describe('learning records in Redis', () => {
   it('refuses to write a record that fails its schema, and writes nothing', async () => {
     const { store } = ctx;
     await expect(store.saveProfile('web:w', { name: 'An', birthYear: 1990, area: 'son-la.to-hieu', group: 'resident', phone: '12345' })).rejects.toThrow(RecordError);
-    expect(await t.app.redis.exists(store.keys.profile('web:w'), store.keys.refs('web:w'))).toBe(0);
+    expect(await t.app.redis.exists(store.keys.profile('web:w'), store.keys.person('web:w'))).toBe(0);
     await store.createFile('web:w', 2026, 'son-la.to-hieu', 'resident');
     const bad = { id: 'abcdef12', date: '2026-02-30x', kind: 'course', title: 'x', hours: -1, indicators: [], createdAt: 1, updatedAt: 1 };
     await expect(store.putActivity('web:w', 2026, bad)).rejects.toThrow(/date|hours|indicators/);
@@ -54,9 +54,12 @@ describe('learning records in Redis', () => {
     const rows = JSON.parse((await t.app.redis.get(store.keys.acts('web:corrupt', 2026))) as string) as unknown[];
     await t.app.redis.set(store.keys.acts('web:corrupt', 2026), JSON.stringify([...rows, ['broken', '2026-01-01', 'course', 'x', 'many', [1], 1, 0], 'not a row at all']));
     expect((await store.activities('web:corrupt', 2026)).map((a) => a.title)).toEqual(['Hoạt động thật']);
+    // As a file in a key of its own (a registered one is a line of the person's hash) that no longer reads.
     await t.app.redis.set(store.keys.file('web:corrupt', 2026), '{"status":"approved"}');
+    await t.app.redis.hdel(store.keys.person('web:corrupt'), 'f:2026');
+    await t.app.redis.hset(store.keys.person('web:corrupt'), 'y:2026', '');
     await t.app.redis.zadd(store.keys.idx(2026, 'approved', 'son-la.to-hieu'), 1, 'web:corrupt');
-    await t.app.redis.hset(store.keys.refs('web:corrupt'), 'idx:2026:approved:son-la.to-hieu', '');
+    await t.app.redis.hset(store.keys.person('web:corrupt'), 'idx:2026:approved:son-la.to-hieu', '');
     await send('/menu');
     // An unreadable file counts as none: the person is offered to register the year again, and can.
     const offer = await send({ choice: 'learning' });
@@ -72,21 +75,30 @@ describe('learning records in Redis', () => {
     const send = as(t, 'web:compact');
     await register(send);
     // The profile is short fields of the person's small hash, which stays compact.
-    expect(await t.app.redis.hmget(store.keys.refs('web:compact'), 'pn', 'pb')).toEqual([expect.any(String), expect.stringMatching(/^\d{4}$/)]);
-    expect(await t.app.redis.object('ENCODING', store.keys.refs('web:compact'))).toBe('listpack');
+    expect(await t.app.redis.hmget(store.keys.person('web:compact'), 'pn', 'pb')).toEqual([expect.any(String), expect.stringMatching(/^\d{4}$/)]);
+    expect(await t.app.redis.object('ENCODING', store.keys.person('web:compact'))).toBe('listpack');
     expect(await t.app.redis.exists(store.keys.profile('web:compact'))).toBe(0);
-    // A new file does not repeat its year, nor empty scores, no submissions, the first status or an unchanged time.
+    // A new file is one line of that hash (no key of its own): its id, area, group and time, nothing it has not yet.
     const year = (await store.latestFile('web:compact'))?.year as number;
+    const line = (await t.app.redis.hget(store.keys.person('web:compact'), `f:${year}`)) as string;
+    const registered = await store.file('web:compact', year);
+    expect(line).toBe(`${registered?.id} son-la.to-hieu resident ${registered?.registeredAt.toString(36)}`);
+    expect(registered).toMatchObject({ year, status: 'registered', scores: {}, submissions: 0, updatedAt: registered?.registeredAt });
+    expect(await t.app.redis.exists(store.keys.file('web:compact', year))).toBe(0);
+    // Once scored it is JSON in a key of its own, without its year, no submissions, the first status or an unchanged time.
+    await store.updateFile('web:compact', year, (f) => ({ ...f, scores: { '1': 8 } }));
     const fileRaw = JSON.parse((await t.app.redis.get(store.keys.file('web:compact', year))) as string) as Record<string, unknown>;
-    expect(Object.keys(fileRaw).sort()).toEqual(['a', 'g', 'i', 'r']);
-    expect(await store.file('web:compact', year)).toMatchObject({ year, status: 'registered', scores: {}, submissions: 0, updatedAt: fileRaw.r });
+    expect(Object.keys(fileRaw).sort()).toEqual(['a', 'g', 'i', 'r', 'sc']);
+    expect(await t.app.redis.hget(store.keys.person('web:compact'), `f:${year}`)).toBeNull();
+    expect(await store.file('web:compact', year)).toMatchObject({ id: registered?.id, scores: { '1': 8 } });
+    expect(await store.years('web:compact')).toEqual([year]);
     // As the versions before compact records wrote them.
     const user = 'web:longnames';
     await t.app.redis.set(store.keys.consent(user), JSON.stringify({ version: '2026-1', at: 1 }));
     await t.app.redis.set(store.keys.profile(user), JSON.stringify({ name: 'Lê Thị Cũ', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident', updatedAt: 1 }));
     const file = { id: 'abcd1234', year: 2026, area: 'son-la.to-hieu', group: 'resident', status: 'registered', scores: { '1': 7 }, registeredAt: 1, updatedAt: 1, submissions: 0 };
     await t.app.redis.set(store.keys.file(user, 2026), JSON.stringify(file));
-    await t.app.redis.hset(store.keys.refs(user), 'y:2026', '');
+    await t.app.redis.hset(store.keys.person(user), 'y:2026', '');
     expect(await store.consent(user)).toEqual({ version: '2026-1', at: 1 });
     expect(await store.profile(user)).toMatchObject({ name: 'Lê Thị Cũ', birthYear: 1970 });
     expect(await store.file(user, 2026)).toEqual(file);
@@ -104,7 +116,7 @@ describe('learning records in Redis', () => {
     await store.saveProfile(user, { name: 'Lê Thị Mới', birthYear: 1970, area: 'son-la.to-hieu', group: 'resident', phone: '0912345678' });
     await store.saveProfile(user, { name: 'Lê Thị Mới', birthYear: 1971, area: 'son-la.to-hieu', group: 'resident' });
     expect(await store.profile(user)).not.toHaveProperty('phone');
-    expect(await t.app.redis.object('ENCODING', store.keys.refs(user))).toBe('listpack');
+    expect(await t.app.redis.object('ENCODING', store.keys.person(user))).toBe('listpack');
   });
 
   it('lets exactly one of two officers deciding at once win', async () => {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/console/audit.js';
+import { consoleKeys } from '../../src/console/keys.js';
 import { REMINDERS } from '../../src/reminders/capability.js';
 import { textOf } from '../support/app.js';
 import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
@@ -59,8 +61,19 @@ describe('the deadlines board in the console', () => {
     expect([...rows.values()].every((r) => r.state === 'open')).toBe(true);
     expect(page.body).toContain('Hạn: 10/06/2026');
     // The 14-day reminder went to each subscribed officer, and the board counts it.
-    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toContain('Phường Tô Hiệu Chưa nộp 1 1');
-    expect(rows.get('ubnd_xa|son-la.chieng-an')?.text).toContain('Chưa nộp 1 1');
+    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toContain('Phường Tô Hiệu Chưa nộp 1 1 Chưa');
+    expect(rows.get('ubnd_xa|son-la.chieng-an')?.text).toContain('Chưa nộp 1 1 Chưa');
+    expect(page.body).toContain('Nhắc đã gửi: 2 · 0 đơn vị được nhắc đã xem');
+  });
+
+  it('counts a reminder seen when the unit asks to hear of it again, though it has not reported', async () => {
+    const [reminder] = await h.inbox(CHIENG_AN);
+    const snooze = reminder?.choices?.find((c) => c.value.startsWith('/snooze '))?.value ?? '';
+    expect(textOf(await h.send(CHIENG_AN, snooze))).toContain('tôi sẽ nhắc lại');
+    const page = await (await signedIn(PROVINCE)).get('/admin/deadlines');
+    const row = rowsOf(page.body, SIX_MONTHLY).get('ubnd_xa|son-la.chieng-an');
+    expect(row).toEqual({ state: 'open', text: expect.stringMatching(/Chưa nộp 1 1 Hẹn nhắc lại \(\d\d:\d\d 27\/05\/2026\) \.ics$/) });
+    expect(page.body).toContain('Nhắc đã gửi: 2 · 1 đơn vị được nhắc đã xem (hẹn nhắc lại hoặc đã nộp) · 0 đơn vị đã báo &quot;Đã nộp&quot;');
   });
 
   it('marks a unit reported after "Đã nộp" and the others late after the deadline', async () => {
@@ -72,9 +85,9 @@ describe('the deadlines board in the console', () => {
     const page = await (await signedIn(PROVINCE)).get('/admin/deadlines');
     const rows = rowsOf(page.body, SIX_MONTHLY);
     expect(rows.get('ubnd_xa|son-la.to-hieu')?.state).toBe('reported');
-    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toMatch(/Đã nộp \(\d\d:\d\d 03\/06\/2026\) 1 2 \.ics$/);
+    expect(rows.get('ubnd_xa|son-la.to-hieu')?.text).toMatch(/Đã nộp \(\d\d:\d\d 03\/06\/2026\) 1 2 Đã nộp \.ics$/);
     // Chiềng An's officer was reminded on every day up to and after the deadline, and still has not reported.
-    expect(rows.get('ubnd_xa|son-la.chieng-an')).toEqual({ state: 'late', text: expect.stringMatching(/Quá hạn 1 ngày 1 6 \.ics$/) });
+    expect(rows.get('ubnd_xa|son-la.chieng-an')).toEqual({ state: 'late', text: expect.stringMatching(/Quá hạn 1 ngày 1 \d+ Hẹn nhắc lại \(.*\) \.ics$/) });
     expect([...rows.values()].filter((r) => r.state === 'reported')).toHaveLength(1);
     // Late first, highlighted; the summary says how many.
     expect(page.body).toMatch(/<tr class="late" data-unit="ubnd_xa\|son-la\.[a-z-]+"/);
@@ -86,7 +99,34 @@ describe('the deadlines board in the console', () => {
     expect(next.body).toContain('Hạn: 10/12/2026');
     expect(new Set([...rowsOf(next.body, SIX_MONTHLY).values()].map((r) => r.state))).toEqual(new Set(['open']));
     expect(page.body).toContain(`href="/admin/deadlines?area=son-la&amp;obligation=${SIX_MONTHLY}&amp;due=2026-12-10#${SIX_MONTHLY}"`);
-    expect(page.body).toContain('Nhắc đã gửi: 8 · 1 đơn vị được nhắc đã báo &quot;Đã nộp&quot;');
+    expect(page.body).toMatch(/Nhắc đã gửi: \d+ · 2 đơn vị được nhắc đã xem \(hẹn nhắc lại hoặc đã nộp\) · 1 đơn vị đã báo &quot;Đã nộp&quot;/);
+  });
+
+  it('downloads the board as CSV for the officer’s own area only, and audits it', async () => {
+    const province = await signedIn(PROVINCE);
+    const csv = await province.get('/admin/deadlines.csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain('han-bao-cao-son-la-2026-06-11.csv');
+    expect(csv.body.startsWith('\uFEFFBáo cáo,Hạn,Đơn vị,Địa bàn,Tình trạng,Nhắc đã gửi,Đã xem\r\n')).toBe(true);
+    const lines = csv.body.split('\r\n');
+    const communes = h.app.areas.children('son-la').filter((a) => a.kind === 'commune').length;
+    expect(lines.filter((l) => l.includes(',2026-06-10,')).length).toBe(communes);
+    expect(lines.find((l) => l.includes(',2026-06-10,') && l.includes('Phường Tô Hiệu'))).toMatch(/,Đã nộp,\d+,Đã nộp$/);
+    expect(lines.find((l) => l.includes(',2026-06-10,') && l.includes('Phường Chiềng An'))).toMatch(/,Quá hạn,\d+,Hẹn nhắc lại \(.*\)$/);
+    // A commune officer: their commune's rows; another commune's or the province's is not theirs.
+    const commune = await signedIn(CHIENG_AN);
+    const own = await commune.get('/admin/deadlines.csv?area=son-la.chieng-an');
+    expect(own.status).toBe(200);
+    expect(own.body).toContain('Phường Chiềng An');
+    expect(own.body).not.toContain('Tô Hiệu');
+    for (const path of ['/admin/deadlines.csv?area=son-la.to-hieu', '/admin/deadlines.csv?area=son-la']) {
+      const res = await commune.get(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body).not.toContain('Tô Hiệu');
+    }
+    const audit = await new AuditLog(h.app.redis, consoleKeys(h.app.prefix).audit).latest(10);
+    expect(audit.filter((e) => e.action === 'deadlines.export.csv').map((e) => e.area).sort()).toEqual(['son-la', 'son-la.chieng-an']);
   });
 
   it('shows a commune officer their own commune only, and nothing of another area', async () => {

@@ -106,7 +106,9 @@ describe('"Hạn sắp tới" for officers', () => {
     await h.send('web:bye', '/deletedata');
     await h.send('web:bye', { choice: 'yes' });
     const left = await keysMatching(h.app.redis, `${h.app.prefix}rem:*`);
-    expect(left.filter((k) => !/rem:(units|tick:|lock|last-tick)/.test(k))).toEqual([]);
+    // What the unit said ("Nhắc lại sau" was pressed, with when, not by whom) stays the unit's, as "Đã nộp" does.
+    expect(left.filter((k) => k.includes(':rem:seen:'))).toEqual([`${h.app.prefix}rem:seen:sl_2547_bao_cao_6_thang@20260610:{ubnd_xa|son-la.to-hieu}`]);
+    expect(left.filter((k) => !/rem:(units|tick:|lock|last-tick|seen:)/.test(k))).toEqual([]);
     expect(await h.app.redis.zcard(`${h.app.prefix}rem:snoozes`)).toBe(0);
   });
 

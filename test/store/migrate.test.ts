@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AdminIO } from '../../src/admin/commands.js';
-import { activityOfRow } from '../../src/learning/records.js';
+import { activityOfRow, fileOfCompact, storedFile, type LearningFile } from '../../src/learning/records.js';
+import { MEASURES } from '../../src/learning/figures.js';
 import { LearningStore } from '../../src/learning/store.js';
 import { campaignStats, statusOf } from '../../src/outbound/deliver.js';
 import { DirectOutbound } from '../../src/outbound/direct.js';
 import { Subscriptions } from '../../src/reminders/subscriptions.js';
 import type { Redis } from '../../src/store/redis.js';
+import { RECORD_NAMES } from '../../src/users/directory.js';
 import { as, logActivity, register, traces } from '../learning/helpers.js';
 import { createTestApp, keysMatching, textOf, type TestApp } from '../support/app.js';
 
@@ -30,10 +32,57 @@ async function contents(redis: Redis, prefix: string): Promise<Record<string, st
 }
 
 /**
+ * Turns the store back into what the code before the learning records moved into the person's hash wrote:
+ * their fields in a hash of their own (`lc:r:`), every file JSON in a key of its own, a key per file id,
+ * the consent as JSON, the directory's fields under long names and the language always there, the figures' states with decimal times and measure names.
+ */
+async function toSeparateRecords(redis: Redis, p: string): Promise<void> {
+  for (const key of await keysMatching(redis, `${p}*`)) {
+    const name = key.slice(p.length);
+    let m: RegExpExecArray | null;
+    if ((m = /^u:(\{u:[^}]+\})$/.exec(name))) {
+      const learning = Object.entries(await redis.hgetall(key)).filter(([f]) => f === 'c' || /^p[a-z]$/.test(f) || /^(y|f|idx|fid):/.test(f));
+      for (const [field, value] of learning) {
+        const year = Number(field.slice(2));
+        if (field.startsWith('f:')) {
+          await redis.set(`${p}lc:file:${m[1]}:${year}`, JSON.stringify(storedFile(fileOfCompact(value, year) as LearningFile)));
+          // Its status index was named by a ref too.
+          await redis.hset(`${p}lc:r:${m[1]}`, `y:${year}`, '', `idx:${year}:registered:${value.split(' ')[1]}`, '');
+        } else if (field === 'c') {
+          // The consent was short JSON.
+          const [at, version] = [value.slice(0, value.indexOf(' ')), value.slice(value.indexOf(' ') + 1)];
+          await redis.hset(`${p}lc:r:${m[1]}`, field, JSON.stringify({ v: version, t: parseInt(at, 36) }));
+        } else await redis.hset(`${p}lc:r:${m[1]}`, field, value);
+      }
+      if (learning.length) await redis.hdel(key, ...learning.map(([f]) => f));
+      // The directory's record had long field names, and always a language.
+      for (const [long, short] of Object.entries(RECORD_NAMES)) {
+        const value = (await redis.hget(key, short)) ?? (long === 'lang' ? 'vi' : null);
+        if (value != null) await redis.multi().hset(key, long, value).hdel(key, short).exec();
+      }
+    } else if (/^lc:fig:.*:files$/.test(name)) {
+      // What each file adds to the figures: the time in decimal, the measures by name.
+      for (const [user, state] of Object.entries(await redis.hgetall(key))) {
+        const [time, area, ...marks] = state.split('\n');
+        const old = marks.map((l) => `${MEASURES[Number(l[0])]}|20${l.slice(1, 3)}-${l.slice(3, 5)}`);
+        await redis.hset(key, user, [parseInt(time as string, 36), area, ...old].join('\n'));
+      }
+    } else if (/^lc:fids:\d+$/.test(name)) {
+      for (const [id, ref] of Object.entries(await redis.hgetall(key))) {
+        const [year, user] = [Number(ref.slice(0, 4)), ref.slice(5)];
+        await redis.set(`${p}lc:fid:${id}`, JSON.stringify({ u: user, y: year }));
+      }
+      await redis.del(key);
+    }
+  }
+}
+
+/**
  * Turns the store back into what the code before cluster support wrote: no person tags, one set of
  * everyone, one news hash, one status and one count hash per campaign, marks named by key and person.
  */
 async function toOldLayout(redis: Redis, p: string): Promise<void> {
+  await toSeparateRecords(redis, p);
   for (const key of await keysMatching(redis, `${p}*`)) {
     const name = key.slice(p.length);
     let old: string | undefined;
@@ -139,6 +188,44 @@ describe('npm run admin -- migrate', () => {
     await send('/deletedata');
     await send({ choice: 'yes' });
     expect(await traces(t, [user, 'Hà Văn Chuyển'])).toEqual([]);
+  });
+});
+
+describe('npm run admin -- migrate, on a store of the version before the person\'s hash', () => {
+  it('moves the learning fields into the person\'s hash, a registered file into a line there, the file ids into buckets; once', async () => {
+    const app = await createTestApp();
+    try {
+      const send = as(app, 'web:before');
+      await register(send, { name: 'Đỗ Văn Trước' });
+      await logActivity(send, { title: 'Lớp tin học', evidence: 'https://example.vn/a.jpg' });
+      // A second person whose file was scored: it stays JSON in a key of its own.
+      const scored = as(app, 'web:scored');
+      await register(scored, { name: 'Đỗ Thị Chấm' });
+      const store = new LearningStore(app.app.redis, app.prefix, app.app.clock, app.app.log, app.app.areas);
+      await store.updateFile('web:scored', 2026, (f) => ({ ...f, scores: { '1': 9 } }));
+      const current = await contents(app.app.redis, app.prefix);
+      expect(current['u:{u:web:before}']).toMatch(/"f:2026"/);
+      expect(Object.keys(current).filter((k) => /^lc:(file|fid:|r:)/.test(k))).toEqual(['lc:file:{u:web:scored}:2026']);
+
+      await toSeparateRecords(app.app.redis, app.prefix);
+      const before = await contents(app.app.redis, app.prefix);
+      expect(before['lc:r:{u:web:before}']).toMatch(/"pn","Đỗ Văn Trước"/);
+      expect(before['u:{u:web:before}']).toMatch(/"firstSeen"/);
+      expect(before['lc:fig:{2026:son-la}:files']).toMatch(/registered\|2026-/);
+      expect(before['lc:file:{u:web:before}:2026']).toMatch(/^string .*\\"i\\":/);
+      expect(Object.keys(before).filter((k) => k.startsWith('lc:fid:'))).toHaveLength(2);
+
+      const first = await runMigrate(app);
+      // Two directory records, two learning hashes, two consents, one registered file, two file ids, two figures' states.
+      expect(JSON.parse(first.out[0] as string).moved).toBe(2 + 2 + 2 + 1 + 2 + 2);
+      expect(await contents(app.app.redis, app.prefix)).toEqual(current);
+      expect(JSON.parse((await runMigrate(app)).out[0] as string)).toEqual({ moved: 0, dropped: 0 });
+      await send('/menu');
+      expect(textOf(await send({ choice: 'learning' }))).toContain('Hồ sơ năm 2026');
+      expect(await store.fileById((await store.file('web:scored', 2026))?.id as string)).toMatchObject({ user: 'web:scored' });
+    } finally {
+      await app.close();
+    }
   });
 });
 
