@@ -12,7 +12,7 @@ declare module 'autocannon' {
     duration?: number;
     method?: string;
     headers?: Record<string, string>;
-    requests?: { setupRequest?: (req: Request) => Request }[];
+    requests?: { setupRequest?: (req: Request) => Request; onResponse?: (status: number, body: string) => void }[];
     timeout?: number;
   }
   interface Result {

@@ -28,6 +28,16 @@ export interface LoadResult {
   errors: number;
   seconds: number;
   latenciesMs: number[];
+  /** Bot API calls made by returning them in a webhook response, by method (as Telegram would make them). */
+  inResponse: Record<string, number>;
+}
+
+/** Counts the Bot API call a webhook response body carries, if any. */
+function countCallIn(body: string, into: Record<string, number>): void {
+  if (!body) return;
+  const method = (JSON.parse(body) as { method?: unknown }).method;
+  const name = typeof method === 'string' ? method : '(invalid)';
+  into[name] = (into[name] ?? 0) + 1;
 }
 
 /** Makes update bodies: update ids grow from `firstUpdateId` (never reused: the bot drops repeats), each user advances one step per update. */
@@ -55,6 +65,7 @@ export function walker(firstUserId: number, firstUpdateId: number) {
 export async function load(url: string, secret: string, opts: { seconds: number; connections: number; next: () => string }): Promise<LoadResult> {
   if (!url.startsWith('http://127.0.0.1:')) throw new Error('the benchmark only targets 127.0.0.1');
   const latenciesMs: number[] = [];
+  const inResponse: Record<string, number> = {};
   let updates = 0;
   let non2xx = 0;
   const instance = autocannon({
@@ -63,7 +74,14 @@ export async function load(url: string, secret: string, opts: { seconds: number;
     duration: opts.seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
-    requests: [{ setupRequest: (req) => ({ ...req, body: opts.next() }) }],
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: opts.next() }),
+        onResponse: (status, body) => {
+          if (status >= 200 && status < 300) countCallIn(body, inResponse);
+        },
+      },
+    ],
     timeout: 10,
   });
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -73,7 +91,7 @@ export async function load(url: string, secret: string, opts: { seconds: number;
     } else non2xx++;
   });
   const result = await instance;
-  return { updates, non2xx, errors: result.errors + result.timeouts, seconds: result.duration, latenciesMs };
+  return { updates, non2xx, errors: result.errors + result.timeouts, seconds: result.duration, latenciesMs, inResponse };
 }
 
 /**
@@ -86,6 +104,7 @@ export async function paced(url: string, secret: string, opts: { seconds: number
   if (target.hostname !== '127.0.0.1') throw new Error('the benchmark only targets 127.0.0.1');
   const pool = new Pool(target.origin, { connections: opts.connections, pipelining: 1 });
   const latenciesMs: number[] = [];
+  const inResponse: Record<string, number> = {};
   let updates = 0;
   let non2xx = 0;
   let errors = 0;
@@ -97,8 +116,9 @@ export async function paced(url: string, secret: string, opts: { seconds: number
     const at = performance.now();
     try {
       const res = await pool.request({ path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
-      await res.body.dump();
+      const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) {
+        countCallIn(text, inResponse);
         updates++;
         latenciesMs.push(performance.now() - at);
       } else non2xx++;
@@ -117,5 +137,5 @@ export async function paced(url: string, secret: string, opts: { seconds: number
   }
   await Promise.all(inflight);
   await pool.close();
-  return { updates, non2xx, errors, seconds: (performance.now() - started) / 1000, latenciesMs };
+  return { updates, non2xx, errors, seconds: (performance.now() - started) / 1000, latenciesMs, inResponse };
 }

@@ -2,10 +2,12 @@
  * Conversation throughput on the Telegram webhook path, against a bare telegraf echo bot on the same
  * harness: 1,000 users walking the settings flow, posted by autocannon over 50 connections for 20 s
  * (in four turns of 5 s, alternating with the other bot) to a server in its own process, which calls
- * a fake Bot API (another process) that answers at once. Our bot uses real Redis sessions and sends
- * its replies as Bot API calls of their own, answering the webhook once they are out (a button
- * answer rides in that response); the echo bot is telegraf's webhookCallback with its defaults (it
- * answers button presses inside the webhook response too).
+ * a fake Bot API (another process) that answers at once. Our bot uses real Redis sessions and
+ * answers the webhook once its replies are out, with one call in the response: a button's answer, or
+ * a typed message's last reply message; the echo bot is telegraf's webhookCallback with its defaults
+ * (the first call of an update rides in the response: the echo of a message, a button's answer).
+ * Calls in responses count as made: the figures say how many went which way, and a run in which
+ * updates went unanswered fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -99,7 +101,13 @@ function latency(r: LoadResult) {
   };
 }
 
+/** What shows a person a message: the walk's every update gets at least one. */
+const MESSAGE_METHODS = ['sendMessage', 'editMessageText'];
+
 function figures(r: LoadResult, apiCalls: Record<string, number>, cpu: number | undefined) {
+  const perUpdate = (calls: Record<string, number>) =>
+    Object.fromEntries(Object.entries(calls).filter(([, n]) => n > 0).map(([m, n]) => [m, round(n / Math.max(1, r.updates), 2)]));
+  const messages = MESSAGE_METHODS.reduce((sum, m) => sum + (apiCalls[m] ?? 0) + (r.inResponse[m] ?? 0), 0);
   return {
     ...latency(r),
     updates: r.updates,
@@ -107,8 +115,21 @@ function figures(r: LoadResult, apiCalls: Record<string, number>, cpu: number | 
     errors: r.errors,
     // The server's own CPU per update: steadier than throughput on a machine shared with other work.
     ...(cpu !== undefined ? { cpu_ms_per_update: round(cpu / Math.max(1, r.updates), 3) } : {}),
-    api_calls_per_update: Object.fromEntries(Object.entries(apiCalls).filter(([, n]) => n > 0).map(([m, n]) => [m, round(n / Math.max(1, r.updates), 2)])),
+    api_calls_per_update: perUpdate(apiCalls),
+    // Calls returned in webhook responses, which Telegram makes itself.
+    in_response_per_update: perUpdate(r.inResponse),
+    messages_per_update: round(messages / Math.max(1, r.updates), 3),
   };
+}
+
+/**
+ * A bot that answers fast by not replying must not pass: every update of the walk shows a message
+ * (sent through the API or returned in the response). The echo bot sends a press's reply after its
+ * response, so a few of each slice's last ones are counted late: hence the margin.
+ */
+function checkComplete(kind: string, f: ReturnType<typeof figures>): void {
+  if (f.messages_per_update < 0.99) throw new Error(`${kind}: only ${f.messages_per_update} messages per update; replies went missing`);
+  if (f.in_response_per_update['(invalid)']) throw new Error(`${kind}: webhook responses Telegram would refuse`);
 }
 
 async function apiStats(port: number): Promise<Record<string, number>> {
@@ -132,7 +153,7 @@ async function startTarget(kind: Target['kind'], api: number, extraEnv: Record<s
   await untilReady(url);
   // Warm-up on users of its own, unmeasured; then the measured users start at /start.
   await load(url, SECRET, { seconds: WARMUP_SECONDS, connections: CONNECTIONS, next: walker(firstUser + 10 * USERS, 1) });
-  return { kind, proc, url, next: walker(firstUser, 1_000_000_000), total: { updates: 0, non2xx: 0, errors: 0, seconds: 0, latenciesMs: [] }, cpu: 0, calls: {} };
+  return { kind, proc, url, next: walker(firstUser, 1_000_000_000), total: { updates: 0, non2xx: 0, errors: 0, seconds: 0, latenciesMs: [], inResponse: {} }, cpu: 0, calls: {} };
 }
 
 /** One slice of load on one target, added to its totals (CPU and Bot API calls counted over the slice only). */
@@ -148,6 +169,7 @@ async function slice(t: Target, api: number, seconds: number): Promise<void> {
   t.total.errors += r.errors;
   t.total.seconds += r.seconds;
   for (const ms of r.latenciesMs) t.total.latenciesMs.push(ms);
+  for (const [m, n] of Object.entries(r.inResponse)) t.total.inResponse[m] = (t.total.inResponse[m] ?? 0) + n;
 }
 
 export async function* run(): AsyncGenerator<BenchLine> {
@@ -170,18 +192,21 @@ export async function* run(): AsyncGenerator<BenchLine> {
     for (const t of targets) steady.set(t, latency(await paced(t.url, SECRET, { seconds: PACED_SECONDS, rate: PACED_RATE, connections: CONNECTIONS, next: t.next })));
     const common = { users: USERS, connections: CONNECTIONS, seconds: SECONDS };
     const echoFigures = figures(echo.total, echo.calls, echo.cpu);
+    checkComplete('echo', echoFigures);
     yield { bench: 'telegraf-echo', ...common, ...echoFigures, paced: steady.get(echo) };
     const ourFigures = figures(ours.total, ours.calls, ours.cpu);
+    checkComplete('webhook', ourFigures);
     yield {
       bench: 'webhook',
       ...common,
       ...ourFigures,
       ratio: round(ourFigures.updates_per_s / echoFigures.updates_per_s, 3),
       paced: steady.get(ours),
-      replies: 'sendMessage calls of their own, made before the webhook is answered; a button answer rides in the webhook response',
+      replies: "a typed message's last reply message rides in the webhook response, the ones before it are sent first; a press's answer rides there and its replies are sent",
     };
     if (onCluster) {
       const clusterFigures = figures(onCluster.total, onCluster.calls, onCluster.cpu);
+      checkComplete('webhook-cluster', clusterFigures);
       yield {
         bench: 'webhook-cluster',
         ...common,

@@ -70,5 +70,9 @@ describe.each<TelegramMode>(['polling', 'webhook'])('a Telegram conversation (%s
     // Every button press was answered, once each.
     expect(new Set(emu.callbackAnswers.map((a) => a.callback_query_id)).size).toBe(emu.callbackAnswers.length);
     expect(emu.callbackAnswers).toHaveLength(3);
+    // Polling sends every message through the API; a webhook answers each of the four typed messages
+    // with the last message of its reply (the presses' responses carry their answers).
+    const inResponses = emu.calls.filter((c) => c.method === 'sendMessage' && c.via === 'webhook-response');
+    expect(inResponses).toHaveLength(mode === 'webhook' ? 4 : 0);
   });
 });

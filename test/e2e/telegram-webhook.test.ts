@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TelegramEmulator } from '../support/telegram-emulator.js';
-import { readable, startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
+import { probeCommands, readable, startTelegramBot, type TelegramBot } from '../support/telegram-harness.js';
 
 const SECRET = 'webhook-Secret_123';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -11,12 +11,15 @@ describe('Telegram over a webhook', () => {
 
   beforeAll(async () => {
     emu = await TelegramEmulator.start();
-    bot = await startTelegramBot(emu, 'webhook', { env: { TELEGRAM_WEBHOOK_SECRET: SECRET } });
+    bot = await startTelegramBot(emu, 'webhook', { env: { TELEGRAM_WEBHOOK_SECRET: SECRET }, extra: [probeCommands] });
   });
   afterAll(async () => {
     await bot?.close();
     await emu?.close();
   });
+
+  /** How each message to the chat was sent: over HTTP ('api') or in a webhook response. */
+  const routes = (chatId: number) => emu.calls.filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(chatId)).map((c) => c.via);
 
   it('registers the webhook with its secret token and the update kinds it reads', async () => {
     expect(emu.webhook).toEqual({
@@ -96,14 +99,45 @@ describe('Telegram over a webhook', () => {
     expect(emu.sentTo(p.id)).toEqual([]);
   });
 
-  it('waits out a 429 inside the webhook call, and the reply arrives', async () => {
+  it('answers a typed message with its reply in the webhook response, without a sendMessage call', async () => {
+    const p = TelegramEmulator.person(6450, 'en');
+    await emu.sendText(p, '/help');
+    expect(emu.webhookResponses.at(-1)).toMatchObject({ status: 200, body: expect.stringContaining('"method":"sendMessage"') });
+    expect(routes(p.id)).toEqual(['webhook-response']);
+    const [reply] = emu.sentTo(p.id);
+    expect(readable(reply?.text ?? '')).toContain('/menu');
+    expect(reply?.parse_mode).toBe('HTML');
+    // The menu's buttons ride along with it.
+    await emu.sendText(p, '/menu');
+    expect(routes(p.id)).toEqual(['webhook-response', 'webhook-response']);
+    expect(emu.sentTo(p.id).at(-1)?.keyboard?.flat().map((b) => b.callback_data)).toEqual(['qa', 'learning', 'news', 'settings']);
+  });
+
+  it('sends a reply of several messages in order, the last one in the webhook response', async () => {
+    const p = TelegramEmulator.person(6460);
+    await emu.sendText(p, '/long 40');
+    const sent = emu.sentTo(p.id);
+    expect(sent.length).toBeGreaterThan(2);
+    expect(routes(p.id)).toEqual([...sent.slice(1).map(() => 'api'), 'webhook-response']);
+    const firsts = sent.map((m) => Number(/^Paragraph (\d+)\./.exec(m.text)?.[1]));
+    expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    expect(sent.flatMap((m) => m.text.split('\n\n'))).toHaveLength(40);
+    expect(sent.at(-1)?.keyboard?.flat().map((b) => b.text)).toEqual(['OK']);
+  });
+
+  it('waits out a 429 inside the webhook call, and sends the rest of the reply through the API', async () => {
     const p = TelegramEmulator.person(6501);
     emu.tooManyRequests('sendMessage', 1, { chatId: p.id });
     const started = Date.now();
-    const [status] = await emu.deliver(emu.textUpdate(p, '/help'));
+    const [status] = await emu.deliver(emu.textUpdate(p, '/long 40'));
     expect(status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(readable(emu.sentTo(p.id)[0]?.text ?? '')).toContain('/menu');
+    // Telegram would not say how a call in the response fared, so after a 429 none goes there.
+    expect(emu.webhookResponses.at(-1)).toEqual({ status: 200, body: '' });
+    const sent = emu.sentTo(p.id);
+    expect(sent.length).toBeGreaterThan(1);
+    expect(routes(p.id)).toEqual(['api', ...sent.map(() => 'api')]);
+    expect(sent.flatMap((m) => m.text.split('\n\n'))).toHaveLength(40);
   });
 
   it('answers a button press in the webhook response, after sending the reply', async () => {
@@ -114,6 +148,8 @@ describe('Telegram over a webhook', () => {
     expect(emu.callbackAnswers.filter((a) => a.callback_query_id === id).map((a) => a.via)).toEqual(['webhook-response']);
     expect(JSON.parse(emu.webhookResponses.at(-1)?.body ?? '{}')).toEqual({ method: 'answerCallbackQuery', callback_query_id: id });
     expect(readable(emu.sentTo(p.id).at(-1)?.text ?? '')).toContain('Settings');
+    // One call per response: the press's reply went through the API.
+    expect(routes(p.id).at(-1)).toBe('api');
   });
 
   it('answers the button through the API when the reply is slow, so it stops spinning', async () => {
@@ -137,6 +173,10 @@ describe('Telegram over a webhook', () => {
     const id = (u.callback_query as { id: string }).id;
     expect(emu.callbackAnswers.filter((a) => a.callback_query_id === id)).toMatchObject([{ via: 'webhook-response', text: 'This button is out of date. Type /menu to open the menu again.' }]);
     expect(emu.sentTo(p.id)).toEqual([]);
+  });
+
+  it('put nothing in a webhook response that Telegram would refuse', () => {
+    expect(emu.calls.filter((c) => c.via === 'webhook-response' && c.status !== 200)).toEqual([]);
   });
 
   it('refuses updates with 503 once stopping, so Telegram delivers them again later', async () => {

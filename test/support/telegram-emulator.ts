@@ -222,11 +222,26 @@ export class TelegramEmulator {
     });
     const text = await res.text();
     this.webhookResponses.push({ status: res.status, body: text });
-    if (res.status === 200 && text) {
-      const call = JSON.parse(text) as { method?: string } & Record<string, unknown>;
-      if (call.method) this.apply(call.method, call, undefined, 'webhook-response');
-    }
+    if (res.status === 200 && text) this.callInResponse(res.headers.get('content-type') ?? '', text);
     return res;
+  }
+
+  /**
+   * The Bot API call a webhook response carries: a JSON object naming its method, made like any other
+   * call (so a bad one fails as it would over HTTP). Anything else is refused, recorded as a call of
+   * method '(invalid)' with status 400: Telegram tells the bot nothing either way.
+   */
+  private callInResponse(type: string, text: string): void {
+    let call: unknown;
+    try {
+      call = type.startsWith('application/json') ? JSON.parse(text) : undefined;
+    } catch {
+      call = undefined;
+    }
+    if (call && typeof call === 'object' && !Array.isArray(call) && typeof (call as { method?: unknown }).method === 'string') {
+      const params = call as { method: string } & Record<string, unknown>;
+      this.apply(params.method, params, undefined, 'webhook-response');
+    } else this.calls.push({ method: '(invalid)', params: { body: text }, status: 400, at: Date.now(), via: 'webhook-response' });
   }
 
   async sendText(from: TgUser, text: string, opts?: { chat?: TgChat; replyToBot?: boolean }): Promise<Update> {

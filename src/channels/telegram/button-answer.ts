@@ -1,5 +1,5 @@
-/** A Bot API call returned as the body of the webhook response, which Telegram then makes itself. */
-export interface WebhookReply {
+/** A button answer returned as the body of the webhook response, which Telegram then makes itself. */
+export interface ButtonAnswerInResponse {
   method: 'answerCallbackQuery';
   callback_query_id: string;
   text?: string;
@@ -41,7 +41,7 @@ export class ButtonAnswer {
   }
 
   /** Done with the press: what to return in the webhook response, if the answer goes there. */
-  async settle(): Promise<WebhookReply | undefined> {
+  async settle(): Promise<ButtonAnswerInResponse | undefined> {
     clearTimeout(this.timer);
     if (!this.inResponse) this.answerNow();
     if (this.viaApi) {

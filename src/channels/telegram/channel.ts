@@ -9,8 +9,8 @@ import { InFlight } from '../../core/in-flight.js';
 import type { Inbound, Reply } from '../../core/message.js';
 import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../i18n/index.js';
 import { CallbackData } from './callback-data.js';
-import { ButtonAnswer, type WebhookReply } from './button-answer.js';
-import { asDeliveryOutcome, classify, perform, withRateLimit, type RateLimitPolicy } from './delivery.js';
+import { ButtonAnswer } from './button-answer.js';
+import { asDeliveryOutcome, classify, messageInResponse, perform, withRateLimit, type RateLimitPolicy, type WebhookReply } from './delivery.js';
 import { render } from './render.js';
 import { ALLOWED_UPDATES, toIncoming, updateSchema, type BotIdentity, type Incoming, type TelegramUpdate } from './update.js';
 
@@ -112,6 +112,7 @@ export class TelegramChannel implements ChannelSender {
   private async handle(updateId: number, incoming: Exclude<Incoming, { kind: 'ignored' }>, webhook: boolean): Promise<WebhookReply | typeof REDELIVER | undefined> {
     const log = this.app.log;
     let button: ButtonAnswer | undefined;
+    let message: WebhookReply | undefined;
     let handled = true;
     try {
       if (incoming.kind === 'blocked') {
@@ -121,7 +122,7 @@ export class TelegramChannel implements ChannelSender {
         }
       } else if (incoming.kind === 'message') {
         const handledNow = await this.app.bot.handleUpdate(incoming.inbound, this.updateOptions(updateId, incoming.user, webhook));
-        if ((handled = handledNow !== REPEAT)) await this.deliver(incoming, handledNow.replies);
+        if ((handled = handledNow !== REPEAT)) message = await this.deliver(incoming, handledNow.replies, webhook);
       } else {
         button = new ButtonAnswer(incoming.callbackId, webhook, (id, text) => this.answerButton(id, text));
         handled = await this.onButton(updateId, incoming, button, webhook);
@@ -138,7 +139,8 @@ export class TelegramChannel implements ChannelSender {
       log.info({ update: updateId }, 'Telegram update delivered twice; handled once');
       return undefined;
     }
-    return button?.settle();
+    // A press keeps the response for its answer (see ButtonAnswer); its replies went through the API.
+    return button ? button.settle() : message;
   }
 
   /** Handles a button press; false when the update was handled before. */
@@ -172,20 +174,35 @@ export class TelegramChannel implements ChannelSender {
     }
   }
 
-  /** Sends replies in order, waiting out rate limits; a 403 in the person's own chat means they blocked the bot. */
-  private async deliver(to: Replying, replies: Reply[]): Promise<void> {
+  /**
+   * Sends replies in order, waiting out rate limits; a 403 in the person's own chat means they blocked
+   * the bot. With `inResponse` (a typed message in webhook mode), the last call is returned for the
+   * webhook response instead, which saves a Bot API call per message, when it is a plain message and
+   * every call before it went through at the first try: Telegram tells nobody how a call in a response
+   * fared, so once a 429 was seen the rest goes through the API, where a failure is seen and handled.
+   * The calls before it are done first, so the person reads the reply in order.
+   */
+  private async deliver(to: Replying, replies: Reply[], inResponse = false): Promise<WebhookReply | undefined> {
     const calls = await render(replies, (v) => this.callbackData.encode(v));
-    for (const call of calls) {
+    let refused = false;
+    for (const [i, call] of calls.entries()) {
+      if (inResponse && !refused && i === calls.length - 1 && call.method === 'sendMessage') return messageInResponse(to.chatId, call);
+      const attempt = () =>
+        perform(this.telegraf.telegram, to.chatId, call).catch((err: unknown) => {
+          refused = true;
+          throw err;
+        });
       try {
-        await withRateLimit(() => perform(this.telegraf.telegram, to.chatId, call), this.replyPolicy);
+        await withRateLimit(attempt, this.replyPolicy);
       } catch (err) {
         const failure = classify(err);
         if (failure.kind !== 'blocked') throw err;
         if (to.user === `telegram:${to.chatId}`) await this.app.users.markInactive(to.user, failure.reason);
         this.app.log.info({ user: to.user, reason: failure.reason }, 'Telegram refused a reply: blocked');
-        return;
+        return undefined;
       }
     }
+    return undefined;
   }
 
   private async apologise(to: Replying): Promise<void> {
@@ -333,7 +350,6 @@ export class TelegramChannel implements ChannelSender {
     }
   }
 
-  /** Stops taking updates and lets the ones in flight finish. */
   /** A photo or document sent to the bot, through the Bot API's file download (bots may fetch files up to 20 MB). */
   async fetchFile(fileId: string): Promise<FetchedFile | undefined> {
     try {
@@ -347,6 +363,7 @@ export class TelegramChannel implements ChannelSender {
     }
   }
 
+  /** Stops taking updates and lets the ones in flight finish. */
   async stop(): Promise<void> {
     this.stopped.abort();
     const end = Date.now() + DRAIN_MS;

@@ -1,5 +1,6 @@
 import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { DeliveryOutcome } from '../../core/delivery.js';
+import type { ButtonAnswerInResponse } from './button-answer.js';
 import type { Outgoing } from './render.js';
 
 /** What a failed Bot API call means for the bot. */
@@ -31,12 +32,24 @@ export function asDeliveryOutcome(f: Failure): DeliveryOutcome {
   }
 }
 
+type TextCall = Extract<Outgoing, { method: 'sendMessage' }>;
+
+const messageExtra = (o: TextCall) => ({ parse_mode: 'HTML' as const, ...(o.keyboard ? { reply_markup: { inline_keyboard: o.keyboard } } : {}) });
+
+/** A message returned in the webhook response, which Telegram then sends itself. */
+export type MessageInResponse = { method: 'sendMessage'; chat_id: number; text: string } & ReturnType<typeof messageExtra>;
+
+/** The Bot API call the webhook response carries: one at most. */
+export type WebhookReply = ButtonAnswerInResponse | MessageInResponse;
+
+/** The same call as `perform` makes for a message, as a webhook response body. */
+export function messageInResponse(chatId: number, o: TextCall): MessageInResponse {
+  return { method: 'sendMessage', chat_id: chatId, text: o.html, ...messageExtra(o) };
+}
+
 export async function perform(telegram: Telegram, chatId: number | string, o: Outgoing): Promise<void> {
   if (o.method === 'sendMessage') {
-    await telegram.sendMessage(chatId, o.html, {
-      parse_mode: 'HTML',
-      ...(o.keyboard ? { reply_markup: { inline_keyboard: o.keyboard } } : {}),
-    });
+    await telegram.sendMessage(chatId, o.html, messageExtra(o));
   } else if (o.method === 'sendDocument') {
     await telegram.sendDocument(chatId, Input.fromBuffer(Buffer.from(o.content, 'utf8'), o.name));
   } else {

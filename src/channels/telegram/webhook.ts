@@ -20,9 +20,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /**
  * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
  * before the body is parsed; a mismatch is a 403 and nothing else happens. The answer goes out once
- * the update's replies have been sent through Bot API calls of their own (so that a 403 or a 429 on
- * a reply is seen and dealt with, which a reply inside the webhook response would hide); it carries
- * the button answer, if any, whose result nobody needs.
+ * the update is handled, and carries one Bot API call that Telegram makes itself: a button's answer,
+ * or else the last message of the reply (the ones before it already sent through the API; see
+ * TelegramChannel.deliver for when it goes through the API instead).
  */
 export function telegramWebhook(channel: TelegramChannel, secret: string) {
   const expected = digest(secret);
