@@ -6,7 +6,6 @@ import { personRef } from '../core/person-ref.js';
 import { html } from '../console/html.js';
 import type { ConsoleContext } from '../console/pages.js';
 import { HttpError } from '../http/errors.js';
-import { toCsv } from '../learning/export.js';
 import { campaignStatuses, reportCounts } from '../outbound/deliver.js';
 import type { Campaign } from './campaigns.js';
 import { registerBroadcastCompose } from './console-compose.js';
@@ -93,10 +92,7 @@ ${mayCancel(ctx, c) ? html`<form method="post" action="/admin/broadcasts/${c.id}
         // People by their reference, as the logs name them: the file travels by e-mail and USB sticks.
         for await (const page of campaignStatuses(app, c.id))
           for (const r of page) rows.push([personRef(r.user), splitUserId(r.user).channel, ctx.t(`boards.broadcasts.status.${r.status}`), r.reason ?? '']);
-        return ctx.reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${c.id}.csv"`)
-          .send(toCsv(rows));
+        return ctx.download(`${c.id}.csv`, { csv: rows });
       },
     })
     .action({

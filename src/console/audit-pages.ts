@@ -1,6 +1,5 @@
 import type { App } from '../app/app.js';
 import { vnDateTime } from '../core/clock.js';
-import { toCsv } from '../learning/export.js';
 import type { AuditEntry, AuditLog } from './audit.js';
 import { html } from './html.js';
 
@@ -37,10 +36,7 @@ ${entries.length
         await ctx.audit('audit.export', 'audit log');
         const rows: string[][] = [columns.map((c) => ctx.t(`console.audit.columns.${c}`))];
         for await (const page of audit.all()) rows.push(...page.map(cells));
-        return ctx.reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="nhat-ky-trang-quan-ly.csv"`)
-          .send(toCsv(rows));
+        return ctx.download('nhat-ky-trang-quan-ly.csv', { csv: rows });
       },
     });
 }

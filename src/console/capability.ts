@@ -8,6 +8,7 @@ import type { Capability } from '../app/app.js';
 import { dataPaths } from '../core/paths.js';
 import type { Turn } from '../engine/turn.js';
 import { HttpError } from '../http/errors.js';
+import { toCsv } from '../learning/export.js';
 import { languageSchema, type Language } from '../i18n/index.js';
 import { registerAuditPages } from './audit-pages.js';
 import { AuditLog } from './audit.js';
@@ -157,6 +158,10 @@ export const consoleCapability: Capability = {
           return area;
         },
         audit: (action, target, area) => audit.record({ at: now(), who: who.person.ref, role: who.person.role, action, target, ...(area ? { area } : {}) }),
+        download(fileName, content) {
+          const [type, body] = 'csv' in content ? ['text/csv; charset=utf-8', toCsv(content.csv)] : [content.type, content.bytes];
+          return reply.type(type).header('content-disposition', `attachment; filename="${fileName}"`).send(body);
+        },
       };
     }
 

@@ -27,11 +27,13 @@ export interface ConsoleContext {
   requireArea(area: string): Area;
   /** Writes the audit log: what was done and on what (a page, a file id, an area; never a person's raw id). */
   audit(action: string, target: string, area?: string): Promise<void>;
+  /** Sends a file to save: CSV rows (UTF-8 with a byte order mark, for Excel), or bytes of the type given. */
+  download(fileName: string, content: { csv: readonly (readonly (string | number)[])[] } | { type: string; bytes: Buffer }): FastifyReply;
 }
 
 /**
  * A GET page under /admin/. The handler returns the page's main content (drawn inside the shared layout)
- * or the reply it sent itself (a download: `return ctx.reply.type(...).send(...)`).
+ * or the reply it sent itself (a download: `return ctx.download(...)`).
  */
 export interface ConsolePageSpec {
   path: `/admin/${string}`;

@@ -3,7 +3,6 @@ import { formatVnDate, formatVnDateTime, vnDate } from '../core/clock.js';
 import { areaPicker, pickedArea } from '../console/area-picker.js';
 import { html, type SafeHtml } from '../console/html.js';
 import { HttpError } from '../http/errors.js';
-import { toCsv } from '../learning/export.js';
 import type { ConsoleContext } from '../console/pages.js';
 import { obligationBoard, unitsOwing, type ObligationBoard, type UnitRow } from './board.js';
 import { calendarFileName, calendarUrl, ICS_MIME, unitCalendar } from './calendar-export.js';
@@ -141,10 +140,7 @@ ${boards.length ? html`<p class="downloads"><a class="button secondary" href="/a
         const today = vnDate(app.clock.now());
         const rows = csvRows(ctx, await boardsOf(area.id, today), area.id);
         await ctx.audit('deadlines.export.csv', `${area.id} ${today}`, area.id);
-        return ctx.reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="han-bao-cao-${area.id}-${today}.csv"`)
-          .send(toCsv(rows));
+        return ctx.download(`han-bao-cao-${area.id}-${today}.csv`, { csv: rows });
       },
     })
     .page({

@@ -5,7 +5,6 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { Language, Translate } from '../../i18n/index.js';
 import { thisYear, type LearningContext } from '../../learning/context.js';
-import { toCsv } from '../../learning/export.js';
 import { MEASURES } from '../../learning/figures.js';
 import { HttpError } from '../../http/errors.js';
 import { html, SafeHtml } from '../html.js';
@@ -207,6 +206,14 @@ ${populationForm(ctx, d, sent)}
 ${table(ctx, d, d.rows.length > 0)}`;
   }
 
+  /** The figures of the area and year asked for, with the download written to the audit log. */
+  async function exported(ctx: ConsoleContext, kind: 'csv' | 'xlsx') {
+    const { area, year } = choice(lc, ctx);
+    const d = await dashboard(lc, populations, area, year);
+    await ctx.audit(`figures.export.${kind}`, `${area} ${year}`, area);
+    return d;
+  }
+
   app.console
     .page({
       path: '/admin/figures',
@@ -240,10 +247,8 @@ ${table(ctx, d, d.rows.length > 0)}`;
       needs: 'officer',
       nav: false,
       async handler(ctx) {
-        const { area, year } = choice(lc, ctx);
-        const d = await dashboard(lc, populations, area, year);
-        await ctx.audit('figures.export.csv', `${area} ${year}`, area);
-        return ctx.reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${fileName(d, 'csv')}"`).send(toCsv(exportRows(ctx, d)));
+        const d = await exported(ctx, 'csv');
+        return ctx.download(fileName(d, 'csv'), { csv: exportRows(ctx, d) });
       },
     })
     .page({
@@ -252,9 +257,7 @@ ${table(ctx, d, d.rows.length > 0)}`;
       needs: 'officer',
       nav: false,
       async handler(ctx) {
-        const { area, year } = choice(lc, ctx);
-        const d = await dashboard(lc, populations, area, year);
-        await ctx.audit('figures.export.xlsx', `${area} ${year}`, area);
+        const d = await exported(ctx, 'xlsx');
         const book = new ExcelJS.Workbook();
         const sheet = book.addWorksheet(ctx.t('console-figures.sheet_areas'));
         const rows = exportRows(ctx, d);
@@ -265,11 +268,8 @@ ${table(ctx, d, d.rows.length > 0)}`;
         const months = book.addWorksheet(ctx.t('console-figures.sheet_months'));
         months.addRow([ctx.t('console-figures.columns.month'), ...MEASURES.map((m) => ctx.t(`console-figures.columns.${m}`))]).font = { bold: true };
         for (const m of d.months) months.addRow([m.month, ...MEASURES.map((k) => m.counts[k])]);
-        const body = Buffer.from(await book.xlsx.writeBuffer());
-        return ctx.reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', `attachment; filename="${fileName(d, 'xlsx')}"`)
-          .send(body);
+        const bytes = Buffer.from(await book.xlsx.writeBuffer());
+        return ctx.download(fileName(d, 'xlsx'), { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes });
       },
     })
     .page({
