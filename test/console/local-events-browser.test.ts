@@ -25,16 +25,9 @@ describe('a local event added in the console, in Chromium', () => {
 
   beforeAll(async () => {
     h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00' });
-    await h.send(ORGANISER, '/start');
-    await h.app.roles.grant(ORGANISER, { role: 'organiser', area: 'son-la.to-hieu', grantedAt: h.clock.now().getTime() });
-    for (const [user, area] of [
-      [HERE, 'son-la.to-hieu'],
-      [THERE, 'son-la.chieng-an'],
-    ] as const) {
-      await h.app.users.seen(user, 'vi');
-      await h.app.users.setArea(user, area);
-      await h.app.need(REMINDERS).reminders.subs.subscribeNews(user);
-    }
+    await h.organiser(ORGANISER, 'son-la.to-hieu');
+    await h.newsReader(HERE, 'son-la.to-hieu');
+    await h.newsReader(THERE, 'son-la.chieng-an');
     http = await listen(h.app);
     browser = await launchBrowser();
     page = await (await browser.createBrowserContext()).newPage();

@@ -13,6 +13,10 @@ export interface RemindersHarness extends TestApp {
   /** Proactive messages the web user received since the last look (the web chat's inbox). */
   inbox(user: string): Promise<Reply[]>;
   officer(user: string, area: string, unit?: string): Promise<void>;
+  /** Someone who has met the bot and been made an organiser of `area`. */
+  organiser(user: string, area: string): Promise<void>;
+  /** A person of `area` who takes the Learning Week news. */
+  newsReader(user: string, area: string): Promise<void>;
 }
 
 /**
@@ -38,6 +42,15 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
     async officer(user, area, unit) {
       await t.send(user, '/menu');
       await t.app.roles.grant(user, { role: 'officer', area, unit, grantedAt: clock.now().getTime() });
+    },
+    async organiser(user, area) {
+      await t.send(user, '/start');
+      await t.app.roles.grant(user, { role: 'organiser', area, grantedAt: clock.now().getTime() });
+    },
+    async newsReader(user, area) {
+      await t.app.users.seen(user, 'vi');
+      await t.app.users.setArea(user, area);
+      await t.app.need(REMINDERS).reminders.subs.subscribeNews(user);
     },
   };
 }

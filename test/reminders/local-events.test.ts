@@ -21,24 +21,17 @@ describe('local events an organiser adds in the console', () => {
   const stored = () => h.app.need(REMINDERS).reminders.local.of('son-la.to-hieu');
 
   async function organiser(user: string, area: string): Promise<ConsoleBrowser> {
-    await h.send(user, '/start');
-    await h.app.roles.grant(user, { role: 'organiser', area, grantedAt: h.clock.now().getTime() });
+    await h.organiser(user, area);
     return signedInBrowser(h.app, user);
-  }
-
-  async function newsReader(user: string, area: string): Promise<void> {
-    await h.app.users.seen(user, 'vi');
-    await h.app.users.setArea(user, area);
-    await h.app.need(REMINDERS).reminders.subs.subscribeNews(user);
   }
 
   beforeAll(async () => {
     h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
     org = await organiser(ORG, 'son-la.to-hieu');
     other = await organiser(OTHER_ORG, 'tay-ninh.tan-ninh');
-    await newsReader(HERE, 'son-la.to-hieu');
-    await newsReader(NEIGHBOUR, 'son-la.chieng-le');
-    await newsReader(ELSEWHERE, 'tay-ninh.tan-ninh');
+    await h.newsReader(HERE, 'son-la.to-hieu');
+    await h.newsReader(NEIGHBOUR, 'son-la.chieng-le');
+    await h.newsReader(ELSEWHERE, 'tay-ninh.tan-ninh');
     await h.app.http.ready();
   });
   afterAll(() => h?.close());

@@ -20,23 +20,16 @@ describe('Learning Week settings in the console', () => {
   const settings = () => h.app.need(REMINDERS).reminders.weeks.forYear('learning_week', 2026);
 
   async function signedIn(user: string, area: string): Promise<ConsoleBrowser> {
-    await h.send(user, '/start');
-    await h.app.roles.grant(user, { role: 'organiser', area, grantedAt: h.clock.now().getTime() });
+    await h.organiser(user, area);
     return signedInBrowser(h.app, user);
-  }
-
-  async function newsReader(user: string, area: string): Promise<void> {
-    await h.app.users.seen(user, 'vi');
-    await h.app.users.setArea(user, area);
-    await h.app.need(REMINDERS).reminders.subs.subscribeNews(user);
   }
 
   beforeAll(async () => {
     h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
     org = await signedIn(ORG, 'son-la');
     other = await signedIn(OTHER_ORG, 'tay-ninh');
-    await newsReader(SON_LA, 'son-la.to-hieu');
-    await newsReader(TAY_NINH, 'tay-ninh.tan-ninh');
+    await h.newsReader(SON_LA, 'son-la.to-hieu');
+    await h.newsReader(TAY_NINH, 'tay-ninh.tan-ninh');
     await h.app.http.ready();
   });
   afterAll(() => h?.close());
