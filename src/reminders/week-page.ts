@@ -172,7 +172,8 @@ ${field('place', 'place', html` maxlength="${LOCAL_PLACE_MAX}"`)}
     else if (!ctx.person.roles.has('admin')) throw new HttpError(404, 'not found');
   }
 
-  const backTo = (ctx: ConsoleContext, scope: string) => `/admin/settings?area=${encodeURIComponent(scope === EVERYWHERE ? pickedArea(app, ctx, 'organiser').id : scope)}#week`;
+  const backTo = (ctx: ConsoleContext, scope: string, section: 'week' | 'local') =>
+    `/admin/settings?area=${encodeURIComponent(scope === EVERYWHERE ? pickedArea(app, ctx, 'organiser').id : scope)}#${section}`;
 
   app.console
     .page({ path: '/admin/settings', title: 'boards.settings.title', needs: 'organiser', handler: (ctx) => page(ctx) })
@@ -189,7 +190,7 @@ ${field('place', 'place', html` maxlength="${LOCAL_PLACE_MAX}"`)}
         if (!result.ok) return page(ctx, { week: { values: form, errors: result.errors } });
         await r.weeks.set(week.id, form.scope, { start: result.start, end: result.end, ...(result.theme ? { theme: result.theme } : {}), at: app.clock.now().getTime() });
         await ctx.audit('week.set', `${week.id} ${result.start}..${result.end}`, form.scope);
-        return backTo(ctx, form.scope);
+        return backTo(ctx, form.scope, 'week');
       },
     })
     .action({
@@ -202,7 +203,7 @@ ${field('place', 'place', html` maxlength="${LOCAL_PLACE_MAX}"`)}
         const form = ctx.form(z.object({ scope: z.string().min(1).max(100), year: z.coerce.number().int().min(2000).max(2100) }));
         allowedScope(ctx, form.scope);
         if (await r.weeks.clear(week.id, form.year, form.scope)) await ctx.audit('week.clear', `${week.id} ${form.year}`, form.scope);
-        return backTo(ctx, form.scope);
+        return backTo(ctx, form.scope, 'week');
       },
     })
     .action({
@@ -216,7 +217,7 @@ ${field('place', 'place', html` maxlength="${LOCAL_PLACE_MAX}"`)}
         if (!result.ok) return page(ctx, { local: { values: form, errors: result.errors } });
         if (!(await r.local.add(result.event, vnDate(app.clock.now())))) return page(ctx, { local: { values: form, errors: ['too_many'] } });
         await ctx.audit('event.add', `${result.event.id} ${result.event.start}..${result.event.end}`, form.scope);
-        return backTo(ctx, form.scope).replace('#week', '#local');
+        return backTo(ctx, form.scope, 'local');
       },
     })
     .action({
@@ -228,7 +229,7 @@ ${field('place', 'place', html` maxlength="${LOCAL_PLACE_MAX}"`)}
         allowedScope(ctx, form.scope);
         const removed = await r.local.remove(form.scope, form.id);
         if (removed) await ctx.audit('event.remove', `${removed.id} ${removed.start}..${removed.end}`, form.scope);
-        return backTo(ctx, form.scope).replace('#week', '#local');
+        return backTo(ctx, form.scope, 'local');
       },
     });
 }
