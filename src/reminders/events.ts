@@ -40,10 +40,13 @@ export const EVERYWHERE = '*';
 export const LOCAL_NAME_MAX = 120;
 export const LOCAL_PLACE_MAX = 200;
 
+/** A local event's id (LocalEvents.newId). */
+export const localEventIdSchema = z.string().regex(/^loc_[a-z0-9]{1,27}$/);
+
 /** An event an organiser added in the console for their area ("*": everywhere), stored in Redis. */
 export const localEventSchema = z
   .object({
-    id: z.string().regex(/^loc_[a-z0-9]{1,27}$/),
+    id: localEventIdSchema,
     area: z.string().min(1).max(100),
     name: z.object({ vi: z.string().trim().min(1).max(LOCAL_NAME_MAX), en: z.string().trim().min(1).max(LOCAL_NAME_MAX).optional() }).strict(),
     start: isoDateSchema,

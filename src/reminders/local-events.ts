@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import { tryParseJson } from '../core/json.js';
 import type { Redis } from '../store/redis.js';
-import { localEventSchema, type LocalEvent } from './events.js';
+import { localEventIdSchema, localEventSchema, type LocalEvent } from './events.js';
 
 /** More than this in one area is a mistake (the settings table and every announcement run read them all). */
 export const LOCAL_EVENTS_MAX = 50;
-
-const idSchema = z.string().regex(/^loc_[a-z0-9]{1,27}$/);
 
 /**
  * Events organisers add for their area ("*": everywhere), one hash per area tagged by the area, so an
@@ -45,7 +42,7 @@ export class LocalEvents {
   }
 
   async remove(area: string, id: string): Promise<LocalEvent | undefined> {
-    if (!idSchema.safeParse(id).success) return undefined;
+    if (!localEventIdSchema.safeParse(id).success) return undefined;
     const found = (await this.of(area)).find((e) => e.id === id);
     if (found) await this.redis.hdel(this.key(area), id);
     return found;
