@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../core/clock.js';
 import { splitUserId, type ChannelName } from '../core/message.js';
-import { languageSchema, type Language } from '../i18n/index.js';
+import { DEFAULT_LANGUAGE, languageSchema, type Language } from '../i18n/index.js';
 import { longNames, type StoredNames } from '../learning/records.js';
 import type { Redis } from '../store/redis.js';
 import { BUCKETS, bucketOf, personTag } from '../store/keys.js';
@@ -13,9 +13,6 @@ import { Script } from '../store/script.js';
  * the long names still reads; `npm run admin -- migrate` renames them.
  */
 export const RECORD_NAMES: StoredNames = { lang: 'lg', firstSeen: 'f', lastSeen: 'l', inactive: 'i', optOut: 'o', area: 'a' };
-
-/** The language a record without one has: most people's, so left out of their record. */
-export const DEFAULT_LANGUAGE: Language = 'vi';
 
 /**
  * The stamp of a message on the person's record, as a Lua function for the script that ends a turn (the
@@ -41,6 +38,7 @@ const epochMs = z.coerce.number().int().nonnegative();
  * the person's hash `u:<user>`, which also holds the learning records (each erases only its own fields).
  */
 export const userRecordSchema = z.object({
+  /** Most people's language, the default, is left out of their record. */
   lang: languageSchema.default(DEFAULT_LANGUAGE),
   firstSeen: epochMs,
   /** Last message from the person: Zalo may message them only within 7 days of it. */
