@@ -78,6 +78,14 @@ export function createHttp(log: Logger): Http {
   return http;
 }
 
+/**
+ * Route options for an address only a platform's servers call (a webhook): they read none of the
+ * headers that guard a page in a browser, so helmet's are left off. Said in the route's config, which
+ * helmet reads per request: its `helmet: false` route option is taken only by routes added after the
+ * plugin has loaded, which capabilities' routes are not.
+ */
+export const SERVER_TO_SERVER = { config: { helmet: { skipRoute: true } } } as const;
+
 /** Starts listening; resolves to the address taken (PORT 0 picks a free one). */
 export async function listenHttp(http: Http, port: number, host: string): Promise<AddressInfo> {
   await http.listen({ port, host });

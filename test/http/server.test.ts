@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { jsonBody } from '../../src/http/body.js';
 import { HttpError } from '../../src/http/errors.js';
-import { createHttp, type Http } from '../../src/http/server.js';
+import { createHttp, SERVER_TO_SERVER, type Http } from '../../src/http/server.js';
 import { createLogger } from '../../src/core/logger.js';
 
 describe('the HTTP layer (fastify), through inject()', () => {
@@ -12,6 +12,7 @@ describe('the HTTP layer (fastify), through inject()', () => {
     http.post('/echo', async (req) => jsonBody(req, z.object({ n: z.number({ error: 'n must be a number' }) })));
     http.get('/files/:name', async (req) => ({ name: (req.params as { name: string }).name }));
     http.get('/maybe/:name', async (_req, reply) => reply.callNotFound());
+    http.post('/webhooks/platform', SERVER_TO_SERVER, async () => ({ ok: true }));
     http.get('/teapot', async () => {
       throw new HttpError(418, 'short and stout');
     });
@@ -58,10 +59,16 @@ describe('the HTTP layer (fastify), through inject()', () => {
     expect([broken.statusCode, broken.body]).toEqual([500, JSON.stringify({ error: 'internal error' })]);
   });
 
-  it('sends security headers on every answer', async () => {
+  it('sends security headers on every answer a browser may read, and none to a platform calling a webhook', async () => {
     const res = await http.inject({ method: 'GET', url: '/files/x' });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('no-referrer');
+    const webhook = await http.inject({ method: 'POST', url: '/webhooks/platform', payload: '{}' });
+    expect(webhook.json()).toEqual({ ok: true });
+    expect(webhook.headers['x-frame-options']).toBeUndefined();
+    expect(webhook.headers['strict-transport-security']).toBeUndefined();
+    // A route's error answer (here a 404 of the same server) keeps them.
+    expect((await http.inject({ method: 'GET', url: '/nope' })).headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 });

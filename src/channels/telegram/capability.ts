@@ -1,4 +1,5 @@
 import type { Capability } from '../../app/app.js';
+import { SERVER_TO_SERVER } from '../../http/server.js';
 import { TelegramChannel } from './channel.js';
 import { telegramWebhook, WEBHOOK_BODY_LIMIT, WEBHOOK_PATH, webhookSecret } from './webhook.js';
 
@@ -14,8 +15,7 @@ export const telegram: Capability = {
     const secret = webhookSecret(app.config.TELEGRAM_WEBHOOK_SECRET, token);
     const channel = new TelegramChannel(app, { token, apiRoot, webhookSecret: secret, ...(webhookUrl ? { webhookUrl } : {}) });
     app.senders.set('telegram', channel);
-    // Only Telegram calls the webhook, and it reads none of the headers that guard a page in a browser (helmet's).
-    if (webhookUrl) app.http.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT, helmet: false }, telegramWebhook(channel, secret));
+    if (webhookUrl) app.http.post(WEBHOOK_PATH, { bodyLimit: WEBHOOK_BODY_LIMIT, ...SERVER_TO_SERVER }, telegramWebhook(channel, secret));
     app.onStart(() => channel.start());
     app.onStop(() => channel.stop());
   },

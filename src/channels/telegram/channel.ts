@@ -12,6 +12,7 @@ import { CallbackData } from './callback-data.js';
 import { ButtonAnswer } from './button-answer.js';
 import { asDeliveryOutcome, classify, messageInResponse, perform, withRateLimit, type RateLimitPolicy, type WebhookReply } from './delivery.js';
 import { render } from './render.js';
+import { PooledTelegram } from './transport.js';
 import { ALLOWED_UPDATES, toIncoming, updateSchema, type BotIdentity, type Incoming, type TelegramUpdate } from './update.js';
 
 export interface TelegramSettings {
@@ -57,6 +58,7 @@ class StoreRefused extends Error {}
 export class TelegramChannel implements ChannelSender {
   readonly channel = 'telegram' as const;
   private readonly telegraf: Telegraf;
+  private readonly telegram: PooledTelegram;
   private readonly callbackData: CallbackData;
   private readonly inFlight = new InFlight();
   private readonly stopped = new AbortController();
@@ -70,7 +72,10 @@ export class TelegramChannel implements ChannelSender {
     private readonly app: App,
     private readonly settings: TelegramSettings,
   ) {
-    this.telegraf = new Telegraf(settings.token, { telegram: { apiRoot: settings.apiRoot, webhookReply: false } });
+    this.telegraf = new Telegraf(settings.token);
+    this.telegram = new PooledTelegram(settings.token, { apiRoot: settings.apiRoot, webhookReply: false });
+    // Polling (getUpdates) and everything telegraf calls itself go through the same client.
+    this.telegraf.telegram = this.telegram;
     this.callbackData = new CallbackData(app.redis, app.prefix, app.config.SESSION_TTL_DAYS * 86_400);
     // Not cut short by stop(): a reply waiting out a rate limit is work in flight, drained like the rest.
     this.replyPolicy = { attempts: 3, maxWaitMs: 60_000, sleep: (ms) => sleep(ms) };
@@ -168,7 +173,7 @@ export class TelegramChannel implements ChannelSender {
   /** answerCallbackQuery through the API: failures are logged, since the button gives up on its own after a while. */
   private async answerButton(id: string, text?: string): Promise<void> {
     try {
-      await withRateLimit(() => this.telegraf.telegram.answerCbQuery(id, text), this.replyPolicy);
+      await withRateLimit(() => this.telegram.answerCbQuery(id, text), this.replyPolicy);
     } catch (err) {
       this.app.log.warn({ err, callback: id }, 'could not answer a Telegram button press');
     }
@@ -188,7 +193,7 @@ export class TelegramChannel implements ChannelSender {
     for (const [i, call] of calls.entries()) {
       if (inResponse && !refused && i === calls.length - 1 && call.method === 'sendMessage') return messageInResponse(to.chatId, call);
       const attempt = () =>
-        perform(this.telegraf.telegram, to.chatId, call).catch((err: unknown) => {
+        perform(this.telegram, to.chatId, call).catch((err: unknown) => {
           refused = true;
           throw err;
         });
@@ -208,7 +213,7 @@ export class TelegramChannel implements ChannelSender {
   private async apologise(to: Replying): Promise<void> {
     try {
       const lang = await this.languageOf(to);
-      await this.telegraf.telegram.sendMessage(to.chatId, escapeHtml(this.app.i18n.t(lang, 'common.error')), { parse_mode: 'HTML' });
+      await this.telegram.sendMessage(to.chatId, escapeHtml(this.app.i18n.t(lang, 'common.error')), { parse_mode: 'HTML' });
     } catch (err) {
       this.app.log.warn({ err, user: to.user }, 'could not apologise to a Telegram user');
     }
@@ -254,7 +259,7 @@ export class TelegramChannel implements ChannelSender {
   async send(nativeId: string, replies: Reply[]): Promise<DeliveryOutcome> {
     if (!/^-?\d{1,20}$/.test(nativeId)) return { status: 'undeliverable', reason: 'not a Telegram chat id' };
     try {
-      for (const call of await render(replies, (v) => this.callbackData.encode(v))) await perform(this.telegraf.telegram, nativeId, call);
+      for (const call of await render(replies, (v) => this.callbackData.encode(v))) await perform(this.telegram, nativeId, call);
       return { status: 'sent' };
     } catch (err) {
       return asDeliveryOutcome(classify(err));
@@ -269,7 +274,7 @@ export class TelegramChannel implements ChannelSender {
   }
 
   private async connect(): Promise<void> {
-    const api = this.telegraf.telegram;
+    const api = this.telegram;
     const me = await this.retrying('getMe', () => api.getMe());
     this.telegraf.botInfo = me;
     // The command menu is a convenience: it is set alongside, so that a Bot API that keeps refusing it
@@ -324,9 +329,9 @@ export class TelegramChannel implements ChannelSender {
 
   private async setCommands(): Promise<void> {
     const commands = (lang: Language) => MENU_COMMANDS.map((command) => ({ command, description: this.app.i18n.t(lang, `telegram.commands.${command}`) }));
-    for (const lang of LANGUAGES) await this.telegraf.telegram.setMyCommands(commands(lang), { language_code: lang });
+    for (const lang of LANGUAGES) await this.telegram.setMyCommands(commands(lang), { language_code: lang });
     // Everyone else sees the default language.
-    await this.telegraf.telegram.setMyCommands(commands(DEFAULT_LANGUAGE));
+    await this.telegram.setMyCommands(commands(DEFAULT_LANGUAGE));
   }
 
   /**
@@ -353,7 +358,7 @@ export class TelegramChannel implements ChannelSender {
   /** A photo or document sent to the bot, through the Bot API's file download (bots may fetch files up to 20 MB). */
   async fetchFile(fileId: string): Promise<FetchedFile | undefined> {
     try {
-      const url = await this.telegraf.telegram.getFileLink(fileId);
+      const url = await this.telegram.getFileLink(fileId);
       const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
       if (!res.ok) return undefined;
       return { mime: res.headers.get('content-type') ?? 'application/octet-stream', bytes: Buffer.from(await res.arrayBuffer()) };
@@ -378,5 +383,6 @@ export class TelegramChannel implements ChannelSender {
       await Promise.race([this.polling, deadline]);
     }
     await this.inFlight.drain(end - Date.now());
+    await this.telegram.disconnect();
   }
 }

@@ -1,4 +1,5 @@
 import type { App } from '../../app/app.js';
+import { SERVER_TO_SERVER } from '../../http/server.js';
 import { userId } from '../../core/message.js';
 import { ZaloBotApi } from './bot-api.js';
 import { ZaloBotMessenger } from './bot-messenger.js';
@@ -25,7 +26,7 @@ export function registerBotMode(app: App, bot: { token: string; secret: string }
       return messenger.sendTexts(nativeId, renderReplies(replies, app.i18n.for(lang), 'proactive'), 'proactive');
     },
   });
-  app.http.post('/webhooks/zalo', zaloBotWebhook({ app, secret: bot.secret, conversations, running: () => running }));
+  app.http.post('/webhooks/zalo', SERVER_TO_SERVER, zaloBotWebhook({ app, secret: bot.secret, conversations, running: () => running }));
 
   app.onStart(async () => {
     if (cfg.ZALO_BOT_WEBHOOK_URL) {

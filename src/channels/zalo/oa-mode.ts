@@ -1,4 +1,5 @@
 import type { App } from '../../app/app.js';
+import { SERVER_TO_SERVER } from '../../http/server.js';
 import type { ZaloChannelOptions } from './capability.js';
 import { ZaloConversations } from './conversations.js';
 import { ZaloMessenger } from './messenger.js';
@@ -39,6 +40,7 @@ export function registerOaMode(app: App, oa: OaSettings, options: ZaloChannelOpt
   app.senders.set('zalo', zaloSender(app, messenger));
   app.http.post(
     '/webhooks/zalo',
+    SERVER_TO_SERVER,
     zaloWebhook({
       app,
       appId: oa.appId,
