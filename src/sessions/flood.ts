@@ -21,13 +21,11 @@ export function floodKey(prefix: string, user: string): string {
  * The bucket in Redis, in the person's slot, shared by every instance: N instances behind a load
  * balancer still give a person one allowance. Redis's clock, so instances' clocks need not agree. A
  * Lua function for the script that opens a person's turn (one round trip for limit, lock and session):
- * `flood(key, burst, perSecond)` returns 0 pass, 1 notify, 2 drop. The bucket is a listpack hash of
+ * `flood(key, burst, perSecond, now)` (now in ms, from TIME) returns 0 pass, 1 notify, 2 drop. The bucket is a listpack hash of
  * tokens, time and whether this flood was told.
  */
 export const FLOOD_LUA = `
-local function flood(key, burst, rate)
-  local t = redis.call('TIME')
-  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function flood(key, burst, rate, now)
   local b = redis.call('HMGET', key, 'n', 'at', 'told')
   local tokens = tonumber(b[1]) or burst
   local at = tonumber(b[2]) or now

@@ -18,10 +18,11 @@ import { STAMP_LUA } from '../users/directory.js';
  */
 const TAKE_TURN = new Script('session_take_turn', 6, `${FLOOD_LUA}${SEEN_LUA}
 local once = tonumber(ARGV[5])
-if once > 0 and seen(KEYS[5], ARGV[6], once) then return {3} end
 local burst = tonumber(ARGV[1])
+local t = (once > 0 or burst > 0) and redis.call('TIME')
+if once > 0 and seen(KEYS[5], ARGV[6], once, tonumber(t[1])) then return {3} end
 if burst > 0 then
-  local verdict = flood(KEYS[1], burst, tonumber(ARGV[2]))
+  local verdict = flood(KEYS[1], burst, tonumber(ARGV[2]), tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
   if verdict ~= 0 then return {verdict} end
 end
 if not redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4], 'NX') then return {0, 0} end

@@ -19,17 +19,16 @@ export interface SeenMark {
 }
 
 /**
- * `seen(key, id, ttl)`: true when the update was seen within `ttl` seconds; otherwise marks it and
- * returns false. Entries older than `ttl` go as new ones come, so the set stays the size of a day's
- * messages. Redis's clock, so instances' clocks need not agree. ZADD comes first: on a Redis that is
- * full it is refused before the script has written anything (after a first write, Redis lets a script
- * go on), so the turn does not open and the platform is asked to deliver again.
+ * `seen(key, id, ttl, now)` (now in seconds, from TIME): true when the update was marked before;
+ * otherwise marks it and returns false. Entries older than `ttl` go as new ones come, so the set stays
+ * the size of a day's messages. Redis's clock, so instances' clocks need not agree. ZADD NX comes first
+ * and is the test itself: on a Redis that is full it is refused before the script has written anything
+ * (after a first write, Redis lets a script go on), so the turn does not open and the platform is asked
+ * to deliver again.
  */
 export const SEEN_LUA = `
-local function seen(key, id, ttl)
-  if redis.call('ZSCORE', key, id) then return true end
-  local now = tonumber(redis.call('TIME')[1])
-  redis.call('ZADD', key, now, id)
+local function seen(key, id, ttl, now)
+  if redis.call('ZADD', key, 'NX', now, id) == 0 then return true end
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - ttl)
   redis.call('EXPIRE', key, ttl)
   return false
@@ -37,7 +36,7 @@ end
 `;
 
 const MARK_SEEN = new Script('seen_mark', 1, `${SEEN_LUA}
-return seen(KEYS[1], ARGV[1], tonumber(ARGV[2])) and 0 or 1`);
+return seen(KEYS[1], ARGV[1], tonumber(ARGV[2]), tonumber(redis.call('TIME')[1])) and 0 or 1`);
 
 /** Marks an update that opens no turn (a block, a button that expired); false when it was seen before. */
 export async function markSeen(redis: Redis, mark: SeenMark): Promise<boolean> {

@@ -21,9 +21,13 @@ export const RECORD_NAMES: StoredNames = { lang: 'lg', firstSeen: 'f', lastSeen:
 export const STAMP_LUA = `
 local function stamp(key, now, lang)
   local new = redis.call('HSETNX', key, '${RECORD_NAMES.firstSeen}', now)
-  redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now)
-  if lang == '${DEFAULT_LANGUAGE}' then redis.call('HDEL', key, '${RECORD_NAMES.lang}') else redis.call('HSET', key, '${RECORD_NAMES.lang}', lang) end
-  redis.call('HDEL', key, '${RECORD_NAMES.inactive}')
+  if lang == '${DEFAULT_LANGUAGE}' then
+    redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now)
+    redis.call('HDEL', key, '${RECORD_NAMES.lang}', '${RECORD_NAMES.inactive}')
+  else
+    redis.call('HSET', key, '${RECORD_NAMES.lastSeen}', now, '${RECORD_NAMES.lang}', lang)
+    redis.call('HDEL', key, '${RECORD_NAMES.inactive}')
+  end
   return new
 end
 `;

@@ -21,7 +21,7 @@ const JSON_METHODS = new Set<string>([
 ]);
 
 /** The Bot API's answer: a result, or an error telegraf's TelegramError takes as it is. */
-const answerSchema = z.union([
+const answerSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), result: z.unknown() }),
   z.object({ ok: z.literal(false), error_code: z.number(), description: z.string(), parameters: z.object({ retry_after: z.number().optional(), migrate_to_chat_id: z.number().optional() }).optional() }),
 ]);
@@ -48,17 +48,32 @@ const withoutEmpty = (_key: string, value: unknown) => (value == null ? undefine
  * telegraf's multipart path.
  */
 export class PooledTelegram extends Telegram {
-  private pool?: Pool;
+  private readonly pool: Pool;
+  /** Each method's address, resolved once. */
+  private readonly paths = new Map<string, string>();
+
+  constructor(token: string, options: ConstructorParameters<typeof Telegram>[1]) {
+    super(token, options);
+    this.pool = new Pool(new URL(this.options.apiRoot).origin);
+  }
+
+  /** The method's path, resolved as telegraf resolves it, so that an API root with a path behaves the same. */
+  private pathOf(method: string): string {
+    let path = this.paths.get(method);
+    if (path === undefined) {
+      path = new URL(`./${this.options.apiMode}${this.token}${this.options.testEnv ? '/test' : ''}/${method}`, this.options.apiRoot).pathname;
+      this.paths.set(method, path);
+    }
+    return path;
+  }
 
   override async callApi<M extends keyof BotApi>(method: M, payload: Opts<M>, opts: CallApiOptions = {}): Promise<ReturnType<BotApi[M]>> {
     if (!JSON_METHODS.has(method) || this.options.webhookReply) return super.callApi(method, payload, opts);
-    // Resolved as telegraf resolves it, so an API root with a path behaves the same.
-    const url = new URL(`./${this.options.apiMode}${this.token}${this.options.testEnv ? '/test' : ''}/${method}`, this.options.apiRoot);
-    this.pool ??= new Pool(url.origin);
+    const path = this.pathOf(method);
     let res;
     try {
       res = await this.pool.request({
-        path: url.pathname,
+        path,
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload, withoutEmpty),
@@ -81,6 +96,6 @@ export class PooledTelegram extends Telegram {
 
   /** Closes the pool's connections (the bot is stopping). */
   async disconnect(): Promise<void> {
-    await this.pool?.close();
+    await this.pool.close();
   }
 }
