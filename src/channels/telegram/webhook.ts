@@ -1,7 +1,8 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonBody } from '../../http/body.js';
 import { HttpError } from '../../http/errors.js';
+import { secretHeaderCheck } from '../../http/secret-header.js';
 import { REDELIVER, type TelegramChannel } from './channel.js';
 import { updateSchema } from './update.js';
 
@@ -15,8 +16,6 @@ export function webhookSecret(configured: string | undefined, token: string): st
   return configured ?? createHmac('sha256', token).update('telegram-webhook-secret').digest('base64url');
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 /**
  * POST /webhooks/telegram: the secret header is compared in constant time (hashes of equal length)
  * before the body is parsed; a mismatch is a 403 and nothing else happens. The answer goes out once
@@ -25,10 +24,9 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * TelegramChannel.deliver for when it goes through the API instead).
  */
 export function telegramWebhook(channel: TelegramChannel, secret: string) {
-  const expected = digest(secret);
+  const rightSecret = secretHeaderCheck(secret);
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    const given = req.headers[SECRET_HEADER];
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw new HttpError(403, 'wrong secret token');
+    if (!rightSecret(req.headers[SECRET_HEADER])) throw new HttpError(403, 'wrong secret token');
     // Telegram retries a 503 later, by which time this or another instance is ready.
     if (!channel.ready) throw new HttpError(503, 'the Telegram channel is not ready');
     const update = jsonBody(req, updateSchema);

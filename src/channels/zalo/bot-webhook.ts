@@ -1,9 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app/app.js';
 import { bodyBytes } from '../../http/body.js';
 import { HttpError } from '../../http/errors.js';
+import { secretHeaderCheck } from '../../http/secret-header.js';
 import type { ZaloConversations } from './conversations.js';
 import { describeIssue, zaloId, type EventParse } from './events.js';
 import { accept, jsonOf } from './webhook.js';
@@ -38,8 +38,6 @@ export function parseBotUpdate(body: unknown): EventParse {
   return { ok: true, event: { kind: 'message', user: message.chat.id, dedupKey: `bot:${message.message_id}`, text: message.text } };
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 export interface BotWebhookDeps {
   app: App;
   secret: string;
@@ -53,11 +51,10 @@ export interface BotWebhookDeps {
  * the Official Account mode.
  */
 export function zaloBotWebhook({ app, secret, conversations, running }: BotWebhookDeps) {
-  const expected = digest(secret);
+  const rightSecret = secretHeaderCheck(secret);
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!running()) throw new HttpError(503, 'the Zalo channel is not running');
-    const given = req.headers[SECRET_HEADER];
-    if (typeof given !== 'string' || !timingSafeEqual(digest(given), expected)) throw new HttpError(401, 'wrong or missing X-Bot-Api-Secret-Token');
+    if (!rightSecret(req.headers[SECRET_HEADER])) throw new HttpError(401, 'wrong or missing X-Bot-Api-Secret-Token');
     const parsed = parseBotUpdate(jsonOf(bodyBytes(req)));
     if (!parsed.ok) throw new HttpError(400, parsed.error);
     if (parsed.event.kind === 'ignored') return reply.send({ ok: true, ignored: parsed.event.name });
