@@ -171,10 +171,16 @@ export class Areas {
     return [...(this.childrenOf.get(id) ?? [])];
   }
 
+  /** `id` and the areas above it, nearest first: a commune, then its province (an id not on the map is there alone). */
+  lineage(id: string): string[] {
+    const out: string[] = [];
+    for (let cur: string | undefined = id; cur; cur = this.byId.get(cur)?.area.parent) out.push(cur);
+    return out;
+  }
+
   /** True when `id` is `ancestor` or lies inside it. */
   isWithin(id: string, ancestor: string): boolean {
-    for (let cur: string | undefined = id; cur; cur = this.byId.get(cur)?.area.parent) if (cur === ancestor) return true;
-    return false;
+    return this.lineage(id).includes(ancestor);
   }
 
   /** Every area inside `id`, itself included. */

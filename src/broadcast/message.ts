@@ -22,11 +22,8 @@ export function areaNames(app: App, lang: Language, areas: Audience['areas']): s
 
 /** The smallest area holding all of these (a commune, a province), if there is one. */
 export function commonArea(app: App, areas: readonly string[]): string | undefined {
-  for (let cur = areas[0]; cur; cur = app.areas.get(cur)?.parent) {
-    const candidate = cur;
-    if (areas.every((a) => app.areas.isWithin(a, candidate))) return candidate;
-  }
-  return undefined;
+  const first = areas[0];
+  return first === undefined ? undefined : app.areas.lineage(first).find((candidate) => areas.every((a) => app.areas.isWithin(a, candidate)));
 }
 
 /** "📣 Thông báo từ Sở Giáo dục và Đào tạo (Tỉnh Sơn La):", or from the Learning Week organisers of the area. */

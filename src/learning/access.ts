@@ -34,7 +34,7 @@ export function reviewableAreas(ctx: Pick<LearningContext, 'app' | 'criteria'>, 
 export async function reviewersOf(ctx: LearningContext, area: string, owner: string): Promise<string[]> {
   const { areas, roles } = ctx.app;
   const found = new Set<string>();
-  for (let cur: string | undefined = area; cur; cur = areas.get(cur)?.parent)
+  for (const cur of areas.lineage(area))
     for (const user of await roles.holders('officer', cur)) {
       const scope = await reviewScope(ctx, user);
       if (user !== owner && scope && mayReview(ctx, scope, area) === 'ok') found.add(user);

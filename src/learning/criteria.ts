@@ -88,7 +88,7 @@ export class Criteria {
 
   /** The unit that reviews and recognises the files of an area: the nearest configured area up the tree. */
   reviewerUnit(area: string, areas: Areas): string {
-    for (let cur: string | undefined = area; cur; cur = areas.get(cur)?.parent) {
+    for (const cur of areas.lineage(area)) {
       const unit = this.file.recognition.by_area[cur];
       if (unit) return unit;
     }

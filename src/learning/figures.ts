@@ -132,9 +132,7 @@ export class Figures {
 
   /** The province (top-level area) an area belongs to; an area not on the map counts as its own. */
   rootOf(area: string): string {
-    let id = area;
-    for (let a = this.areas.get(id); a?.parent; a = this.areas.get(a.parent)) id = a.parent;
-    return id;
+    return this.areas.lineage(area).at(-1) ?? area;
   }
 
   private async track(year: number, root: string, user: string, state: string, force = false): Promise<void> {

@@ -129,7 +129,7 @@ export class Questions {
   /** Officers of the area and of the areas above it (a province's officers answer for its communes). */
   private async officersOf(area: string): Promise<Set<string>> {
     const officers = new Set<string>();
-    for (let cur: string | undefined = area; cur; cur = this.app.areas.get(cur)?.parent)
+    for (const cur of this.app.areas.lineage(area))
       for (const officer of await this.app.roles.holders('officer', cur)) officers.add(officer);
     return officers;
   }

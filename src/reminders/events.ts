@@ -115,9 +115,8 @@ export class EventCalendar {
 
   /** The area, those above it, and everywhere: whose local events people of `area` hear of. */
   reachingScopes(area: string | undefined): string[] {
-    const out: string[] = [];
-    for (let cur = area; cur && this.areas.get(cur); cur = this.areas.get(cur)?.parent) out.push(cur);
-    return [...out, EVERYWHERE];
+    const known = area && this.areas.get(area) ? this.areas.lineage(area) : [];
+    return [...known, EVERYWHERE];
   }
 
   /** True when someone in `area` (or of no known area) hears of the event. */
@@ -135,7 +134,7 @@ export class EventCalendar {
       const { start, end, theme, place } = event.local;
       return { start, end, ...(theme ? { theme } : {}), ...(place ? { place } : {}), origin: 'local' };
     }
-    for (let cur = area; cur; cur = this.areas.get(cur)?.parent) {
+    for (const cur of area ? this.areas.lineage(area) : []) {
       const s = settings.get(cur);
       if (s) return { start: s.start, end: s.end, theme: s.theme, origin: 'chat' };
     }

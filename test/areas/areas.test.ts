@@ -110,3 +110,14 @@ describe('finding a commune by part of its name among 3,321', () => {
     expect(areas.search('thanh pho ho chi minh').at(0)?.id).toBe('ho-chi-minh');
   });
 });
+
+describe('the areas above an area', () => {
+  it('goes from a commune up to its province; an id not on the map stands alone', () => {
+    expect(areas.lineage('son-la.to-hieu')).toEqual(['son-la.to-hieu', 'son-la']);
+    expect(areas.lineage('son-la')).toEqual(['son-la']);
+    expect(areas.lineage('nowhere')).toEqual(['nowhere']);
+    expect(areas.isWithin('son-la.to-hieu', 'son-la')).toBe(true);
+    expect(areas.isWithin('son-la', 'son-la.to-hieu')).toBe(false);
+    expect(areas.isWithin('son-la.to-hieu', 'ha-noi')).toBe(false);
+  });
+});
