@@ -5,7 +5,7 @@ import { occurrenceId } from '../../src/reminders/schedule.js';
 import { FakeChannel } from '../outbound/fake-channel.js';
 import { remindersHarness, type RemindersHarness } from '../reminders/helpers.js';
 import { textOf } from '../support/app.js';
-import { inPage, launchBrowser } from '../support/browser.js';
+import { inPage, laptopPage, launchBrowser } from '../support/browser.js';
 import { consoleLink } from '../support/console.js';
 import { listen, type LocalServer } from '../support/http.js';
 
@@ -44,9 +44,7 @@ describe('the deadlines board and a broadcast, in Chromium', () => {
     }
     http = await listen(h.app);
     browser = await launchBrowser();
-    page = await (await browser.createBrowserContext()).newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    page.setDefaultTimeout(60_000);
+    page = await laptopPage(browser);
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { fitsWidth, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
+import { fitsWidth, inPage, laptopPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { listen, type LocalServer } from '../support/http.js';
 
 /**
@@ -24,13 +24,6 @@ describe('signing in to the console from the chat, in a real browser', () => {
     await t?.close();
   });
 
-  async function laptopPage(): Promise<Page> {
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    await page.setViewport({ width: 1280, height: 800 });
-    page.setDefaultTimeout(60_000);
-    return page;
-  }
 
 
   it('gives an officer a one-time link in the chat that opens the console on another device, until signed out everywhere', async () => {
@@ -43,7 +36,7 @@ describe('signing in to the console from the chat, in a real browser', () => {
     const link = await inPage<string>(phone, "[...document.querySelectorAll('#log .msg.bot a')].map((a) => a.href).filter((h) => h.includes('/admin/login/')).at(-1)");
     expect(link).toMatch(new RegExp(`^${http.url}/admin/login/[A-Za-z0-9_-]{43}$`));
 
-    const laptop = await laptopPage();
+    const laptop = await laptopPage(browser);
     await laptop.goto(link);
     expect(await laptop.$eval('h1', (e) => e.textContent)).toBe('Đăng nhập trang quản lý');
     await Promise.all([laptop.waitForNavigation(), laptop.click('#sign-in')]);

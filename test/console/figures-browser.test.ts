@@ -5,7 +5,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LearningContext } from '../../src/learning/context.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { fitsWidth, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
+import { fitsWidth, inPage, laptopPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { readCsv } from '../support/console.js';
 import { listen, type LocalServer } from '../support/http.js';
 import { learningContext, seedFile } from '../support/learning.js';
@@ -71,10 +71,7 @@ describe('console figures and review desk in a real browser', () => {
     await say(phone, '/web', 'dùng được một lần');
     const link = await inPage<string>(phone, "[...document.querySelectorAll('#log .msg.bot a')].map((a) => a.href).filter((h) => h.includes('/admin/login/')).at(-1)");
 
-    const context = await browser.createBrowserContext();
-    const laptop = await context.newPage();
-    await laptop.setViewport({ width: 1280, height: 800 });
-    laptop.setDefaultTimeout(60_000);
+    const laptop = await laptopPage(browser);
     await laptop.goto(link);
     await Promise.all([laptop.waitForNavigation(), laptop.click('#sign-in')]);
     await Promise.all([laptop.waitForNavigation(), laptop.click('nav.menu a[href="/admin/figures"]')]);
@@ -119,6 +116,6 @@ describe('console figures and review desk in a real browser', () => {
     await laptop.goto(`${http.url}/admin/review?status=approved`);
     expect(await text(laptop, 'table[data-queue] tbody')).toContain('Cầm Văn Minh');
     expect(await fitsWidth(laptop)).toBe(true);
-    await context.close();
+    await laptop.close();
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REMINDERS } from '../../src/reminders/capability.js';
 import { remindersHarness, type RemindersHarness } from '../reminders/helpers.js';
 import { textOf } from '../support/app.js';
-import { inPage, launchBrowser } from '../support/browser.js';
+import { inPage, laptopPage, launchBrowser } from '../support/browser.js';
 import { consoleLink } from '../support/console.js';
 import { listen, type LocalServer } from '../support/http.js';
 
@@ -30,9 +30,7 @@ describe('a local event added in the console, in Chromium', () => {
     await h.newsReader(THERE, 'son-la.chieng-an');
     http = await listen(h.app);
     browser = await launchBrowser();
-    page = await (await browser.createBrowserContext()).newPage();
-    await page.setViewport({ width: 1280, height: 900 });
-    page.setDefaultTimeout(60_000);
+    page = await laptopPage(browser);
   });
   afterAll(async () => {
     await browser?.close();

@@ -2,7 +2,7 @@ import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consoleLink } from '../support/console.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { botSays, inPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
+import { botSays, inPage, laptopPage, launchBrowser, phonePage, say, settled } from '../support/browser.js';
 import { listen, type LocalServer } from '../support/http.js';
 
 const QUESTION = 'Nhà văn hóa tổ 6 có lớp múa dân vũ cho các bà, các mẹ không?';
@@ -50,10 +50,7 @@ describe('the console Questions page, in a real browser', () => {
     await (await button(phone, { value: 'son-la.chieng-an' })).click();
     await botSays(phone, 'Đã gửi câu hỏi tới cán bộ');
 
-    const context = await browser.createBrowserContext();
-    const laptop = await context.newPage();
-    await laptop.setViewport({ width: 1280, height: 800 });
-    laptop.setDefaultTimeout(60_000);
+    const laptop = await laptopPage(browser);
     const link = (await consoleLink(t.app, officer)).replace(/^https?:\/\/[^/]+/, http.url);
     await laptop.goto(link);
     await Promise.all([laptop.waitForNavigation(), laptop.click('#sign-in')]);
@@ -84,6 +81,6 @@ describe('the console Questions page, in a real browser', () => {
     await other.goto(http.url);
     await settled(other);
     await say(other, 'nha van hoa to 6 co lop mua dan vu cho cac ba cac me khong', ANSWER);
-    await context.close();
+    await laptop.close();
   });
 });

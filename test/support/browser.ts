@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page, type Viewport } from 'puppeteer-core';
 
 const INSTALL_HINT =
   'Chromium was not found. Install it from the distribution (Debian/Ubuntu: `sudo apt-get install -y chromium`) ' +
@@ -24,16 +24,26 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * A phone-sized page (390×844) in a browser profile of its own (its own storage: a person of their own),
+ * A page in a browser profile of its own (its own storage: a person of their own), closed with it,
  * waiting as long as a slow shared machine needs: tests wait for conditions, never for time.
  */
-export async function phonePage(browser: Browser): Promise<Page> {
+async function pageOfItsOwn(browser: Browser, viewport: Viewport): Promise<Page> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.once('close', () => void context.close().catch(() => undefined));
-  await page.setViewport({ width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+  await page.setViewport(viewport);
   page.setDefaultTimeout(60_000);
   return page;
+}
+
+/** A phone-sized page (390×844). */
+export function phonePage(browser: Browser): Promise<Page> {
+  return pageOfItsOwn(browser, { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
+}
+
+/** A laptop-sized page (1280×800), as an officer at the commune office has. */
+export function laptopPage(browser: Browser): Promise<Page> {
+  return pageOfItsOwn(browser, { width: 1280, height: 800 });
 }
 
 /*
