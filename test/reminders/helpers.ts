@@ -5,6 +5,7 @@ import type { TickResult } from '../../src/reminders/scheduler.js';
 import { takeWebMessages } from '../support/web.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../support/app.js';
 import { FakeClock } from '../support/clock.js';
+import { signedInBrowser, type ConsoleBrowser } from '../support/console.js';
 
 export interface RemindersHarness extends TestApp {
   clock: FakeClock;
@@ -15,6 +16,8 @@ export interface RemindersHarness extends TestApp {
   officer(user: string, area: string, unit?: string): Promise<void>;
   /** Someone who has met the bot and been made an organiser of `area`. */
   organiser(user: string, area: string): Promise<void>;
+  /** Such an organiser, signed in to the console. */
+  organiserInConsole(user: string, area: string): Promise<ConsoleBrowser>;
   /** A person of `area` who takes the Learning Week news. */
   newsReader(user: string, area: string): Promise<void>;
 }
@@ -29,6 +32,10 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
   const outbound = new DirectOutbound(t.app);
   t.app.outbound = outbound;
   const { scheduler } = t.app.need(REMINDERS);
+  const organiser = async (user: string, area: string) => {
+    await t.send(user, '/start');
+    await t.app.roles.grant(user, { role: 'organiser', area, grantedAt: clock.now().getTime() });
+  };
   return {
     ...t,
     clock,
@@ -43,9 +50,10 @@ export async function remindersHarness(opts: TestAppOptions & { start?: string }
       await t.send(user, '/menu');
       await t.app.roles.grant(user, { role: 'officer', area, unit, grantedAt: clock.now().getTime() });
     },
-    async organiser(user, area) {
-      await t.send(user, '/start');
-      await t.app.roles.grant(user, { role: 'organiser', area, grantedAt: clock.now().getTime() });
+    organiser,
+    async organiserInConsole(user, area) {
+      await organiser(user, area);
+      return signedInBrowser(t.app, user);
     },
     async newsReader(user, area) {
       await t.app.users.seen(user, 'vi');

@@ -20,15 +20,10 @@ describe('local events an organiser adds in the console', () => {
   const fair = { scope: 'son-la.to-hieu', name_vi: 'Ngày hội đọc sách phường Tô Hiệu', name_en: 'To Hieu reading fair', start: '2026-09-20', end: '2026-09-21', theme: 'Đọc để lớn lên', place: 'Nhà văn hóa tổ 3' };
   const stored = () => h.app.need(REMINDERS).reminders.local.of('son-la.to-hieu');
 
-  async function organiser(user: string, area: string): Promise<ConsoleBrowser> {
-    await h.organiser(user, area);
-    return signedInBrowser(h.app, user);
-  }
-
   beforeAll(async () => {
     h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
-    org = await organiser(ORG, 'son-la.to-hieu');
-    other = await organiser(OTHER_ORG, 'tay-ninh.tan-ninh');
+    org = await h.organiserInConsole(ORG, 'son-la.to-hieu');
+    other = await h.organiserInConsole(OTHER_ORG, 'tay-ninh.tan-ninh');
     await h.newsReader(HERE, 'son-la.to-hieu');
     await h.newsReader(NEIGHBOUR, 'son-la.chieng-le');
     await h.newsReader(ELSEWHERE, 'tay-ninh.tan-ninh');

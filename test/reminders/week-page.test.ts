@@ -19,15 +19,10 @@ describe('Learning Week settings in the console', () => {
   const week = { scope: 'son-la', start: '2026-10-12', end: '2026-10-18', theme: 'Học tập suốt đời trong kỷ nguyên số' };
   const settings = () => h.app.need(REMINDERS).reminders.weeks.forYear('learning_week', 2026);
 
-  async function signedIn(user: string, area: string): Promise<ConsoleBrowser> {
-    await h.organiser(user, area);
-    return signedInBrowser(h.app, user);
-  }
-
   beforeAll(async () => {
     h = await remindersHarness({ start: '2026-09-01T09:00:00+07:00', env: { ADMIN_IDS: ADMIN } });
-    org = await signedIn(ORG, 'son-la');
-    other = await signedIn(OTHER_ORG, 'tay-ninh');
+    org = await h.organiserInConsole(ORG, 'son-la');
+    other = await h.organiserInConsole(OTHER_ORG, 'tay-ninh');
     await h.newsReader(SON_LA, 'son-la.to-hieu');
     await h.newsReader(TAY_NINH, 'tay-ninh.tan-ninh');
     await h.app.http.ready();
