@@ -38,6 +38,14 @@ describe('questions the bot could not answer, in the chat', () => {
     return replies;
   }
 
+  /** Someone of `area` whose question the bot declines sends it to the officers; the replies to sending it. */
+  async function sentQuestion(user: string, area: string, text = QUESTION): Promise<Reply[]> {
+    await t.send(user, '/start');
+    await t.app.users.setArea(user, area);
+    await declined(user, text);
+    return t.send(user, { choice: 'send' });
+  }
+
   it('sends a declined question to the ward\'s officer, asking for the ward first, and brings the answer back', async () => {
     const lan = 'web:q-lan';
     await t.send(lan, '/start');
@@ -92,10 +100,7 @@ describe('questions the bot could not answer, in the chat', () => {
     const people = ['web:q-g1', 'web:q-g2', 'web:q-g3'];
     const wordings = ['Nhà văn hóa tổ 5 có mở lớp tiếng Anh cho trẻ em không?', 'nha van hoa to 5 co mo lop tieng anh cho tre em ko', 'Đề nghị hỏi về chi phí sửa mái nhà văn hóa tổ 5'];
     for (const [i, p] of people.entries()) {
-      await t.send(p, '/start');
-      await t.app.users.setArea(p, 'son-la.chieng-an');
-      await declined(p, wordings[i]);
-      expect(textOf(await t.send(p, { choice: 'send' }))).toContain('Đã gửi câu hỏi');
+      expect(textOf(await sentQuestion(p, 'son-la.chieng-an', wordings[i]))).toContain('Đã gửi câu hỏi');
     }
     await settle();
     await takeWebMessages(t.app, officer);
@@ -116,10 +121,7 @@ describe('questions the bot could not answer, in the chat', () => {
 
   it('keeps an answer for a Zalo person outside the 7-day window and gives it with their next message', async () => {
     const zalo = 'zalo:5550001';
-    await t.send(zalo, '/start');
-    await t.app.users.setArea(zalo, 'son-la.chieng-an');
-    await declined(zalo, 'Sân bóng chuyền của phường có cho người dân thuê buổi tối không?');
-    await t.send(zalo, { choice: 'send' });
+    await sentQuestion(zalo, 'son-la.chieng-an', 'Sân bóng chuyền của phường có cho người dân thuê buổi tối không?');
     // Eight days without a message from them.
     clock.advance(8 * 86_400_000);
     const list = await t.send(officer, '/questions');
@@ -142,10 +144,7 @@ describe('questions the bot could not answer, in the chat', () => {
 
   it('lists the questions in /mydata and erases them with /deletedata, off the officers\' list too', async () => {
     const dung = 'web:q-dung';
-    await t.send(dung, '/start');
-    await t.app.users.setArea(dung, 'son-la.chieng-an');
-    await declined(dung, 'Nhà văn hóa tổ 7 có cho mượn bàn ghế để tổ chức đám cưới không?');
-    await t.send(dung, { choice: 'send' });
+    await sentQuestion(dung, 'son-la.chieng-an', 'Nhà văn hóa tổ 7 có cho mượn bàn ghế để tổ chức đám cưới không?');
     const mine = textOf(await t.send(dung, '/mydata'));
     expect(mine).toContain('đang chờ trả lời: “Nhà văn hóa tổ 7 có cho mượn bàn ghế');
     expect(textOf(await t.send(officer, '/questions'))).toContain('Có 2 câu hỏi');
@@ -174,10 +173,7 @@ describe('questions the bot could not answer, in the chat', () => {
 
   it('says plainly when no officer of the ward uses the bot yet, and keeps the question for them', async () => {
     const giang = 'web:q-giang';
-    await t.send(giang, '/start');
-    await t.app.users.setArea(giang, 'son-la.chieng-sinh');
-    await declined(giang, 'Nhà văn hóa tổ 1 có cho mượn sân để tập dưỡng sinh không?');
-    expect(textOf(await t.send(giang, { choice: 'send' }))).toContain('Cán bộ phường Chiềng Sinh chưa dùng bot này');
+    expect(textOf(await sentQuestion(giang, 'son-la.chieng-sinh', 'Nhà văn hóa tổ 1 có cho mượn sân để tập dưỡng sinh không?'))).toContain('Cán bộ phường Chiềng Sinh chưa dùng bot này');
     expect(await t.app.redis.hlen(`${t.prefix}questions:open:son-la.chieng-sinh`)).toBe(1);
   });
 
@@ -191,10 +187,7 @@ describe('questions the bot could not answer, in the chat', () => {
 
   it('gives an officer the open questions from a button of the main menu', async () => {
     const hoa = 'web:q-hoa';
-    await t.send(hoa, '/start');
-    await t.app.users.setArea(hoa, 'son-la.chieng-an');
-    await declined(hoa, 'Sân bóng của phường có cho thuê buổi tối không?');
-    await t.send(hoa, { choice: 'send' });
+    await sentQuestion(hoa, 'son-la.chieng-an', 'Sân bóng của phường có cho thuê buổi tối không?');
     const menu = await t.send(officer, '/menu');
     expect(menu.flatMap((r) => r.choices ?? []).find((c) => c.value === 'questions')?.label).toBe('Câu hỏi của người dân');
     const list = await t.send(officer, { choice: 'questions' });
